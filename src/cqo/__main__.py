@@ -1,0 +1,3 @@
+from cqo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("cqo.accounts.urls")),
+    path("org/", include("cqo.organisation.urls")),
+    path("post/", include("cqo.post.urls")),
+    path("authorities/", include("cqo.authorities.urls")),
+    path("audit/", include("cqo.audit.urls")),
+    path("api/", include("cqo.api.urls")),
+    path("", include("cqo.workbench.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
