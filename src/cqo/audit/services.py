@@ -1,0 +1,155 @@
+"""Writing to the audit trail and signing records.
+
+``audit_record`` is called by every service that changes state, inside that service's
+transaction, so a change and its audit event are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import chain
+from .models import AuditEvent, ChainHead, Signature
+
+FIELD_EXCLUDE = {"password"}
+
+
+def actor_name(user: Any) -> str:
+    if user is None:
+        return "system"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``instance`` in a JSON-able form, for before/after."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in FIELD_EXCLUDE or (fields is not None and field.name not in fields):
+            continue
+        data[field.attname] = field.value_from_object(instance)
+    return chain.normalise(data)
+
+
+def object_ref(obj: Any) -> tuple[str, str, str]:
+    if isinstance(obj, models.Model):
+        return obj._meta.label_lower, str(obj.pk), str(obj)[:300]
+    if isinstance(obj, tuple) and len(obj) == 3:
+        return str(obj[0]), str(obj[1]), str(obj[2])[:300]
+    raise TypeError("audit object must be a model instance or (type, id, repr)")
+
+
+def _now_ms() -> Any:
+    # Millisecond precision: Django's JSON serialiser (used by backups) keeps no more, and the
+    # hash must come out the same after a backup is restored.
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    clause: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    head, _created = ChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"seq": 0, "hash": chain.GENESIS}
+    )
+    object_type, object_id, object_repr = object_ref(obj)
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "occurred_at": _now_ms(),
+        "actor_id": getattr(actor, "pk", None),
+        "actor_repr": actor_name(actor)[:200],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "before": chain.normalise(before),
+        "after": chain.normalise(after),
+        "reason": reason,
+        "clause": clause,
+        "prev_hash": head.hash,
+    }
+    fields["hash"] = chain.event_hash(fields)
+    event = AuditEvent(**fields)
+    event.save()
+    ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
+    return event
+
+
+def verify_chain(*, batch_size: int = 5000) -> chain.ChainProblem | None:
+    head = ChainHead.objects.filter(id=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, chain.GENESIS)
+    columns = (
+        "id", "seq", "occurred_at", "actor_id", "actor_repr", "action", "object_type", "object_id",
+        "object_repr", "before", "after", "reason", "clause", "prev_hash", "hash",
+    )  # fmt: skip
+    rows = AuditEvent.objects.order_by("seq").values(*columns).iterator(chunk_size=batch_size)
+    return chain.verify_events(rows, head_seq=head_seq, head_hash=head_hash)
+
+
+class SignatureError(ValidationError):
+    pass
+
+
+@transaction.atomic
+def signature_sign(
+    *,
+    user: Any,
+    password: str,
+    obj: Any,
+    content: dict[str, Any],
+    meaning: str,
+    clause: str = "",
+) -> Signature:
+    """Sign ``content`` of ``obj`` after re-checking the signer's password (§ e-signature rule).
+
+    The content hash pins what was signed: a later change to the record no longer matches it.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise SignatureError(_("Only an active, signed-in user can sign."))
+    if not password or not user.check_password(password):
+        raise SignatureError(_("The password is not correct; nothing was signed."), code="bad_password")
+    digest = chain.content_hash(content)
+    object_type, object_id, _repr = object_ref(obj)
+    event = audit_record(
+        actor=user,
+        action="signature.sign",
+        obj=obj,
+        after={"meaning": meaning, "content_hash": digest},
+        clause=clause,
+    )
+    return Signature.objects.create(
+        signer=user,
+        signer_repr=actor_name(user)[:200],
+        meaning=meaning,
+        clause=clause,
+        object_type=object_type,
+        object_id=object_id,
+        content_hash=digest,
+        signed_at=event.occurred_at,
+        audit_event=event,
+    )
+
+
+def signatures_for(obj: Any) -> models.QuerySet[Signature]:
+    object_type, object_id, _repr = object_ref(obj)
+    return Signature.objects.filter(object_type=object_type, object_id=object_id)
+
+
+def signature_matches(signature: Signature, content: dict[str, Any]) -> bool:
+    return signature.content_hash == chain.content_hash(content)
+

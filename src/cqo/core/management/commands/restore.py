@@ -1,0 +1,79 @@
+"""``cqo restore ARCHIVE``: load a ``cqo backup`` archive into an empty, migrated database.
+
+Refuses a database that already holds data unless ``--force``. After loading, the audit chain
+must verify and end at the head recorded in the archive, or the restore is rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+
+from cqo.audit.models import AuditEvent, ChainHead
+from cqo.audit.services import verify_chain
+
+
+def _triggers() -> Any:
+    from importlib import import_module
+
+    return import_module("cqo.audit.migrations.0002_append_only_triggers")
+
+
+class Command(BaseCommand):
+    help = "Restore a backup archive made by 'cqo backup' into this database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("archive")
+        parser.add_argument("--force", action="store_true", help="replace the data already here")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        archive = Path(options["archive"])
+        if not archive.exists():
+            raise CommandError(f"no such archive: {archive}")
+        call_command("migrate", verbosity=0, interactive=False)
+        has_data = AuditEvent.objects.exists() or ChainHead.objects.exists()
+        if has_data and not options["force"]:
+            raise CommandError("this database already holds data; use --force to replace it")
+        tmp = Path(tempfile.mkdtemp(prefix="cqo-restore-"))
+        try:
+            with tarfile.open(archive, "r:gz") as tar:
+                tar.extractall(tmp, filter="data")
+            manifest = json.loads((tmp / "manifest.json").read_text())
+            if manifest.get("format") != 1:
+                raise CommandError("unknown backup format")
+            vendor = connection.vendor
+            with transaction.atomic():
+                if has_data:
+                    with connection.cursor() as cur:
+                        if vendor == "postgresql":
+                            # TRUNCATE refuses tables with deferred FK checks still pending.
+                            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                        for sql in _triggers().drop_sql(vendor):
+                            cur.execute(sql)
+                    call_command("flush", interactive=False, verbosity=0)
+                    with connection.cursor() as cur:
+                        for sql in _triggers().create_sql(vendor):
+                            cur.execute(sql)
+                call_command("loaddata", str(tmp / "data.json"), verbosity=0)
+                problem = verify_chain()
+                head = ChainHead.objects.filter(id=1).first()
+                expected = manifest["audit_head"]
+                if problem is not None:
+                    raise CommandError(f"restored audit chain does not verify: {problem}")
+                if (head.seq if head else 0) != expected["seq"]:
+                    raise CommandError("restored audit chain does not end where the backup did")
+            media = tmp / "media"
+            if media.exists():
+                shutil.copytree(media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.stdout.write(self.style.SUCCESS(f"restored {archive}; audit chain verified"))

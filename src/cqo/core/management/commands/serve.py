@@ -1,0 +1,58 @@
+"""``cqo serve``: the production-style server (gunicorn) plus, in embedded mode, the job consumer.
+
+One command for one machine: gunicorn serves the app and its static files (WhiteNoise), and a
+Huey consumer runs queued jobs from the SQLite queue under ``var/``. With ``REDIS_URL`` set,
+run the consumer (``cqo run_huey``) on its own host(s) and pass ``--no-jobs`` here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the CQO platform with gunicorn (and the job consumer in embedded mode)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("CQO_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("CQO_THREADS", "4")))
+        parser.add_argument("--no-jobs", action="store_true", help="do not start a job consumer")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        children: list[subprocess.Popen[bytes]] = []
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cqo.settings"}
+        if not options["no_jobs"] and not settings.HUEY.get("immediate"):
+            children.append(subprocess.Popen([sys.executable, "-m", "cqo", "run_huey", "-q"], env=env))
+        gunicorn = [
+            sys.executable, "-m", "gunicorn", "cqo.wsgi:application",
+            "--bind", options["bind"], "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]), "--access-logfile", "-", "--graceful-timeout", "10",
+        ]  # fmt: skip
+        self.stdout.write(f"CQO platform on http://{options['bind']}/  (Ctrl+C to stop)")
+        server = subprocess.Popen(gunicorn, env=env)
+        children.append(server)
+
+        def stop(signum: int, frame: Any) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            server.wait()
+        finally:
+            stop(0, None)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cqo.accounts.models import User
+from cqo.audit.models import AuditEvent
+from cqo.audit.services import audit_record, verify_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def populated() -> User:
+    user = User.objects.create_user("backup-user", password="long enough 123")
+    for i in range(4):
+        audit_record(actor=user, action="test.backup", obj=user, after={"i": i}, clause="§8")
+    return user
+
+
+def test_a_backup_restores_with_an_intact_audit_chain(populated: User, tmp_path: Path) -> None:
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    audit_record(actor=populated, action="test.after_backup", obj=populated)
+    assert AuditEvent.objects.count() == 5
+
+    call_command("restore", str(archive), force=True, stdout=io.StringIO())
+
+    assert AuditEvent.objects.count() == 4
+    assert User.objects.filter(username="backup-user").exists()
+    assert verify_chain() is None
+
+
+def test_it_refuses_to_restore_over_data_without_force(populated: User, tmp_path: Path) -> None:
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+
+
+def test_a_tampered_backup_is_refused_and_nothing_changes(populated: User, tmp_path: Path) -> None:
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
+    rows = json.loads(members["data.json"])
+    for row in rows:
+        if row["model"] == "audit.auditevent" and row["fields"]["seq"] == 2:
+            row["fields"]["reason"] = "forged"
+    members["data.json"] = json.dumps(rows).encode()
+    forged = tmp_path / "forged.tar.gz"
+    with tarfile.open(forged, "w:gz") as tar:
+        for name, blob in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+
+    with pytest.raises(CommandError, match="does not verify"):
+        call_command("restore", str(forged), force=True, stdout=io.StringIO())
+    assert AuditEvent.objects.count() == 4
+    assert verify_chain() is None
