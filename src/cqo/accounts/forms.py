@@ -1,0 +1,40 @@
+"""The sign-in form, throttled.
+
+Password change uses Django's own form: the policy (validators) is in settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from . import services
+
+
+class SigninForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    @sensitive_variables("password")
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            # Locks, wrong credentials and inactive accounts all end up as one non-field error
+            # that does not say whether the username exists.
+            self.user_cache = services.signin_authenticate(
+                request=self.request, username=username, password=password, via="web"
+            )
+        return self.cleaned_data

@@ -1,0 +1,87 @@
+"""Sign-in, sign-out, password change, and the CSRF failure page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import SigninForm
+
+
+class SigninView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SigninForm
+    # Someone already signed in goes on to the workbench (or ``next``); pages they may not see
+    # answer 403, never a redirect back here, so this cannot loop.
+    redirect_authenticated_user = True
+
+
+class SignoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET), so a link or an image cannot sign anyone out."""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return target
+        return ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["next"] = self._next()
+        context["forced"] = bool(getattr(self.request.user, "must_change_password", False))
+        return context
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        # Through the service, so the policy, the must-change flag and the audit event go together.
+        user = services.user_password_change(
+            actor=self.request.user,
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+        )
+        # Other sessions of this user end; this one carries on.
+        update_session_auth_hash(self.request, user)
+        target = self._next()
+        if target:
+            messages.success(self.request, _("Your password was changed."))
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    # Usually an expired session in the middle of a form: say so plainly and offer a way back.
+    # Nothing was saved: Django refused the request before any view ran.
+    form_url = request.get_full_path() if request.method == "POST" else ""
+    signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
+    login_url = reverse("accounts:login")
+    if form_url:
+        login_url += "?" + urlencode({"next": form_url})
+    return render(
+        request,
+        "accounts/csrf_failure.html",
+        {"reason": reason, "form_url": form_url, "signed_in": signed_in, "login_url": login_url},
+        status=403,
+    )
