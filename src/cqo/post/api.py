@@ -1,0 +1,506 @@
+"""The post's API (/api/v1/post/): appointments, qualification, competence and the charter.
+
+Writes go through the same services as the pages, so the permission, the qualification re-check,
+the e-signature and the audit event are the same whichever door a change comes in by. Signing
+needs the signer's password in the request body, as on the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cqo.api.permissions import ObjectPermission
+from cqo.organisation.models import EducationLevel, Person, TitleLevel
+
+from . import selectors as sel
+from . import services as S
+from .models import (
+    Appointment,
+    AppointmentKind,
+    Charter,
+    CompetenceArea,
+    CompetenceAssessment,
+    CompetenceScore,
+    DevelopmentAction,
+    Disqualification,
+    EvidenceDocument,
+    EvidenceKind,
+    LedFunction,
+    PostForm,
+    QualificationRule,
+    QualificationRuleSet,
+)
+from .qualification import qualification_check
+
+# --- serializers --------------------------------------------------------------------------
+
+
+def inline_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    """A choice field whose values are written inline in the schema, not as a shared component.
+
+    Several apps have a field named "kind" (and choice sets such as the education levels appear
+    under several names); shared enum components would collide on those names.
+    """
+    values = [value for value, _label in choices]
+
+    # A pattern rather than "enum": the enum post-processing would lift an enum into a component.
+    @extend_schema_field({"type": "string", "pattern": "^(" + "|".join(values) + ")$"})
+    class _Inline(serializers.ChoiceField):
+        pass
+
+    return _Inline(choices=choices, **kwargs)
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    kind = inline_choice(AppointmentKind.choices, read_only=True)
+    in_force = serializers.SerializerMethodField()
+    last_day = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id", "number", "enterprise", "person", "principal", "kind", "effective_from",
+            "effective_to", "post_form", "holder_position", "functions",
+            "also_quality_safety_director", "origin", "predecessor", "note", "status", "signed_at",
+            "signature", "ended_on", "end_kind", "end_reason", "last_day", "in_force",
+            "qualification", "voided_at", "void_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_in_force(self, obj: Appointment) -> bool:
+        return obj.in_force_on()
+
+
+class DeclarationsField(serializers.DictField):
+    child = serializers.BooleanField()
+
+
+class AppointmentWriteSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    kind = inline_choice(AppointmentKind.choices, default=AppointmentKind.APPOINTMENT)
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(required=False, allow_null=True, default=None)
+    post_form = serializers.ChoiceField(choices=PostForm.choices, default=PostForm.DEDICATED)
+    holder_position = serializers.CharField(required=False, allow_blank=True, default="")
+    functions = serializers.ListField(
+        child=serializers.ChoiceField(choices=LedFunction.choices), default=list(LedFunction.values)
+    )
+    also_quality_safety_director = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    declarations = DeclarationsField(
+        required=False,
+        default=dict,
+        help_text="§5.1.4 conditions declared by the principal: "
+        + ", ".join(Disqualification.values),
+    )
+    password = serializers.CharField(
+        required=False, allow_blank=True, default=None, allow_null=True, write_only=True,
+        help_text="The principal's password: given, the appointment is signed at once.",
+    )  # fmt: skip
+
+
+class HandoverSerializer(AppointmentWriteSerializer):
+    pass
+
+
+class RenewSerializer(serializers.Serializer):
+    effective_from = serializers.DateField(required=False, allow_null=True, default=None)
+    effective_to = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(required=False, allow_null=True, default=None, write_only=True)
+
+
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True)
+
+
+class RemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    last_day = serializers.DateField(required=False, allow_null=True, default=None)
+    password = serializers.CharField(write_only=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind = inline_choice(EvidenceKind.choices)
+
+    class Meta:
+        model = EvidenceDocument
+        fields = [
+            "id", "person", "kind", "title", "education", "title_level", "issuer", "number",
+            "issued_on", "expires_on", "file", "note", "uploaded_at", "voided_at", "void_reason",
+        ]  # fmt: skip
+        read_only_fields = ["person", "uploaded_at", "voided_at", "void_reason"]
+
+
+class CheckResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    clause = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["pass", "warning", "block"])
+    message = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.DictField())
+
+
+class QualificationSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    rule_set = serializers.CharField()
+    on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=["pass", "warning", "block"])
+    results = CheckResultSerializer(many=True)
+
+
+class DeclareSerializer(serializers.Serializer):
+    declarations = DeclarationsField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    min_education = inline_choice(EducationLevel.choices, read_only=True)
+    min_title = inline_choice(TitleLevel.choices, read_only=True)
+
+    class Meta:
+        model = QualificationRule
+        fields = ["size_class", "min_education", "min_title", "min_years", "training"]
+
+
+class RuleSetSerializer(serializers.ModelSerializer):
+    rules = RuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = QualificationRuleSet
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "basis",
+            "description",
+            "description_en",
+            "is_default",
+            "rules",
+        ]
+
+
+class ScoreRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CompetenceScore
+        fields = ["area", "self_score", "principal_score", "comment"]
+
+
+class ActionRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DevelopmentAction
+        fields = ["id", "area", "action", "due_on", "done_on"]
+        read_only_fields = ["id", "done_on"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    scores = ScoreRowSerializer(many=True, read_only=True)
+    actions = ActionRowSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CompetenceAssessment
+        fields = [
+            "id",
+            "person",
+            "assessed_on",
+            "status",
+            "summary",
+            "completed_at",
+            "scores",
+            "actions",
+        ]
+        read_only_fields = ["status", "completed_at"]
+
+
+class ScoresSerializer(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.IntegerField(), help_text=", ".join(CompetenceArea.values)
+    )
+    comments = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
+
+
+class CharterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Charter
+        fields = [
+            "id", "version", "status", "veto_delegable", "appointment", "content", "content_hash",
+            "created_at", "approved_at", "signature", "published_at", "outdated_at", "outdated_reas"
+                                                                                     "on",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CharterGenerateSerializer(serializers.Serializer):
+    veto_delegable = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+class _Base(viewsets.GenericViewSet):
+    permission_classes = [ObjectPermission]
+    required_perms: dict[str, str] = {}
+
+
+class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = AppointmentSerializer
+    queryset = Appointment.objects.all()
+    required_perms = {
+        "list": "post.view_appointment",
+        "retrieve": "post.view_appointment",
+        "current": "post.view_appointment",
+        "create": "post.add_appointment",
+        "sign": "post.sign_appointment",
+        "renew": "post.renew_appointment",
+        "handover": "post.handover_appointment",
+        "remove": "post.remove_appointment",
+        "withdraw": "post.withdraw_appointment",
+    }
+
+    def get_queryset(self) -> Any:
+        return sel.appointments_visible(self.request.user).order_by("-effective_from", "-id")
+
+    def _out(self, appointment: Appointment, code: int = status.HTTP_200_OK) -> Response:
+        appointment.refresh_from_db()
+        return Response(AppointmentSerializer(appointment).data, status=code)
+
+    @extend_schema(request=AppointmentWriteSerializer, responses={201: AppointmentSerializer})
+    def create(self, request: Request) -> Response:
+        ser = AppointmentWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        created = S.appointment_create(actor=request.user, **ser.validated_data)
+        return self._out(created, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: AppointmentSerializer})
+    @action(detail=False, methods=["get"])
+    def current(self, request: Request) -> Response:
+        appointment = sel.cqo_current()
+        if appointment is None or not request.user.has_perm("post.view_appointment", appointment):
+            return Response({"detail": None}, status=status.HTTP_404_NOT_FOUND)
+        return Response(AppointmentSerializer(appointment).data)
+
+    @extend_schema(request=PasswordSerializer, responses={200: AppointmentSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        appointment = self.get_object()
+        ser = PasswordSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        signed = S.appointment_sign(
+            actor=request.user, appointment=appointment, password=ser.validated_data["password"]
+        )
+        return self._out(signed)
+
+    @extend_schema(request=RenewSerializer, responses={201: AppointmentSerializer})
+    @action(detail=True, methods=["post"])
+    def renew(self, request: Request, pk: str | None = None) -> Response:
+        appointment = self.get_object()
+        ser = RenewSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        created = S.appointment_renew(
+            actor=request.user, appointment=appointment, **ser.validated_data
+        )
+        return self._out(created, status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandoverSerializer, responses={201: AppointmentSerializer})
+    @action(detail=True, methods=["post"])
+    def handover(self, request: Request, pk: str | None = None) -> Response:
+        appointment = self.get_object()
+        ser = HandoverSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        created = S.appointment_handover(
+            actor=request.user, appointment=appointment, **ser.validated_data
+        )
+        return self._out(created, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RemoveSerializer, responses={200: AppointmentSerializer})
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        appointment = self.get_object()
+        ser = RemoveSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        removed = S.appointment_remove(
+            actor=request.user, appointment=appointment, **ser.validated_data
+        )
+        return self._out(removed)
+
+    @extend_schema(request=ReasonSerializer, responses={200: AppointmentSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        appointment = self.get_object()
+        ser = ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        withdrawn = S.appointment_withdraw(
+            actor=request.user, appointment=appointment, **ser.validated_data
+        )
+        return self._out(withdrawn)
+
+
+class QualificationViewSet(_Base):
+    """A person's qualification report, declarations and evidence; ``{id}`` is the person."""
+
+    queryset = Person.objects.select_related("unit", "unit__enterprise")
+    serializer_class = QualificationSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_perms = {
+        "retrieve": "post.view_qualification",
+        "declare": "post.declare_disqualification",
+        "evidence": "post.view_evidencedocument",
+        "evidence_add": "post.add_evidencedocument",
+    }
+
+    def get_queryset(self) -> Any:
+        return sel.people_visible_for_qualification(self.request.user)
+
+    @extend_schema(responses={200: QualificationSerializer})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        return Response(qualification_check(person).as_dict())
+
+    @extend_schema(request=DeclareSerializer, responses={200: QualificationSerializer})
+    @action(detail=True, methods=["post"])
+    def declare(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        ser = DeclareSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        S.disqualification_declare(
+            actor=request.user,
+            person=person,
+            answers=ser.validated_data["declarations"],
+            note=ser.validated_data["note"],
+        )
+        return Response(qualification_check(person).as_dict())
+
+    @extend_schema(responses={200: EvidenceSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        return Response(EvidenceSerializer(sel.evidence_for(person), many=True).data)
+
+    @extend_schema(request=EvidenceSerializer, responses={201: EvidenceSerializer})
+    @evidence.mapping.post
+    def evidence_add(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        ser = EvidenceSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        doc = S.evidence_add(actor=request.user, person=person, **ser.validated_data)
+        return Response(EvidenceSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = RuleSetSerializer
+    queryset = QualificationRuleSet.objects.prefetch_related("rules")
+    required_perms = {
+        "list": "post.view_qualificationruleset",
+        "retrieve": "post.view_qualificationruleset",
+    }
+
+
+class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = AssessmentSerializer
+    queryset = CompetenceAssessment.objects.all()
+    required_perms = {
+        "list": "post.view_competenceassessment",
+        "retrieve": "post.view_competenceassessment",
+        "create": "post.add_competenceassessment",
+        "score": "post.score_competenceassessment",
+        "plan": "post.change_competenceassessment",
+        "complete": "post.complete_competenceassessment",
+    }
+
+    def get_queryset(self) -> Any:
+        return sel.assessments_visible(self.request.user).prefetch_related("scores", "actions")
+
+    @extend_schema(request=AssessmentSerializer, responses={201: AssessmentSerializer})
+    def create(self, request: Request) -> Response:
+        ser = AssessmentSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        person = ser.validated_data["person"]
+        self.check_object_permissions(request, person)
+        created = S.assessment_create(
+            actor=request.user,
+            person=person,
+            assessed_on=ser.validated_data.get("assessed_on"),
+            summary=ser.validated_data.get("summary", ""),
+        )
+        return Response(AssessmentSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ScoresSerializer, responses={200: AssessmentSerializer})
+    @action(detail=True, methods=["post"])
+    def score(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        ser = ScoresSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        S.assessment_score(actor=request.user, assessment=assessment, **ser.validated_data)
+        return Response(
+            AssessmentSerializer(CompetenceAssessment.objects.get(pk=assessment.pk)).data
+        )
+
+    @extend_schema(request=ActionRowSerializer, responses={201: ActionRowSerializer})
+    @action(detail=True, methods=["post"])
+    def plan(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        ser = ActionRowSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        row = S.assessment_action_add(
+            actor=request.user, assessment=assessment, **ser.validated_data
+        )
+        return Response(ActionRowSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: AssessmentSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        S.assessment_complete(actor=request.user, assessment=assessment)
+        return Response(
+            AssessmentSerializer(CompetenceAssessment.objects.get(pk=assessment.pk)).data
+        )
+
+
+class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = CharterSerializer
+    queryset = Charter.objects.order_by("-version")
+    required_perms = {
+        "list": "post.view_charter",
+        "retrieve": "post.view_charter",
+        "create": "post.generate_charter",
+        "approve": "post.approve_charter",
+        "publish": "post.publish_charter",
+    }
+
+    @extend_schema(request=CharterGenerateSerializer, responses={201: CharterSerializer})
+    def create(self, request: Request) -> Response:
+        ser = CharterGenerateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        charter = S.charter_generate(actor=request.user, **ser.validated_data)
+        return Response(CharterSerializer(charter).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PasswordSerializer, responses={200: CharterSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        charter = self.get_object()
+        ser = PasswordSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        approved = S.charter_approve(
+            actor=request.user, charter=charter, password=ser.validated_data["password"]
+        )
+        return Response(CharterSerializer(approved).data)
+
+    @extend_schema(request=None, responses={200: CharterSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        charter = self.get_object()
+        published = S.charter_publish(actor=request.user, charter=charter)
+        return Response(CharterSerializer(published).data)

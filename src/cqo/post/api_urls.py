@@ -1,0 +1,14 @@
+"""Mounted by the api app at /api/v1/post/."""
+
+from rest_framework.routers import DefaultRouter
+
+from . import api
+
+router = DefaultRouter()
+router.register("appointments", api.AppointmentViewSet, basename="post-appointment")
+router.register("qualification", api.QualificationViewSet, basename="post-qualification")
+router.register("rule-sets", api.RuleSetViewSet, basename="post-ruleset")
+router.register("assessments", api.AssessmentViewSet, basename="post-assessment")
+router.register("charters", api.CharterViewSet, basename="post-charter")
+
+urlpatterns = router.urls

@@ -1,0 +1,132 @@
+"""Who may do what with the CQO post's records.
+
+=========================================  ===================================================
+permission                                 who holds it
+=========================================  ===================================================
+view_appointment, export_appointment       principal, auditor; the appointee (their own
+                                           appointments; the ``cqo`` role at model level)
+add_appointment, sign_appointment,         principal (§3.1); signing further asks that the
+renew_appointment, handover_appointment,   signer holds the principal role and is the
+remove_appointment, withdraw_appointment   appointing principal recorded on the draft
+view_qualification (on a person),          principal, auditor, the person themself
+view_evidencedocument
+add_evidencedocument, void_evidencedocument principal, the person themself
+declare_disqualification                   principal (§5.1.4)
+change_qualificationpolicy                 principal
+view_qualificationruleset                  every member
+view_competenceassessment                  principal, auditor, the person assessed
+add_competenceassessment,                  principal, the person assessed
+change_competenceassessment (plan)
+score_competenceassessment                 principal (their column), the person (self column)
+complete_competenceassessment              principal
+view_charter                               every member (the charter is a system document)
+generate_charter                           principal, the CQO in office
+approve_charter, publish_charter           principal (§4.2)
+delete_* (any)                             nobody
+=========================================  ===================================================
+
+The auditor appears only in view rules: read-only by construction. Superusers pass Django's
+checks, but the signing services also ask for the principal role itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from cqo.organisation import roles as R
+from cqo.organisation.rules import has_role, is_active_user, is_member, user_person
+
+is_principal = is_active_user & has_role(R.PRINCIPAL)
+is_auditor = is_active_user & has_role(R.AUDITOR)
+has_cqo_role = is_active_user & has_role(R.CQO)
+
+
+def _person_of(obj: Any) -> Any:
+    from cqo.organisation.models import Person
+
+    from .models import (
+        Appointment,
+        CompetenceAssessment,
+        CompetenceScore,
+        DevelopmentAction,
+        DisqualificationDeclaration,
+        EvidenceDocument,
+    )
+
+    if isinstance(obj, Person):
+        return obj
+    if isinstance(
+        obj, Appointment | EvidenceDocument | CompetenceAssessment | DisqualificationDeclaration
+    ):
+        return obj.person
+    if isinstance(obj, CompetenceScore | DevelopmentAction):
+        return obj.assessment.person
+    return None
+
+
+@rules.predicate
+def is_own(user: Any, obj: Any) -> bool:
+    """The record is about the user themself. Without an object: could be, for a member."""
+    if not is_active_user(user):
+        return False
+    me = user_person(user)
+    if me is None:
+        return False
+    if obj is None:
+        return True
+    person = _person_of(obj)
+    return person is not None and person.pk == me.pk
+
+
+@rules.predicate
+def is_own_or_cqo_model_level(user: Any, obj: Any) -> bool:
+    if obj is None:
+        return bool(has_cqo_role(user))
+    return bool(is_own(user, obj))
+
+
+@rules.predicate
+def is_current_cqo(user: Any) -> bool:
+    from .selectors import user_is_current_cqo
+
+    return user_is_current_cqo(user)
+
+
+readers = is_principal | is_auditor | is_own_or_cqo_model_level
+
+rules.add_perm("post.view_appointment", readers)
+rules.add_perm("post.export_appointment", readers)
+for _perm in ("add", "sign", "renew", "handover", "remove", "withdraw"):
+    rules.add_perm(f"post.{_perm}_appointment", is_principal)
+rules.add_perm("post.change_appointment", rules.always_deny)
+
+rules.add_perm("post.view_qualification", readers)
+rules.add_perm("post.view_evidencedocument", readers)
+rules.add_perm("post.add_evidencedocument", is_principal | is_own)
+rules.add_perm("post.void_evidencedocument", is_principal | is_own)
+rules.add_perm("post.change_evidencedocument", rules.always_deny)
+rules.add_perm("post.declare_disqualification", is_principal)
+rules.add_perm("post.view_disqualificationdeclaration", is_principal | is_auditor)
+rules.add_perm("post.change_qualificationpolicy", is_principal)
+rules.add_perm("post.view_qualificationruleset", is_member)
+
+rules.add_perm("post.view_competenceassessment", readers)
+rules.add_perm("post.add_competenceassessment", is_principal | is_own)
+rules.add_perm("post.change_competenceassessment", is_principal | is_own)
+rules.add_perm("post.score_competenceassessment", is_principal | is_own)
+rules.add_perm("post.complete_competenceassessment", is_principal)
+
+rules.add_perm("post.view_charter", is_member)
+rules.add_perm("post.generate_charter", is_principal | is_current_cqo)
+rules.add_perm("post.approve_charter", is_principal)
+rules.add_perm("post.publish_charter", is_principal)
+rules.add_perm("post.change_charter", rules.always_deny)
+
+for _model in (
+    "appointment", "evidencedocument", "disqualificationdeclaration", "competenceassessment",
+    "competencescore", "developmentaction", "charter", "qualificationruleset", "qualificationrule",
+    "qualificationpolicy",
+):  # fmt: skip
+    rules.add_perm(f"post.delete_{_model}", rules.always_deny)
