@@ -1,0 +1,637 @@
+"""The authorities API (/api/v1/authorities/): delegations, the approval inbox, strategy and
+plans, proposals, business decisions, vetoes and notifications.
+
+Reads go through the selectors; every write goes through the same service as the pages, so the
+authority check (with its clause), the validation, the e-signature and the audit event are the
+same whichever door a change comes in by. Object actions (revoke, decide, veto, ...) pass the
+endpoint check with the view permission and meet the real one in the service, which answers 403
+with the clause. A move refused by a one-vote veto answers 409 with the §6 i) message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cqo.api.permissions import ObjectPermission
+from cqo.core.permissions import require
+from cqo.organisation.models import Unit
+
+from . import selectors as sel
+from . import services as S
+from .catalogue import AUTHORITY_CHOICES
+from .models import (
+    ApprovalKind,
+    ApprovalRequest,
+    BusinessDecision,
+    Delegation,
+    Notification,
+    PlanItem,
+    Proposal,
+    QualityPlan,
+    QualityStrategy,
+    Veto,
+)
+from .vetoable import VETO_CLAUSE, VetoActiveError, veto_active_for
+
+# --- serializers ------------------------------------------------------------------------
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all())
+    clause = serializers.CharField(read_only=True)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "id", "authority", "clause", "delegator", "delegate", "units", "start_date",
+            "end_date", "scope_note", "source", "state", "created_at", "revoked_at",
+            "revoked_by", "revoke_reason",
+        ]  # fmt: skip
+        read_only_fields = [
+            "delegator", "source", "created_at", "revoked_at", "revoked_by", "revoke_reason",
+        ]  # fmt: skip
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["in_force", "future", "expired", "revoked"])
+    )
+    def get_state(self, obj: Delegation) -> str:
+        return obj.status_on()
+
+
+class AuthorityReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class AuthoritySignedReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    password = serializers.CharField(allow_blank=True, style={"input_type": "password"})
+
+
+class ApprovalRequestSerializer(serializers.ModelSerializer):
+    subject_type = serializers.SerializerMethodField()
+    clause = serializers.CharField(read_only=True)
+    age_days = serializers.IntegerField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    vetoed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id", "subject_type", "object_id", "subject_repr", "kind", "authority", "clause",
+            "summary", "unit", "amount", "due_date", "status", "raised_by", "raised_at",
+            "decided_by", "decided_at", "decision_reason", "decided_as", "age_days",
+            "is_overdue", "vetoed",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_subject_type(self, obj: ApprovalRequest) -> str:
+        ct = obj.content_type
+        return f"{ct.app_label}.{ct.model}" if ct is not None else ""
+
+    def get_vetoed(self, obj: ApprovalRequest) -> bool:
+        return veto_active_for(obj) is not None
+
+
+@extend_schema_field({"type": "string", "enum": list(ApprovalKind.values)})
+class _ApprovalKindField(serializers.ChoiceField):
+    """Inline in the schema: the same choice set as ApprovalRequest.kind, named once there, so
+    it does not collide with other apps' "kind" enums."""
+
+
+class ApprovalRaiseSerializer(serializers.Serializer):
+    subject_type = serializers.CharField(help_text="app_label.model, e.g. authorities.qualityplan")
+    object_id = serializers.CharField()
+    kind = _ApprovalKindField(choices=ApprovalKind.choices)
+    authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, default="c")
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
+    )
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    summary = serializers.CharField(allow_blank=True)
+
+
+class ApprovalDecideSerializer(AuthoritySignedReasonSerializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanItem
+        fields = ["id", "plan", "title", "owner", "due_date", "progress", "note"]
+        read_only_fields = ["plan", "progress"]
+
+
+class PlanItemProgressSerializer(serializers.Serializer):
+    progress = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class QualityStrategySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualityStrategy
+        fields = [
+            "id", "title", "title_en", "summary", "start_year", "end_year", "status", "owner",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "owner", "created_at"]
+
+
+class QualityPlanSerializer(serializers.ModelSerializer):
+    items = PlanItemSerializer(many=True, read_only=True)
+    progress = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = QualityPlan
+        fields = [
+            "id", "strategy", "title", "title_en", "year", "unit", "owner", "status", "progress",
+            "items", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["owner", "status", "created_at"]
+
+
+class PlanSubmitSerializer(serializers.Serializer):
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    age_days = serializers.IntegerField(read_only=True)
+    awaiting_answer = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "title", "body", "unit", "addressee", "raised_by", "submitted_at", "answer_by",
+            "status", "answered_by", "answered_at", "answer", "deferred_until", "age_days",
+            "awaiting_answer",
+        ]  # fmt: skip
+        read_only_fields = [
+            "raised_by", "submitted_at", "status", "answered_by", "answered_at", "answer",
+            "deferred_until",
+        ]  # fmt: skip
+        extra_kwargs = {"addressee": {"required": False, "allow_null": True}}
+
+
+class ProposalAnswerSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=["accept", "reject", "defer"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    deferred_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class BusinessDecisionSerializer(serializers.ModelSerializer):
+    vetoed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BusinessDecision
+        fields = [
+            "id", "kind", "title", "description", "unit", "status", "created_by", "created_at",
+            "submitted_at", "approved_by", "approved_at", "effective_at", "vetoed",
+        ]  # fmt: skip
+        read_only_fields = [
+            "status", "created_by", "created_at", "submitted_at", "approved_by", "approved_at",
+            "effective_at",
+        ]  # fmt: skip
+
+    def get_vetoed(self, obj: BusinessDecision) -> bool:
+        return veto_active_for(obj) is not None
+
+
+class VetoSerializer(serializers.ModelSerializer):
+    subject_type = serializers.SerializerMethodField()
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = Veto
+        fields = [
+            "id", "subject_type", "object_id", "subject_repr", "reason", "vetoed_by",
+            "vetoed_at", "capacity", "active", "lifted_at", "lifted_by", "lift_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_subject_type(self, obj: Veto) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "message", "message_en", "url", "clause", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+# --- views ------------------------------------------------------------------------------
+
+
+class _Base(viewsets.GenericViewSet):
+    permission_classes = [ObjectPermission]
+    required_perms: dict[str, str] = {}
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, VetoActiveError):
+            # 409: the request is understood and allowed, but the record's state (a one-vote
+            # veto, §6 i)) forbids it until the veto is lifted.
+            return Response(
+                {"detail": str(exc.message), "clause": VETO_CLAUSE}, status=status.HTTP_409_CONFLICT
+            )
+        return super().handle_exception(exc)
+
+    def _target(self, perm: str = "", clause: str = "") -> Any:
+        """The object an action works on, checked for ``perm`` before the body is read, so a
+        refused request is a 403 whatever it carries, and nothing is parsed or written."""
+        queryset: Any = type(self).queryset
+        obj = get_object_or_404(queryset.model._base_manager.all(), pk=self.kwargs["pk"])
+        if perm:
+            require(self.request.user, perm, obj, clause=clause)
+        return obj
+
+    def _data(self, serializer_class: Any) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def _view(model: str, **extra: str) -> dict[str, str]:
+    perm = f"authorities.view_{model}"
+    return {"list": perm, "retrieve": perm, "metadata": perm, **extra}
+
+
+class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = DelegationSerializer
+    queryset = Delegation.objects.all()
+    required_perms = _view(
+        "delegation", create="authorities.add_delegation", revoke="authorities.view_delegation"
+    )
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        return sel.delegations_visible(
+            self.request.user, state=params.get("state", ""), authority=params.get("authority", "")
+        )
+
+    def create(self, request: Request) -> Response:
+        serializer = DelegationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        delegation = S.delegation_create(
+            actor=request.user,
+            authority=data["authority"],
+            delegate=data["delegate"],
+            units=data["units"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            scope_note=data.get("scope_note", ""),
+        )
+        return Response(DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AuthorityReasonSerializer, responses=DelegationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: Any = None) -> Response:
+        delegation = self._target("authorities.revoke_delegation", "§6")
+        data = self._data(AuthorityReasonSerializer)
+        delegation = S.delegation_revoke(
+            actor=request.user, delegation=delegation, reason=data["reason"]
+        )
+        return Response(DelegationSerializer(delegation).data)
+
+
+class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """``?inbox=1`` lists what awaits the caller's decision; otherwise every request they see."""
+
+    serializer_class = ApprovalRequestSerializer
+    queryset = ApprovalRequest.objects.all()
+    required_perms = _view(
+        "approvalrequest",
+        create="authorities.add_approvalrequest",
+        decide="authorities.view_approvalrequest",
+        withdraw="authorities.view_approvalrequest",
+    )
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        overdue = params.get("overdue") in ("1", "true")
+        if params.get("inbox") in ("1", "true"):
+            return sel.approvals_awaiting(
+                self.request.user, kind=params.get("kind", ""), overdue=overdue
+            )
+        return sel.approvals_visible(
+            self.request.user,
+            status=params.get("status", ""),
+            kind=params.get("kind", ""),
+            overdue=overdue,
+        )
+
+    @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
+    def create(self, request: Request) -> Response:
+        data = self._data(ApprovalRaiseSerializer)
+        app_label, _dot, model = data["subject_type"].partition(".")
+        ct = ContentType.objects.filter(app_label=app_label, model=model.lower()).first()
+        model_class = ct.model_class() if ct is not None else None
+        subject = None
+        if model_class is not None:
+            try:
+                subject = model_class._base_manager.filter(pk=data["object_id"]).first()
+            except (ValueError, TypeError, DjangoValidationError):
+                subject = None
+        if subject is None:
+            raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
+        approval = S.approval_request_raise(
+            actor=request.user,
+            subject=subject,
+            kind=data["kind"],
+            authority=data["authority"],
+            unit=data["unit"],
+            amount=data["amount"],
+            due=data["due_date"],
+            summary=data["summary"],
+        )
+        return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: Any = None) -> Response:
+        target = self._target()
+        S.approval_decide_precheck(actor=request.user, request=target)
+        data = self._data(ApprovalDecideSerializer)
+        approval = S.approval_decide(
+            actor=request.user,
+            request=target,
+            decision=data["decision"],
+            reason=data["reason"],
+            password=data["password"],
+        )
+        return Response(ApprovalRequestSerializer(approval).data)
+
+    @extend_schema(request=AuthorityReasonSerializer, responses=ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        target = self._target("authorities.withdraw_approvalrequest", "§6 c)")
+        data = self._data(AuthorityReasonSerializer)
+        approval = S.approval_withdraw(actor=request.user, request=target, reason=data["reason"])
+        return Response(ApprovalRequestSerializer(approval).data)
+
+
+class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = QualityStrategySerializer
+    queryset = QualityStrategy.objects.all()
+    required_perms = _view("qualitystrategy", create="authorities.add_qualitystrategy")
+
+    def get_queryset(self) -> Any:
+        return sel.strategies_visible(self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = QualityStrategySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        strategy = S.strategy_create(actor=request.user, **serializer.validated_data)
+        return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
+
+
+class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = QualityPlanSerializer
+    queryset = QualityPlan.objects.all()
+    required_perms = _view(
+        "qualityplan",
+        create="authorities.add_qualityplan",
+        items="authorities.view_qualityplan",
+        submit="authorities.view_qualityplan",
+        close="authorities.view_qualityplan",
+    )
+
+    def get_queryset(self) -> Any:
+        return sel.plans_visible(self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = QualityPlanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = S.plan_create(actor=request.user, **serializer.validated_data)
+        return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
+    @action(detail=True, methods=["post"])
+    def items(self, request: Request, pk: Any = None) -> Response:
+        plan = self._target("authorities.add_planitem", "§6 a)")
+        serializer = PlanItemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = S.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
+        return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: Any = None) -> Response:
+        plan = self._target("authorities.submit_qualityplan", "§6 a)")
+        data = self._data(PlanSubmitSerializer)
+        approval = S.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
+        return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        plan = self._target("authorities.change_qualityplan", "§6 a)")
+        data = self._data(AuthorityReasonSerializer)
+        plan = S.plan_close(actor=request.user, plan=plan, reason=data["reason"])
+        return Response(QualityPlanSerializer(plan).data)
+
+
+class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
+    serializer_class = PlanItemSerializer
+    queryset = PlanItem.objects.all()
+    required_perms = {
+        "retrieve": "authorities.view_qualityplan",
+        "progress": "authorities.view_qualityplan",
+    }
+
+    def get_queryset(self) -> Any:
+        return PlanItem.objects.filter(plan__in=sel.plans_visible(self.request.user))
+
+    @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, pk: Any = None) -> Response:
+        item = self._target("authorities.update_planitem", "§6 a)")
+        data = self._data(PlanItemProgressSerializer)
+        item = S.plan_item_progress(
+            actor=request.user, item=item, progress=data["progress"], note=data["note"]
+        )
+        return Response(PlanItemSerializer(item).data)
+
+
+class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """``?side=cqo`` lists the caller's proposals awaiting an answer, ``?side=principal`` those
+    the caller must answer."""
+
+    serializer_class = ProposalSerializer
+    queryset = Proposal.objects.all()
+    required_perms = _view(
+        "proposal", create="authorities.add_proposal", answer="authorities.view_proposal"
+    )
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        side = self.request.query_params.get("side", "")
+        if side == "cqo":
+            return sel.proposals_awaiting_answer(user)
+        if side == "principal":
+            return sel.proposals_to_answer(user)
+        return sel.proposals_visible(user, state=self.request.query_params.get("state", ""))
+
+    def create(self, request: Request) -> Response:
+        serializer = ProposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        proposal = S.proposal_submit(
+            actor=request.user,
+            title=data["title"],
+            body=data["body"],
+            addressee=data.get("addressee"),
+            unit=data.get("unit"),
+            answer_by=data.get("answer_by"),
+        )
+        return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: Any = None) -> Response:
+        target = self._target("authorities.answer_proposal", "§6 b)")
+        data = self._data(ProposalAnswerSerializer)
+        proposal = S.proposal_answer(
+            actor=request.user,
+            proposal=target,
+            answer=data["answer"],
+            reason=data["reason"],
+            deferred_until=data["deferred_until"],
+        )
+        return Response(ProposalSerializer(proposal).data)
+
+
+_STEP_SCHEMA = extend_schema(request=None, responses=BusinessDecisionSerializer)
+
+
+class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    serializer_class = BusinessDecisionSerializer
+    queryset = BusinessDecision.objects.all()
+    required_perms = _view(
+        "businessdecision",
+        create="authorities.add_businessdecision",
+        submit="authorities.view_businessdecision",
+        approve="authorities.view_businessdecision",
+        effect="authorities.view_businessdecision",
+        withdraw="authorities.view_businessdecision",
+        veto="authorities.view_businessdecision",
+    )
+
+    def get_queryset(self) -> Any:
+        return sel.decisions_visible(
+            self.request.user, status=self.request.query_params.get("status", "")
+        )
+
+    def create(self, request: Request) -> Response:
+        serializer = BusinessDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = S.decision_create(actor=request.user, **serializer.validated_data)
+        return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    def _step(self, step: str) -> Response:
+        decision = self._target(S.DECISION_STEP_PERMS[step], "§6 b)")
+        reason = self._data(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
+        decision = S.decision_advance(
+            actor=self.request.user, decision=decision, step=step, reason=reason
+        )
+        return Response(BusinessDecisionSerializer(decision).data)
+
+    @_STEP_SCHEMA
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: Any = None) -> Response:
+        return self._step("submit")
+
+    @_STEP_SCHEMA
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: Any = None) -> Response:
+        return self._step("approve")
+
+    @_STEP_SCHEMA
+    @action(detail=True, methods=["post"])
+    def effect(self, request: Request, pk: Any = None) -> Response:
+        return self._step("effect")
+
+    @extend_schema(request=AuthorityReasonSerializer, responses=BusinessDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        return self._step("withdraw")
+
+    @extend_schema(request=AuthoritySignedReasonSerializer, responses={201: VetoSerializer})
+    @action(detail=True, methods=["post"])
+    def veto(self, request: Request, pk: Any = None) -> Response:
+        subject = self._target("authorities.veto", "§6 i)")
+        data = self._data(AuthoritySignedReasonSerializer)
+        veto = S.veto_impose(
+            actor=request.user,
+            subject=subject,
+            reason=data["reason"],
+            password=data["password"],
+        )
+        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
+
+
+class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
+    """``?active=1`` lists the vetoes in force; ``?active=0`` those lifted."""
+
+    serializer_class = VetoSerializer
+    queryset = Veto.objects.all()
+    required_perms = _view("veto", lift="authorities.view_veto")
+
+    def get_queryset(self) -> Any:
+        raw = self.request.query_params.get("active", "")
+        active = True if raw in ("1", "true") else False if raw in ("0", "false") else None
+        return sel.vetoes_visible(self.request.user, active=active)
+
+    @extend_schema(request=AuthoritySignedReasonSerializer, responses=VetoSerializer)
+    @action(detail=True, methods=["post"])
+    def lift(self, request: Request, pk: Any = None) -> Response:
+        target = self._target("authorities.lift_veto", "§6 i)")
+        data = self._data(AuthoritySignedReasonSerializer)
+        veto = S.veto_lift(
+            actor=request.user,
+            veto=target,
+            reason=data["reason"],
+            password=data["password"],
+        )
+        return Response(VetoSerializer(veto).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, _Base):
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.all()
+    required_perms = {
+        "list": "authorities.view_notification",
+        "read": "authorities.view_notification",
+    }
+
+    def get_queryset(self) -> Any:
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return sel.notifications_for(self.request.user, unread=unread)
+
+    @extend_schema(
+        request=inline_serializer(
+            "NotificationRead",
+            {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)},
+        ),
+        responses=inline_serializer("NotificationReadResult", {"read": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"])
+    def read(self, request: Request) -> Response:
+        ids = request.data.get("ids") if hasattr(request.data, "get") else None
+        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
+            raise serializers.ValidationError({"ids": [_("Give a list of notification ids.")]})
+        count = S.notifications_mark_read(actor=request.user, ids=ids)
+        return Response({"read": count})

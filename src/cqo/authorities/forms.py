@@ -1,0 +1,178 @@
+"""Forms for the authorities' pages. They parse; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cqo.organisation.models import Person, Unit
+
+from .catalogue import AUTHORITY_CHOICES
+from .models import ApprovalKind, ApprovalStatus, DecisionKind, QualityStrategy
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: by field where the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _people() -> Any:
+    return Person.objects.active().filter(user__isnull=False).select_related("unit")
+
+
+def _units() -> Any:
+    return Unit.objects.active().order_by("path")
+
+
+class DelegationForm(forms.Form):
+    authority = forms.ChoiceField(label=_("Authority"), choices=AUTHORITY_CHOICES)
+    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=Person.objects.none())
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        queryset=Unit.objects.none(),
+        help_text=_("The delegation covers these units and everything below them."),
+    )
+    start_date = forms.DateField(label=_("From"), widget=DateInput)
+    end_date = forms.DateField(label=_("Until"), widget=DateInput)
+    scope_note = forms.CharField(
+        label=_("Scope and conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = _people()  # type: ignore[attr-defined]
+        self.fields["units"].queryset = _units()  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InboxFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("inbox", _("Awaiting my decision")), ("all", _("All requests I may see"))],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *ApprovalKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ApprovalStatus.choices],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class StrategyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    start_year = forms.IntegerField(label=_("From year"))
+    end_year = forms.IntegerField(label=_("To year"))
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    year = forms.IntegerField(label=_("Year"))
+    strategy = forms.ModelChoiceField(
+        label=_("Strategy"), queryset=QualityStrategy.objects.none(), required=False
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = QualityStrategy.objects.active()  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
+
+
+class PlanItemForm(forms.Form):
+    title = forms.CharField(label=_("Item"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
+    due_date = forms.DateField(label=_("Deadline"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.active().select_related("unit")  # type: ignore[attr-defined]
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class PlanSubmitForm(forms.Form):
+    due_date = forms.DateField(label=_("Decision wanted by"), widget=DateInput, required=False)
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 6}))
+    unit = forms.ModelChoiceField(
+        label=_("Unit concerned"), queryset=Unit.objects.none(), required=False
+    )
+    answer_by = forms.DateField(label=_("Answer wanted by"), widget=DateInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject")), ("defer", _("Defer"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you reject."),
+    )
+    deferred_until = forms.DateField(
+        label=_("Deferred until"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Required when you defer."),
+    )
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DecisionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]

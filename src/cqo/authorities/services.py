@@ -1,0 +1,1243 @@
+"""Every change to the authorities' records: delegations, approvals, strategy and plans,
+proposals, business decisions and vetoes.
+
+Each service: the permission first (``require``, citing the clause of §6 it serves), then
+validation (``ValidationError`` naming the field, in the user's language), then the change and its
+audit event in one transaction, so a refused change leaves nothing behind; notifications are
+written in the same transaction and their e-mails leave on commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from cqo.audit.services import audit_record, signature_sign, snapshot
+from cqo.core.permissions import require
+from cqo.organisation.models import Person, PersonStatus, Unit
+
+from . import engine
+from .catalogue import BY_CODE, VETO
+from .models import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    BusinessDecision,
+    DecisionKind,
+    DecisionStatus,
+    Delegation,
+    PlanItem,
+    PlanStatus,
+    Proposal,
+    ProposalStatus,
+    QualityPlan,
+    QualityStrategy,
+    StrategyStatus,
+    Veto,
+)
+from .notify import notify
+from .vetoable import VETO_CLAUSE, VetoActiveError, flow_for, veto_active_for, veto_refuse_if_active
+
+CLAUSE_DELEGATION = "§6"
+CLAUSE_STRATEGY = "§6 a)"
+CLAUSE_PROPOSAL = "§6 b)"
+CLAUSE_APPROVAL = "§6 c)"
+CLAUSE_DECISION = "§6 b)"
+
+
+def _url(name: str, *args: Any) -> str:
+    from cqo.workbench.templatetags.workbench import url_or_empty
+
+    return url_or_empty(name, *args)
+
+
+def _reason(reason: str | None, field: str = "reason", *, message: str = "") -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError({field: message or _("Give a reason.")})
+    return text
+
+
+def _date(value: Any) -> str:
+    return formats.date_format(value, "Y-m-d") if value else ""
+
+
+def _user_person(user: Any) -> Person | None:
+    return Person.objects.filter(user=user).first() if user is not None else None
+
+
+def _charter_outdated(reason: str, actor: Any = None) -> None:
+    """Tell the post app the published charter (§4.2) no longer lists the delegations in force."""
+    try:
+        module = importlib.import_module("cqo.post.services")
+    except ImportError:
+        return
+    fn = getattr(module, "charter_mark_outdated", None)
+    if fn is not None:
+        fn(reason=reason, actor=actor)
+
+
+def _unit_check(unit: Unit | None, field: str = "unit") -> None:
+    if unit is not None and unit.voided_at is not None:
+        raise ValidationError({field: _("The unit %(unit)s has been voided.") % {"unit": unit}})
+
+
+def _cqo_users(on: datetime.date | None = None) -> list[Any]:
+    user = engine.current_cqo_user(on=on)
+    return [user] if user is not None else []
+
+
+def authority_holders(code: str, unit: Any = None, *, on: datetime.date | None = None) -> list[Any]:
+    """Who holds ``code`` over ``unit``: the CQO and the delegates in force that cover it."""
+    users = _cqo_users(on)
+    for d in (
+        Delegation.objects.in_force(on)
+        .filter(authority=code)
+        .select_related("delegate__user", "delegator")
+        .prefetch_related("units")
+    ):
+        user = d.delegate.user
+        if (
+            user is not None
+            and user not in users
+            and engine.covers(d, unit)
+            and engine.delegation_valid(d, on=on)
+        ):
+            users.append(user)
+    return users
+
+
+def _meaning(verb: str, capacity: str, clause: str) -> str:
+    """The meaning an e-signature states, e.g. "Approved as CQO under §6 c)"."""
+    texts = {
+        ("approve", "cqo"): _("Approved as CQO under %(clause)s"),
+        ("approve", "delegate"): _("Approved as delegate of the CQO under %(clause)s"),
+        ("reject", "cqo"): _("Rejected as CQO under %(clause)s"),
+        ("reject", "delegate"): _("Rejected as delegate of the CQO under %(clause)s"),
+        ("veto", "cqo"): _("Vetoed as CQO under %(clause)s"),
+        ("veto", "delegate"): _("Vetoed as delegate of the CQO under %(clause)s"),
+        ("lift", "cqo"): _("Veto lifted as CQO under %(clause)s"),
+        ("lift", "delegate"): _("Veto lifted as delegate of the CQO under %(clause)s"),
+    }
+    return texts[(verb, capacity or "cqo")] % {"clause": clause}
+
+
+def _refuse_lapsed(actor: Any, code: str, unit: Any) -> None:
+    """A clear refusal for someone whose delegation has ended, rather than a bare "no"."""
+    if engine.holds(actor, code, unit=unit):
+        return
+    lapsed = engine.lapsed_delegation(actor, code, unit=unit)
+    clause = BY_CODE[code].clause
+    if lapsed is None:
+        return
+    if lapsed.revoked_at is not None:
+        raise PermissionDenied(
+            _("Your delegation of %(clause)s was revoked on %(date)s; you no longer hold this "
+              "authority.")
+            % {"clause": clause, "date": _date(timezone.localtime(lapsed.revoked_at).date())}
+        )  # fmt: skip
+    if lapsed.end_date < timezone.localdate():
+        raise PermissionDenied(
+            _("Your delegation of %(clause)s expired on %(date)s; you no longer hold this "
+              "authority.")
+            % {"clause": clause, "date": _date(lapsed.end_date)}
+        )  # fmt: skip
+    if lapsed.start_date > timezone.localdate():
+        raise PermissionDenied(
+            _("Your delegation of %(clause)s starts on %(date)s; you do not hold this authority "
+              "yet.")
+            % {"clause": clause, "date": _date(lapsed.start_date)}
+        )  # fmt: skip
+    raise PermissionDenied(
+        _("Your delegation of %(clause)s is no longer backed by the authority of the person who "
+          "delegated it; you no longer hold this authority.")
+        % {"clause": clause}
+    )  # fmt: skip
+
+
+# --- delegation -------------------------------------------------------------------------
+
+
+def _delegation_snapshot(d: Delegation) -> dict[str, Any]:
+    return {**snapshot(d), "units": sorted(d.units.values_list("pk", flat=True))}
+
+
+def _check_within_own_authority(
+    actor: Any, code: str, units: list[Unit], start: datetime.date, end: datetime.date
+) -> Delegation | None:
+    """Refuse a delegation wider than the delegator's own authority; return the delegator's
+    delegation it is made under (None when the CQO delegates directly)."""
+    clause = BY_CODE[code].clause
+    term = engine.cqo_term(actor, on=start)
+    if term is not None:
+        if start < term.start:
+            raise ValidationError(
+                {"start_date": _("The delegation would start before your appointment as CQO "
+                                 "(%(date)s).") % {"date": _date(term.start)}}
+            )  # fmt: skip
+        if term.end is not None and end > term.end:
+            raise ValidationError(
+                {"end_date": _("The delegation would run beyond your own appointment as CQO, "
+                               "which ends on %(date)s.") % {"date": _date(term.end)}}
+            )  # fmt: skip
+        return None
+    own = [
+        d
+        for d in Delegation.objects.filter(
+            authority=code, delegate__user=actor, revoked_at__isnull=True, voided_at__isnull=True
+        ).prefetch_related("units")
+        if engine.delegation_valid(d, on=start) or engine.delegation_valid(d)
+    ]
+    if not own:
+        raise ValidationError(
+            {"authority": _("You do not hold %(clause)s, so you cannot delegate it.")
+             % {"clause": clause}}
+        )  # fmt: skip
+    uncovered = [u for u in units if not any(engine.covers(d, u) for d in own)]
+    if uncovered:
+        raise ValidationError(
+            {"units": _("Your own delegation of %(clause)s does not cover %(units)s; you cannot "
+                        "delegate more than you hold.")
+             % {"clause": clause, "units": ", ".join(str(u) for u in uncovered)}}
+        )  # fmt: skip
+    backing = [d for d in own if all(engine.covers(d, u) for u in units)]
+    within = [d for d in backing if d.start_date <= start and d.end_date >= end]
+    if not within:
+        latest = max(d.end_date for d in backing) if backing else max(d.end_date for d in own)
+        raise ValidationError(
+            {"end_date": _("Your own delegation of %(clause)s ends on %(date)s; you cannot "
+                           "delegate it beyond that.") % {"clause": clause, "date": _date(latest)}}
+        )  # fmt: skip
+    return within[0]
+
+
+@transaction.atomic
+def delegation_create(
+    *,
+    actor: Any,
+    authority: str,
+    delegate: Person,
+    units: Iterable[Unit],
+    start_date: datetime.date,
+    end_date: datetime.date,
+    scope_note: str = "",
+) -> Delegation:
+    """Delegate one authority (§6) to a named person for named units and a period."""
+    clause = BY_CODE[authority].clause if authority in BY_CODE else CLAUSE_DELEGATION
+    require(actor, "authorities.add_delegation", clause=clause)
+    if authority not in BY_CODE:
+        raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
+    if authority == VETO and not engine.veto_delegable():
+        raise ValidationError(
+            {"authority": _("The one-vote veto (§6 i)) cannot be delegated: the published "
+                            "charter does not allow it.")}
+        )  # fmt: skip
+    unit_list = list(units or [])
+    if not unit_list:
+        raise ValidationError({"units": _("Name at least one unit the delegation covers.")})
+    for unit in unit_list:
+        _unit_check(unit, "units")
+    if delegate is None or not delegate.is_active:
+        raise ValidationError({"delegate": _("Choose a person who is still with the enterprise.")})
+    if delegate.user is None or not delegate.user.is_active:
+        raise ValidationError(
+            {"delegate": _("%(person)s has no active account, so could not use the authority.")
+             % {"person": delegate}}
+        )  # fmt: skip
+    if delegate.user_id == actor.pk:
+        raise ValidationError({"delegate": _("You cannot delegate an authority to yourself.")})
+    if not start_date or not end_date:
+        raise ValidationError({"end_date": _("A delegation needs a start and an end date.")})
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("A delegation cannot end before it starts.")})
+    if start_date < timezone.localdate():
+        raise ValidationError(
+            {"start_date": _("A delegation cannot start in the past: authority is not granted "
+                             "after the fact.")}
+        )  # fmt: skip
+    source = _check_within_own_authority(actor, authority, unit_list, start_date, end_date)
+    delegation = Delegation(
+        authority=authority,
+        delegator=actor,
+        delegate=delegate,
+        start_date=start_date,
+        end_date=end_date,
+        scope_note=(scope_note or "").strip(),
+        source=source,
+    )
+    delegation.full_clean(exclude=["units"])
+    delegation.save()
+    delegation.units.set(unit_list)
+    audit_record(
+        actor=actor,
+        action="authorities.delegation.create",
+        obj=delegation,
+        after=_delegation_snapshot(delegation),
+        clause=clause,
+    )
+    notify(
+        [delegate.user],
+        lambda: _("%(actor)s delegated %(clause)s to you from %(start)s to %(end)s.")
+        % {"actor": actor.get_full_name() or actor.get_username(), "clause": clause,
+           "start": _date(start_date), "end": _date(end_date)},
+        url=_url("authorities:delegation_list"),
+        clause=clause,
+    )  # fmt: skip
+    _charter_outdated(
+        reason=_("Delegation of %(clause)s to %(person)s created.")
+        % {"clause": clause, "person": delegate},
+        actor=actor,
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Delegation:
+    clause = delegation.clause
+    require(actor, "authorities.revoke_delegation", delegation, clause=clause)
+    reason = _reason(reason, message=_("Give a reason for revoking the delegation."))
+    locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This delegation has already been revoked."))
+    before = _delegation_snapshot(locked)
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.revoke_reason = reason
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        actor=actor,
+        action="authorities.delegation.revoke",
+        obj=locked,
+        before=before,
+        after=_delegation_snapshot(locked),
+        reason=reason,
+        clause=clause,
+    )
+    notify(
+        [locked.delegate.user],
+        lambda: (
+            _("Your delegation of %(clause)s was revoked: %(reason)s")
+            % {"clause": clause, "reason": reason}
+        ),
+        url=_url("authorities:delegation_list"),
+        clause=clause,
+    )
+    _charter_outdated(
+        reason=_("Delegation of %(clause)s to %(person)s revoked.")
+        % {"clause": clause, "person": locked.delegate},
+        actor=actor,
+    )
+    return locked
+
+
+# --- approvals (§6 c)) -------------------------------------------------------------------
+
+# What an approval means for its subject, by model label: a function (actor, request) that moves
+# the subject on, in the same transaction. Modules register theirs with
+# ``approval_handler_register``.
+ApprovalHandler = Callable[..., None]
+APPROVAL_HANDLERS: dict[str, ApprovalHandler] = {}
+
+
+def approval_handler_register(model_label: str, handler: ApprovalHandler) -> None:
+    APPROVAL_HANDLERS[model_label.lower()] = handler
+
+
+def approval_content(request: ApprovalRequest) -> dict[str, Any]:
+    """What an approver signs: the request as decided. Recomputed to check a signature still
+    matches the record."""
+    return {
+        "request": request.pk,
+        "subject_type": request.content_type.model if request.content_type is not None else "",
+        "subject_id": request.object_id,
+        "kind": request.kind,
+        "authority": request.authority,
+        "summary": request.summary,
+        "amount": str(request.amount) if request.amount is not None else None,
+        "unit": request.unit_id,
+        "status": request.status,
+        "reason": request.decision_reason,
+    }
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": _("Give the amount as a number of yuan.")}) from None
+    if amount < 0 or not amount.is_finite():
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    return amount
+
+
+@transaction.atomic
+def approval_request_raise(
+    *,
+    actor: Any,
+    subject: models.Model,
+    kind: str,
+    authority: str = "c",
+    unit: Unit | None = None,
+    amount: Any = None,
+    due: datetime.date | None = None,
+    summary: str,
+) -> ApprovalRequest:
+    """Put ``subject`` before whoever holds ``authority`` for ``unit``, with a due date."""
+    clause = BY_CODE[authority].clause if authority in BY_CODE else CLAUSE_APPROVAL
+    require(actor, "authorities.add_approvalrequest", clause=clause)
+    if authority not in BY_CODE:
+        raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
+    if kind not in ApprovalKind.values:
+        raise ValidationError({"kind": _("Choose a kind of approval from the list.")})
+    if subject is None or getattr(subject, "pk", None) is None:
+        raise ValidationError(
+            {"subject": _("An approval request needs a saved record to approve.")}
+        )
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Say in a sentence what is to be approved.")})
+    if due is not None and due < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+    _unit_check(unit)
+    money = _amount(amount)
+    veto_refuse_if_active(subject)
+    ct = ContentType.objects.get_for_model(subject, for_concrete_model=False)
+    if ApprovalRequest.objects.filter(
+        content_type=ct,
+        object_id=str(subject.pk),
+        kind=kind,
+        status=ApprovalStatus.PENDING,
+        voided_at__isnull=True,
+    ).exists():
+        raise ValidationError(
+            {"subject": _("This record already has an approval request awaiting a decision.")}
+        )
+    request = ApprovalRequest(
+        content_type=ct,
+        object_id=str(subject.pk),
+        subject_repr=str(subject)[:300],
+        kind=kind,
+        authority=authority,
+        summary=summary,
+        unit=unit,
+        amount=money,
+        due_date=due,
+        raised_by=actor,
+        raised_at=timezone.now(),
+    )
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="authorities.approval.raise",
+        obj=request,
+        after=snapshot(request),
+        clause=clause,
+    )
+    holders = authority_holders(authority, unit if unit is not None else engine.WHOLE_ENTERPRISE)
+    notify(
+        [u for u in holders if u.pk != actor.pk],
+        lambda: (
+            _("Awaiting your approval (%(clause)s): %(kind)s — %(subject)s")
+            % {
+                "clause": clause,
+                "kind": request.get_kind_display(),
+                "subject": request.subject_repr,
+            }
+        ),
+        url=_url("authorities:approval_detail", request.pk),
+        clause=clause,
+    )
+    return request
+
+
+def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
+    """Refuse, with the clause and the reason, someone who may not decide ``request``."""
+    _refuse_lapsed(actor, request.authority, engine.unit_of(request))
+    require(actor, "authorities.decide_approvalrequest", request, clause=request.clause)
+
+
+@transaction.atomic
+def approval_decide(
+    *, actor: Any, request: ApprovalRequest, decision: str, reason: str, password: str
+) -> ApprovalRequest:
+    """Approve or reject with a reason and an e-signature ("approved as CQO under §6 c)")."""
+    clause = request.clause
+    unit = engine.unit_of(request)
+    approval_decide_precheck(actor=actor, request=request)
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("Choose to approve or to reject.")})
+    reason = _reason(
+        reason, message=_("Give a reason for your decision; it is kept with the signature.")
+    )
+    locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.voided_at is not None or locked.status != ApprovalStatus.PENDING:
+        raise ValidationError(
+            {"status": _("This request is no longer awaiting a decision (%(status)s).")
+             % {"status": locked.get_status_display()}}
+        )  # fmt: skip
+    if decision == "approve":
+        veto_refuse_if_active(locked)
+        veto_refuse_if_active(locked.subject)
+    before = snapshot(locked)
+    capacity = engine.capacity(actor, locked.authority, unit=unit) or "cqo"
+    meaning = _meaning(decision, capacity, clause)
+    locked.status = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    locked.decided_as = meaning[:200]
+    signature_sign(
+        user=actor,
+        password=password,
+        obj=locked,
+        content=approval_content(locked),
+        meaning=meaning,
+        clause=clause,
+    )
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=f"authorities.approval.{decision}",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=clause,
+    )
+    subject = locked.subject
+    if subject is not None:
+        handler = APPROVAL_HANDLERS.get(subject._meta.label_lower)
+        if handler is not None:
+            handler(actor=actor, request=locked, subject=subject)
+    notify(
+        [locked.raised_by],
+        lambda: (
+            _("Approved (%(clause)s): %(subject)s") if decision == "approve"
+            else _("Rejected (%(clause)s): %(subject)s")
+        ) % {"clause": clause, "subject": locked.subject_repr},
+        url=_url("authorities:approval_detail", locked.pk),
+        clause=clause,
+    )  # fmt: skip
+    return locked
+
+
+@transaction.atomic
+def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> ApprovalRequest:
+    clause = request.clause
+    require(actor, "authorities.withdraw_approvalrequest", request, clause=clause)
+    reason = _reason(reason, message=_("Give a reason for withdrawing the request."))
+    locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != ApprovalStatus.PENDING:
+        raise ValidationError({"status": _("Only a request awaiting a decision can be withdrawn.")})
+    before = snapshot(locked)
+    locked.status = ApprovalStatus.WITHDRAWN
+    locked.decision_reason = reason
+    locked.save(update_fields=["status", "decision_reason"])
+    audit_record(
+        actor=actor,
+        action="authorities.approval.withdraw",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=clause,
+    )
+    subject = locked.subject
+    if isinstance(subject, QualityPlan) and subject.status == PlanStatus.SUBMITTED:
+        _plan_status(actor, subject, PlanStatus.RETURNED, reason=reason)
+    return locked
+
+
+def approvals_remind_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Remind the holders of every request past its due date, at most once a day each."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start_of_day = datetime.datetime.combine(
+        today, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    overdue = ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, voided_at__isnull=True, due_date__lt=today
+    ).exclude(last_reminded_at__gte=start_of_day)
+    count = 0
+    for request in overdue.select_related("unit"):
+        with transaction.atomic():
+            unit = request.unit if request.unit is not None else engine.WHOLE_ENTERPRISE
+            days = (today - request.due_date).days if request.due_date else 0
+
+            def text(r: ApprovalRequest = request, d: int = days) -> str:
+                return _("Overdue by %(days)s day(s) (%(clause)s): %(kind)s — %(subject)s") % {
+                    "days": d, "clause": r.clause, "kind": r.get_kind_display(),
+                    "subject": r.subject_repr,
+                }  # fmt: skip
+
+            notify(
+                authority_holders(request.authority, unit),
+                text,
+                url=_url("authorities:approval_detail", request.pk),
+                clause=request.clause,
+            )  # fmt: skip
+            ApprovalRequest.objects.filter(pk=request.pk).update(last_reminded_at=now)
+        count += 1
+    return count
+
+
+# --- strategy and plans (§6 a)) ----------------------------------------------------------
+
+
+def _year(value: Any, field: str) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Give a year, e.g. 2026.")}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({field: _("Give a year between 2000 and 2100.")})
+    return year
+
+
+@transaction.atomic
+def strategy_create(
+    *,
+    actor: Any,
+    title: str,
+    start_year: int,
+    end_year: int,
+    summary: str = "",
+    title_en: str = "",
+) -> QualityStrategy:
+    require(actor, "authorities.add_qualitystrategy", clause=CLAUSE_STRATEGY)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the strategy a title.")})
+    first, last = _year(start_year, "start_year"), _year(end_year, "end_year")
+    if last < first:
+        raise ValidationError({"end_year": _("The last year cannot come before the first.")})
+    strategy = QualityStrategy(
+        title=title,
+        title_en=(title_en or "").strip(),
+        summary=(summary or "").strip(),
+        start_year=first,
+        end_year=last,
+        owner=actor,
+    )
+    strategy.full_clean()
+    strategy.save()
+    audit_record(
+        actor=actor,
+        action="authorities.strategy.create",
+        obj=strategy,
+        after=snapshot(strategy),
+        clause=CLAUSE_STRATEGY,
+    )
+    return strategy
+
+
+@transaction.atomic
+def strategy_set_status(
+    *, actor: Any, strategy: QualityStrategy, status: str, reason: str = ""
+) -> QualityStrategy:
+    require(actor, "authorities.change_qualitystrategy", strategy, clause=CLAUSE_STRATEGY)
+    if status not in StrategyStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    locked = QualityStrategy.objects.select_for_update().get(pk=strategy.pk)
+    before = snapshot(locked)
+    locked.status = status
+    locked.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="authorities.strategy.status",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=CLAUSE_STRATEGY,
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: Any,
+    title: str,
+    year: int,
+    strategy: QualityStrategy | None = None,
+    unit: Unit | None = None,
+    title_en: str = "",
+) -> QualityPlan:
+    require(actor, "authorities.add_qualityplan", unit, clause=CLAUSE_STRATEGY)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the plan a title.")})
+    plan_year = _year(year, "year")
+    if strategy is not None:
+        if strategy.voided_at is not None or strategy.status == StrategyStatus.RETIRED:
+            raise ValidationError({"strategy": _("This strategy is no longer in use.")})
+        if not strategy.start_year <= plan_year <= strategy.end_year:
+            raise ValidationError(
+                {"year": _("The plan's year lies outside the strategy's years (%(a)s–%(b)s).")
+                 % {"a": strategy.start_year, "b": strategy.end_year}}
+            )  # fmt: skip
+    _unit_check(unit)
+    plan = QualityPlan(
+        title=title,
+        title_en=(title_en or "").strip(),
+        year=plan_year,
+        strategy=strategy,
+        unit=unit,
+        owner=actor,
+    )
+    plan.full_clean()
+    plan.save()
+    audit_record(
+        actor=actor,
+        action="authorities.plan.create",
+        obj=plan,
+        after=snapshot(plan),
+        clause=CLAUSE_STRATEGY,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_item_add(
+    *,
+    actor: Any,
+    plan: QualityPlan,
+    title: str,
+    owner: Person,
+    due_date: datetime.date,
+    note: str = "",
+) -> PlanItem:
+    require(actor, "authorities.add_planitem", plan, clause=CLAUSE_STRATEGY)
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        raise ValidationError(
+            {"plan": _("Items are added while the plan is a draft or has been returned.")}
+        )
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Say what the item is.")})
+    if owner is None or owner.status != PersonStatus.ACTIVE:
+        raise ValidationError({"owner": _("Choose an owner who is still with the enterprise.")})
+    if due_date is None:
+        raise ValidationError({"due_date": _("Give the item a deadline.")})
+    item = PlanItem(plan=plan, title=title, owner=owner, due_date=due_date, note=note or "")
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=actor,
+        action="authorities.planitem.create",
+        obj=item,
+        after=snapshot(item),
+        clause=CLAUSE_STRATEGY,
+    )
+    return item
+
+
+@transaction.atomic
+def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
+    require(actor, "authorities.update_planitem", item, clause=CLAUSE_STRATEGY)
+    try:
+        value = int(progress)
+    except (TypeError, ValueError):
+        raise ValidationError({"progress": _("Give progress as a whole percentage.")}) from None
+    if not 0 <= value <= 100:
+        raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
+    locked = PlanItem.objects.select_for_update().get(pk=item.pk)
+    if locked.plan.status not in (PlanStatus.APPROVED,):
+        raise ValidationError(
+            {"progress": _("Progress is recorded once the plan has been approved.")}
+        )
+    before = snapshot(locked)
+    locked.progress = value
+    if note:
+        locked.note = note.strip()
+    locked.save(update_fields=["progress", "note"])
+    audit_record(
+        actor=actor,
+        action="authorities.planitem.progress",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        clause=CLAUSE_STRATEGY,
+    )
+    return locked
+
+
+def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
+    locked = QualityPlan.objects.select_for_update().get(pk=plan.pk)
+    before = snapshot(locked)
+    locked.status = status
+    locked.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=f"authorities.plan.{status}",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=CLAUSE_APPROVAL
+        if status in (PlanStatus.APPROVED, PlanStatus.RETURNED)
+        else CLAUSE_STRATEGY,
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_submit(
+    *, actor: Any, plan: QualityPlan, due: datetime.date | None = None
+) -> ApprovalRequest:
+    """Send a plan for approval through the inbox (§6 c)); approval moves it to "approved"."""
+    require(actor, "authorities.submit_qualityplan", plan, clause=CLAUSE_STRATEGY)
+    veto_refuse_if_active(plan)
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        raise ValidationError({"status": _("Only a draft or returned plan can be submitted.")})
+    if not plan.items.filter(voided_at__isnull=True).exists():
+        raise ValidationError({"items": _("Add at least one item before submitting the plan.")})
+    _plan_status(actor, plan, PlanStatus.SUBMITTED)
+    plan.refresh_from_db()
+    return approval_request_raise(
+        actor=actor,
+        subject=plan,
+        kind=ApprovalKind.QUALITY_PLAN,
+        authority="c",
+        unit=plan.unit,
+        due=due,
+        summary=_("Approve the quality plan “%(title)s” for %(year)s.")
+        % {"title": plan.title, "year": plan.year},
+    )
+
+
+@transaction.atomic
+def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPlan:
+    require(actor, "authorities.change_qualityplan", plan, clause=CLAUSE_STRATEGY)
+    veto_refuse_if_active(plan)
+    if plan.status != PlanStatus.APPROVED:
+        raise ValidationError({"status": _("Only an approved plan can be closed.")})
+    return _plan_status(actor, plan, PlanStatus.CLOSED, reason=reason)
+
+
+def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+    if subject.status != PlanStatus.SUBMITTED:
+        return
+    status = (
+        PlanStatus.APPROVED if request.status == ApprovalStatus.APPROVED else PlanStatus.RETURNED
+    )
+    _plan_status(actor, subject, status, reason=request.decision_reason)
+
+
+approval_handler_register("authorities.qualityplan", _plan_approval_decided)
+
+
+# --- proposals (§6 b)) -------------------------------------------------------------------
+
+
+def _principal_user() -> Any:
+    from cqo.organisation.models import Enterprise
+
+    enterprise = Enterprise.objects.select_related("principal__user").order_by("id").first()
+    if enterprise is None or enterprise.principal is None:
+        return None
+    return enterprise.principal.user
+
+
+@transaction.atomic
+def proposal_submit(
+    *,
+    actor: Any,
+    title: str,
+    body: str,
+    addressee: Any = None,
+    unit: Unit | None = None,
+    answer_by: datetime.date | None = None,
+) -> Proposal:
+    """A proposal from the CQO to the decision layer, which must answer it (§6 b))."""
+    require(actor, "authorities.add_proposal", unit, clause=CLAUSE_PROPOSAL)
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the proposal a title.")})
+    if not body:
+        raise ValidationError({"body": _("Write out what you propose.")})
+    addressee = addressee or _principal_user()
+    if addressee is None:
+        raise ValidationError(
+            {"addressee": _("Name who in the decision layer must answer; the enterprise has no "
+                            "principal on record.")}
+        )  # fmt: skip
+    from cqo.organisation.rules import user_roles
+
+    if not addressee.is_active or "principal" not in user_roles(addressee):
+        raise ValidationError(
+            {"addressee": _("A proposal goes to the principal or another member of the decision "
+                            "layer.")}
+        )  # fmt: skip
+    if answer_by is not None and answer_by < timezone.localdate():
+        raise ValidationError({"answer_by": _("The date for an answer cannot be in the past.")})
+    _unit_check(unit)
+    proposal = Proposal(
+        title=title,
+        body=body,
+        unit=unit,
+        addressee=addressee,
+        raised_by=actor,
+        submitted_at=timezone.now(),
+        answer_by=answer_by,
+    )
+    proposal.full_clean()
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action="authorities.proposal.submit",
+        obj=proposal,
+        after=snapshot(proposal),
+        clause=CLAUSE_PROPOSAL,
+    )
+    notify(
+        [addressee],
+        lambda: (
+            _("A proposal from the CQO awaits your answer (§6 b)): %(title)s") % {"title": title}
+        ),
+        url=_url("authorities:proposal_detail", proposal.pk),
+        clause=CLAUSE_PROPOSAL,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_answer(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    answer: str,
+    reason: str = "",
+    deferred_until: datetime.date | None = None,
+) -> Proposal:
+    """The decision layer answers: accept, reject with a reason, or defer to a date."""
+    require(actor, "authorities.answer_proposal", proposal, clause=CLAUSE_PROPOSAL)
+    if answer not in ("accept", "reject", "defer"):
+        raise ValidationError({"answer": _("Choose to accept, reject or defer.")})
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not locked.awaiting_answer:
+        raise ValidationError(
+            {"answer": _("This proposal is not awaiting an answer (%(status)s).")
+             % {"status": locked.get_status_display()}}
+        )  # fmt: skip
+    reason = (reason or "").strip()
+    if answer == "reject" and not reason:
+        raise ValidationError({"reason": _("Give the reason for rejecting the proposal.")})
+    if answer == "defer":
+        if deferred_until is None:
+            raise ValidationError({"deferred_until": _("Give the date the answer is deferred to.")})
+        if deferred_until <= timezone.localdate():
+            raise ValidationError({"deferred_until": _("Defer the answer to a date after today.")})
+    if answer == "accept":
+        veto_refuse_if_active(locked)
+    before = snapshot(locked)
+    locked.status = {
+        "accept": ProposalStatus.ACCEPTED,
+        "reject": ProposalStatus.REJECTED,
+        "defer": ProposalStatus.DEFERRED,
+    }[answer]
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    locked.answer = reason
+    locked.deferred_until = deferred_until if answer == "defer" else None
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=f"authorities.proposal.{answer}",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=CLAUSE_PROPOSAL,
+    )
+    notify(
+        [locked.raised_by],
+        lambda: (
+            _("Your proposal “%(title)s” was answered: %(status)s")
+            % {"title": locked.title, "status": locked.get_status_display()}
+        ),
+        url=_url("authorities:proposal_detail", locked.pk),
+        clause=CLAUSE_PROPOSAL,
+    )
+    return locked
+
+
+# --- business decisions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_create(
+    *, actor: Any, kind: str, title: str, description: str = "", unit: Unit | None = None
+) -> BusinessDecision:
+    require(actor, "authorities.add_businessdecision", clause=CLAUSE_DECISION)
+    if kind not in DecisionKind.values:
+        raise ValidationError({"kind": _("Choose a kind of decision from the list.")})
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the decision a title.")})
+    _unit_check(unit)
+    decision = BusinessDecision(
+        kind=kind, title=title, description=(description or "").strip(), unit=unit, created_by=actor
+    )
+    decision.full_clean()
+    decision.save()
+    audit_record(
+        actor=actor,
+        action="authorities.decision.create",
+        obj=decision,
+        after=snapshot(decision),
+        clause=CLAUSE_DECISION,
+    )
+    return decision
+
+
+_DECISION_STEPS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    # step: (permission, statuses it may start from, status it leads to)
+    "submit": (
+        "authorities.submit_businessdecision", (DecisionStatus.DRAFT,), DecisionStatus.SUBMITTED
+    ),
+    "approve": (
+        "authorities.approve_businessdecision", (DecisionStatus.SUBMITTED,),
+        DecisionStatus.APPROVED,
+    ),
+    "effect": (
+        "authorities.effect_businessdecision", (DecisionStatus.APPROVED,),
+        DecisionStatus.IN_EFFECT,
+    ),
+    "withdraw": (
+        "authorities.withdraw_businessdecision",
+        (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED),
+        DecisionStatus.WITHDRAWN,
+    ),
+}  # fmt: skip
+
+
+DECISION_STEP_PERMS = {step: perm for step, (perm, _from, _to) in _DECISION_STEPS.items()}
+
+
+@transaction.atomic
+def decision_advance(
+    *, actor: Any, decision: BusinessDecision, step: str, reason: str = ""
+) -> BusinessDecision:
+    """Move a business decision one step: submit, approve, put in effect, or withdraw."""
+    if step not in _DECISION_STEPS:
+        raise ValidationError({"step": _("Choose submit, approve, put in effect or withdraw.")})
+    perm, allowed_from, target = _DECISION_STEPS[step]
+    require(actor, perm, decision, clause=CLAUSE_DECISION)
+    locked = BusinessDecision.objects.select_for_update().get(pk=decision.pk)
+    if step != "withdraw":
+        veto_refuse_if_active(locked)
+    if locked.voided_at is not None or locked.status not in allowed_from:
+        raise ValidationError(
+            {"status": _("A decision that is “%(status)s” cannot take this step.")
+             % {"status": locked.get_status_display()}}
+        )  # fmt: skip
+    if step == "withdraw":
+        reason = _reason(reason, message=_("Give a reason for withdrawing the decision."))
+    before = snapshot(locked)
+    now = timezone.now()
+    locked.status = target
+    if step == "submit":
+        locked.submitted_at = now
+    elif step == "approve":
+        locked.approved_by, locked.approved_at = actor, now
+    elif step == "effect":
+        locked.effective_at = now
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=f"authorities.decision.{step}",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=CLAUSE_DECISION,
+    )
+    return locked
+
+
+def decision_submit(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+    return decision_advance(actor=actor, decision=decision, step="submit")
+
+
+def decision_approve(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+    return decision_advance(actor=actor, decision=decision, step="approve")
+
+
+def decision_put_in_effect(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+    return decision_advance(actor=actor, decision=decision, step="effect")
+
+
+def decision_withdraw(*, actor: Any, decision: BusinessDecision, reason: str) -> BusinessDecision:
+    return decision_advance(actor=actor, decision=decision, step="withdraw", reason=reason)
+
+
+# --- the one-vote veto (§6 i)) -----------------------------------------------------------
+
+
+def veto_content(subject: Any, *, action: str, reason: str) -> dict[str, Any]:
+    flow = flow_for(subject)
+    return {
+        "action": action,
+        "subject_type": subject._meta.label_lower,
+        "subject_id": str(subject.pk),
+        "subject": str(subject)[:300],
+        "status": getattr(subject, flow.field) if flow is not None else None,
+        "reason": reason,
+    }
+
+
+def _veto_notify(subject: Any, text: Callable[[], str]) -> None:
+    people = [
+        getattr(subject, name, None) for name in ("created_by", "raised_by", "owner", "addressee")
+    ]
+    notify(
+        [p for p in people if p is not None and hasattr(p, "is_active")] + [_principal_user()],
+        text,
+        url=_url("authorities:veto_list"),
+        clause=VETO_CLAUSE,
+    )
+
+
+@transaction.atomic
+def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str) -> Veto:
+    """The CQO holds a decision with a one-vote veto on quality safety (§6 i))."""
+    require(actor, "authorities.veto", subject, clause=VETO_CLAUSE)
+    flow = flow_for(subject)
+    if flow is None:
+        raise ValidationError(
+            {"subject": _("This kind of record is not a decision that can be vetoed.")}
+        )
+    reason = _reason(reason, message=_("Give the quality-safety reason for the veto (§6 i))."))
+    locked = type(subject)._base_manager.select_for_update().get(pk=subject.pk)
+    if veto_active_for(locked) is not None:
+        raise ValidationError({"subject": _("This decision is already vetoed.")})
+    status = getattr(locked, flow.field)
+    rank = flow.rank(status)
+    if rank < 0 or rank == len(flow.order) - 1:
+        raise ValidationError(
+            {"subject": _("A decision that is “%(status)s” has nowhere further to go; there is "
+                          "nothing to veto.") % {"status": _status_label(locked, flow.field)}}
+        )  # fmt: skip
+    capacity = engine.capacity(actor, "i", unit=engine.unit_of(locked)) or "cqo"
+    signature_sign(
+        user=actor,
+        password=password,
+        obj=locked,
+        content=veto_content(locked, action="veto", reason=reason),
+        meaning=_meaning("veto", capacity, VETO_CLAUSE),
+        clause=VETO_CLAUSE,
+    )
+    veto = Veto.objects.create(
+        content_type=ContentType.objects.get_for_model(locked, for_concrete_model=False),
+        object_id=str(locked.pk),
+        subject_repr=str(locked)[:300],
+        reason=reason,
+        vetoed_by=actor,
+        vetoed_at=timezone.now(),
+        capacity=capacity,
+    )
+    audit_record(
+        actor=actor,
+        action="authorities.veto.impose",
+        obj=locked,
+        after={"veto": veto.pk, "status": status, "capacity": capacity},
+        reason=reason,
+        clause=VETO_CLAUSE,
+    )
+    _veto_notify(
+        locked,
+        lambda: (
+            _("Vetoed by the CQO (§6 i)): %(subject)s — %(reason)s")
+            % {"subject": veto.subject_repr, "reason": reason}
+        ),
+    )
+    return veto
+
+
+def _status_label(obj: Any, field: str) -> str:
+    display = getattr(obj, f"get_{field}_display", None)
+    return str(display()) if display is not None else str(getattr(obj, field))
+
+
+@transaction.atomic
+def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
+    """Only the CQO (the holder of §6 i)) lifts a veto, with a reason and an e-signature."""
+    require(actor, "authorities.lift_veto", veto, clause=VETO_CLAUSE)
+    reason = _reason(reason, message=_("Give the reason for lifting the veto (§6 i))."))
+    locked = Veto.objects.select_for_update().get(pk=veto.pk)
+    if locked.lifted_at is not None:
+        raise ValidationError(_("This veto has already been lifted."))
+    subject = locked.subject
+    if subject is None:
+        raise ValidationError(_("The vetoed decision no longer exists."))
+    before = snapshot(locked)
+    capacity = engine.capacity(actor, "i", unit=engine.unit_of(subject)) or "cqo"
+    signature_sign(
+        user=actor,
+        password=password,
+        obj=subject,
+        content=veto_content(subject, action="lift", reason=reason),
+        meaning=_meaning("lift", capacity, VETO_CLAUSE),
+        clause=VETO_CLAUSE,
+    )
+    locked.lifted_at = timezone.now()
+    locked.lifted_by = actor
+    locked.lift_reason = reason
+    locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    audit_record(
+        actor=actor,
+        action="authorities.veto.lift",
+        obj=subject,
+        before={"veto": locked.pk, **before},
+        after={"veto": locked.pk, **snapshot(locked)},
+        reason=reason,
+        clause=VETO_CLAUSE,
+    )
+    _veto_notify(
+        subject,
+        lambda: (
+            _("Veto lifted by the CQO (§6 i)): %(subject)s — %(reason)s")
+            % {"subject": locked.subject_repr, "reason": reason}
+        ),
+    )
+    return locked
+
+
+# --- notifications ---------------------------------------------------------------------
+
+
+def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
+    from .models import Notification
+
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+__all__ = [
+    "VetoActiveError",
+    "approval_decide",
+    "approval_request_raise",
+    "delegation_create",
+    "delegation_revoke",
+    "veto_impose",
+    "veto_lift",
+]

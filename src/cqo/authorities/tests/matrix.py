@@ -1,0 +1,208 @@
+"""The authorities' rows of the permission matrix (tests/security/test_permission_matrix.py).
+
+The world: the matrix's CQO-role account holds a signed appointment (so it holds the nine
+authorities), the deputy holds §6 c) for the quality unit, an inspector has raised a request
+there, the CQO has put a proposal to the principal, a quality engineer owns a plan item and
+recorded two business decisions (one vetoed).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+ANONYMOUS = "anonymous"
+ROLES = (
+    "principal", "cqo", "deputy", "quality_engineer", "inspector", "metrology_officer",
+    "department_head", "employee", "auditor", "admin",
+)  # fmt: skip
+MANAGEMENT = ("principal", "cqo", "deputy", "auditor", "department_head", "quality_engineer")
+
+
+def _page(**who: int) -> dict[str, int]:
+    return {ANONYMOUS: 302, "*": 200, **who}
+
+
+def _page_for(*roles: str) -> dict[str, int]:
+    return {ANONYMOUS: 302, "*": 403, **dict.fromkeys(roles, 200)}
+
+
+def _api() -> dict[str, int]:
+    return {ANONYMOUS: 403, "*": 200}
+
+
+def _api_seen_by(*roles: str) -> dict[str, int]:
+    # Detail endpoints read through the selectors: what a user may not see is not there (404).
+    return {ANONYMOUS: 403, "*": 404, **dict.fromkeys(roles, 200)}
+
+
+# A POST-only page or API action: a GET is not allowed (after sign-in for the pages).
+PAGE_POST_ONLY = {ANONYMOUS: 302, "*": 405}
+API_POST_ONLY = {ANONYMOUS: 403, "*": 405}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "authorities:index": {ANONYMOUS: 302, "*": 302},
+    "authorities:approval_list": _page(),
+    "authorities:approval_detail": _page_for(*MANAGEMENT, "inspector"),
+    "authorities:approval_withdraw": PAGE_POST_ONLY,
+    "authorities:delegation_list": _page(),
+    "authorities:delegation_revoke": PAGE_POST_ONLY,
+    "authorities:strategy_list": _page(),
+    "authorities:plan_detail": _page(),
+    "authorities:plan_item_progress": PAGE_POST_ONLY,
+    "authorities:proposal_list": _page(),
+    "authorities:proposal_detail": _page_for(*MANAGEMENT),
+    "authorities:decision_list": _page(),
+    "authorities:decision_detail": _page(),
+    "authorities:decision_veto": PAGE_POST_ONLY,
+    "authorities:decision_step": PAGE_POST_ONLY,
+    "authorities:veto_list": _page(),
+    "authorities:veto_lift": PAGE_POST_ONLY,
+    "authorities:notification_list": _page(),
+    "api:authorities:api-root": _api(),
+    "api:authorities:delegation-list": _api(),
+    "api:authorities:delegation-detail": _api(),
+    "api:authorities:delegation-revoke": API_POST_ONLY,
+    "api:authorities:approval-list": _api(),
+    "api:authorities:approval-detail": _api_seen_by(*MANAGEMENT, "inspector"),
+    "api:authorities:approval-decide": API_POST_ONLY,
+    "api:authorities:approval-withdraw": API_POST_ONLY,
+    "api:authorities:strategy-list": _api(),
+    "api:authorities:strategy-detail": _api(),
+    "api:authorities:plan-list": _api(),
+    "api:authorities:plan-detail": _api(),
+    "api:authorities:plan-items": API_POST_ONLY,
+    "api:authorities:plan-submit": API_POST_ONLY,
+    "api:authorities:plan-close": API_POST_ONLY,
+    "api:authorities:plan-item-detail": _api(),
+    "api:authorities:plan-item-progress": API_POST_ONLY,
+    "api:authorities:proposal-list": _api(),
+    "api:authorities:proposal-detail": _api_seen_by(*MANAGEMENT),
+    "api:authorities:proposal-answer": API_POST_ONLY,
+    "api:authorities:decision-list": _api(),
+    "api:authorities:decision-detail": _api(),
+    "api:authorities:decision-submit": API_POST_ONLY,
+    "api:authorities:decision-approve": API_POST_ONLY,
+    "api:authorities:decision-effect": API_POST_ONLY,
+    "api:authorities:decision-withdraw": API_POST_ONLY,
+    "api:authorities:decision-veto": API_POST_ONLY,
+    "api:authorities:veto-list": _api(),
+    "api:authorities:veto-detail": _api(),
+    "api:authorities:veto-lift": API_POST_ONLY,
+    "api:authorities:notification-list": _api(),
+    "api:authorities:notification-read": API_POST_ONLY,
+}
+
+DECIDERS = ("principal", "cqo", "deputy", "department_head", "quality_engineer")
+
+API_WRITERS: dict[str, tuple[str, ...]] = {
+    "api:authorities:delegation-list": ("cqo", "deputy"),
+    "api:authorities:delegation-revoke": ("cqo",),
+    "api:authorities:approval-list": ROLES,  # any module raises requests for its users
+    "api:authorities:approval-decide": ("cqo", "deputy"),
+    "api:authorities:approval-withdraw": ("cqo", "inspector"),
+    "api:authorities:strategy-list": ("cqo",),
+    "api:authorities:plan-list": ("cqo",),
+    "api:authorities:plan-items": ("cqo",),
+    "api:authorities:plan-submit": ("cqo",),
+    "api:authorities:plan-close": ("cqo",),
+    "api:authorities:plan-item-progress": ("cqo", "quality_engineer"),
+    "api:authorities:proposal-list": ("cqo",),
+    "api:authorities:proposal-answer": ("principal",),
+    "api:authorities:decision-list": DECIDERS,
+    "api:authorities:decision-submit": ("principal", "department_head", "quality_engineer"),
+    "api:authorities:decision-approve": ("principal",),
+    "api:authorities:decision-effect": ("principal", "quality_engineer"),
+    "api:authorities:decision-withdraw": ("principal", "department_head", "quality_engineer"),
+    "api:authorities:decision-veto": ("cqo",),
+    "api:authorities:veto-lift": ("cqo",),
+    "api:authorities:notification-read": ROLES,  # each marks only their own
+}
+
+OBJECT_FOR_PK = {
+    "authorities:approval_": "authorities.approval",
+    "authorities:delegation_": "authorities.delegation",
+    "authorities:plan_detail": "authorities.plan",
+    "authorities:plan_item_": "authorities.item",
+    "authorities:proposal_": "authorities.proposal",
+    "authorities:decision_": "authorities.decision",
+    "authorities:veto_": "authorities.veto",
+    "api:authorities:delegation-": "authorities.delegation",
+    "api:authorities:approval-": "authorities.approval",
+    "api:authorities:strategy-": "authorities.strategy",
+    "api:authorities:plan-": "authorities.plan",
+    "api:authorities:plan-item-": "authorities.item",
+    "api:authorities:proposal-": "authorities.proposal",
+    "api:authorities:decision-": "authorities.decision",
+    "api:authorities:veto-": "authorities.veto",
+}
+
+KWARGS = {
+    "authorities:decision_step": lambda world: {
+        "pk": world.objects["authorities.decision"].pk,
+        "step": "submit",
+    },
+}
+
+
+def build(world: Any) -> None:
+    from cqo.authorities import services as S
+    from cqo.organisation.tests.factories import TEST_PASSWORD
+    from cqo.post.models import Appointment, AppointmentStatus
+    from cqo.post.selectors import cqo_current
+
+    users = world.users
+    unit = world.objects["unit"]
+    today = timezone.localdate()
+    if cqo_current() is None:
+        Appointment.objects.create(
+            enterprise=world.objects["enterprise"],
+            number="MATRIX-CQO",
+            person=users["cqo"].person,
+            principal=users["principal"].person,
+            effective_from=today - datetime.timedelta(days=30),
+            status=AppointmentStatus.SIGNED,
+            signed_at=timezone.now(),
+        )
+    enterprise = world.objects["enterprise"]
+    if enterprise.principal_id is None:
+        enterprise.principal = users["principal"].person
+        enterprise.save(update_fields=["principal"])
+    delegation = S.delegation_create(
+        actor=users["cqo"], authority="c", delegate=users["deputy"].person, units=[unit],
+        start_date=today, end_date=today + datetime.timedelta(days=30),
+    )  # fmt: skip
+    decision = S.decision_create(
+        actor=users["quality_engineer"], kind="other", title="矩阵决策", unit=unit
+    )
+    vetoed = S.decision_create(
+        actor=users["quality_engineer"], kind="product_launch", title="矩阵否决", unit=unit
+    )
+    veto = S.veto_impose(actor=users["cqo"], subject=vetoed, reason="矩阵", password=TEST_PASSWORD)
+    approval = S.approval_request_raise(
+        actor=users["inspector"], subject=decision, kind="concession", unit=unit, summary="矩阵"
+    )
+    strategy = S.strategy_create(actor=users["cqo"], title="矩阵战略", start_year=today.year,
+                                 end_year=today.year)  # fmt: skip
+    plan = S.plan_create(actor=users["cqo"], title="矩阵计划", year=today.year, strategy=strategy)
+    item = S.plan_item_add(
+        actor=users["cqo"], plan=plan, title="矩阵事项",
+        owner=users["quality_engineer"].person, due_date=today + datetime.timedelta(days=30),
+    )  # fmt: skip
+    proposal = S.proposal_submit(
+        actor=users["cqo"], title="矩阵建议", body="……", addressee=users["principal"]
+    )
+    world.objects.update(
+        {
+            "authorities.delegation": delegation,
+            "authorities.decision": decision,
+            "authorities.veto": veto,
+            "authorities.approval": approval,
+            "authorities.strategy": strategy,
+            "authorities.plan": plan,
+            "authorities.item": item,
+            "authorities.proposal": proposal,
+        }
+    )

@@ -1,0 +1,656 @@
+"""Pages for the CQO's authorities: the approval inbox, delegations, strategy and plans,
+proposals (both sides), business decisions with the veto, and notifications.
+
+Views are thin: they check the permission for the page, parse a form, call a service and show
+its answer. A refusal from a service (no authority, a veto in force) is shown on the page it came
+from, in the user's language and with its clause; nothing is changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cqo.audit.forms import SignatureForm
+from cqo.audit.services import signatures_for
+
+from . import engine
+from . import selectors as sel
+from . import services as S
+from .catalogue import VETO
+from .forms import (
+    AnswerForm,
+    DecideForm,
+    DecisionForm,
+    DelegationForm,
+    InboxFilterForm,
+    PlanForm,
+    PlanItemForm,
+    PlanSubmitForm,
+    ProgressForm,
+    ProposalForm,
+    ReasonForm,
+    StrategyForm,
+    errors_apply,
+)
+from .models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    BusinessDecision,
+    DecisionStatus,
+    Delegation,
+    PlanItem,
+    Proposal,
+    QualityPlan,
+    Veto,
+)
+from .vetoable import VETO_CLAUSE, VetoActiveError, flow_for, veto_active_for
+
+GET_POST = require_http_methods(["GET", "POST"])
+PAGE_SIZE = 50
+
+
+def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _refusal(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, VetoActiveError):
+        messages.error(request, exc.message)
+    elif isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, str(exc) or _("You do not have permission to do this."))
+
+
+def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
+    """Call a service; show its refusal (veto, authority, validation) as a message."""
+    try:
+        call()
+    except (VetoActiveError, PermissionDenied, ValidationError) as exc:
+        _refusal(request, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _signature_form(request: HttpRequest, meaning: str, clause: str, prefix: str) -> SignatureForm:
+    data = request.POST if request.method == "POST" else None
+    return SignatureForm(data, user=request.user, meaning=meaning, clause=clause, prefix=prefix)
+
+
+def _capacity_meaning(request: HttpRequest, verb: str, code: str, obj: Any) -> str:
+    capacity = engine.capacity(request.user, code, unit=engine.unit_of(obj)) or "cqo"
+    return S._meaning(verb, capacity, engine.BY_CODE[code].clause)
+
+
+# --- index ----------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("authorities:approval_list")
+
+
+# --- approvals (§6 c)) ---------------------------------------------------------------
+
+
+@login_required
+def approval_list(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    holds = any(engine.holds(request.user, code) for code in engine.BY_CODE)
+    view = data.get("view") or ("inbox" if holds else "all")
+    if view == "inbox":
+        qs = sel.approvals_awaiting(
+            request.user, kind=data.get("kind", ""), overdue=data.get("overdue", False)
+        )
+    else:
+        if not request.user.has_perm("authorities.view_approvalrequest"):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        qs = sel.approvals_visible(
+            request.user,
+            status=data.get("status", ""),
+            kind=data.get("kind", ""),
+            overdue=data.get("overdue", False),
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "authorities/approval_list.html",
+        {"form": form, "page": page, "view": view, "holds": holds, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@GET_POST
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    approval = get_object_or_404(
+        ApprovalRequest.objects.select_related("unit", "raised_by", "decided_by"), pk=pk
+    )
+    _check(request, "authorities.view_approvalrequest", approval)
+    may_decide = approval.status == ApprovalStatus.PENDING and request.user.has_perm(
+        "authorities.decide_approvalrequest", approval
+    )
+    decide_form = DecideForm(request.POST if request.method == "POST" else None)
+    verb = request.POST.get("decision") if request.method == "POST" else "approve"
+    sig_form = _signature_form(
+        request,
+        _capacity_meaning(request, verb if verb in ("approve", "reject") else "approve",
+                          approval.authority, approval),
+        approval.clause,
+        "sig",
+    )  # fmt: skip
+    if request.method == "POST":
+        if decide_form.is_valid() and sig_form.is_valid():
+            try:
+                S.approval_decide(
+                    actor=request.user,
+                    request=approval,
+                    decision=decide_form.cleaned_data["decision"],
+                    reason=decide_form.cleaned_data["reason"],
+                    password=sig_form.cleaned_data["password"],
+                )
+            except ValidationError as exc:
+                errors_apply(decide_form, exc)
+            except (VetoActiveError, PermissionDenied) as exc:
+                _refusal(request, exc)
+                return redirect("authorities:approval_detail", pk=approval.pk)
+            else:
+                messages.success(request, _("Your decision was recorded and signed."))
+                return redirect("authorities:approval_detail", pk=approval.pk)
+    return render(
+        request,
+        "authorities/approval_detail.html",
+        {
+            "approval": approval,
+            "may_decide": may_decide,
+            "may_withdraw": approval.status == ApprovalStatus.PENDING
+            and request.user.has_perm("authorities.withdraw_approvalrequest", approval),
+            "decide_form": decide_form,
+            "sig_form": sig_form,
+            "withdraw_form": ReasonForm(),
+            "signatures": signatures_for(approval),
+            "veto": veto_active_for(approval),
+        },
+    )
+
+
+@login_required
+@require_POST
+def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = get_object_or_404(ApprovalRequest, pk=pk)
+    _check(request, "authorities.view_approvalrequest", approval)
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "")
+    _run(
+        request,
+        lambda: S.approval_withdraw(actor=request.user, request=approval, reason=reason),
+        _("The request was withdrawn."),
+    )
+    return redirect("authorities:approval_detail", pk=approval.pk)
+
+
+# --- delegations ---------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def delegation_list(request: HttpRequest) -> HttpResponseBase:
+    _check(request, "authorities.view_delegation")
+    may_add = request.user.has_perm("authorities.add_delegation")
+    form = DelegationForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        _check(request, "authorities.add_delegation")
+        assert form is not None
+        if form.is_valid():
+            try:
+                S.delegation_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The delegation was recorded."))
+                return redirect("authorities:delegation_list")
+    state = request.GET.get("state", "")
+    delegations = sel.delegations_visible(request.user, state=state)
+    return render(
+        request,
+        "authorities/delegation_list.html",
+        {
+            "form": form,
+            "state": state,
+            "page": Paginator(delegations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "today": timezone.localdate(),
+            "veto_delegable": engine.veto_delegable(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    delegation = get_object_or_404(Delegation, pk=pk)
+    _check(request, "authorities.view_delegation", delegation)
+    reason = request.POST.get("reason", "")
+    _run(
+        request,
+        lambda: S.delegation_revoke(actor=request.user, delegation=delegation, reason=reason),
+        _("The delegation was revoked."),
+    )
+    return redirect("authorities:delegation_list")
+
+
+# --- strategy and plans (§6 a)) -------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def strategy_list(request: HttpRequest) -> HttpResponseBase:
+    _check(request, "authorities.view_qualitystrategy")
+    may_add = request.user.has_perm("authorities.add_qualitystrategy")
+    strategy_form = StrategyForm(request.POST if "strategy" in request.POST else None)
+    plan_form = PlanForm(request.POST if "plan" in request.POST else None)
+    if request.method == "POST":
+        _check(request, "authorities.add_qualitystrategy")
+        form: Any = strategy_form if "strategy" in request.POST else plan_form
+        if form.is_valid():
+            try:
+                if form is strategy_form:
+                    S.strategy_create(actor=request.user, **form.cleaned_data)
+                    done = _("The strategy was recorded.")
+                else:
+                    plan = S.plan_create(actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("The plan was created; add its items."))
+                    return redirect("authorities:plan_detail", pk=plan.pk)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect("authorities:strategy_list")
+    return render(
+        request,
+        "authorities/strategy_list.html",
+        {
+            "strategies": sel.strategies_visible(request.user).prefetch_related("plans"),
+            "plans": sel.plans_visible(request.user),
+            "may_add": may_add,
+            "strategy_form": strategy_form,
+            "plan_form": plan_form,
+        },
+    )
+
+
+@login_required
+@GET_POST
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    plan = get_object_or_404(QualityPlan.objects.select_related("strategy", "unit", "owner"), pk=pk)
+    _check(request, "authorities.view_qualityplan", plan)
+    item_form = PlanItemForm(request.POST if "item" in request.POST else None)
+    submit_form = PlanSubmitForm(request.POST if "submit" in request.POST else None)
+    if request.method == "POST":
+        if "item" in request.POST and item_form.is_valid():
+            try:
+                S.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(item_form, exc)
+            except PermissionDenied as exc:
+                item_form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The item was added."))
+                return redirect("authorities:plan_detail", pk=plan.pk)
+        elif "submit" in request.POST and submit_form.is_valid():
+            due = submit_form.cleaned_data.get("due_date")
+            _run(
+                request,
+                lambda: S.plan_submit(actor=request.user, plan=plan, due=due),
+                _("The plan was sent for approval (§6 c))."),
+            )
+            return redirect("authorities:plan_detail", pk=plan.pk)
+        elif "close" in request.POST:
+            _run(
+                request,
+                lambda: S.plan_close(actor=request.user, plan=plan),
+                _("The plan was closed."),
+            )
+            return redirect("authorities:plan_detail", pk=plan.pk)
+    items = plan.items.filter(voided_at__isnull=True).select_related("owner")
+    return render(
+        request,
+        "authorities/plan_detail.html",
+        {
+            "plan": plan,
+            "items": items,
+            "item_form": item_form,
+            "submit_form": submit_form,
+            "may_edit": request.user.has_perm("authorities.change_qualityplan", plan),
+            "approvals": sel.approvals_for_subject(plan),
+            "veto": veto_active_for(plan),
+            "progress_form": ProgressForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_item_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
+    _check(request, "authorities.view_qualityplan", item.plan)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: S.plan_item_progress(actor=request.user, item=item, **form.cleaned_data),
+            _("Progress was recorded."),
+        )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("authorities:plan_detail", pk=item.plan_id)
+
+
+# --- proposals (§6 b)) ---------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def proposal_list(request: HttpRequest) -> HttpResponseBase:
+    _check(request, "authorities.view_proposal")
+    may_add = request.user.has_perm("authorities.add_proposal")
+    form = ProposalForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        _check(request, "authorities.add_proposal")
+        assert form is not None
+        if form.is_valid():
+            try:
+                proposal = S.proposal_submit(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The proposal was sent to the decision layer."))
+                return redirect("authorities:proposal_detail", pk=proposal.pk)
+    state = request.GET.get("state", "")
+    return render(
+        request,
+        "authorities/proposal_list.html",
+        {
+            "form": form,
+            "state": state,
+            "to_answer": sel.proposals_to_answer(request.user),
+            "page": Paginator(sel.proposals_visible(request.user, state=state), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("addressee", "raised_by", "answered_by", "unit"), pk=pk
+    )
+    _check(request, "authorities.view_proposal", proposal)
+    may_answer = proposal.awaiting_answer and request.user.has_perm(
+        "authorities.answer_proposal", proposal
+    )
+    form = AnswerForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        _check(request, "authorities.answer_proposal", proposal)
+        assert form is not None
+        if form.is_valid():
+            try:
+                S.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except (VetoActiveError, PermissionDenied) as exc:
+                _refusal(request, exc)
+                return redirect("authorities:proposal_detail", pk=proposal.pk)
+            else:
+                messages.success(request, _("Your answer was recorded."))
+                return redirect("authorities:proposal_detail", pk=proposal.pk)
+    return render(
+        request,
+        "authorities/proposal_detail.html",
+        {"proposal": proposal, "form": form, "veto": veto_active_for(proposal)},
+    )
+
+
+# --- business decisions and the veto (§6 i)) -----------------------------------------
+
+
+@login_required
+@GET_POST
+def decision_list(request: HttpRequest) -> HttpResponseBase:
+    _check(request, "authorities.view_businessdecision")
+    may_add = request.user.has_perm("authorities.add_businessdecision")
+    form = DecisionForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        _check(request, "authorities.add_businessdecision")
+        assert form is not None
+        if form.is_valid():
+            try:
+                decision = S.decision_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The decision was recorded as a draft."))
+                return redirect("authorities:decision_detail", pk=decision.pk)
+    status = request.GET.get("status", "")
+    page = Paginator(sel.decisions_visible(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    vetoed = sel.vetoed_ids(BusinessDecision, [d.pk for d in page])
+    return render(
+        request,
+        "authorities/decision_list.html",
+        {
+            "form": form,
+            "page": page,
+            "vetoed": vetoed,
+            "status": status,
+            "statuses": DecisionStatus.choices,
+        },
+    )
+
+
+def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra: Any) -> dict:
+    veto = veto_active_for(decision)
+    flow = flow_for(decision)
+    assert flow is not None
+    vetoable_now = veto is None and 0 <= flow.rank(decision.status) < len(flow.order) - 1
+    may_veto = vetoable_now and request.user.has_perm("authorities.veto", decision)
+    may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
+    steps = {
+        "submit": request.user.has_perm("authorities.submit_businessdecision", decision)
+        and decision.status == DecisionStatus.DRAFT,
+        "approve": request.user.has_perm("authorities.approve_businessdecision", decision)
+        and decision.status == DecisionStatus.SUBMITTED,
+        "effect": request.user.has_perm("authorities.effect_businessdecision", decision)
+        and decision.status == DecisionStatus.APPROVED,
+    }
+    context = {
+        "decision": decision,
+        "veto": veto,
+        "history": sel.vetoes_for(decision),
+        "steps": steps,
+        "may_withdraw": decision.status
+        in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
+        and request.user.has_perm("authorities.withdraw_businessdecision", decision),
+        "may_veto": may_veto,
+        "may_lift": may_lift,
+        "signatures": signatures_for(decision),
+        "veto_clause": VETO_CLAUSE,
+    }
+    if may_veto and "veto_form" not in extra:
+        context["veto_reason_form"] = ReasonForm(prefix="veto")
+        context["veto_form"] = SignatureForm(
+            user=request.user,
+            meaning=_capacity_meaning(request, "veto", VETO, decision),
+            clause=VETO_CLAUSE,
+            prefix="vsig",
+        )
+    if may_lift and "lift_form" not in extra:
+        context["lift_reason_form"] = ReasonForm(prefix="lift")
+        context["lift_form"] = SignatureForm(
+            user=request.user,
+            meaning=_capacity_meaning(request, "lift", VETO, decision),
+            clause=VETO_CLAUSE,
+            prefix="lsig",
+        )
+    context.update(extra)
+    return context
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
+    _check(request, "authorities.view_businessdecision", decision)
+    return render(request, "authorities/decision_detail.html", _decision_context(request, decision))
+
+
+@login_required
+@require_POST
+def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Submit, approve, put in effect or withdraw. The buttons for a vetoed decision still post
+    here; the service refuses with the §6 i) message and the page shows it."""
+    decision = get_object_or_404(BusinessDecision, pk=pk)
+    _check(request, "authorities.view_businessdecision", decision)
+    done = {
+        "submit": _("The decision was submitted."),
+        "approve": _("The decision was approved."),
+        "effect": _("The decision is now in effect."),
+        "withdraw": _("The decision was withdrawn."),
+    }
+    if step not in done:
+        messages.error(request, _("Choose submit, approve, put in effect or withdraw."))
+        return redirect("authorities:decision_detail", pk=decision.pk)
+    reason = request.POST.get("reason", "")
+    _run(
+        request,
+        lambda: S.decision_advance(actor=request.user, decision=decision, step=step, reason=reason),
+        done[step],
+    )
+    return redirect("authorities:decision_detail", pk=decision.pk)
+
+
+@login_required
+@require_POST
+def decision_veto(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(BusinessDecision, pk=pk)
+    _check(request, "authorities.view_businessdecision", decision)
+    reason_form = ReasonForm(request.POST, prefix="veto")
+    sig_form = SignatureForm(
+        request.POST,
+        user=request.user,
+        meaning=_capacity_meaning(request, "veto", VETO, decision),
+        clause=VETO_CLAUSE,
+        prefix="vsig",
+    )
+    if reason_form.is_valid() and sig_form.is_valid():
+        try:
+            S.veto_impose(
+                actor=request.user,
+                subject=decision,
+                reason=reason_form.cleaned_data["reason"],
+                password=sig_form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            errors_apply(reason_form, exc)
+        except PermissionDenied as exc:
+            _refusal(request, exc)
+            return redirect("authorities:decision_detail", pk=decision.pk)
+        else:
+            messages.success(request, _("The decision is vetoed (§6 i)); it cannot go forward."))
+            return redirect("authorities:decision_detail", pk=decision.pk)
+    context = _decision_context(request, decision, veto_form=sig_form, veto_reason_form=reason_form)
+    return render(request, "authorities/decision_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    veto = get_object_or_404(Veto, pk=pk)
+    _check(request, "authorities.view_veto", veto)
+    subject = veto.subject
+    reason_form = ReasonForm(request.POST, prefix="lift")
+    sig_form = SignatureForm(
+        request.POST,
+        user=request.user,
+        meaning=_capacity_meaning(request, "lift", VETO, subject),
+        clause=VETO_CLAUSE,
+        prefix="lsig",
+    )
+    back = (
+        redirect("authorities:decision_detail", pk=subject.pk)
+        if isinstance(subject, BusinessDecision)
+        else redirect("authorities:veto_list")
+    )
+    if reason_form.is_valid() and sig_form.is_valid():
+        try:
+            S.veto_lift(
+                actor=request.user,
+                veto=veto,
+                reason=reason_form.cleaned_data["reason"],
+                password=sig_form.cleaned_data["password"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refusal(request, exc)
+            return back
+        messages.success(request, _("The veto was lifted (§6 i))."))
+        return back
+    if isinstance(subject, BusinessDecision):
+        context = _decision_context(
+            request, subject, lift_form=sig_form, lift_reason_form=reason_form
+        )
+        return render(request, "authorities/decision_detail.html", context, status=400)
+    for errors in (*reason_form.errors.values(), *sig_form.errors.values()):
+        for error in errors:
+            messages.error(request, str(error))
+    return back
+
+
+@login_required
+def veto_list(request: HttpRequest) -> HttpResponse:
+    _check(request, "authorities.view_veto")
+    return render(
+        request,
+        "authorities/veto_list.html",
+        {
+            "active": sel.vetoes_visible(request.user, active=True),
+            "lifted": sel.vetoes_visible(request.user, active=False)[:PAGE_SIZE],
+        },
+    )
+
+
+# --- notifications -------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def notification_list(request: HttpRequest) -> HttpResponseBase:
+    if request.method == "POST":
+        S.notifications_mark_read(actor=request.user)
+        return redirect("authorities:notification_list")
+    page = Paginator(sel.notifications_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "authorities/notification_list.html", {"page": page})
