@@ -1,0 +1,54 @@
+"""Template helpers for the shell: links that may not exist yet, names in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def url_or_empty(name: str, *args: Any, **kwargs: Any) -> str:
+    """The URL for ``name``, or "" while the module that provides it is not built yet.
+
+    Modules arrive over several releases; a page that links to one must not fail before it exists.
+    """
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def url_or_none(name: str, *args: Any, **kwargs: Any) -> str:
+    """``{% url_or_none 'app:view' arg as link %}``: the URL, or "" when it does not resolve."""
+    return url_or_empty(name, *args, **kwargs)
+
+
+@register.filter
+def user_name(user: Any) -> str:
+    """The account's display name in the reader's language (the English one when it is set)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    english = str(getattr(user, "display_name_en", None) or "")
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return str(user.get_full_name() or user.get_username())
+
+
+@register.filter
+def short_hash(value: Any, length: int = 12) -> str:
+    text = str(value or "")
+    return text[:length]
+
+
+@register.filter
+def clause_title(citation: str) -> str:
+    """The summaries of one or more cited clauses ("§6 c), §7.1.4"), for a tooltip."""
+    from cqo.core.clauses import CLAUSES
+
+    parts = [c.strip() for c in str(citation or "").split(",") if c.strip()]
+    return " · ".join(f"{c} {CLAUSES[c]}" for c in parts if c in CLAUSES)

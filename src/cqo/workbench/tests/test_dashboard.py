@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from cqo.audit.services import audit_record
+from cqo.organisation import roles as R
+from cqo.workbench.panels import PANELS, Panel, PanelItem, panel_register, panel_unregister
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/"
+
+
+def _zh(text: Any) -> str:
+    with translation.override("zh-hans"):
+        return escape(str(text))
+
+
+# What each role must find on its dashboard (panel keys), and what it must not.
+CQO_PANELS = {"approvals", "proposals_open", "vetoes", "delegations_expiring", "audit_recent"}
+EXPECTED = {
+    R.CQO: (CQO_PANELS | {"qualification_due"}, {"proposals_to_answer"}),
+    R.DEPUTY: (CQO_PANELS, {"charter_to_approve", "qualification_due"}),
+    R.PRINCIPAL: (
+        {"proposals_to_answer", "charter_to_approve", "vetoes", "qualification_due"},
+        {"approvals", "audit_recent"},
+    ),
+    R.QUALITY_ENGINEER: ({"ncr_open", "my_participation"}, {"approvals", "audit_recent"}),
+    R.INSPECTOR: ({"lots_to_inspect", "my_participation"}, {"approvals", "audit_recent"}),
+    R.METROLOGY_OFFICER: ({"instruments_due", "my_participation"}, {"approvals"}),
+    R.DEPARTMENT_HEAD: ({"unit_objectives"}, {"approvals", "audit_recent"}),
+    R.EMPLOYEE: ({"my_participation"}, {"approvals", "vetoes", "audit_recent"}),
+    R.AUDITOR: ({"vetoes", "audit_recent"}, {"approvals", "proposals_to_answer"}),
+    R.ADMIN: ({"audit_recent"}, {"approvals", "vetoes"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", R.ROLES)
+def test_the_dashboard_shows_each_role_its_own_panels_with_empty_states(
+    signed_in, role: str
+) -> None:
+    client, _user = signed_in(role)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    shown, hidden = EXPECTED[role]
+    keys = {rp.key for rp in response.context["panels"]}
+    assert shown <= keys
+    assert not (hidden & keys)
+    for key in shown:
+        panel = PANELS[key]
+        assert f'id="panel-{key}"' in html
+        assert _zh(panel.title) in html
+        if not panel.available:
+            assert _zh(panel.empty) in html
+    for key in hidden:
+        assert f'id="panel-{key}"' not in html
+
+
+def test_an_empty_state_names_what_will_appear_and_its_clause(signed_in) -> None:
+    client, _user = signed_in(R.CQO)
+    html = client.get(DASHBOARD).content.decode()
+    assert "等待我审批" in html  # the approvals panel's title in Chinese
+    assert "§6 c)" in html
+    assert "后续版本" in html  # "coming in a later release", said plainly
+
+
+def test_a_user_without_a_role_is_told_why_the_dashboard_is_empty(db) -> None:
+    from cqo.organisation.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert response.context["panels"] == []
+    assert "系统管理员" in response.content.decode()
+
+
+def test_recent_audit_events_appear_for_the_cqo_with_a_link_to_the_story(signed_in) -> None:
+    client, user = signed_in(R.CQO)
+    audit_record(actor=user, action="test.touch", obj=user, after={"n": 1}, clause="§6 c)")
+    html = client.get(DASHBOARD).content.decode()
+    assert "test.touch" in html
+    assert reverse("audit:story", args=["accounts.user", user.pk]) in html
+
+
+def test_a_module_adds_a_panel_without_touching_the_template(signed_in) -> None:
+    client, _user = signed_in(R.INSPECTOR)
+
+    def items(user: Any) -> list[PanelItem]:
+        return [PanelItem(title="批次 L-2026-001", url="/lots/1/", meta="来料检验")]
+
+    panel_register(Panel("test_lots", "Lots on hold", "§6 e)", "Nothing on hold.", items=items,
+                         roles=frozenset({R.INSPECTOR}), order=1))  # fmt: skip
+    try:
+        html = client.get(DASHBOARD).content.decode()
+        other, _ = signed_in(R.EMPLOYEE)
+        other_html = other.get(DASHBOARD).content.decode()
+    finally:
+        panel_unregister("test_lots")
+    assert 'id="panel-test_lots"' in html
+    assert "批次 L-2026-001" in html
+    assert 'href="/lots/1/"' in html
+    assert 'id="panel-test_lots"' not in other_html
+
+
+def test_the_dashboard_needs_few_queries_however_many_events_there_are(
+    signed_in, django_assert_max_num_queries
+) -> None:
+    client, user = signed_in(R.CQO)
+    for i in range(30):
+        audit_record(actor=user, action="test.touch", obj=user, after={"n": i})
+    client.get(DASHBOARD)  # warm the session
+    with django_assert_max_num_queries(6):
+        response = client.get(DASHBOARD)
+    assert response.status_code == 200
+
+
+def test_the_dashboard_refuses_anything_but_get(signed_in) -> None:
+    client, _user = signed_in(R.CQO)
+    assert client.post(DASHBOARD).status_code == 405
