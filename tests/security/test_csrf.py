@@ -1,0 +1,185 @@
+"""CSRF everywhere: every POST form of the HTML UI carries a token and fails without one, and a
+form left open across the end of a session leads somewhere friendly, never to a change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from cqo.audit.models import AuditEvent
+from cqo.organisation.models import Unit
+from cqo.organisation.tests.factories import TEST_PASSWORD
+
+from .test_permission_matrix import BUILDERS, EXPECTED, _fingerprint, expected, kwargs_for
+from .urlwalk import WHO, World, build_world, routes, url_for
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+HX_POST = re.compile(r'\bhx-post="([^"]+)"')
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def world(db: Any) -> Iterator[World]:
+    cache.clear()
+    built = build_world()
+    for build in BUILDERS:
+        build(built)
+    yield built
+    cache.clear()
+
+
+def _post_forms(html: str, page_url: str) -> list[tuple[str, bool]]:
+    """(action, has a CSRF token) for each POST form and each htmx POST on the page."""
+    found = []
+    for attrs, body in FORM.findall(html):
+        if not re.search(r'method="post"', attrs, re.I):
+            continue
+        action = re.search(r'action="([^"]*)"', attrs)
+        target = action.group(1) if action and action.group(1) else page_url
+        found.append((target.replace("&amp;", "&"), "csrfmiddlewaretoken" in body))
+    # htmx requests send the token from the page's meta tag (cqo.js), not from a form field.
+    has_meta = 'name="csrf-token"' in html
+    found += [(url.replace("&amp;", "&"), has_meta) for url in HX_POST.findall(html)]
+    return found
+
+
+def test_every_post_form_carries_a_token_and_is_refused_without_one(world: World) -> None:
+    forms: dict[tuple[str, str], str] = {}
+    problems: list[str] = []
+    for route in routes():
+        if route.name not in EXPECTED:
+            continue  # the permission matrix reports it
+        if route.is_api and route.name not in {"api:docs", "api:redoc"}:
+            continue
+        url = url_for(route, kwargs_for(route, world))
+        for who in WHO:
+            if expected(route.name, who) != 200:
+                continue
+            response = world.client(who).get(url)
+            if "text/html" not in response.get("Content-Type", ""):
+                continue
+            for action, has_token in _post_forms(response.content.decode(), url):
+                if not has_token:
+                    problems.append(f"{who}: a POST form on {url} (to {action}) has no CSRF token")
+                forms.setdefault((who, action), url)
+    # The walk must have met the forms a user actually meets.
+    actions = {action for _who, action in forms}
+    assert {"/accounts/login/", "/accounts/logout/", "/accounts/password/"} <= actions
+    assert any(a.startswith("/org/units/") and a.endswith("/edit/") for a in actions), actions
+    assert len(forms) >= 20, forms
+
+    before = _fingerprint()
+    events = AuditEvent.objects.count()
+    for (who, action), page_url in sorted(forms.items()):
+        client = world.client(who, enforce_csrf_checks=True)
+        response = client.post(action, {"reason": "csrf", "name": "无令牌", "code": "NO-CSRF"})
+        html = response.content.decode()
+        if response.status_code != 403 or "表单已失效" not in html:
+            problems.append(
+                f"{who}: POST {action} (form on {page_url}) without a token: "
+                f"{response.status_code}, not the form-expired page"
+            )
+    assert AuditEvent.objects.count() == events
+    assert _fingerprint() == before
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def _edit_form(client: Client, unit: Unit) -> tuple[str, dict[str, str]]:
+    url = f"/org/units/{unit.pk}/edit/"
+    html = client.get(url).content.decode()
+    token = TOKEN.search(html)
+    assert token is not None
+    data = {
+        "csrfmiddlewaretoken": token.group(1),
+        "parent": str(unit.parent_id or ""),
+        "kind": unit.kind,
+        "code": unit.code,
+        "name": "改过的名字",
+        "name_en": unit.name_en,
+        "sort_order": str(unit.sort_order),
+    }
+    return url, data
+
+
+def test_a_form_submitted_after_the_session_expired_goes_to_sign_in_with_next(
+    world: World,
+) -> None:
+    unit = world.objects["unit"]
+    client = world.client("admin", enforce_csrf_checks=True)
+    url, data = _edit_form(client, unit)
+    events = AuditEvent.objects.count()
+    client.session.flush()  # the session ends while the form is open
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+    unit.refresh_from_db()
+    assert unit.name == "质量管理部"
+    assert AuditEvent.objects.count() == events
+
+
+def _sign_in_again(client: Client, username: str) -> None:
+    html = client.get("/accounts/login/").content.decode()
+    token = TOKEN.search(html)
+    # Signed in already, the page redirects; sign out first, as a user would in another tab.
+    if token is None:
+        html = client.get("/").content.decode()
+        logout = TOKEN.search(html)
+        assert logout is not None
+        client.post("/accounts/logout/", {"csrfmiddlewaretoken": logout.group(1)})
+        token = TOKEN.search(client.get("/accounts/login/").content.decode())
+    assert token is not None
+    response = client.post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": token.group(1), "username": username, "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "again"),
+    [
+        ("zh-hans", "表单已失效", "重新打开表单"),
+        ("en", "Your form has expired", "Open the form again"),
+    ],
+)
+def test_a_form_from_before_signing_in_again_gets_the_friendly_page_and_changes_nothing(
+    world: World, language: str, title: str, again: str
+) -> None:
+    unit = world.objects["unit"]
+    admin = world.users["admin"]
+    client = world.client("admin", enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+    url, data = _edit_form(client, unit)
+    # Signing in again (another tab) rotates the CSRF secret: the open form's token is stale.
+    _sign_in_again(client, admin.username)
+    events = AuditEvent.objects.count()
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert title in html and again in html
+    assert f'href="{url}"' in html
+    unit.refresh_from_db()
+    assert unit.name == "质量管理部"
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_form_expired_page_offers_sign_in_with_next_to_a_visitor(db: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/org/units/new/", {"name": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "表单已失效" in html and "请重新登录" in html
+    assert 'href="/accounts/login/?next=%2Forg%2Funits%2Fnew%2F"' in html
+
+
+def test_an_anonymous_sign_in_without_a_token_is_refused(db: Any) -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        "/accounts/login/", {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 403
+    assert not AuditEvent.objects.exists()
