@@ -18,7 +18,9 @@ _triggers = importlib.import_module("cqo.audit.migrations.0002_append_only_trigg
 
 def _sqlite_triggers_present(connection) -> bool:
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM sqlite_master WHERE type='trigger' AND name LIKE 'audit_%'")
+        cur.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND name LIKE 'audit_%'"
+        )
         return cur.fetchone()[0] > 0
 
 

@@ -36,8 +36,13 @@ class Session:
         self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: dict[str, str] | None = None) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Language": "zh-hans"}
+    def request(
+        self, method: str, path: str, body: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Accept-Language": "zh-hans",
+        }
         data = None
         if body is not None:
             data = urllib.parse.urlencode(body)
@@ -67,7 +72,7 @@ class Session:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def wait_for_server(deadline: float) -> None:
@@ -96,7 +101,13 @@ def main() -> None:
         env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     t0 = time.perf_counter()
     subprocess.run([*CQO, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*CQO, "demo", "--scale", args.scale], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*CQO, "demo", "--scale", args.scale],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     build_seconds = time.perf_counter() - t0
     server = subprocess.Popen([*CQO, "serve", "--bind", f"{HOST}:{PORT}", "--no-jobs"], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -136,12 +147,20 @@ def main() -> None:
         server.wait(timeout=20)
 
     ms = 1000.0
-    print(f"data set: demo --scale {args.scale}, built in {build_seconds:.1f} s; server: cqo serve (gunicorn 2x4)")
+    print(
+        f"data set: demo --scale {args.scale}, built in {build_seconds:.1f} s; server: cqo serve (gunicorn 2x4)"
+    )
     print("| measure | p50 | p95 | n |")
     print("|---|---|---|---|")
-    print(f"| login (GET form + POST), sequential | {percentile(login_times, .5) * ms:.1f} ms | {percentile(login_times, .95) * ms:.1f} ms | {len(login_times)} |")
-    print(f"| dashboard GET, {args.concurrency} concurrent clients | {percentile(latencies, .5) * ms:.1f} ms | {percentile(latencies, .95) * ms:.1f} ms | {len(latencies)} |")
-    print(f"\nthroughput: {len(latencies) / elapsed:.1f} dashboard requests/s over {elapsed:.1f} s; non-200 answers: {errors}")
+    print(
+        f"| login (GET form + POST), sequential | {percentile(login_times, 0.5) * ms:.1f} ms | {percentile(login_times, 0.95) * ms:.1f} ms | {len(login_times)} |"
+    )
+    print(
+        f"| dashboard GET, {args.concurrency} concurrent clients | {percentile(latencies, 0.5) * ms:.1f} ms | {percentile(latencies, 0.95) * ms:.1f} ms | {len(latencies)} |"
+    )
+    print(
+        f"\nthroughput: {len(latencies) / elapsed:.1f} dashboard requests/s over {elapsed:.1f} s; non-200 answers: {errors}"
+    )
     print(f"mean dashboard latency {statistics.fmean(latencies) * ms:.1f} ms")
 
 

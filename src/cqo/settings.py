@@ -148,7 +148,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache (login throttling lives here) ----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -178,6 +180,7 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+
 # --- e-mail ---------------------------------------------------------------------------------
 def _email_settings(url: str) -> dict[str, object]:
     parsed = urlparse(url)
@@ -201,7 +204,9 @@ def _email_settings(url: str) -> dict[str, object]:
     raise RuntimeError(f"EMAIL_URL scheme not supported: {parsed.scheme}")
 
 
-globals().update(_email_settings(os.environ.get("EMAIL_URL", "file://" if not PRODUCTION else "console://")))
+globals().update(
+    _email_settings(os.environ.get("EMAIL_URL", "file://" if not PRODUCTION else "console://"))
+)
 if "EMAIL_FILE_PATH" in globals() and not globals()["EMAIL_FILE_PATH"]:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cqo@localhost")
@@ -222,7 +227,10 @@ PRODUCTION_PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -12,7 +12,7 @@ class User(AbstractUser):
     display_name_en = models.CharField(_("display name (English)"), max_length=100, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -30,7 +30,9 @@ def _default(value: Any) -> Any:
 
 def canonical(value: Any) -> str:
     """One JSON text per value: sorted keys, no spaces, Unicode kept, datetimes in UTC ISO form."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    )
 
 
 def normalise(value: Any) -> Any:
@@ -81,7 +83,9 @@ def verify_events(
     for ev in events:
         seq, eid = ev["seq"], ev["id"]
         if seq != expected_seq:
-            return ChainProblem(seq, eid, f"expected sequence {expected_seq}: an event is missing or out of order")
+            return ChainProblem(
+                seq, eid, f"expected sequence {expected_seq}: an event is missing or out of order"
+            )
         if ev["prev_hash"] != expected_prev:
             return ChainProblem(seq, eid, "does not link to the previous event's hash")
         if event_hash(ev) != ev["hash"]:
@@ -90,5 +94,9 @@ def verify_events(
         expected_seq += 1
         last_seq = seq
     if last_seq != head_seq or (head_seq and expected_prev != head_hash):
-        return ChainProblem(None, None, f"the chain head records event #{head_seq} but the trail ends at #{last_seq}")
+        return ChainProblem(
+            None,
+            None,
+            f"the chain head records event #{head_seq} but the trail ends at #{last_seq}",
+        )
     return None

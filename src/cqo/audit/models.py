@@ -80,12 +80,18 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class Signature(models.Model):
     """An electronic signature: the signer re-entered the password and stated what it means."""
 
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signer"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signer"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     signer_repr = models.CharField(_("signer name"), max_length=200)
     meaning = models.CharField(_("meaning"), max_length=300)
@@ -95,7 +101,10 @@ class Signature(models.Model):
     content_hash = models.CharField(_("hash of what was signed"), max_length=64)
     signed_at = models.DateTimeField(_("signed at"))
     audit_event = models.OneToOneField(
-        AuditEvent, verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="signature"
+        AuditEvent,
+        verbose_name=_("audit event"),
+        on_delete=models.PROTECT,
+        related_name="signature",
     )
 
     objects = AppendOnlyQuerySet.as_manager()

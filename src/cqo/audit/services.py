@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -122,7 +121,9 @@ def signature_sign(
     if user is None or not user.is_authenticated or not user.is_active:
         raise SignatureError(_("Only an active, signed-in user can sign."))
     if not password or not user.check_password(password):
-        raise SignatureError(_("The password is not correct; nothing was signed."), code="bad_password")
+        raise SignatureError(
+            _("The password is not correct; nothing was signed."), code="bad_password"
+        )
     digest = chain.content_hash(content)
     object_type, object_id, _repr = object_ref(obj)
     event = audit_record(
@@ -152,4 +153,3 @@ def signatures_for(obj: Any) -> models.QuerySet[Signature]:
 
 def signature_matches(signature: Signature, content: dict[str, Any]) -> bool:
     return signature.content_hash == chain.content_hash(content)
-

@@ -15,7 +15,9 @@ from cqo.core.permissions import require
 
 
 @transaction.atomic
-def record_void(*, actor: Any, record: Voidable, reason: str, perm: str, clause: str = "") -> Voidable:
+def record_void(
+    *, actor: Any, record: Voidable, reason: str, perm: str, clause: str = ""
+) -> Voidable:
     """Void ``record`` with a reason, in place of deleting it (nothing is ever hard-deleted)."""
     require(actor, perm, record, clause=clause)
     reason = (reason or "").strip()

@@ -54,7 +54,7 @@ GIVEN = [
 
 # (code, parent code, kind, name, English name)
 UNITS: list[tuple[str, str | None, str, str, str]] = [
-    ("YJ", None, UnitKind.COMPANY, "重庆渝嘉摩托车零部件有限公司", "Chongqing Yujia Motorcycle Parts Co., Ltd."),  # noqa: E501
+    ("YJ", None, UnitKind.COMPANY, "重庆渝嘉摩托车零部件有限公司", "Chongqing Yujia Motorcycle Parts Co., Ltd."),
     ("GM", "YJ", UnitKind.DEPARTMENT, "总经理办公室", "General Manager's Office"),
     ("QM", "YJ", UnitKind.DEPARTMENT, "质量管理部", "Quality Management Department"),
     ("QM-IN", "QM", UnitKind.TEAM, "检验科", "Inspection Section"),
@@ -81,30 +81,30 @@ UNITS: list[tuple[str, str | None, str, str, str]] = [
 E, T = EducationLevel, TitleLevel
 # username, roles, unit, name, English name, job title, English job title, education, title, years
 PERSONAS: list[tuple[str, list[str], str, str, str, str, str, str, str, int]] = [
-    ("admin", [R.ADMIN], "GM", "冯磊", "Feng Lei", "信息系统管理员", "Information systems administrator", E.BACHELOR, T.INTERMEDIATE, 0),  # noqa: E501
-    ("principal", [R.PRINCIPAL], "GM", "陈志远", "Chen Zhiyuan", "董事长兼总经理", "Chairman and General Manager", E.MASTER, T.SENIOR, 6),  # noqa: E501
-    ("cqo", [R.CQO], "GM", "刘晓梅", "Liu Xiaomei", "副总经理、首席质量官", "Deputy General Manager, Chief Quality Officer", E.MASTER, T.ASSOCIATE_SENIOR, 14),  # noqa: E501
-    ("deputy", [R.DEPUTY, R.DEPARTMENT_HEAD], "QM", "王建国", "Wang Jianguo", "质量管理部部长", "Head of Quality Management", E.BACHELOR, T.ASSOCIATE_SENIOR, 11),  # noqa: E501
-    ("qe1", [R.QUALITY_ENGINEER], "QM-QE", "张磊", "Zhang Lei", "质量工程师", "Quality engineer", E.BACHELOR, T.INTERMEDIATE, 6),  # noqa: E501
-    ("qe2", [R.QUALITY_ENGINEER], "QM-QE", "李娜", "Li Na", "质量工程师", "Quality engineer", E.MASTER, T.INTERMEDIATE, 4),  # noqa: E501
-    ("inspector1", [R.INSPECTOR], "QM-IN", "赵强", "Zhao Qiang", "来料检验员", "Incoming inspector", E.JUNIOR_COLLEGE, T.JUNIOR, 5),  # noqa: E501
-    ("inspector2", [R.INSPECTOR], "QM-IN", "孙丽", "Sun Li", "过程检验员", "In-process inspector", E.JUNIOR_COLLEGE, T.JUNIOR, 3),  # noqa: E501
-    ("inspector3", [R.INSPECTOR], "QM-IN", "周杰", "Zhou Jie", "成品检验员", "Final inspector", E.SECONDARY, T.NONE, 7),  # noqa: E501
-    ("inspector4", [R.INSPECTOR], "QM-IN", "冉小渝", "Ran Xiaoyu", "出货检验员", "Outgoing inspector", E.JUNIOR_COLLEGE, T.NONE, 2),  # noqa: E501
-    ("metrology", [R.METROLOGY_OFFICER], "QM-MT", "郑浩", "Zheng Hao", "计量管理员", "Metrology officer", E.BACHELOR, T.INTERMEDIATE, 8),  # noqa: E501
-    ("auditor", [R.AUDITOR], "GM", "钱文静", "Qian Wenjing", "管理体系审核员", "Management system auditor", E.BACHELOR, T.INTERMEDIATE, 9),  # noqa: E501
-    ("head_production", [R.DEPARTMENT_HEAD], "PD", "黄伟", "Huang Wei", "生产部部长", "Head of Production", E.BACHELOR, T.INTERMEDIATE, 4),  # noqa: E501
-    ("head_diecast", [R.DEPARTMENT_HEAD], "PD-DC", "谭刚", "Tan Gang", "压铸车间主任", "Die-casting Workshop Manager", E.JUNIOR_COLLEGE, T.INTERMEDIATE, 3),  # noqa: E501
-    ("head_machining", [R.DEPARTMENT_HEAD], "PD-MC", "向东", "Xiang Dong", "机加工车间主任", "Machining Workshop Manager", E.JUNIOR_COLLEGE, T.INTERMEDIATE, 2),  # noqa: E501
-    ("head_assembly", [R.DEPARTMENT_HEAD], "PD-AS", "秦川", "Qin Chuan", "装配车间主任", "Assembly Workshop Manager", E.BACHELOR, T.INTERMEDIATE, 3),  # noqa: E501
-    ("head_tech", [R.DEPARTMENT_HEAD], "TC", "何静", "He Jing", "技术中心主任", "Director of the Technology Centre", E.DOCTORATE, T.SENIOR, 5),  # noqa: E501
-    ("head_purchasing", [R.DEPARTMENT_HEAD], "PU", "马超", "Ma Chao", "采购部部长", "Head of Purchasing", E.BACHELOR, T.INTERMEDIATE, 1),  # noqa: E501
-    ("head_sales", [R.DEPARTMENT_HEAD], "SA", "林峰", "Lin Feng", "销售部部长", "Head of Sales", E.BACHELOR, T.NONE, 0),  # noqa: E501
-    ("head_supply", [R.DEPARTMENT_HEAD], "SC", "罗红", "Luo Hong", "供应链管理部部长", "Head of Supply Chain", E.BACHELOR, T.INTERMEDIATE, 2),  # noqa: E501
-    ("head_hr", [R.DEPARTMENT_HEAD], "HR", "高燕", "Gao Yan", "人力资源部部长", "Head of Human Resources", E.MASTER, T.INTERMEDIATE, 0),  # noqa: E501
-    ("head_finance", [R.DEPARTMENT_HEAD], "FI", "徐涛", "Xu Tao", "财务部部长", "Head of Finance", E.BACHELOR, T.ASSOCIATE_SENIOR, 0),  # noqa: E501
-    ("employee1", [R.EMPLOYEE], "PD-AS-L1", "杨帆", "Yang Fan", "装配工", "Assembly operator", E.SECONDARY, T.NONE, 0),  # noqa: E501
-    ("employee2", [R.EMPLOYEE], "PD-DC-L1", "吴敏", "Wu Min", "压铸操作工", "Die-casting operator", E.SECONDARY, T.NONE, 0),  # noqa: E501
+    ("admin", [R.ADMIN], "GM", "冯磊", "Feng Lei", "信息系统管理员", "Information systems administrator", E.BACHELOR, T.INTERMEDIATE, 0),
+    ("principal", [R.PRINCIPAL], "GM", "陈志远", "Chen Zhiyuan", "董事长兼总经理", "Chairman and General Manager", E.MASTER, T.SENIOR, 6),
+    ("cqo", [R.CQO], "GM", "刘晓梅", "Liu Xiaomei", "副总经理、首席质量官", "Deputy General Manager, Chief Quality Officer", E.MASTER, T.ASSOCIATE_SENIOR, 14),
+    ("deputy", [R.DEPUTY, R.DEPARTMENT_HEAD], "QM", "王建国", "Wang Jianguo", "质量管理部部长", "Head of Quality Management", E.BACHELOR, T.ASSOCIATE_SENIOR, 11),
+    ("qe1", [R.QUALITY_ENGINEER], "QM-QE", "张磊", "Zhang Lei", "质量工程师", "Quality engineer", E.BACHELOR, T.INTERMEDIATE, 6),
+    ("qe2", [R.QUALITY_ENGINEER], "QM-QE", "李娜", "Li Na", "质量工程师", "Quality engineer", E.MASTER, T.INTERMEDIATE, 4),
+    ("inspector1", [R.INSPECTOR], "QM-IN", "赵强", "Zhao Qiang", "来料检验员", "Incoming inspector", E.JUNIOR_COLLEGE, T.JUNIOR, 5),
+    ("inspector2", [R.INSPECTOR], "QM-IN", "孙丽", "Sun Li", "过程检验员", "In-process inspector", E.JUNIOR_COLLEGE, T.JUNIOR, 3),
+    ("inspector3", [R.INSPECTOR], "QM-IN", "周杰", "Zhou Jie", "成品检验员", "Final inspector", E.SECONDARY, T.NONE, 7),
+    ("inspector4", [R.INSPECTOR], "QM-IN", "冉小渝", "Ran Xiaoyu", "出货检验员", "Outgoing inspector", E.JUNIOR_COLLEGE, T.NONE, 2),
+    ("metrology", [R.METROLOGY_OFFICER], "QM-MT", "郑浩", "Zheng Hao", "计量管理员", "Metrology officer", E.BACHELOR, T.INTERMEDIATE, 8),
+    ("auditor", [R.AUDITOR], "GM", "钱文静", "Qian Wenjing", "管理体系审核员", "Management system auditor", E.BACHELOR, T.INTERMEDIATE, 9),
+    ("head_production", [R.DEPARTMENT_HEAD], "PD", "黄伟", "Huang Wei", "生产部部长", "Head of Production", E.BACHELOR, T.INTERMEDIATE, 4),
+    ("head_diecast", [R.DEPARTMENT_HEAD], "PD-DC", "谭刚", "Tan Gang", "压铸车间主任", "Die-casting Workshop Manager", E.JUNIOR_COLLEGE, T.INTERMEDIATE, 3),
+    ("head_machining", [R.DEPARTMENT_HEAD], "PD-MC", "向东", "Xiang Dong", "机加工车间主任", "Machining Workshop Manager", E.JUNIOR_COLLEGE, T.INTERMEDIATE, 2),
+    ("head_assembly", [R.DEPARTMENT_HEAD], "PD-AS", "秦川", "Qin Chuan", "装配车间主任", "Assembly Workshop Manager", E.BACHELOR, T.INTERMEDIATE, 3),
+    ("head_tech", [R.DEPARTMENT_HEAD], "TC", "何静", "He Jing", "技术中心主任", "Director of the Technology Centre", E.DOCTORATE, T.SENIOR, 5),
+    ("head_purchasing", [R.DEPARTMENT_HEAD], "PU", "马超", "Ma Chao", "采购部部长", "Head of Purchasing", E.BACHELOR, T.INTERMEDIATE, 1),
+    ("head_sales", [R.DEPARTMENT_HEAD], "SA", "林峰", "Lin Feng", "销售部部长", "Head of Sales", E.BACHELOR, T.NONE, 0),
+    ("head_supply", [R.DEPARTMENT_HEAD], "SC", "罗红", "Luo Hong", "供应链管理部部长", "Head of Supply Chain", E.BACHELOR, T.INTERMEDIATE, 2),
+    ("head_hr", [R.DEPARTMENT_HEAD], "HR", "高燕", "Gao Yan", "人力资源部部长", "Head of Human Resources", E.MASTER, T.INTERMEDIATE, 0),
+    ("head_finance", [R.DEPARTMENT_HEAD], "FI", "徐涛", "Xu Tao", "财务部部长", "Head of Finance", E.BACHELOR, T.ASSOCIATE_SENIOR, 0),
+    ("employee1", [R.EMPLOYEE], "PD-AS-L1", "杨帆", "Yang Fan", "装配工", "Assembly operator", E.SECONDARY, T.NONE, 0),
+    ("employee2", [R.EMPLOYEE], "PD-DC-L1", "吴敏", "Wu Min", "压铸操作工", "Die-casting operator", E.SECONDARY, T.NONE, 0),
 ]  # fmt: skip
 
 # The heads of units who are personas; the other units get a generated head below.

@@ -19,7 +19,14 @@ def actor() -> User:
 
 def _write(actor: User, n: int) -> list[AuditEvent]:
     return [
-        audit_record(actor=actor, action="test.change", obj=actor, before={"n": i}, after={"n": i + 1, "名": "值"}, clause="§6 i)")
+        audit_record(
+            actor=actor,
+            action="test.change",
+            obj=actor,
+            before={"n": i},
+            after={"n": i + 1, "名": "值"},
+            clause="§6 i)",
+        )
         for i in range(n)
     ]
 
@@ -84,10 +91,17 @@ def test_a_signature_needs_the_password_and_records_what_was_signed(actor: User)
     from cqo.audit.services import SignatureError, signature_matches
 
     with pytest.raises(SignatureError):
-        signature_sign(user=actor, password="wrong", obj=actor, content={"a": 1}, meaning="approved")
+        signature_sign(
+            user=actor, password="wrong", obj=actor, content={"a": 1}, meaning="approved"
+        )
     assert not signatures_for(actor).exists()
     sig = signature_sign(
-        user=actor, password="correct horse 42", obj=actor, content={"a": 1}, meaning="approved as CQO under §6 c)", clause="§6 c)"
+        user=actor,
+        password="correct horse 42",
+        obj=actor,
+        content={"a": 1},
+        meaning="approved as CQO under §6 c)",
+        clause="§6 c)",
     )
     assert signature_matches(sig, {"a": 1})
     assert not signature_matches(sig, {"a": 2})

@@ -38,11 +38,11 @@ def _world(root: Unit) -> dict[str, Any]:
 # (service, allowed role, expected audit action, call)
 CASES: list[tuple[str, str, str, Callable[[Any, dict[str, Any]], Any]]] = [
     ("enterprise_create", R.ADMIN, "organisation.enterprise.create",
-     lambda a, w: S.enterprise_create(actor=a, name="新企业", credit_code="91440300708461136T", size_class="small")),  # noqa: E501
+     lambda a, w: S.enterprise_create(actor=a, name="新企业", credit_code="91440300708461136T", size_class="small")),
     ("enterprise_update", R.ADMIN, "organisation.enterprise.update",
      lambda a, w: S.enterprise_update(actor=a, enterprise=w["enterprise"], address="重庆市璧山区")),
     ("unit_create", R.ADMIN, "organisation.unit.create",
-     lambda a, w: S.unit_create(actor=a, enterprise=w["enterprise"], parent=w["root"], kind="team", code="N1", name="新班组")),  # noqa: E501
+     lambda a, w: S.unit_create(actor=a, enterprise=w["enterprise"], parent=w["root"], kind="team", code="N1", name="新班组")),
     ("unit_update", R.ADMIN, "organisation.unit.update",
      lambda a, w: S.unit_update(actor=a, unit=w["unit"], name="改名")),
     ("unit_move", R.ADMIN, "organisation.unit.move",
@@ -52,7 +52,7 @@ CASES: list[tuple[str, str, str, Callable[[Any, dict[str, Any]], Any]]] = [
     ("person_create", R.ADMIN, "organisation.person.create",
      lambda a, w: S.person_create(actor=a, unit=w["unit"], employee_no="N-1", name="新人")),
     ("person_account_create", R.ADMIN, "accounts.user.create",
-     lambda a, w: S.person_account_create(actor=a, person=w["bare"], username="newacct", password=PASSWORD_OK)),  # noqa: E501
+     lambda a, w: S.person_account_create(actor=a, person=w["bare"], username="newacct", password=PASSWORD_OK)),
     ("person_update", R.ADMIN, "organisation.person.update",
      lambda a, w: S.person_update(actor=a, person=w["person"], phone="023-1234")),
     ("person_leave", R.ADMIN, "organisation.person.leave",
@@ -60,15 +60,15 @@ CASES: list[tuple[str, str, str, Callable[[Any, dict[str, Any]], Any]]] = [
     ("person_roles_set", R.ADMIN, "accounts.user.roles",
      lambda a, w: S.person_roles_set(actor=a, person=w["person"], roles=[R.INSPECTOR])),
     ("post_create", R.CQO, "organisation.post.create",
-     lambda a, w: S.post_create(actor=a, unit=w["unit"], code="K9", name="关键岗位", kind=PostKind.KEY_POST)),  # noqa: E501
+     lambda a, w: S.post_create(actor=a, unit=w["unit"], code="K9", name="关键岗位", kind=PostKind.KEY_POST)),
     ("post_update", R.CQO, "organisation.post.update",
      lambda a, w: S.post_update(actor=a, post=w["post"], responsibilities="首件确认")),
     ("post_void", R.ADMIN, "organisation.post.void",
      lambda a, w: S.post_void(actor=a, post=w["cqo_post"], reason="not used")),
     ("post_assign", R.PRINCIPAL, "organisation.postassignment.create",
-     lambda a, w: S.post_assign(actor=a, post=w["cqo_post"], person=w["bare"], start_date=D(2025, 1, 1))),  # noqa: E501
+     lambda a, w: S.post_assign(actor=a, post=w["cqo_post"], person=w["bare"], start_date=D(2025, 1, 1))),
     ("post_assignment_end", R.CQO, "organisation.postassignment.end",
-     lambda a, w: S.post_assignment_end(actor=a, assignment=w["assignment"], end_date=D(2025, 12, 31))),  # noqa: E501
+     lambda a, w: S.post_assignment_end(actor=a, assignment=w["assignment"], end_date=D(2025, 12, 31))),
 ]  # fmt: skip
 
 

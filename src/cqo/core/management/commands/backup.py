@@ -28,7 +28,9 @@ class Command(BaseCommand):
     help = "Write a backup archive (.tar.gz) of the database and uploaded files."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--output", help="archive path (default: var/backups/cqo-<time>.tar.gz)")
+        parser.add_argument(
+            "--output", help="archive path (default: var/backups/cqo-<time>.tar.gz)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
@@ -44,7 +46,10 @@ class Command(BaseCommand):
             "audit_head": {"seq": head.seq if head else 0, "hash": head.hash if head else ""},
         }
         with tarfile.open(out, "w:gz") as tar:
-            for name, text in (("manifest.json", json.dumps(manifest, indent=1)), ("data.json", data.getvalue())):
+            for name, text in (
+                ("manifest.json", json.dumps(manifest, indent=1)),
+                ("data.json", data.getvalue()),
+            ):
                 blob = text.encode("utf-8")
                 info = tarfile.TarInfo(name)
                 info.size = len(blob)

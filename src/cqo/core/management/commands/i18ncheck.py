@@ -23,14 +23,15 @@ LOCALE = "zh_Hans"
 
 
 def _cqo_app_dirs() -> list[Path]:
-    return sorted(
-        Path(cfg.path) for cfg in apps.get_app_configs() if cfg.name.startswith("cqo.")
-    )
+    return sorted(Path(cfg.path) for cfg in apps.get_app_configs() if cfg.name.startswith("cqo."))
 
 
 def _makemessages(app_dir: Path) -> None:
     (app_dir / "locale").mkdir(exist_ok=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "cqo.settings")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "cqo.settings"),
+    }
     subprocess.run(
         [sys.executable, "-P", "-m", "django", "makemessages", "-l", LOCALE, "--no-obsolete",
          "--add-location=file", "-i", "tests/*", "-i", "migrations/*"],
@@ -71,7 +72,9 @@ class Command(BaseCommand):
                 tmp = Path(tempfile.mkdtemp(prefix="cqo-i18n-"))
                 try:
                     copy = tmp / app_dir.name
-                    shutil.copytree(app_dir, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+                    shutil.copytree(
+                        app_dir, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+                    )
                     _makemessages(copy)
                     po = copy / "locale" / LOCALE / "LC_MESSAGES" / "django.po"
                     missing = _untranslated(po) if po.exists() else []

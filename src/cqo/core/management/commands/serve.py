@@ -30,7 +30,9 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[bytes]] = []
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cqo.settings"}
         if not options["no_jobs"] and not settings.HUEY.get("immediate"):
-            children.append(subprocess.Popen([sys.executable, "-m", "cqo", "run_huey", "-q"], env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "cqo", "run_huey", "-q"], env=env)
+            )
         gunicorn = [
             sys.executable, "-m", "gunicorn", "cqo.wsgi:application",
             "--bind", options["bind"], "--workers", str(options["workers"]),
