@@ -124,6 +124,8 @@ def test_the_demo_refuses_a_database_that_already_has_an_enterprise() -> None:
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)
     assert "not loaded" in out.getvalue()
+    # It still says how to sign in, with the accounts that are really there.
+    assert "cqo " in out.getvalue() and DEMO_PASSWORD in out.getvalue()
     assert Person.objects.count() == people
     assert Enterprise.objects.count() == 1
 

@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "The database already holds an enterprise; the demo was not loaded."
                 )
+                self._print_existing_accounts()
                 return
             raise CommandError(
                 "The database already holds an enterprise; the demo loads only into an empty one. "
@@ -66,6 +67,27 @@ class Command(BaseCommand):
                 f"({extra[0]}, ...)."
             )
         self.stdout.write(f"Every demo account's password: {ctx.password}")
+
+
+    def _print_existing_accounts(self) -> None:
+        """Remind whoever runs ``make demo`` again how to sign in, if the demo accounts remain."""
+        from django.contrib.auth import get_user_model
+
+        from cqo.organisation import roles as R
+        from cqo.organisation.demo import PERSONAS
+
+        ctx = DemoContext()
+        present = set(
+            get_user_model()
+            .objects.filter(username__in=[p[0] for p in PERSONAS], is_active=True)
+            .values_list("username", flat=True)
+        )
+        for username, roles, _unit, name, name_en, *_rest in PERSONAS:
+            if username in present:
+                ctx.account(username, ", ".join(R.role_label(r) for r in roles), name, name_en)
+        if ctx.accounts:
+            self.stdout.write("Demo accounts (their password, unless someone changed it):")
+            self._print_accounts(ctx)
 
 
 def _width(text: str) -> int:
