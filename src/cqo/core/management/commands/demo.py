@@ -68,7 +68,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Every demo account's password: {ctx.password}")
 
-
     def _print_existing_accounts(self) -> None:
         """Remind whoever runs ``make demo`` again how to sign in, if the demo accounts remain."""
         from django.contrib.auth import get_user_model
