@@ -178,12 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_chart_parser(sub)
     _add_capability_parser(sub)
-    try:
-        from . import cli_tools
-    except ImportError:  # pragma: no cover - the other subcommands are optional
-        pass
-    else:
-        cli_tools.register(sub)
+    from . import cli_tools  # imported here: it registers subcommands that import this module
+
+    cli_tools.register(sub)
     return parser
 
 

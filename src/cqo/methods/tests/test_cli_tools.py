@@ -197,3 +197,19 @@ def test_bad_input_exits_with_code_2_and_a_message_without_traceback(
     assert out == ""
     assert "Traceback" not in err
     assert re.search(words, err), err
+
+
+def test_the_cqo_command_runs_the_tool_subcommands_end_to_end(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Through the console entry point a user types (``cqo stats ...``), not the parser alone.
+    from cqo.cli import main as cqo_main
+
+    assert cqo_main(["stats", "sampling-plan", "--lot-size", "1000", "--aql", "1.0"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == {"code": "J", "n": 80, "ac": 2, "re": 3, "inspect_all": False}
+    assert cqo_main(["stats", *GAGE_ARGS]) == 0
+    study = json.loads(capsys.readouterr().out)
+    assert study == run(GAGE_ARGS)
+    assert cqo_main(["stats", "fmea-ap", "--severity", "11", "--occurrence", "1"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
