@@ -84,18 +84,21 @@ test-sqlite: install-dev messages
 	env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser" -n 2 -q
 	@touch $(STAMPS)/sqlite
 
-# PostgreSQL: CQO_TEST_DATABASE_URL when set, else the local server when one answers.
-test-postgres: install-dev messages
+# PostgreSQL: CQO_TEST_DATABASE_URL when set, else the local server when one answers. The browser
+# flows run here too: the post and veto flows must hold on both databases.
+test-postgres: install-dev browser-deps messages
 	@url="$${CQO_TEST_DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then \
 	  if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(PG_URL)"; fi; \
 	fi; \
 	if [ -z "$$url" ]; then echo "PostgreSQL part NOT RUN: no CQO_TEST_DATABASE_URL and no server at 127.0.0.1:5432"; exit 0; fi; \
 	echo "PostgreSQL part: $$url"; \
-	DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser" -n 2 -q && touch $(STAMPS)/postgres
+	DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser" -n 2 -q && \
+	DATABASE_URL="$$url" $(VENV)/bin/pytest -m browser -q -p no:xdist && \
+	touch $(STAMPS)/postgres
 
 test-browser: install-dev browser-deps messages
-	$(VENV)/bin/pytest -m browser -q -p no:xdist
+	env -u DATABASE_URL $(VENV)/bin/pytest -m browser -q -p no:xdist
 	@touch $(STAMPS)/browser
 
 bench: install-dev

@@ -252,6 +252,20 @@ def test_the_top_level_cqo_command_hands_stats_to_this_cli() -> None:
     assert json.loads(out.getvalue())["center"] == pytest.approx(1.93)
 
 
+def test_the_installed_cqo_command_charts_an_oracle_file_as_a_user_types_it() -> None:
+    # The console script pip installed beside this interpreter: ``cqo stats chart xbar ...``.
+    cqo = Path(sys.executable).with_name("cqo")
+    assert cqo.exists(), f"the cqo console script is not installed at {cqo}"
+    proc = subprocess.run(
+        [str(cqo), "stats", "chart", "xbar", *PISTON_ARGS, "--rules", "we1"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert_limits(doc, ORACLE["pistonrings_xbar"])
+    assert flagged(doc) == ORACLE["pistonrings_xbar"]["flagged"]
+
+
 def test_python_dash_m_cqo_methods_runs_the_same_command() -> None:
     src = Path(__file__).resolve().parents[3]
     proc = subprocess.run(
