@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -253,6 +254,16 @@ class CharterGenerateSerializer(serializers.Serializer):
 class _Base(viewsets.GenericViewSet):
     permission_classes = [ObjectPermission]
     required_perms: dict[str, str] = {}
+
+    def get_object(self) -> Any:
+        # A write on a record the caller cannot see is refused as a write (403, with the rule),
+        # not hidden behind the visibility filter (404): the caller named the record by its id.
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return super().get_object()
+        model = self.get_queryset().model
+        obj = get_object_or_404(model._base_manager.all(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):

@@ -82,9 +82,18 @@ def _service_error(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _current_visible(request: HttpRequest) -> Appointment | None:
+    """The appointment in force, only for those who may read it: holding the ``cqo`` role is not
+    enough, the account must be the one in office (or the principal, or an auditor)."""
+    current = sel.cqo_current()
+    if current is not None and request.user.has_perm("post.view_appointment", current):
+        return current
+    return None
+
+
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     charter = sel.charter_published()
-    return {"published_charter": charter, "current": sel.cqo_current(), **extra}
+    return {"published_charter": charter, "current": _current_visible(request), **extra}
 
 
 @login_required
@@ -630,7 +639,13 @@ def competence_list(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "post/competence_list.html",
-        _base(request, assessments=assessments, form=form, due=sel.competence_due()),
+        _base(
+            request,
+            assessments=assessments,
+            form=form,
+            # What the CQO in office owes is theirs to see, and the principal's and auditor's.
+            due=sel.competence_due() if _current_visible(request) is not None else [],
+        ),
     )
 
 

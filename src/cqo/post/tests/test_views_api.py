@@ -284,3 +284,30 @@ def test_the_api_lists_only_what_the_user_may_see(appointed, root):
     assert api(engineer).get("/api/v1/post/appointments/").status_code == 403
     assert api(engineer).get("/api/v1/post/charters/").status_code == 200
     assert api(engineer).get("/api/v1/post/rule-sets/").json()["count"] == 2
+
+
+def test_a_cqo_role_account_not_in_office_sees_neither_the_appointment_nor_what_it_owes(
+    appointed, root, principal
+):
+    # Holding the ``cqo`` role is not holding the post: the in-office appointment and the
+    # CQO's due items stay with the CQO in office, the principal and auditors (§3.1).
+    other = member(R.CQO, unit=root, username="other_cqo")
+    c = client_for(other)
+    listing = c.get(reverse("post:appointment_list")).content.decode()
+    assert appointed.number not in listing
+    assert reverse("post:appointment_detail", args=[appointed.pk]) not in listing
+    due = c.get(reverse("post:competence_list")).content.decode()
+    assert str(appointed.person) not in due
+    boss = client_for(principal).get(reverse("post:appointment_list")).content.decode()
+    assert appointed.number in boss
+
+
+def test_an_api_write_on_a_record_the_caller_cannot_see_is_refused_not_hidden(
+    appointed, root, principal, today
+):
+    assessment = S.assessment_create(actor=principal, person=appointed.person, assessed_on=today)
+    c = client_for(member(R.INSPECTOR, unit=root, username="insp"))
+    r = c.post(
+        f"/api/v1/post/assessments/{assessment.pk}/score/", {}, content_type="application/json"
+    )
+    assert r.status_code == 403
