@@ -15,8 +15,8 @@ declare_disqualification                   principal (§5.1.4)
 change_qualificationpolicy                 principal
 view_qualificationruleset                  every member
 view_competenceassessment                  principal, auditor, the person assessed
-add_competenceassessment,                  principal, the person assessed
-change_competenceassessment (plan)
+add_competenceassessment                   principal; a holder of the ``cqo`` role, of themself
+change_competenceassessment (plan)         principal, the person assessed
 score_competenceassessment                 principal (their column), the person (self column)
 complete_competenceassessment              principal
 view_charter                               every member (the charter is a system document)
@@ -113,7 +113,8 @@ rules.add_perm("post.change_qualificationpolicy", is_principal)
 rules.add_perm("post.view_qualificationruleset", is_member)
 
 rules.add_perm("post.view_competenceassessment", readers)
-rules.add_perm("post.add_competenceassessment", is_principal | is_own)
+# Only someone in the CQO role assesses themself: §5.2/§5.3 describe the CQO, not every member.
+rules.add_perm("post.add_competenceassessment", is_principal | (has_cqo_role & is_own))
 rules.add_perm("post.change_competenceassessment", is_principal | is_own)
 rules.add_perm("post.score_competenceassessment", is_principal | is_own)
 rules.add_perm("post.complete_competenceassessment", is_principal)

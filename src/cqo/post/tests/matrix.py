@@ -27,11 +27,6 @@ from typing import Any
 from django.utils import timezone
 
 ANONYMOUS = "anonymous"
-ROLES = (
-    "principal", "cqo", "deputy", "quality_engineer", "inspector", "metrology_officer",
-    "department_head", "employee", "auditor", "admin",
-)  # fmt: skip
-
 # view_appointment, view_qualification, view_evidencedocument, view_competenceassessment: the
 # principal, the auditor and the person concerned (the CQO in this world).
 READERS = ("principal", "auditor", "cqo")
@@ -141,8 +136,8 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:post:post-appointment-withdraw": ("principal",),
     "api:post:post-qualification-declare": ("principal",),
     "api:post:post-qualification-evidence": OWN_WRITERS,
-    # Every member may open an assessment of themself (is_own), the principal of anyone.
-    "api:post:post-assessment-list": ROLES,
+    # A holder of the cqo role may open an assessment of themself, the principal of anyone.
+    "api:post:post-assessment-list": ("principal", "cqo"),
     "api:post:post-assessment-score": OWN_WRITERS,
     "api:post:post-assessment-plan": OWN_WRITERS,
     "api:post:post-assessment-complete": ("principal",),

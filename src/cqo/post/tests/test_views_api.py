@@ -311,3 +311,17 @@ def test_an_api_write_on_a_record_the_caller_cannot_see_is_refused_not_hidden(
         f"/api/v1/post/assessments/{assessment.pk}/score/", {}, content_type="application/json"
     )
     assert r.status_code == 403
+
+
+def test_only_a_cqo_role_holder_opens_an_assessment_of_themself(root, today):
+    # §5.2/§5.3 assess the CQO; an inspector has no such assessment to open, by page or API.
+    inspector = member(R.INSPECTOR, unit=root, username="insp2")
+    body = {"person": inspector.person.pk, "assessed_on": today.isoformat()}
+    r = client_for(inspector).post(
+        "/api/v1/post/assessments/", body, content_type="application/json"
+    )
+    assert r.status_code == 403
+    cqo = member(R.CQO, unit=root, username="cqo_self")
+    body = {"person": cqo.person.pk, "assessed_on": today.isoformat()}
+    r = client_for(cqo).post("/api/v1/post/assessments/", body, content_type="application/json")
+    assert r.status_code == 201, r.content
