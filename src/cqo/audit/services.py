@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import chain
@@ -37,8 +38,11 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 
 def object_ref(obj: Any) -> tuple[str, str, str]:
+    # The trail names a record in the site's own language, whatever the actor's page shows, so
+    # one record reads the same in every event.
     if isinstance(obj, models.Model):
-        return obj._meta.label_lower, str(obj.pk), str(obj)[:300]
+        with translation.override(settings.LANGUAGE_CODE):
+            return obj._meta.label_lower, str(obj.pk), str(obj)[:300]
     if isinstance(obj, tuple) and len(obj) == 3:
         return str(obj[0]), str(obj[1]), str(obj[2])[:300]
     raise TypeError("audit object must be a model instance or (type, id, repr)")

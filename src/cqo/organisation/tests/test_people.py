@@ -191,3 +191,18 @@ def test_a_new_unit_member_can_be_moved_between_units(admin: Any, quality: Unit)
     other = UnitFactory(parent=quality.parent)
     S.person_update(actor=admin, person=person, unit=other)
     assert Person.objects.get(pk=person.pk).unit_id == other.pk
+
+
+def test_a_person_reads_in_the_page_language_but_the_trail_keeps_the_native_name(
+    admin: Any, quality: Unit
+) -> None:
+    with translation.override("en"):
+        person = _create(admin, quality)
+        assert str(person) == "Zhang San"
+    with translation.override("zh-hans"):
+        assert str(person) == "张三"
+    event = AuditEvent.objects.filter(action="organisation.person.create").latest("seq")
+    assert event.object_repr == "张三"
+    nameless = _create(admin, quality, employee_no="YJ9002", name="李四", name_en="")
+    with translation.override("en"):
+        assert str(nameless) == "李四"
