@@ -101,7 +101,41 @@ def verify_chain(*, batch_size: int = 5000) -> chain.ChainProblem | None:
         "object_repr", "before", "after", "reason", "clause", "prev_hash", "hash",
     )  # fmt: skip
     rows = AuditEvent.objects.order_by("seq").values(*columns).iterator(chunk_size=batch_size)
-    return chain.verify_events(rows, head_seq=head_seq, head_hash=head_hash)
+    problem = chain.verify_events(rows, head_seq=head_seq, head_hash=head_hash)
+    return problem or _verify_signatures(batch_size=batch_size)
+
+
+def _verify_signatures(*, batch_size: int) -> chain.ChainProblem | None:
+    """Each signature must say what its (chained, hence trusted) audit event says: signer,
+    meaning, clause, record, time and content hash. A signature row edited behind the platform's
+    back no longer matches the event it was written with."""
+    signatures = Signature.objects.select_related("audit_event").order_by("audit_event__seq")
+    for sig in signatures.iterator(chunk_size=batch_size):
+        event = sig.audit_event
+        after = event.after or {}
+        expected = {
+            "signer": event.actor_id,
+            "meaning": after.get("meaning"),
+            "content_hash": after.get("content_hash"),
+            "clause": event.clause,
+            "object": (event.object_type, event.object_id),
+            "signed_at": event.occurred_at,
+        }
+        actual = {
+            "signer": sig.signer_id,
+            "meaning": sig.meaning,
+            "content_hash": sig.content_hash,
+            "clause": sig.clause,
+            "object": (sig.object_type, sig.object_id),
+            "signed_at": sig.signed_at,
+        }
+        differs = [name for name in expected if expected[name] != actual[name]]
+        if event.action != "signature.sign" or differs:
+            what = ", ".join(differs) or "action"
+            return chain.ChainProblem(
+                event.seq, event.id, f"signature {sig.pk} does not match its event ({what})"
+            )
+    return None
 
 
 class SignatureError(ValidationError):

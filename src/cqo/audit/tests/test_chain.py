@@ -107,3 +107,24 @@ def test_a_signature_needs_the_password_and_records_what_was_signed(actor: User)
     assert not signature_matches(sig, {"a": 2})
     assert sig.audit_event.action == "signature.sign"
     assert verify_chain() is None
+
+
+def test_it_names_a_signature_edited_behind_the_platforms_back(actor: User) -> None:
+    _write(actor, 2)
+    sig = signature_sign(
+        user=actor,
+        password="correct horse 42",
+        obj=actor,
+        content={"a": 1},
+        meaning="approved as CQO under §6 c)",
+        clause="§6 c)",
+    )
+    _write(actor, 1)
+    assert verify_chain() is None
+    _drop_triggers()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE audit_signature SET meaning = 'rejected' WHERE id = %s", [sig.pk])
+    problem = verify_chain()
+    assert problem is not None
+    assert problem.seq == sig.audit_event.seq
+    assert "meaning" in problem.problem
