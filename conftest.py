@@ -48,3 +48,18 @@ def _audit_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
         with connection.cursor() as cur:
             for sql in _triggers.drop_sql("sqlite"):
                 cur.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _throttle_counts_start_at_zero(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Wrong-password counts live in the cache, which outlives each test's database rollback; a
+    # test that types wrong passwords must not lock the same username in the next test.
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        yield
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,6 +1,7 @@
 """The sign-in form, throttled.
 
-Password change uses Django's own form: the policy (validators) is in settings.
+Password change uses Django's own form (the policy, its validators, is in settings), with the
+current password checked under the same throttle as sign-in.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from . import services
+from . import services, throttle
 
 
 class SigninForm(AuthenticationForm):
@@ -38,3 +41,18 @@ class SigninForm(AuthenticationForm):
                 request=self.request, username=username, password=password, via="web"
             )
         return self.cleaned_data
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    @sensitive_variables("old_password")
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        try:
+            correct = throttle.password_recheck(self.user, old_password)
+        except throttle.RecheckLocked as locked:
+            raise services.SigninLocked(locked.seconds) from locked
+        if not correct:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

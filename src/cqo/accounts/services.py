@@ -121,12 +121,19 @@ def user_password_change(*, actor: Any, user: Any, password: str) -> Any:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    # A new password ends every API token too: a token made under the old one is not trusted.
+    from rest_framework.authtoken.models import Token
+
+    revoked, _detail = Token.objects.filter(user=user).delete()
     audit_record(
         actor=actor,
         action="accounts.password_change",
         obj=user,
         before=before,
-        after=snapshot(user, fields=["must_change_password"]),
+        after={
+            **snapshot(user, fields=["must_change_password"]),
+            **({"tokens_revoked": revoked} if revoked else {}),
+        },
     )
     return user
 

@@ -120,3 +120,26 @@ def failure_note(username: str, ip: str) -> Failure:
 def success_note(username: str) -> None:
     for subject in _subjects(username, ""):
         cache.delete(FAIL_PREFIX + subject)
+
+
+class RecheckLocked(Exception):
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def password_recheck(user: object, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, asked again by a signed-in user (to sign, or to change
+    the password). Wrong answers count against the same per-username limit as sign-in, so a
+    session or token left open does not allow unlimited guessing; raises ``RecheckLocked`` while
+    the username is locked or when this failure locks it."""
+    name = user.get_username()  # type: ignore[attr-defined]
+    remaining = lock_remaining(name, "")
+    if remaining:
+        raise RecheckLocked(remaining)
+    if password and user.check_password(password):  # type: ignore[attr-defined]
+        success_note(name)
+        return True
+    if failure_note(name, "").locked:
+        raise RecheckLocked(lock_seconds())
+    return False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Signature
-from .services import signature_sign
+from .services import password_check_for_signing, signature_sign
 
 
 class EventFilterForm(forms.Form):
@@ -83,10 +83,7 @@ class SignatureForm(forms.Form):
         user = self.user
         if user is None or not user.is_authenticated or not user.is_active:
             raise ValidationError(_("Only an active, signed-in user can sign."), code="inactive")
-        if not user.check_password(password):
-            raise ValidationError(
-                _("The password is not correct; nothing was signed."), code="bad_password"
-            )
+        password_check_for_signing(user=user, password=password)
         return password
 
     def sign(self, *, obj: Any, content: dict[str, Any]) -> Signature:

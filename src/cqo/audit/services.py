@@ -14,6 +14,8 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cqo.accounts import throttle
+
 from . import chain
 from .models import AuditEvent, ChainHead, Signature
 
@@ -142,6 +144,25 @@ class SignatureError(ValidationError):
     pass
 
 
+def password_check_for_signing(*, user: Any, password: str) -> None:
+    """Raise ``SignatureError`` unless ``password`` is the signer's; failures are throttled."""
+    try:
+        correct = throttle.password_recheck(user, password)
+    except throttle.RecheckLocked as locked:
+        raise SignatureError(
+            _(
+                "Too many wrong passwords: signing is locked for %(minutes)d minutes; "
+                "nothing was signed."
+            )
+            % {"minutes": throttle.minutes(locked.seconds)},
+            code="locked",
+        ) from locked
+    if not correct:
+        raise SignatureError(
+            _("The password is not correct; nothing was signed."), code="bad_password"
+        )
+
+
 @transaction.atomic
 def signature_sign(
     *,
@@ -158,10 +179,7 @@ def signature_sign(
     """
     if user is None or not user.is_authenticated or not user.is_active:
         raise SignatureError(_("Only an active, signed-in user can sign."))
-    if not password or not user.check_password(password):
-        raise SignatureError(
-            _("The password is not correct; nothing was signed."), code="bad_password"
-        )
+    password_check_for_signing(user=user, password=password)
     digest = chain.content_hash(content)
     object_type, object_id, _repr = object_ref(obj)
     event = audit_record(

@@ -167,3 +167,30 @@ def test_the_api_answers_403_to_a_token_whose_user_has_a_temporary_password(
     )
     assert response.status_code == 403
     assert "You must change your temporary password" in response.json()["detail"]
+
+
+def test_wrong_current_passwords_lock_the_change_like_sign_in_does(
+    user: Any, signed_in: Client
+) -> None:
+    for _ in range(5):
+        assert _change(signed_in, NEW, old="wrong-guess-1").status_code == 200
+    # The right password is refused now: the username is locked, for sign-in too.
+    locked = _change(signed_in, NEW)
+    assert locked.status_code == 200
+    assert "锁定" in locked.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+    assert (
+        Client()
+        .post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
+        .status_code
+        == 200
+    )
+
+
+def test_a_new_password_revokes_the_api_tokens(user: Any) -> None:
+    Token.objects.create(user=user)
+    user_password_change(actor=user, user=user, password=NEW)
+    assert not Token.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(action="accounts.password_change")
+    assert event.after["tokens_revoked"] == 1

@@ -128,3 +128,16 @@ def test_it_names_a_signature_edited_behind_the_platforms_back(actor: User) -> N
     assert problem is not None
     assert problem.seq == sig.audit_event.seq
     assert "meaning" in problem.problem
+
+
+def test_wrong_signing_passwords_are_throttled_like_sign_in(actor: User) -> None:
+    from cqo.audit.services import SignatureError
+
+    for _ in range(5):
+        with pytest.raises(SignatureError) as wrong:
+            signature_sign(user=actor, password="guess", obj=actor, content={}, meaning="m")
+    assert wrong.value.code in {"bad_password", "locked"}
+    with pytest.raises(SignatureError) as locked:
+        signature_sign(user=actor, password="correct horse 42", obj=actor, content={}, meaning="m")
+    assert locked.value.code == "locked"
+    assert not signatures_for(actor).exists()
