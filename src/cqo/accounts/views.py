@@ -50,7 +50,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         context["forced"] = bool(getattr(self.request.user, "must_change_password", False))
         return context
 
-    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         # Through the service, so the policy, the must-change flag and the audit event go together.
         user = services.user_password_change(
             actor=self.request.user,
