@@ -20,6 +20,8 @@ import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CQO_VAR_DIR", Path.cwd() / "var")).resolve()
+# The job queue, backups and (embedded) the database live here; made on first start in either mode.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 MODE = os.environ.get("CQO_MODE", "embedded").strip().lower()
 if MODE not in {"embedded", "production"}:
     raise RuntimeError("CQO_MODE must be 'embedded' or 'production'")
@@ -244,6 +246,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "5"))
 CQO_LOGIN_LOCK_SECONDS = int(os.environ.get("CQO_LOGIN_LOCK_SECONDS", "900"))
+# An approval request with no due date is reminded daily once it has waited this many calendar days.
+CQO_APPROVAL_REMIND_AFTER_DAYS = int(os.environ.get("CQO_APPROVAL_REMIND_AFTER_DAYS", "3"))
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -25,6 +25,8 @@ ROOT_LINKS = {
     "me": "api:me",
     "auth_token": "api:token",
     "organisation": "api:org:api-root",
+    "post": "api:post:api-root",
+    "authorities": "api:authorities:api-root",
     "audit_events": "api:audit-event-list",
     "audit_signatures": "api:audit-signature-list",
     "schema": "api:schema",

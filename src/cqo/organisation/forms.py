@@ -60,6 +60,13 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Codes are often typed or pasted in groups ("9150 0112 ..."): the length is checked
+        # after the spaces are gone, by the validator.
+        self.fields["credit_code"].max_length = None
+        self.fields["credit_code"].validators = [
+            v for v in self.fields["credit_code"].validators if not hasattr(v, "limit_value")
+        ]
+        self.fields["credit_code"].widget.attrs.pop("maxlength", None)
         people = _active_people(self.instance if self.instance.pk else None)
         for name in ("legal_representative", "principal"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]

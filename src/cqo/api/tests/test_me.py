@@ -51,6 +51,8 @@ def test_the_root_lists_the_endpoints(api: Any) -> None:
         "me": "/api/v1/me/",
         "auth_token": "/api/v1/auth/token/",
         "organisation": "/api/v1/org/",
+        "post": "/api/v1/post/",
+        "authorities": "/api/v1/authorities/",
         "audit_events": "/api/v1/audit/events/",
         "audit_signatures": "/api/v1/audit/signatures/",
         "schema": "/api/schema/",

@@ -168,6 +168,21 @@ def test_a_malformed_credit_code_is_shown_next_to_its_field(
     assert enterprise.credit_code != "91500112MA5YJ8K3XX"
 
 
+def test_a_credit_code_typed_in_groups_with_spaces_is_accepted(
+    client: Client, world: dict[str, Any], admin: Any
+) -> None:
+    enterprise = world["root"].enterprise
+    client.force_login(admin)
+    data = {
+        "name": enterprise.name, "credit_code": "9144 0300 7084 6113 6T", "size_class": "medium",
+        "industry_code": "C3752", "region_code": "500112",
+    }  # fmt: skip
+    response = client.post(reverse("organisation:enterprise_edit"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    enterprise.refresh_from_db()
+    assert enterprise.credit_code == "91440300708461136T"
+
+
 def test_a_duplicate_account_is_refused_on_the_form(
     client: Client, world: dict[str, Any], admin: Any
 ) -> None:
