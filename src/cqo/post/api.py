@@ -3,23 +3,33 @@
 Writes go through the same services as the pages, so the permission, the qualification re-check,
 the e-signature and the audit event are the same whichever door a change comes in by. Signing
 needs the signer's password in the request body, as on the page.
+
+The documents (appointment letter, filing record as PDF and Excel, qualification report, charter)
+download here with the permission their pages ask, checked on the object, and are built by the
+same ``documents`` functions, in the caller's language.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cqo.api.permissions import ObjectPermission
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
+from . import documents
 from . import selectors as sel
 from . import services as S
 from .models import (
@@ -248,6 +258,56 @@ class CharterGenerateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# --- documents ----------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets a client ask for the document's type in ``Accept``; the document itself is an
+    ``HttpResponse`` that skips rendering, and an error is still written as JSON."""
+
+    charset = None
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> Any:
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+class PDFRenderer(_FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class XLSXRenderer(_FileRenderer):
+    media_type = XLSX
+    format = "xlsx"
+
+
+PDF_RENDERERS = [JSONRenderer, PDFRenderer]
+XLSX_RENDERERS = [JSONRenderer, XLSXRenderer]
+PDF_RESPONSE = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+}
+XLSX_RESPONSE = {
+    (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The Excel workbook."),
+}
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def _file(data: bytes, content_type: str, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
 # --- views --------------------------------------------------------------------------------
 
 
@@ -279,6 +339,10 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         "handover": "post.handover_appointment",
         "remove": "post.remove_appointment",
         "withdraw": "post.withdraw_appointment",
+        "letter_pdf": "post.export_appointment",
+        "filing_pdf": "post.export_appointment",
+        "filing_xlsx": "post.export_appointment",
+        "filing_xlsx_all": "post.export_appointment",
     }
 
     def get_queryset(self) -> Any:
@@ -358,6 +422,62 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         )
         return self._out(withdrawn)
 
+    @extend_schema(responses=PDF_RESPONSE)
+    @action(detail=True, methods=["get"], url_path="letter-pdf", renderer_classes=PDF_RENDERERS)
+    def letter_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The appointment letter (任命授权书) as PDF, with the principal's signature."""
+        appointment = self.get_object()
+        return _file(
+            documents.letter_pdf(appointment, language=_lang()),
+            "application/pdf",
+            f"{appointment.number}-letter.pdf",
+        )
+
+    @extend_schema(responses=PDF_RESPONSE)
+    @action(detail=True, methods=["get"], url_path="filing-pdf", renderer_classes=PDF_RENDERERS)
+    def filing_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The filing record (备案) for the market regulator as PDF."""
+        appointment = self.get_object()
+        return _file(
+            documents.filing_pdf(appointment, language=_lang()),
+            "application/pdf",
+            f"{appointment.number}-filing.pdf",
+        )
+
+    @extend_schema(responses=XLSX_RESPONSE)
+    @action(detail=True, methods=["get"], url_path="filing-xlsx", renderer_classes=XLSX_RENDERERS)
+    def filing_xlsx(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The filing record of this appointment as an Excel workbook."""
+        appointment = self.get_object()
+        return _file(
+            documents.filing_xlsx([appointment], language=_lang()),
+            XLSX,
+            f"{appointment.number}-filing.xlsx",
+            inline=False,
+        )
+
+    @extend_schema(operation_id="v1_post_appointments_filing_xlsx_all", responses=XLSX_RESPONSE)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="filing-xlsx",
+        url_name="filing-xlsx-all",
+        renderer_classes=XLSX_RENDERERS,
+    )
+    def filing_xlsx_all(self, request: Request) -> HttpResponse:
+        """The filing records of every signed appointment the caller may export."""
+        rows = [
+            a
+            for a in self.get_queryset()
+            .filter(signed_at__isnull=False, voided_at__isnull=True)
+            .select_related("signature")
+            .order_by("effective_from", "id")
+            if request.user.has_perm("post.export_appointment", a)
+        ]
+        return _file(
+            documents.filing_xlsx(rows, language=_lang()), XLSX, "cqo-filing.xlsx", inline=False
+        )
+
 
 class QualificationViewSet(_Base):
     """A person's qualification report, declarations and evidence; ``{id}`` is the person."""
@@ -367,6 +487,7 @@ class QualificationViewSet(_Base):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     required_perms = {
         "retrieve": "post.view_qualification",
+        "report_pdf": "post.view_qualification",
         "declare": "post.declare_disqualification",
         "evidence": "post.view_evidencedocument",
         "evidence_add": "post.add_evidencedocument",
@@ -379,6 +500,17 @@ class QualificationViewSet(_Base):
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
         return Response(qualification_check(person).as_dict())
+
+    @extend_schema(responses=PDF_RESPONSE)
+    @action(detail=True, methods=["get"], url_path="report-pdf", renderer_classes=PDF_RENDERERS)
+    def report_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The qualification report (§5.1) as PDF: passes, warnings and blocks with evidence."""
+        person = self.get_object()
+        return _file(
+            documents.qualification_pdf(person, language=_lang()),
+            "application/pdf",
+            f"qualification-{person.employee_no}.pdf",
+        )
 
     @extend_schema(request=DeclareSerializer, responses={200: QualificationSerializer})
     @action(detail=True, methods=["post"])
@@ -408,6 +540,48 @@ class QualificationViewSet(_Base):
         ser.is_valid(raise_exception=True)
         doc = S.evidence_add(actor=request.user, person=person, **ser.validated_data)
         return Response(EvidenceSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceViewSet(_Base):
+    """One document of evidence; ``{id}`` is the document. Listing and adding are per person,
+    under ``qualification/{id}/evidence/``."""
+
+    serializer_class = EvidenceSerializer
+    queryset = EvidenceDocument.objects.select_related("person")
+    required_perms = {"void": "post.void_evidencedocument"}
+
+    @extend_schema(request=ReasonSerializer, responses={200: EvidenceSerializer})
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk: str | None = None) -> Response:
+        """Void a document with a reason (it stays on record, marked void, §5.1)."""
+        doc = self.get_object()
+        ser = ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        voided = S.evidence_void(actor=request.user, evidence=doc, **ser.validated_data)
+        return Response(EvidenceSerializer(voided).data)
+
+
+class DevelopmentActionViewSet(_Base):
+    """One action of a development plan; ``{id}`` is the action. Permission is asked on its
+    assessment, as on the page."""
+
+    serializer_class = ActionRowSerializer
+    queryset = DevelopmentAction.objects.select_related("assessment", "assessment__person")
+    perm_model = CompetenceAssessment
+    required_perms = {"done": "post.change_competenceassessment"}
+
+    def get_object(self) -> Any:
+        row = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, row.assessment)
+        return row
+
+    @extend_schema(request=None, responses={200: ActionRowSerializer})
+    @action(detail=True, methods=["post"])
+    def done(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the action done today (§5.2, §5.3)."""
+        row = self.get_object()
+        done = S.assessment_action_done(actor=request.user, action=row)
+        return Response(ActionRowSerializer(done).data)
 
 
 class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
@@ -489,6 +663,7 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         "create": "post.generate_charter",
         "approve": "post.approve_charter",
         "publish": "post.publish_charter",
+        "pdf": "post.view_charter",
     }
 
     @extend_schema(request=CharterGenerateSerializer, responses={201: CharterSerializer})
@@ -515,3 +690,14 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         charter = self.get_object()
         published = S.charter_publish(actor=request.user, charter=charter)
         return Response(CharterSerializer(published).data)
+
+    @extend_schema(responses=PDF_RESPONSE)
+    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
+    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The charter version (§4.2) as PDF, with the principal's approval signature."""
+        charter = self.get_object()
+        return _file(
+            documents.charter_pdf(charter, language=_lang()),
+            "application/pdf",
+            f"cqo-charter-v{charter.version}.pdf",
+        )

@@ -6,6 +6,16 @@ user's language), then the change and its audit event, in one transaction; a ref
 leaves nothing behind. An appointment takes effect only through the principal's e-signature, and
 every appointment service re-runs the qualification check, so a blocked candidate cannot be
 appointed by any door (page, API, import, job).
+
+The organisation's posts follow the appointment: signing assigns the person to the enterprise's
+CQO post, and to its quality-safety-director post when ``also_quality_safety_director`` is set
+(one person may hold both, §3.1); a handover, a renewal that drops the flag, a removal and (by the
+daily job) a term that ran out end those assignments, all through the organisation services in
+the same transaction, each audited. Only posts that already exist are used: an enterprise with no
+CQO or quality-safety-director post gets none created, and the step is skipped for it.
+
+A charter version is approved and published only while its content still matches what
+``charter_generate`` would build from today's data; otherwise the service refuses (§4.2).
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,9 +35,13 @@ from cqo.core.permissions import require
 from cqo.core.services import record_void
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
+    SINGLE_HOLDER_KINDS,
     EducationLevel,
     Enterprise,
     Person,
+    Post,
+    PostAssignment,
+    PostKind,
     TitleLevel,
 )
 from cqo.organisation.rules import has_role, user_person
@@ -574,10 +589,144 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
     )
     if locked.predecessor_id:
         _predecessor_end(actor, locked)
+    _posts_take_up(actor, locked)
     charter_mark_outdated(
         reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number}, actor=actor
     )
     return locked
+
+
+# --- the organisation's CQO and quality-safety-director posts ---------------------------------
+
+
+def _appointment_posts(appointment: Appointment, *, qsd: bool | None = None) -> list[Post]:
+    """The enterprise's CQO post, and its quality-safety-director post when the appointment says
+    the CQO holds it too (§3.1). Posts are never created here: an enterprise without them simply
+    has nothing to assign."""
+    with_qsd = appointment.also_quality_safety_director if qsd is None else qsd
+    kinds = [PostKind.CQO] + ([PostKind.QUALITY_SAFETY_DIRECTOR] if with_qsd else [])
+    posts: list[Post] = []
+    for kind in kinds:
+        post = (
+            Post.objects.filter(enterprise_id=appointment.enterprise_id, kind=kind)
+            .filter(voided_at__isnull=True)
+            .order_by("code", "pk")
+            .first()
+        )
+        if post is not None:
+            posts.append(post)
+    return posts
+
+
+def _posts_release(
+    actor: Any, *, person: Person, posts: Iterable[Post], last_day: datetime.date, reason: str
+) -> None:
+    """End ``person``'s open assignments to ``posts`` on ``last_day`` (organisation services, so
+    each end is audited in this transaction)."""
+    from cqo.organisation.services import post_assignment_end
+
+    for post in posts:
+        open_ = PostAssignment.objects.filter(post=post, person=person, end_date__isnull=True)
+        for assignment in open_:
+            post_assignment_end(
+                actor=actor,
+                assignment=assignment,
+                end_date=max(last_day, assignment.start_date),
+                reason=reason,
+            )
+
+
+def _posts_take_up(actor: Any, appointment: Appointment) -> None:
+    """Assign the appointed person to the CQO post (and the QSD post when flagged) from the first
+    day of the appointment; anyone else holding a one-holder post then is ended the day before."""
+    from cqo.organisation.services import post_assign
+
+    start = appointment.effective_from
+    reason = _("The CQO post passed to %(person)s under %(number)s (§3.1).") % {
+        "person": appointment.person,
+        "number": appointment.number,
+    }
+    for post in _appointment_posts(appointment):
+        if post.single_holder or post.kind in SINGLE_HOLDER_KINDS:
+            others = (
+                PostAssignment.objects.filter(post=post, start_date__lt=start)
+                .exclude(person=appointment.person)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+            )
+            for other in others:
+                if other.end_date is None:
+                    _posts_release(
+                        actor,
+                        person=other.person,
+                        posts=[post],
+                        last_day=start - datetime.timedelta(days=1),
+                        reason=reason,
+                    )
+        held = PostAssignment.objects.filter(
+            post=post, person=appointment.person, start_date__lte=start, end_date__isnull=True
+        ).exists()
+        if held:
+            continue
+        post_assign(
+            actor=actor,
+            post=post,
+            person=appointment.person,
+            start_date=start,
+            note=_("CQO appointment %(number)s") % {"number": appointment.number},
+        )
+
+
+@transaction.atomic
+def appointment_posts_expire(*, on: datetime.date | None = None) -> list[str]:
+    """For the daily job: a signed term that ran out, and was neither renewed nor handed over,
+    ends its holder's CQO (and quality-safety-director) post assignments on its last day.
+
+    The job has no user of its own; the end is recorded in the name of the enterprise's
+    principal, whose signature set that term. Where no active principal user holds the
+    assignment authority the assignment is left open and the appointment is named in the result.
+    Returns the numbers of the appointments dealt with (or skipped, suffixed ``:skipped``).
+    """
+    day = on or timezone.localdate()
+    done: list[str] = []
+    lapsed = (
+        Appointment.objects.filter(
+            voided_at__isnull=True,
+            status=AppointmentStatus.SIGNED,
+            effective_to__lt=day,
+            ended_on__isnull=True,
+        )
+        .select_related("person", "enterprise__principal__user")
+        .order_by("effective_to", "pk")
+    )
+    for appointment in lapsed:
+        assert appointment.effective_to is not None
+        if Appointment.objects.in_force(day).filter(person=appointment.person_id).exists():
+            continue
+        posts = [
+            p
+            for p in _appointment_posts(appointment)
+            if PostAssignment.objects.filter(
+                post=p, person=appointment.person, end_date__isnull=True
+            ).exists()
+        ]
+        if not posts:
+            continue
+        principal = appointment.enterprise.principal
+        actor = principal.user if principal is not None else None
+        try:
+            _posts_release(
+                actor,
+                person=appointment.person,
+                posts=posts,
+                last_day=appointment.effective_to,
+                reason=_("The term of CQO appointment %(number)s ended on %(date)s.")
+                % {"number": appointment.number, "date": appointment.effective_to},
+            )
+        except PermissionDenied:
+            done.append(f"{appointment.number}:skipped")
+            continue
+        done.append(appointment.number)
+    return done
 
 
 def _predecessor_end(actor: Any, successor: Appointment) -> None:
@@ -598,6 +747,22 @@ def _predecessor_end(actor: Any, successor: Appointment) -> None:
         old.end_kind = EndKind.RENEWED
         old.end_reason = _("Renewed by %(number)s.") % {"number": successor.number}
     old.save()
+    if old.person_id != successor.person_id:
+        _posts_release(
+            actor,
+            person=old.person,
+            posts=_appointment_posts(old),
+            last_day=last,
+            reason=old.end_reason,
+        )
+    elif old.also_quality_safety_director and not successor.also_quality_safety_director:
+        _posts_release(
+            actor,
+            person=old.person,
+            posts=[p for p in _appointment_posts(old, qsd=True) if p.kind != PostKind.CQO],
+            last_day=last,
+            reason=old.end_reason,
+        )
     audit_record(
         actor=actor,
         action="post.appointment.end",
@@ -675,6 +840,13 @@ def appointment_remove(
         after=snapshot(locked),
         reason=reason,
         clause=CLAUSE_POST,
+    )
+    _posts_release(
+        actor,
+        person=locked.person,
+        posts=_appointment_posts(locked),
+        last_day=last_day,
+        reason=reason,
     )
     charter_mark_outdated(
         reason=_("CQO appointment %(number)s was ended by removal.") % {"number": locked.number},
@@ -1134,6 +1306,52 @@ def charter_content_intact(charter: Charter) -> bool:
     return charter_hash(charter.content) == charter.content_hash
 
 
+# Keys of the content that change with the day or the numbering, not with the data (§4.2).
+_CHARTER_VOLATILE = ("as_of", "version")
+
+
+def _charter_substance_hash(content: Mapping[str, Any]) -> str:
+    return charter_hash({k: v for k, v in content.items() if k not in _CHARTER_VOLATILE})
+
+
+def charter_matches_data(charter: Charter) -> bool:
+    """Would ``charter_generate`` today produce this version's content (§4.2)?
+
+    The appointment in force, its terms, the authorities and the delegations in force are
+    compared; the generation day and the version number are not. No CQO in office, or another
+    enterprise's CQO, means it does not match.
+    """
+    from .selectors import cqo_current
+
+    appointment = cqo_current()
+    if appointment is None or appointment.enterprise_id != charter.enterprise_id:
+        return False
+    fresh = charter_content(
+        enterprise=charter.enterprise,
+        appointment=appointment,
+        version=charter.version,
+        veto_delegable=charter.veto_delegable,
+    )
+    return _charter_substance_hash(fresh) == _charter_substance_hash(charter.content)
+
+
+def _charter_stale_refuse(charter: Charter) -> None:
+    """Refuse to approve or publish a version the data has moved past (§4.2).
+
+    We refuse rather than publish it already marked out of date: a charter that is wrong on the
+    day it is published should never be the one in force.
+    """
+    if not charter_matches_data(charter):
+        raise ValidationError(
+            _(
+                "Charter v%(v)s no longer matches the data: the CQO appointment or the "
+                "delegations in force changed after it was generated. Generate a new version and "
+                "approve that one (§4.2)."
+            )
+            % {"v": charter.version}
+        )
+
+
 @transaction.atomic
 def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Charter:
     """The principal approves a draft with an e-signature over its content hash (§4.2)."""
@@ -1149,6 +1367,7 @@ def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Ch
         raise ValidationError(
             _("The charter's content does not match its hash; generate it again.")
         )
+    _charter_stale_refuse(locked)
     signature = _sign(
         actor=actor,
         password=password,
@@ -1177,13 +1396,22 @@ def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Ch
 
 @transaction.atomic
 def charter_publish(*, actor: Any, charter: Charter) -> Charter:
-    """Publish an approved version; the one published before it is superseded."""
+    """Publish an approved version; the one published before it is superseded.
+
+    A version whose content no longer matches today's data (a delegation made or ended, the
+    appointment changed since it was generated) is refused, citing §4.2: generate a new one.
+    """
     require(actor, "post.publish_charter", charter, clause=CLAUSE_CHARTER)
     locked = Charter.objects.select_for_update().get(pk=charter.pk)
     if locked.status != CharterStatus.APPROVED:
         raise ValidationError(
             _("Only an approved charter can be published; approve it with your signature first.")
         )
+    if not charter_content_intact(locked):
+        raise ValidationError(
+            _("The charter's content does not match its hash; generate it again.")
+        )
+    _charter_stale_refuse(locked)
     for old in Charter.objects.select_for_update().filter(
         enterprise=locked.enterprise, status=CharterStatus.PUBLISHED
     ):

@@ -1,4 +1,6 @@
-"""Jobs: the yearly re-assessment reminder of the CQO's knowledge and abilities (§5.2, §5.3)."""
+"""Jobs: the yearly re-assessment reminder of the CQO's knowledge and abilities (§5.2, §5.3);
+the daily check that the published charter still lists an appointment and delegations in force
+(§4.2); and the end of the post assignments of a CQO whose term ran out (§3.1)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,13 @@ from huey.contrib.djhuey import db_periodic_task
 
 from cqo.organisation import roles as R
 
-from .models import AssessmentStatus, CompetenceAssessment, Reminder
+from .models import (
+    AssessmentStatus,
+    Charter,
+    CharterStatus,
+    CompetenceAssessment,
+    Reminder,
+)
 from .selectors import REASSESS_DAYS, cqo_current
 
 # A reminder is repeated at most this often while the assessment stays overdue.
@@ -108,3 +116,66 @@ def competence_remind(*, on: datetime.date | None = None) -> dict[str, Any]:
 
 # Every morning at 08:10.
 competence_remind_daily = db_periodic_task(crontab(hour="8", minute="10"))(competence_remind)
+
+
+@transaction.atomic
+def charter_expiry_check(*, on: datetime.date | None = None) -> dict[str, Any]:
+    """Mark the published charter out of date (§4.2) when the appointment or a delegation it
+    lists is no longer in force: a term or a delegation that simply ran out calls no service, so
+    nothing else would notice."""
+    from . import services as S
+
+    day = on or timezone.localdate()
+    result: dict[str, Any] = {"on": day.isoformat(), "outdated": False, "reasons": []}
+    charter = Charter.objects.filter(status=CharterStatus.PUBLISHED).order_by("-version").first()
+    if charter is None:
+        return result
+    content = charter.content or {}
+    reasons: list[str] = []
+    listed = content.get("appointment") or {}
+    current = cqo_current(on=day)
+    if listed and (current is None or current.pk != listed.get("id")):
+        reasons.append(
+            _("CQO appointment %(number)s listed in charter v%(v)s is no longer in force.")
+            % {"number": listed.get("number", ""), "v": charter.version}
+        )
+    try:
+        in_force = importlib.import_module("cqo.authorities.selectors").delegations_in_force
+    except (ImportError, AttributeError):
+        in_force = None
+    rows = content.get("delegations") or []
+    if in_force is not None and rows:
+        live = set(in_force(on=day).values_list("pk", flat=True))
+        for row in rows:
+            if row.get("id") not in live:
+                reasons.append(
+                    _(
+                        "The delegation of authority %(authority)s to %(delegate)s listed in "
+                        "charter v%(v)s has expired or ended."
+                    )
+                    % {
+                        "authority": row.get("authority", ""),
+                        "delegate": row.get("delegate", ""),
+                        "v": charter.version,
+                    }
+                )
+    # Said once: a reason already on the charter is not recorded again every morning.
+    reasons = [r for r in reasons if r not in (charter.outdated_reason or "")]
+    if not reasons:
+        return result
+    for reason in reasons:
+        S.charter_mark_outdated(reason=reason)
+    result.update(outdated=True, reasons=reasons)
+    return result
+
+
+@transaction.atomic
+def posts_expiry(*, on: datetime.date | None = None) -> list[str]:
+    from . import services as S
+
+    return S.appointment_posts_expire(on=on)
+
+
+# Shortly after midnight: the day's expiries first, then the charter's check.
+posts_expiry_daily = db_periodic_task(crontab(hour="0", minute="15"))(posts_expiry)
+charter_expiry_daily = db_periodic_task(crontab(hour="0", minute="20"))(charter_expiry_check)

@@ -2,8 +2,8 @@
 
 Who may see what follows ``cqo/post/rules.py``: the appointments, the qualification, the evidence
 and the knowledge and ability assessments are read by the principal, the auditor and the person
-they are about; at model level (lists, the filing export, the API's endpoint check) the ``cqo``
-role stands for "their own". Writes are the principal's, except what the person does about
+they are about; at model level (lists, the filing export, the API's endpoint check) the CQO in
+office (the matrix's ``cqo`` account, appointed) stands for "their own". Writes are the principal's, except what the person does about
 themself (evidence, the self column of an assessment, its development plan). The charter is a
 system document every member reads; the principal and the CQO in office generate it, the
 principal alone approves and publishes it.
@@ -111,6 +111,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:post:post-appointment-handover": _api_post_only(*READERS),
     "api:post:post-appointment-remove": _api_post_only(*READERS),
     "api:post:post-appointment-withdraw": _api_post_only(*READERS),
+    "api:post:post-appointment-letter-pdf": _api_for(*READERS),
+    "api:post:post-appointment-filing-pdf": _api_for(*READERS),
+    "api:post:post-appointment-filing-xlsx": _api_for(*READERS),
+    "api:post:post-appointment-filing-xlsx-all": _api_for(*READERS),
+    "api:post:post-qualification-report-pdf": _api_for(*READERS),
+    "api:post:post-evidence-void": _api_post_only(*READERS),
+    "api:post:post-action-done": _api_post_only(*READERS),
     "api:post:post-qualification-detail": _api_for(*READERS),
     "api:post:post-qualification-declare": API_POST_ONLY,
     "api:post:post-qualification-evidence": _api_for(*READERS),
@@ -125,6 +132,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:post:post-charter-detail": _api(),
     "api:post:post-charter-approve": API_POST_ONLY,
     "api:post:post-charter-publish": API_POST_ONLY,
+    "api:post:post-charter-pdf": _api(),
 }
 
 API_WRITERS: dict[str, tuple[str, ...]] = {
@@ -136,11 +144,13 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:post:post-appointment-withdraw": ("principal",),
     "api:post:post-qualification-declare": ("principal",),
     "api:post:post-qualification-evidence": OWN_WRITERS,
-    # A holder of the cqo role may open an assessment of themself, the principal of anyone.
+    # The CQO in office may open an assessment of themself, the principal of anyone.
     "api:post:post-assessment-list": ("principal", "cqo"),
     "api:post:post-assessment-score": OWN_WRITERS,
     "api:post:post-assessment-plan": OWN_WRITERS,
     "api:post:post-assessment-complete": ("principal",),
+    "api:post:post-evidence-void": OWN_WRITERS,
+    "api:post:post-action-done": OWN_WRITERS,
     # generate_charter: the principal and the CQO in office (the matrix's CQO account).
     "api:post:post-charter-list": ("principal", "cqo"),
     "api:post:post-charter-approve": ("principal",),
@@ -168,6 +178,8 @@ OBJECT_FOR_PK = {
     "api:post:post-qualification-": "post.person",
     "api:post:post-ruleset-": "post.ruleset",
     "api:post:post-assessment-": "post.assessment",
+    "api:post:post-evidence-": "post.evidence",
+    "api:post:post-action-": "post.action",
     "api:post:post-charter-": "post.charter",
     "api:post:post-charter-approve": "post.charter_draft",
     "api:post:post-charter-publish": "post.charter_draft",
