@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -41,7 +43,7 @@ from .models import (
     QualityStrategy,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VetoActiveError, veto_active_for
+from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, veto_active_for, vetoable_models
 
 # --- serializers ------------------------------------------------------------------------
 
@@ -223,6 +225,28 @@ class VetoSerializer(serializers.ModelSerializer):
 
     def get_subject_type(self, obj: Veto) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+@extend_schema_field({"type": "string", "enum": vetoable_models()})
+class _VetoableTypeField(serializers.CharField):
+    """``app_label.model_name`` of a vetoable model (the registry in ``vetoable.py``)."""
+
+
+class VetoImposeSerializer(AuthoritySignedReasonSerializer):
+    """The record to veto, named by its type and id, with the reason and the e-signature."""
+
+    subject_type = _VetoableTypeField(
+        help_text="app_label.model_name of a vetoable record, e.g. authorities.proposal"
+    )
+    subject_id = serializers.CharField()
+
+    def validate_subject_type(self, value: str) -> str:
+        value = value.strip().lower()
+        if value not in VETOABLE:
+            raise serializers.ValidationError(
+                _("This kind of record is not a decision that can be vetoed.")
+            )
+        return value
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -584,16 +608,47 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    """``?active=1`` lists the vetoes in force; ``?active=0`` those lifted."""
+    """``?active=1`` lists the vetoes in force; ``?active=0`` those lifted. ``POST`` vetoes any
+    vetoable record (a proposal, a plan, an approval request, a business decision, or a model of
+    another app registered as vetoable), named by ``subject_type`` and ``subject_id``."""
 
     serializer_class = VetoSerializer
     queryset = Veto.objects.all()
-    required_perms = _view("veto", lift="authorities.view_veto")
+    required_perms = _view("veto", create="authorities.view_veto", lift="authorities.view_veto")
 
     def get_queryset(self) -> Any:
         raw = self.request.query_params.get("active", "")
         active = True if raw in ("1", "true") else False if raw in ("0", "false") else None
         return sel.vetoes_visible(self.request.user, active=active)
+
+    @extend_schema(
+        request=VetoImposeSerializer,
+        responses={201: VetoSerializer},
+        description=(
+            "Veto a vetoable record with a quality-safety reason and the caller's e-signature "
+            "(§6 i)). 403 without §6 i) over the record; 404 when the record does not exist or "
+            "is not visible; 400 when it is already vetoed or in a final status."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        # The authority first ("anywhere?"), so a caller without it meets 403 whatever the body.
+        require(request.user, "authorities.veto", None, clause=VETO_CLAUSE)
+        data = self._data(VetoImposeSerializer)
+        model = apps.get_model(data["subject_type"])
+        try:
+            subject = model._default_manager.get(pk=data["subject_id"])
+        except (model.DoesNotExist, ValueError, DjangoValidationError) as exc:
+            raise NotFound() from exc
+        meta = subject._meta
+        if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}", subject):
+            raise NotFound()
+        veto = S.veto_impose(
+            actor=request.user,
+            subject=subject,
+            reason=data["reason"],
+            password=data["password"],
+        )
+        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AuthoritySignedReasonSerializer, responses=VetoSerializer)
     @action(detail=True, methods=["post"])

@@ -24,7 +24,13 @@ from simple_history.models import HistoricalRecords
 from cqo.core.models import ProtectedRecordError, Voidable, VoidableQuerySet
 
 from .catalogue import AUTHORITY_CHOICES, BY_CODE
-from .vetoable import VetoableMixin, VetoFlow
+from .vetoable import (
+    VetoableMixin,
+    VetoFlow,
+    veto_locked_columns,
+    veto_row_guard,
+    veto_rows_guard_update,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -154,6 +160,18 @@ class VetoQuerySet(models.QuerySet):
     def delete(self) -> Any:  # type: ignore[override]
         raise ProtectedRecordError(_("A veto is lifted with a reason, never deleted."))
 
+    def update(self, **kwargs: Any) -> int:
+        # Only ``services.veto_lift`` lifts a veto (§6 i)); see ``vetoable`` for the guard.
+        veto_rows_guard_update(self, kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs, fields = list(objs), list(fields)
+        if veto_locked_columns(fields):
+            for obj in objs:
+                veto_row_guard(obj)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
 
 class Veto(models.Model):
     """A one-vote veto (§6 i)) on one decision, and its lifting."""
@@ -230,7 +248,11 @@ class ApprovalStatus(models.TextChoices):
 class ApprovalRequest(VetoableMixin, Voidable):
     """Anything a module needs approved under an authority, routed to whoever holds it."""
 
-    veto_flow = VetoFlow("status", (ApprovalStatus.PENDING, ApprovalStatus.APPROVED))
+    veto_flow = VetoFlow(
+        "status",
+        (ApprovalStatus.PENDING, ApprovalStatus.APPROVED),
+        final=(ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.WITHDRAWN),
+    )
 
     content_type = models.ForeignKey(
         ContentType,
@@ -374,7 +396,9 @@ class PlanStatus(models.TextChoices):
 
 class QualityPlan(VetoableMixin, Voidable):
     veto_flow = VetoFlow(
-        "status", (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.CLOSED)
+        "status",
+        (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.CLOSED),
+        final=(PlanStatus.CLOSED,),  # an approved plan still goes forward (to closed)
     )
 
     strategy = models.ForeignKey(
@@ -469,7 +493,11 @@ class ProposalStatus(models.TextChoices):
 
 
 class Proposal(VetoableMixin, Voidable):
-    veto_flow = VetoFlow("status", (ProposalStatus.OPEN, ProposalStatus.ACCEPTED))
+    veto_flow = VetoFlow(
+        "status",
+        (ProposalStatus.OPEN, ProposalStatus.ACCEPTED),
+        final=(ProposalStatus.ACCEPTED, ProposalStatus.REJECTED),
+    )
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("proposal"))
@@ -571,6 +599,7 @@ class BusinessDecision(VetoableMixin, Voidable):
             DecisionStatus.APPROVED,
             DecisionStatus.IN_EFFECT,
         ),
+        final=(DecisionStatus.IN_EFFECT, DecisionStatus.WITHDRAWN),
     )
 
     kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)

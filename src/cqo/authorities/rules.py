@@ -33,7 +33,8 @@ add_businessdecision                   principal, CQO, deputy, department heads,
                                        engineers
 submit/withdraw_businessdecision (obj) its author, a principal or a department head
 approve/effect_businessdecision (obj)  a principal (effect: also its author)
-veto (obj), lift_veto (obj)            holders of §6 i) for the decision's unit
+veto (obj)                             holders of §6 i) for the decision's unit
+lift_veto (obj)                        the current CQO only (never a delegate of §6 i))
 view_notification                      its recipient
 =====================================  =====================================================
 """
@@ -188,6 +189,7 @@ rules.add_perm("authorities.approve_businessdecision", is_principal)
 rules.add_perm("authorities.effect_businessdecision", is_principal | (is_active_user & is_author))
 
 rules.add_perm("authorities.veto", is_active_user & holds_veto_over)
-rules.add_perm("authorities.lift_veto", is_active_user & holds_veto_over)
+# Lifting is the CQO's alone: a deputy holding a delegated §6 i) may veto but not lift.
+rules.add_perm("authorities.lift_veto", is_active_user & is_current_cqo)
 
 rules.add_perm("authorities.view_notification", is_active_user & is_recipient)

@@ -45,7 +45,14 @@ from .models import (
     Veto,
 )
 from .notify import notify
-from .vetoable import VETO_CLAUSE, VetoActiveError, flow_for, veto_active_for, veto_refuse_if_active
+from .vetoable import (
+    VETO_CLAUSE,
+    VetoActiveError,
+    flow_for,
+    veto_active_for,
+    veto_lifting,
+    veto_refuse_if_active,
+)
 
 CLAUSE_DELEGATION = "§6"
 CLAUSE_STRATEGY = "§6 a)"
@@ -560,37 +567,80 @@ def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> A
     return locked
 
 
-def approvals_remind_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Remind the holders of every request past its due date, at most once a day each."""
+def approvals_remind_after_days() -> int:
+    """How many calendar days a request with no due date may wait before its deciders are
+    reminded (``CQO_APPROVAL_REMIND_AFTER_DAYS``, default 3). Calendar, not working days: the
+    enterprise's working calendar (holidays, make-up days) is not in the system."""
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "CQO_APPROVAL_REMIND_AFTER_DAYS", 3)))
+
+
+def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
+    """Remind whoever may decide each pending request (the CQO in office and the delegates
+    covering its unit), at most once a day each: a request past its due date, and one with no due
+    date that has waited ``approvals_remind_after_days()`` days or more. In-app and e-mail, as
+    every notification. Returns how many requests were reminded."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start_of_day = datetime.datetime.combine(
         today, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
-    overdue = ApprovalRequest.objects.filter(
-        status=ApprovalStatus.PENDING, voided_at__isnull=True, due_date__lt=today
-    ).exclude(last_reminded_at__gte=start_of_day)
+    waited = approvals_remind_after_days()
+    due = (
+        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING, voided_at__isnull=True)
+        .filter(
+            models.Q(due_date__lt=today)
+            | models.Q(due_date__isnull=True, raised_at__lte=now - datetime.timedelta(days=waited))
+        )
+        .exclude(last_reminded_at__gte=start_of_day)
+    )
     count = 0
-    for request in overdue.select_related("unit"):
+    for request in due.select_related("unit").order_by("raised_at", "id"):
         with transaction.atomic():
+            # Claim today's reminder first: a second run (or a second worker) finds it taken.
+            claimed = (
+                ApprovalRequest.objects.filter(pk=request.pk)
+                .exclude(last_reminded_at__gte=start_of_day)
+                .update(last_reminded_at=now)
+            )
+            if not claimed:
+                continue
             unit = request.unit if request.unit is not None else engine.WHOLE_ENTERPRISE
-            days = (today - request.due_date).days if request.due_date else 0
 
-            def text(r: ApprovalRequest = request, d: int = days) -> str:
-                return _("Overdue by %(days)s day(s) (%(clause)s): %(kind)s — %(subject)s") % {
-                    "days": d, "clause": r.clause, "kind": r.get_kind_display(),
-                    "subject": r.subject_repr,
-                }  # fmt: skip
+            if request.due_date is not None:
+                days = (today - request.due_date).days
+
+                def text(r: ApprovalRequest = request, d: int = days) -> str:
+                    return _("Overdue by %(days)s day(s) (%(clause)s): %(kind)s — %(subject)s") % {
+                        "days": d, "clause": r.clause, "kind": r.get_kind_display(),
+                        "subject": r.subject_repr,
+                    }  # fmt: skip
+
+            else:
+                days = max(0, (now - request.raised_at).days)
+
+                def text(r: ApprovalRequest = request, d: int = days) -> str:
+                    return _(
+                        "Waiting %(days)s day(s) for a decision (%(clause)s): %(kind)s — "
+                        "%(subject)s"
+                    ) % {
+                        "days": d, "clause": r.clause, "kind": r.get_kind_display(),
+                        "subject": r.subject_repr,
+                    }  # fmt: skip
 
             notify(
-                authority_holders(request.authority, unit),
+                authority_holders(request.authority, unit, on=today),
                 text,
                 url=_url("authorities:approval_detail", request.pk),
                 clause=request.clause,
             )  # fmt: skip
-            ApprovalRequest.objects.filter(pk=request.pk).update(last_reminded_at=now)
         count += 1
     return count
+
+
+# The name the daily job used before requests without a due date were reminded too.
+approvals_remind_overdue = approvals_remind_due
 
 
 # --- strategy and plans (§6 a)) ----------------------------------------------------------
@@ -1126,8 +1176,7 @@ def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str
     if veto_active_for(locked) is not None:
         raise ValidationError({"subject": _("This decision is already vetoed.")})
     status = getattr(locked, flow.field)
-    rank = flow.rank(status)
-    if rank < 0 or rank == len(flow.order) - 1:
+    if flow.is_final(status):
         raise ValidationError(
             {"subject": _("A decision that is “%(status)s” has nowhere further to go; there is "
                           "nothing to veto.") % {"status": _status_label(locked, flow.field)}}
@@ -1175,7 +1224,14 @@ def _status_label(obj: Any, field: str) -> str:
 
 @transaction.atomic
 def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
-    """Only the CQO (the holder of §6 i)) lifts a veto, with a reason and an e-signature."""
+    """Only the CQO in office lifts a veto, with a reason and an e-signature: not a delegate, even
+    one holding §6 i) under a charter that allows delegating it."""
+    if (
+        actor is not None
+        and getattr(actor, "is_active", False)
+        and not engine.is_current_cqo(actor)
+    ):
+        raise PermissionDenied(_("Only the CQO in office may lift a one-vote veto (§6 i))."))
     require(actor, "authorities.lift_veto", veto, clause=VETO_CLAUSE)
     reason = _reason(reason, message=_("Give the reason for lifting the veto (§6 i))."))
     locked = Veto.objects.select_for_update().get(pk=veto.pk)
@@ -1197,7 +1253,8 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
     locked.lifted_at = timezone.now()
     locked.lifted_by = actor
     locked.lift_reason = reason
-    locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    with veto_lifting(locked.pk):
+        locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     audit_record(
         actor=actor,
         action="authorities.veto.lift",

@@ -7,19 +7,38 @@ A model becomes vetoable by naming its flow, in one line::
 
 (or ``vetoable_register(Model, VetoFlow(...))`` for a model that cannot take the mixin). The
 flow lists the statuses in the order a decision goes forward; a status not in the list (rejected,
-withdrawn, deferred) is never "forward", so a vetoed decision may still be stopped.
+withdrawn, deferred) is never "forward", so a vetoed decision may still be stopped. ``final`` names
+the statuses a decision never leaves (accepted, rejected, in effect, closed, withdrawn); a veto is
+refused only there, so a deferred proposal or a returned plan, which may still go forward, can be
+vetoed. Without ``final`` the last status of the order is the only final one.
 
 While a veto is active on a record, nothing may move it forward, whichever door the change comes
 in by: the services check first (``veto_refuse_if_active``) for a clear message, and the model
 layer checks again, so the web, the API, an import, a job or a direct ``save()`` all meet the
 same refusal. ``pre_save`` sees every ``save()``; ``VetoableQuerySet`` covers ``update()`` and
-``bulk_update()``, which do not send signals. Only raw SQL goes around it, and that leaves no
-audit event, which the chain check and the record's story make visible.
+``bulk_update()``, which do not send signals. A value that is not a literal status (``Value(...)``,
+``F(...)``, ``Case(...)``, any expression) cannot be ranked, so while a veto is active it counts as
+a forward move and is refused.
+
+The veto record guards itself the same way: lifting it (``lifted_at``, ``lifted_by``,
+``lift_reason``) or pointing it at another record (``content_type``, ``object_id``) happens only
+inside ``services.veto_lift``, which opens ``veto_lifting(pk)`` for that one row. A ``save()``, an
+import (``loaddata`` saves raw, and ``pre_save`` still runs), an ``update()`` or a
+``bulk_update()`` that tries it anywhere else meets ``VetoTamperError`` (§6 i)). A new row
+imported already lifted is allowed: it holds nothing (a restore into an empty database).
+
+What is not covered: raw SQL, and ``Model._base_manager`` (a plain ``Manager`` that Django uses for
+related lookups and that a caller can reach directly): ``_base_manager.filter(...).update(...)`` on
+a decision or a veto sends no signal and does not go through these querysets. Both leave no audit
+event, which the chain check and the record's story make visible; no service or view uses them to
+write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,12 +73,32 @@ class VetoActiveError(PermissionDenied):
         self.message = message
 
 
+class VetoTamperError(PermissionDenied):
+    """A veto record changed outside ``services.veto_lift``: only the CQO lifts a veto (§6 i))."""
+
+    clause = VETO_CLAUSE
+
+    def __init__(self) -> None:
+        message = _(
+            "A one-vote veto (§6 i)) is lifted only by the CQO in office, with a reason and an "
+            "e-signature; the veto record cannot be changed directly."
+        )
+        super().__init__(message)
+        self.message = message
+
+
+def _is_expression(value: Any) -> bool:
+    return hasattr(value, "resolve_expression")
+
+
 @dataclass(frozen=True)
 class VetoFlow:
-    """The status field of a decision and its statuses in the order the decision goes forward."""
+    """The status field of a decision, its statuses in the order the decision goes forward, and
+    the statuses it never leaves (``final``)."""
 
     field: str
     order: Sequence[str]
+    final: Sequence[str] = ()
 
     def rank(self, status: Any) -> int:
         try:
@@ -67,8 +106,18 @@ class VetoFlow:
         except ValueError:
             return -1
 
+    def is_final(self, status: Any) -> bool:
+        """True when a decision in ``status`` can go nowhere further: nothing to veto."""
+        if self.final:
+            return status in self.final
+        return bool(self.order) and status == self.order[-1]
+
     def is_forward(self, old: Any, new: Any) -> bool:
-        """True when ``new`` lies further along the flow than ``old``."""
+        """True when ``new`` lies further along the flow than ``old``. A value that is not a
+        literal status (an expression such as ``Value("approved")`` or ``F("status")``) cannot be
+        ranked, so it counts as forward: under a veto it is refused rather than let through."""
+        if _is_expression(new):
+            return True
         if old == new:
             return False
         new_rank = self.rank(new)
@@ -151,6 +200,59 @@ class VetoableQuerySet(VoidableQuerySet):
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
 
+# --- the veto record guards itself --------------------------------------------------------
+
+# The fields whose change lifts a veto or moves it off its decision.
+VETO_LOCKED_FIELDS = ("content_type", "object_id", "lifted_at", "lifted_by", "lift_reason")
+_LIFTING: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "authorities_veto_lifting", default=frozenset()
+)
+
+
+@contextlib.contextmanager
+def veto_lifting(pk: Any) -> Iterator[None]:
+    """Opened by ``services.veto_lift`` (after the CQO's check and e-signature) around the save of
+    the one veto row it lifts; nothing else may change that row's lift fields."""
+    token = _LIFTING.set(_LIFTING.get() | {str(pk)})
+    try:
+        yield
+    finally:
+        _LIFTING.reset(token)
+
+
+def _lifting(pk: Any) -> bool:
+    return str(pk) in _LIFTING.get()
+
+
+def veto_locked_columns(fields: Iterable[str]) -> set[str]:
+    names = set(VETO_LOCKED_FIELDS)
+    return {f for f in fields if f in names or f.removesuffix("_id") in names}
+
+
+def veto_row_guard(instance: Any) -> None:
+    """Refuse a save that lifts or moves an existing veto outside the service."""
+    if instance.pk is None or _lifting(instance.pk):
+        return
+    columns = [
+        "content_type_id", "object_id", "lifted_at", "lifted_by_id", "lift_reason",
+    ]  # fmt: skip
+    old = type(instance)._base_manager.filter(pk=instance.pk).values(*columns).first()
+    if old is None:
+        return  # a new row (an import into an empty table): it lifts nothing
+    if any(old[c] != getattr(instance, c) for c in columns):
+        raise VetoTamperError()
+
+
+def veto_rows_guard_update(queryset: Any, fields: Iterable[str]) -> None:
+    """Refuse an ``update()`` or ``bulk_update()`` touching a veto's lift or subject fields, unless
+    it is the service lifting exactly those rows."""
+    if not veto_locked_columns(fields):
+        return
+    pks = {str(pk) for pk in queryset.values_list("pk", flat=True)}
+    if pks and not pks <= _LIFTING.get():
+        raise VetoTamperError()
+
+
 class VetoableMixin(models.Model):
     """A decision the CQO may veto. Subclasses set ``veto_flow``; it is registered when the
     model class is prepared."""
@@ -195,4 +297,7 @@ def _register_on_prepare(sender: Any, **kwargs: Any) -> None:
 def veto_guard(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Raw saves (loaddata) are checked too: an import is one of the doors. A restore into an
     # empty database has no earlier status to move forward from, so it passes.
+    if sender._meta.label_lower == "authorities.veto":
+        veto_row_guard(instance)
+        return
     _guard(instance)

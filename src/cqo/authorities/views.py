@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -54,7 +56,7 @@ from .models import (
     QualityPlan,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VetoActiveError, flow_for, veto_active_for
+from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, flow_for, veto_active_for
 
 GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
@@ -93,6 +95,115 @@ def _signature_form(request: HttpRequest, meaning: str, clause: str, prefix: str
 def _capacity_meaning(request: HttpRequest, verb: str, code: str, obj: Any) -> str:
     capacity = engine.capacity(request.user, code, unit=engine.unit_of(obj)) or "cqo"
     return S._meaning(verb, capacity, engine.BY_CODE[code].clause)
+
+
+# --- the veto on any vetoable record (§6 i)) ------------------------------------------
+
+# The page of each vetoable record of this app; a model of another app is shown at its
+# ``get_absolute_url()``, or the veto list when it has none.
+VETO_SUBJECT_PAGES = {
+    "authorities.approvalrequest": "authorities:approval_detail",
+    "authorities.businessdecision": "authorities:decision_detail",
+    "authorities.proposal": "authorities:proposal_detail",
+    "authorities.qualityplan": "authorities:plan_detail",
+}
+
+
+def _subject_page(subject: Any) -> str:
+    name = VETO_SUBJECT_PAGES.get(subject._meta.label_lower) if subject is not None else None
+    if name:
+        return reverse(name, args=[subject.pk])
+    absolute = getattr(subject, "get_absolute_url", None)
+    return str(absolute()) if callable(absolute) else reverse("authorities:veto_list")
+
+
+def _vetoable_subject(request: HttpRequest, subject_type: str, pk: str) -> Any:
+    """The vetoable record named in the URL, visible to the user (else 404 or 403)."""
+    if subject_type not in VETOABLE:
+        raise Http404
+    model = apps.get_model(subject_type)
+    try:
+        subject = model._default_manager.get(pk=pk)
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    meta = subject._meta
+    _check(request, f"{meta.app_label}.view_{meta.model_name}", subject)
+    return subject
+
+
+def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
+    """What ``authorities/_veto_section.html`` needs: the veto in force, and the veto form or the
+    lift form for whoever may use them."""
+    veto = veto_active_for(subject)
+    flow = flow_for(subject)
+    may_veto = (
+        flow is not None
+        and veto is None
+        and not flow.is_final(getattr(subject, flow.field))
+        and request.user.has_perm("authorities.veto", subject)
+    )
+    may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
+    context: dict[str, Any] = {
+        "veto": veto,
+        "may_veto": may_veto,
+        "may_lift": may_lift,
+        "veto_clause": VETO_CLAUSE,
+        "veto_history": sel.vetoes_for(subject),
+        "veto_url": reverse(
+            "authorities:veto_impose", args=[subject._meta.label_lower, subject.pk]
+        ),
+    }
+    if may_veto:
+        context["veto_reason_form"] = ReasonForm(prefix="veto")
+        context["veto_form"] = SignatureForm(
+            user=request.user,
+            meaning=_capacity_meaning(request, "veto", VETO, subject),
+            clause=VETO_CLAUSE,
+            prefix="vsig",
+        )
+    if may_lift:
+        context["lift_reason_form"] = ReasonForm(prefix="lift")
+        context["lift_form"] = SignatureForm(
+            user=request.user,
+            meaning=_capacity_meaning(request, "lift", VETO, subject),
+            clause=VETO_CLAUSE,
+            prefix="lsig",
+        )
+    return context
+
+
+@login_required
+@require_POST
+def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpResponse:
+    """Veto any vetoable record (a proposal, a plan, an approval request, a business decision or
+    a model of another app registered as vetoable), with a reason and an e-signature."""
+    subject = _vetoable_subject(request, subject_type, pk)
+    _check(request, "authorities.veto", subject)
+    reason_form = ReasonForm(request.POST, prefix="veto")
+    sig_form = SignatureForm(
+        request.POST,
+        user=request.user,
+        meaning=_capacity_meaning(request, "veto", VETO, subject),
+        clause=VETO_CLAUSE,
+        prefix="vsig",
+    )
+    back = redirect(_subject_page(subject))
+    if not (reason_form.is_valid() and sig_form.is_valid()):
+        for errors in (*reason_form.errors.values(), *sig_form.errors.values()):
+            for error in errors:
+                messages.error(request, str(error))
+        return back
+    _run(
+        request,
+        lambda: S.veto_impose(
+            actor=request.user,
+            subject=subject,
+            reason=reason_form.cleaned_data["reason"],
+            password=sig_form.cleaned_data["password"],
+        ),
+        _("The record is vetoed (§6 i)); it cannot go forward."),
+    )
+    return back
 
 
 # --- index ----------------------------------------------------------------------------
@@ -182,7 +293,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "sig_form": sig_form,
             "withdraw_form": ReasonForm(),
             "signatures": signatures_for(approval),
-            "veto": veto_active_for(approval),
+            **_veto_context(request, approval),
         },
     )
 
@@ -339,7 +450,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "submit_form": submit_form,
             "may_edit": request.user.has_perm("authorities.change_qualityplan", plan),
             "approvals": sel.approvals_for_subject(plan),
-            "veto": veto_active_for(plan),
+            **_veto_context(request, plan),
             "progress_form": ProgressForm(),
             "today": timezone.localdate(),
         },
@@ -428,7 +539,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(
         request,
         "authorities/proposal_detail.html",
-        {"proposal": proposal, "form": form, "veto": veto_active_for(proposal)},
+        {"proposal": proposal, "form": form, **_veto_context(request, proposal)},
     )
 
 
@@ -476,7 +587,7 @@ def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra:
     veto = veto_active_for(decision)
     flow = flow_for(decision)
     assert flow is not None
-    vetoable_now = veto is None and 0 <= flow.rank(decision.status) < len(flow.order) - 1
+    vetoable_now = veto is None and not flow.is_final(decision.status)
     may_veto = vetoable_now and request.user.has_perm("authorities.veto", decision)
     may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
     steps = {
@@ -599,11 +710,7 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
         clause=VETO_CLAUSE,
         prefix="lsig",
     )
-    back = (
-        redirect("authorities:decision_detail", pk=subject.pk)
-        if isinstance(subject, BusinessDecision)
-        else redirect("authorities:veto_list")
-    )
+    back = redirect(_subject_page(subject))
     if reason_form.is_valid() and sig_form.is_valid():
         try:
             S.veto_lift(

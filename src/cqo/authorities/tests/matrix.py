@@ -60,6 +60,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "authorities:decision_step": PAGE_POST_ONLY,
     "authorities:veto_list": _page(),
     "authorities:veto_lift": PAGE_POST_ONLY,
+    "authorities:veto_impose": PAGE_POST_ONLY,
     "authorities:notification_list": _page(),
     "api:authorities:api-root": _api(),
     "api:authorities:delegation-list": _api(),
@@ -118,6 +119,7 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:authorities:decision-withdraw": ("principal", "department_head", "quality_engineer"),
     "api:authorities:decision-veto": ("cqo",),
     "api:authorities:veto-lift": ("cqo",),
+    "api:authorities:veto-list": ("cqo",),  # POST vetoes any vetoable record (§6 i))
     "api:authorities:notification-read": ROLES,  # each marks only their own
 }
 
@@ -140,6 +142,10 @@ OBJECT_FOR_PK = {
 }
 
 KWARGS = {
+    "authorities:veto_impose": lambda world: {
+        "subject_type": "authorities.proposal",
+        "pk": world.objects["authorities.proposal"].pk,
+    },
     "authorities:decision_step": lambda world: {
         "pk": world.objects["authorities.decision"].pk,
         "step": "submit",
