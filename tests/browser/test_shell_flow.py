@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cqo.core.demo import DEMO_PASSWORD, demo_build
+from cqo.post.models import Appointment
 
 
 def test_the_demo_cqo_signs_in_in_chinese_and_switches_to_english(
@@ -60,5 +61,12 @@ def test_the_demo_cqo_signs_in_in_chinese_and_switches_to_english(
     assert toggle.is_visible()
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
+    # Nothing widens the page past the screen: wide tables scroll inside it.
+    appointment = Appointment.objects.order_by("pk").first()
+    assert appointment is not None
+    for path in ("/", f"/post/appointments/{appointment.pk}/", "/authorities/"):
+        page.goto(f"{base}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
 
     assert foreign == [], f"assets loaded from elsewhere: {foreign}"
