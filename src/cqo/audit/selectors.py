@@ -113,6 +113,47 @@ def display_value(value: Any) -> str:
     return str(value)
 
 
+class FieldDisplay:
+    """Stored values as a reader knows them: a choice by its label, a linked record by its name,
+    a time in local time. Whatever cannot be resolved (a record since voided away, a value
+    from an older schema) falls back to the raw value, never to an error."""
+
+    def __init__(self, model: type[models.Model] | None) -> None:
+        self.fields: dict[str, Any] = {}
+        if model is not None:
+            for f in model._meta.concrete_fields:
+                self.fields[f.name] = self.fields[f.attname] = f
+        self._related: dict[tuple[Any, Any], str] = {}
+
+    def __call__(self, name: str, value: Any) -> str:
+        field = self.fields.get(name)
+        if field is None or value is None or value == "":
+            return display_value(value)
+        try:
+            if field.choices:
+                labels = {str(k): v for k, v in field.flatchoices}
+                if str(value) in labels:
+                    return str(labels[str(value)])
+            if field.many_to_one and field.related_model is not None:
+                return self._linked(field.related_model, value)
+            if isinstance(field, models.DateTimeField):
+                moment = value if isinstance(value, datetime.datetime) else None
+                moment = moment or datetime.datetime.fromisoformat(str(value))
+                if timezone.is_aware(moment):
+                    moment = timezone.localtime(moment)
+                return moment.strftime("%Y-%m-%d %H:%M:%S")
+        except (ValueError, TypeError, LookupError):
+            pass
+        return display_value(value)
+
+    def _linked(self, model: Any, pk: Any) -> str:
+        key = (model, pk)
+        if key not in self._related:
+            obj = model._base_manager.filter(pk=pk).first()
+            self._related[key] = f"{obj} (#{pk})" if obj is not None else f"#{pk}"
+        return self._related[key]
+
+
 @dataclass
 class FieldChange:
     name: str
@@ -123,18 +164,22 @@ class FieldChange:
 
 
 def changes_between(
-    before: Any, after: Any, labels: dict[str, str] | None = None
+    before: Any,
+    after: Any,
+    labels: dict[str, str] | None = None,
+    display: Any = None,
 ) -> list[FieldChange]:
     """Every field of either side; changed ones first, each group in field-name order."""
     labels = labels or {}
+    show = display or (lambda _name, value: display_value(value))
     old = before if isinstance(before, dict) else {}
     new = after if isinstance(after, dict) else {}
     rows = [
         FieldChange(
             name=name,
             label=labels.get(name, name),
-            before=display_value(old.get(name)) if name in old else "",
-            after=display_value(new.get(name)) if name in new else "",
+            before=show(name, old.get(name)) if name in old else "",
+            after=show(name, new.get(name)) if name in new else "",
             changed=(name in old) != (name in new) or old.get(name) != new.get(name),
         )
         for name in sorted(set(old) | set(new))
@@ -247,21 +292,22 @@ def _history(model: type[models.Model], object_id: str) -> tuple[bool, list[Hist
     except (ValueError, TypeError, ValidationError):
         return True, []
     labels = field_labels(model)
+    show = FieldDisplay(model)
     entries: list[HistoryEntry] = []
     previous = None
     for record in records:
         if previous is None:
             changes = [
                 FieldChange(f.attname, labels.get(f.attname, f.attname), "",
-                            display_value(getattr(record, f.attname, None)), True)
+                            show(f.attname, getattr(record, f.attname, None)), True)
                 for f in model._meta.concrete_fields
                 if hasattr(record, f.attname)
             ]  # fmt: skip
         else:
             delta = record.diff_against(previous)
             changes = [
-                FieldChange(c.field, labels.get(c.field, c.field), display_value(c.old),
-                            display_value(c.new), True)
+                FieldChange(c.field, labels.get(c.field, c.field), show(c.field, c.old),
+                            show(c.field, c.new), True)
                 for c in delta.changes
             ]  # fmt: skip
         entries.append(HistoryEntry(record, changes))
@@ -281,13 +327,14 @@ def story(user: Any, object_type: str, object_id: str) -> Story:
     truncated = len(events) > STORY_LIMIT
     events = events[:STORY_LIMIT]
     labels = field_labels(model)
+    show = FieldDisplay(model)
     result = Story(
         object_type=object_type,
         object_id=object_id,
         object_repr=str(obj) if obj is not None else (events[-1].object_repr if events else ""),
         model=model,
         obj=obj,
-        events=[EventView(ev, changes_between(ev.before, ev.after, labels)) for ev in events],
+        events=[EventView(ev, changes_between(ev.before, ev.after, labels, show)) for ev in events],
         truncated=truncated,
     )
     if not user.has_perm("audit.view_auditevent"):

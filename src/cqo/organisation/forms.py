@@ -62,7 +62,7 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Codes are often typed or pasted in groups ("9150 0112 ..."): the length is checked
         # after the spaces are gone, by the validator.
-        self.fields["credit_code"].max_length = None
+        self.fields["credit_code"].max_length = None  # type: ignore[attr-defined]
         self.fields["credit_code"].validators = [
             v for v in self.fields["credit_code"].validators if not hasattr(v, "limit_value")
         ]

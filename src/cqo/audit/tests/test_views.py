@@ -129,6 +129,9 @@ def test_the_story_shows_each_change_with_the_changed_fields_highlighted() -> No
     assert "<ins>QA</ins>" not in changed_rows
     # The unit keeps django-simple-history snapshots: they are shown too.
     assert "历史快照" in html
+    # Stored values read as the reader knows them: the kind by its label, the parent by name.
+    assert f"{unit.enterprise} (#{unit.enterprise_id})" in html
+    assert str(unit.get_kind_display()) in html
 
 
 def test_changes_between_puts_changed_fields_first() -> None:
