@@ -277,3 +277,12 @@ def test_the_story_of_an_unknown_record_says_there_is_nothing_instead_of_failing
     response = client.get(reverse("audit:story", args=[object_type, object_id]))
     assert response.status_code == 200
     assert "此记录没有审计事件" in response.content.decode()
+
+
+def test_a_record_page_links_to_its_story_for_those_who_read_the_trail() -> None:
+    unit = UnitFactory(name="质量部", code="QA")
+    page = reverse("organisation:unit_detail", args=[unit.pk])
+    cqo_client, _cqo = _client(R.CQO)
+    assert f'href="{_story_url(unit)}"' in cqo_client.get(page).content.decode()
+    employee_client, _employee = _client(R.EMPLOYEE, username="worker")
+    assert _story_url(unit) not in employee_client.get(page).content.decode()
