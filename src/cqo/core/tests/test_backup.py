@@ -65,3 +65,18 @@ def test_a_tampered_backup_is_refused_and_nothing_changes(populated: User, tmp_p
         call_command("restore", str(forged), force=True, stdout=io.StringIO())
     assert AuditEvent.objects.count() == 4
     assert verify_chain() is None
+
+
+def test_a_restore_adds_no_history_of_its_own(tmp_path: Path) -> None:
+    from django.apps import apps
+
+    from cqo.core.demo import demo_build
+
+    demo_build(scale="small")
+    history = [m for m in apps.get_models() if m.__name__.startswith("Historical")]
+    before = {m._meta.label: m.objects.count() for m in history}
+    archive = tmp_path / "demo.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    call_command("restore", str(archive), force=True, stdout=io.StringIO())
+    after = {m._meta.label: m.objects.count() for m in history}
+    assert after == before
