@@ -2,6 +2,11 @@
 
 Registered from ``AuthoritiesConfig.ready``; each replaces the workbench's placeholder of the same
 key. Each panel reads a handful of rows with one or two queries.
+
+Who sees the CQO's panels follows the authorities themselves, not the ``cqo`` group: the CQO in
+office, and a delegate in force of the authority a panel is about (approvals and expiring
+delegations: any delegated authority; proposals: §6 b); vetoes: §6 i)). The principal's panels
+stay with the principal role.
 """
 
 from __future__ import annotations
@@ -11,12 +16,59 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cqo.workbench.panels import CQO_SIDE, Panel, PanelItem, PanelItems, panel_register
+from cqo.workbench.panels import Panel, PanelItem, PanelItems, cqo_in_office, panel_register
 from cqo.workbench.templatetags.workbench import url_or_empty
 
+from . import engine
 from . import selectors as sel
 
 LIMIT = 6
+
+
+def delegated_codes(user: Any) -> frozenset[str]:
+    """The authorities ``user`` holds today through a delegation in force that covers some unit
+    and is still backed by its delegator. Asked once per request: the answer is kept on the user
+    object, which lives for one request."""
+    cached = user.__dict__.get("_cqo_panel_delegated")
+    if cached is not None:
+        return frozenset(cached)
+    from cqo.organisation.models import PersonStatus
+
+    from .models import Delegation
+
+    codes: set[str] = set()
+    if getattr(user, "is_authenticated", False) and getattr(user, "is_active", False):
+        delegations = (
+            Delegation.objects.in_force()
+            .filter(delegate__user=user, delegate__status=PersonStatus.ACTIVE)
+            .select_related("delegator")
+            .prefetch_related("units")
+        )
+        with engine.memo():
+            for d in delegations:
+                if (
+                    d.authority not in codes
+                    and engine.covers(d, None)
+                    and engine.delegation_valid(d)
+                ):
+                    codes.add(d.authority)
+    user.__dict__["_cqo_panel_delegated"] = frozenset(codes)
+    return frozenset(codes)
+
+
+def cqo_or_any_delegate(user: Any) -> bool:
+    """The CQO in office, or a delegate in force of any authority."""
+    return cqo_in_office(user) or bool(delegated_codes(user))
+
+
+def cqo_or_delegate_of(code: str) -> Any:
+    """An audience: the CQO in office, or a delegate in force of authority ``code``."""
+
+    def audience(user: Any) -> bool:
+        return cqo_in_office(user) or code in delegated_codes(user)
+
+    audience.__name__ = f"cqo_or_delegate_of_{code}"
+    return audience
 
 
 def _waiting(days: int) -> str:
@@ -111,13 +163,13 @@ def register() -> None:
             "approvals", gettext_lazy("Approvals awaiting me"), "§6 c)",
             gettext_lazy("Nothing awaits your approval. Requests routed to you by authority and "
                          "unit appear here, oldest first."),
-            items=approvals_awaiting_me, roles=CQO_SIDE, order=10,
+            items=approvals_awaiting_me, audience=cqo_or_any_delegate, order=10,
             more_url_name="authorities:approval_list",
         ),
         Panel(
             "proposals_open", gettext_lazy("Proposals awaiting an answer"), "§6 b)",
             gettext_lazy("Every proposal to the decision layer has been answered."),
-            items=proposals_open, roles=CQO_SIDE, order=20,
+            items=proposals_open, audience=cqo_or_delegate_of("b"), order=20,
             more_url_name="authorities:proposal_list",
         ),
         Panel(
@@ -129,13 +181,13 @@ def register() -> None:
         Panel(
             "vetoes", gettext_lazy("Active vetoes"), "§6 i)",
             gettext_lazy("No decision is held by a one-vote veto."),
-            items=vetoes_active, roles=frozenset({"cqo", "deputy", "principal", "auditor"}),
-            order=30, more_url_name="authorities:veto_list",
+            items=vetoes_active, roles=frozenset({"principal", "auditor"}),
+            audience=cqo_or_delegate_of("i"), order=30, more_url_name="authorities:veto_list",
         ),
         Panel(
             "delegations_expiring", gettext_lazy("Delegations about to expire"), "§6",
             gettext_lazy("No delegation ends within the next 14 days."),
-            items=delegations_expiring, roles=CQO_SIDE, order=40,
+            items=delegations_expiring, audience=cqo_or_any_delegate, order=40,
             more_url_name="authorities:delegation_list",
         ),
     ]  # fmt: skip

@@ -1,4 +1,5 @@
-"""Jobs: e-mail for notifications, and reminders for approval requests past their due date."""
+"""Jobs: e-mail for notifications, and daily reminders for approval requests past their due date
+or, with no due date, waiting longer than ``CQO_APPROVAL_REMIND_AFTER_DAYS`` (default 3 days)."""
 
 from __future__ import annotations
 
@@ -41,9 +42,9 @@ def notification_email(ids: list[int]) -> int:
 
 
 def approvals_remind() -> dict[str, Any]:
-    from .services import approvals_remind_overdue
+    from .services import approvals_remind_due
 
-    count = approvals_remind_overdue()
+    count = approvals_remind_due()
     return {"at": timezone.now().isoformat(), "reminded": count}
 
 

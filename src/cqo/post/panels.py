@@ -2,17 +2,19 @@
 and the charter waiting for the principal (§4.2).
 
 Registered from ``PostConfig.ready``; the two placeholders of the workbench with the same keys
-are replaced.
+are replaced. The CQO's side is seen by the CQO in office (and, for the post panel, a delegate in
+force), not by whoever is in the ``cqo`` group: a removed CQO keeps the group, not the post.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from cqo.workbench.panels import Panel, PanelItem, PanelItems, panel_register
+from cqo.workbench.panels import Panel, PanelItem, PanelItems, cqo_in_office, panel_register
 from cqo.workbench.templatetags.workbench import url_or_empty
 
 from . import selectors as sel
@@ -27,6 +29,17 @@ def _current(user: Any) -> Any:
     if not hasattr(user, "_cqo_post_current"):
         user._cqo_post_current = sel.cqo_current()
     return user._cqo_post_current
+
+
+def cqo_or_delegate(user: Any) -> bool:
+    """The CQO in office, or someone holding one of the CQO's authorities by delegation."""
+    if cqo_in_office(user):
+        return True
+    try:
+        delegated = importlib.import_module("cqo.authorities.panels").delegated_codes
+    except (ImportError, AttributeError):  # pragma: no cover - the authorities app is installed
+        return False
+    return bool(delegated(user))
 
 
 def current_appointment(user: Any) -> PanelItems:
@@ -142,7 +155,8 @@ def register() -> None:
                 "§6 authorities."
             ),
             items=current_appointment,
-            roles=frozenset({"cqo", "deputy", "principal", "auditor"}),
+            roles=frozenset({"principal", "auditor"}),
+            audience=cqo_or_delegate,
             order=5,
             more_url_name="post:appointment_list",
         )
@@ -155,7 +169,8 @@ def register() -> None:
             _lazy("Missing qualification evidence and the yearly knowledge and ability assessment "
                   "will appear here when they fall due."),
             items=actions_due,
-            roles=frozenset({"cqo", "principal"}),
+            roles=frozenset({"principal"}),
+            audience=cqo_in_office,
             order=50,
             more_url_name="post:competence_list",
         )

@@ -4,7 +4,8 @@
 permission                                 who holds it
 =========================================  ===================================================
 view_appointment, export_appointment       principal, auditor; the appointee (their own
-                                           appointments; the ``cqo`` role at model level)
+                                           appointments; at model level the CQO in office
+                                           or a candidate, never the ``cqo`` role alone)
 add_appointment, sign_appointment,         principal (§3.1); signing further asks that the
 renew_appointment, handover_appointment,   signer holds the principal role and is the
 remove_appointment, withdraw_appointment   appointing principal recorded on the draft
@@ -15,7 +16,8 @@ declare_disqualification                   principal (§5.1.4)
 change_qualificationpolicy                 principal
 view_qualificationruleset                  every member
 view_competenceassessment                  principal, auditor, the person assessed
-add_competenceassessment                   principal; a holder of the ``cqo`` role, of themself
+add_competenceassessment                   principal; the CQO in office or a candidate (named
+                                           on a draft appointment), of themself
 change_competenceassessment (plan)         principal, the person assessed
 score_competenceassessment                 principal (their column), the person (self column)
 complete_competenceassessment              principal
@@ -27,10 +29,16 @@ delete_* (any)                             nobody
 
 The auditor appears only in view rules: read-only by construction. Superusers pass Django's
 checks, but the signing services also ask for the principal role itself.
+
+What belongs to the CQO follows the appointment (§3.1, §6), as the authority engine does: the
+``cqo`` group is a label, kept by a removed CQO and missing for one appointed from another role.
+A candidate is a person the principal is appointing (a draft appointment awaits the signature) or
+assessing (an open assessment of them): they reach their own §5 records before taking office.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import rules
@@ -40,7 +48,6 @@ from cqo.organisation.rules import has_role, is_active_user, is_member, user_per
 
 is_principal = is_active_user & has_role(R.PRINCIPAL)
 is_auditor = is_active_user & has_role(R.AUDITOR)
-has_cqo_role = is_active_user & has_role(R.CQO)
 
 
 def _person_of(obj: Any) -> Any:
@@ -81,17 +88,58 @@ def is_own(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_own_or_cqo_model_level(user: Any, obj: Any) -> bool:
-    if obj is None:
-        return bool(has_cqo_role(user))
-    return bool(is_own(user, obj))
+def is_current_cqo(user: Any) -> bool:
+    """The CQO in office today. Asked of the authority engine when it is installed: it keeps the
+    answer on the user object, so a page asking many rules looks the appointment up once."""
+    try:
+        engine = importlib.import_module("cqo.authorities.engine")
+    except ImportError:  # pragma: no cover - the authorities app is part of this release
+        from .selectors import user_is_current_cqo
+
+        return user_is_current_cqo(user)
+    return bool(engine.is_current_cqo(user))
 
 
 @rules.predicate
-def is_current_cqo(user: Any) -> bool:
-    from .selectors import user_is_current_cqo
+def is_candidate(user: Any) -> bool:
+    """Named on an appointment awaiting the principal's signature, or the subject of an open
+    competence assessment: someone the principal is appointing or assessing. Remembered on the
+    user object (one request)."""
+    if not is_active_user(user):
+        return False
+    cached = user.__dict__.get("_cqo_post_candidate")
+    if cached is None:
+        from django.db.models import Q
 
-    return user_is_current_cqo(user)
+        from .models import AppointmentStatus, AssessmentStatus
+
+        me = user_person(user)
+        cached = me is not None and (
+            type(me)
+            .objects.filter(pk=me.pk)
+            .filter(
+                Q(
+                    cqo_appointments__status=AppointmentStatus.DRAFT,
+                    cqo_appointments__voided_at__isnull=True,
+                )
+                | Q(competence_assessments__status=AssessmentStatus.OPEN)
+            )
+            .exists()
+        )
+        user.__dict__["_cqo_post_candidate"] = cached
+    return bool(cached)
+
+
+in_office_or_candidate = is_current_cqo | is_candidate
+
+
+@rules.predicate
+def is_own_or_cqo_model_level(user: Any, obj: Any) -> bool:
+    """Their own record; without an object (a list, an export, the API's endpoint check), the
+    CQO in office or a candidate, whose lists the selectors then narrow to their own."""
+    if obj is None:
+        return bool(in_office_or_candidate(user))
+    return bool(is_own(user, obj))
 
 
 readers = is_principal | is_auditor | is_own_or_cqo_model_level
@@ -113,8 +161,9 @@ rules.add_perm("post.change_qualificationpolicy", is_principal)
 rules.add_perm("post.view_qualificationruleset", is_member)
 
 rules.add_perm("post.view_competenceassessment", readers)
-# Only someone in the CQO role assesses themself: §5.2/§5.3 describe the CQO, not every member.
-rules.add_perm("post.add_competenceassessment", is_principal | (has_cqo_role & is_own))
+# Only the CQO in office, or a candidate, assesses themself: §5.2/§5.3 describe the CQO, not every
+# member, and the post, not the ``cqo`` group, makes the CQO.
+rules.add_perm("post.add_competenceassessment", is_principal | (in_office_or_candidate & is_own))
 rules.add_perm("post.change_competenceassessment", is_principal | is_own)
 rules.add_perm("post.score_competenceassessment", is_principal | is_own)
 rules.add_perm("post.complete_competenceassessment", is_principal)

@@ -1,9 +1,13 @@
 """The dashboard's panels: a registry, so each module adds its own without touching the template.
 
-A panel names the clause of DB50/T 1696 it serves, who sees it (role codes; empty means every
-signed-in user) and what it shows when there is nothing to do. ``items`` returns a ``PanelItems``
-(or a plain list) for one user; keep it to one or two queries with ``select_related`` and counts,
-since every panel runs on every dashboard view.
+A panel names the clause of DB50/T 1696 it serves, who sees it and what it shows when there is
+nothing to do. Who sees it is given by role codes, by an ``audience`` (a predicate on the user), or
+both (either suffices); with neither, every signed-in user sees it. A role is a static group; what
+flows from the CQO appointment (§6: the authorities end with the appointment) is an audience, e.g.
+``cqo_in_office``, never the ``cqo`` role. An audience runs on every dashboard view, so it asks
+something remembered for the request (the authority engine keeps its answer on the user object).
+``items`` returns a ``PanelItems`` (or a plain list) for one user; keep it to one or two queries
+with ``select_related`` and counts, since every panel runs on every dashboard view.
 
 Panels whose module is not built yet are registered here with ``available=False``: their empty
 state says what will appear and the panel says plainly that the module comes later. A module
@@ -18,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import LazyObject, Promise, empty
 from django.utils.translation import gettext_lazy as _
 
 from .templatetags.workbench import url_or_empty
@@ -46,6 +50,7 @@ class PanelItems:
 
 
 ItemsFn = Callable[[Any], "PanelItems | Sequence[PanelItem]"]
+AudienceFn = Callable[[Any], bool]
 
 
 def _nothing(user: Any) -> PanelItems:
@@ -65,10 +70,14 @@ class Panel:
     order: int = 100
     available: bool = True
     more_url_name: str = ""
+    # Shown also to users for whom this is true (e.g. the CQO in office), whatever their roles.
+    audience: AudienceFn | None = None
 
     def visible_to(self, user: Any, roles: Iterable[str]) -> bool:
-        if self.roles and not (self.roles & frozenset(roles)):
-            return False
+        if self.roles or self.audience is not None:
+            by_role = bool(self.roles & frozenset(roles))
+            if not by_role and not (self.audience is not None and self.audience(user)):
+                return False
         return not self.perm or bool(user.has_perm(self.perm))
 
 
@@ -97,7 +106,19 @@ def panel_unregister(key: str) -> None:
     PANELS.pop(key, None)
 
 
+def _unwrapped(user: Any) -> Any:
+    """``request.user`` is a lazy proxy, and what the panels remember on the user (the engine's
+    "is this the CQO?", the delegations held) must land on the object the permission rules see,
+    which is the real user behind it."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def panels_for(user: Any, roles: Iterable[str]) -> list[RenderedPanel]:
+    user = _unwrapped(user)
     role_set = frozenset(roles)
     rendered: list[RenderedPanel] = []
     for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
@@ -119,7 +140,18 @@ def panels_for(user: Any, roles: Iterable[str]) -> list[RenderedPanel]:
 
 # --- the panels of this release -------------------------------------------------------------
 
-CQO_SIDE = frozenset({"cqo", "deputy"})
+
+def cqo_in_office(user: Any) -> bool:
+    """The user holds the CQO appointment in force today (§3.1, §6), asked of the authority
+    engine, which remembers the answer on the user object: one lookup per request however many
+    panels ask. Not the ``cqo`` role: a removed CQO keeps the group but not the post."""
+    try:
+        from cqo.authorities import engine
+    except ImportError:  # pragma: no cover - the authorities app is part of this release
+        return False
+    return engine.is_current_cqo(user)
+
+
 AUDIT_READERS = frozenset({"cqo", "deputy", "auditor", "admin"})
 RECENT_EVENTS = 8
 
@@ -143,14 +175,14 @@ def recent_audit_events(user: Any) -> PanelItems:
 
 def _register_defaults() -> None:
     defaults = [
-        # The CQO and the deputy acting for them.
+        # The CQO in office (the authorities app widens some of these to delegates).
         Panel(
             "approvals",
             _("Approvals awaiting me"),
             "§6 c)",
             _("Quality plans, concessions, deviation permits and anomaly dispositions that need "
               "your approval will appear here, oldest first."),
-            roles=CQO_SIDE, order=10, available=False,
+            audience=cqo_in_office, order=10, available=False,
         ),
         Panel(
             "proposals_open",
@@ -158,7 +190,7 @@ def _register_defaults() -> None:
             "§6 b)",
             _("Your proposals to the decision layer that have not been answered yet will appear "
               "here, with how long each has waited."),
-            roles=CQO_SIDE, order=20, available=False,
+            audience=cqo_in_office, order=20, available=False,
         ),
         Panel(
             "vetoes",
@@ -166,7 +198,7 @@ def _register_defaults() -> None:
             "§6 i)",
             _("Decisions held by a one-vote veto on quality safety will appear here until the "
               "veto is lifted with a reason."),
-            roles=frozenset({"cqo", "deputy", "principal", "auditor"}), order=30,
+            roles=frozenset({"principal", "auditor"}), audience=cqo_in_office, order=30,
             available=False,
         ),
         Panel(
@@ -175,7 +207,7 @@ def _register_defaults() -> None:
             "§6",
             _("Delegations of the CQO's authorities that end within the next 14 days will "
               "appear here, so they can be renewed or allowed to lapse on purpose."),
-            roles=CQO_SIDE, order=40, available=False,
+            audience=cqo_in_office, order=40, available=False,
         ),
         Panel(
             "qualification_due",
@@ -183,7 +215,7 @@ def _register_defaults() -> None:
             "§5",
             _("Missing qualification evidence and the yearly knowledge and ability assessment "
               "will appear here when they fall due."),
-            roles=frozenset({"cqo", "principal"}), order=50, available=False,
+            roles=frozenset({"principal"}), audience=cqo_in_office, order=50, available=False,
         ),
         # The principal: what the decision layer owes the CQO.
         Panel(

@@ -253,3 +253,64 @@ def test_ageing_counts_days_since_raised(org: Org) -> None:
     )
     request.refresh_from_db()
     assert request.age_days == 6
+
+
+def _age(request: ApprovalRequest, days_ago: int) -> None:
+    ApprovalRequest.objects.filter(pk=request.pk).update(
+        raised_at=request.raised_at - datetime.timedelta(days=days_ago)
+    )
+
+
+def test_a_request_without_a_due_date_is_reminded_daily_once_it_has_waited_three_days(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import timezone
+
+    from cqo.authorities.tasks import approvals_remind
+
+    _delegate(org)
+    request = _raise(org, due=None)
+    young = _raise(org, due=None, subject=_subject(org))
+    _age(request, 3)
+    _age(young, 2)
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approvals_remind()["reminded"] == 1
+    # Whoever may decide it: the CQO, and the delegate whose units cover the request.
+    reminded = Notification.objects.filter(url__endswith=f"/{request.pk}/")
+    assert set(reminded.values_list("recipient__username", flat=True)) == {"cqo", "deputy"}
+    assert "3" in reminded.first().message_en and "§6 c)" in reminded.first().message
+    assert {m.to[0] for m in mail.outbox} == {"cqo@example.com", "deputy@example.com"}
+    assert not Notification.objects.filter(url__endswith=f"/{young.pk}/").exists()
+    # Not twice on the same day; again the next day.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approvals_remind()["reminded"] == 0
+    assert Notification.objects.count() == 2
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert S.approvals_remind_due(now=tomorrow) == 2  # and the younger one turns three
+    assert Notification.objects.filter(url__endswith=f"/{request.pk}/").count() == 4
+
+
+def test_the_wait_before_an_undated_request_is_reminded_is_a_setting(org: Org, settings) -> None:
+    from cqo.authorities.tasks import approvals_remind
+
+    request = _raise(org, due=None)
+    _age(request, 1)
+    assert approvals_remind()["reminded"] == 0
+    settings.CQO_APPROVAL_REMIND_AFTER_DAYS = 1
+    assert approvals_remind()["reminded"] == 1
+
+
+def test_a_decided_or_dated_request_gets_no_age_reminder(org: Org) -> None:
+    from cqo.authorities.tasks import approvals_remind
+
+    dated = _raise(org)  # due in three days: reminded once overdue, not for its age
+    decided = _raise(org, due=None, subject=_subject(org))
+    _age(dated, 10)
+    _age(decided, 10)
+    S.approval_decide(
+        actor=org.cqo, request=decided, decision="reject", reason="资料不全", password=PASSWORD
+    )
+    assert approvals_remind()["reminded"] == 0

@@ -313,8 +313,9 @@ def test_an_api_write_on_a_record_the_caller_cannot_see_is_refused_not_hidden(
     assert r.status_code == 403
 
 
-def test_only_a_cqo_role_holder_opens_an_assessment_of_themself(root, today):
-    # §5.2/§5.3 assess the CQO; an inspector has no such assessment to open, by page or API.
+def test_only_the_cqo_in_office_opens_an_assessment_of_themself(appointed, root, today):
+    # §5.2/§5.3 assess the CQO; an inspector has no such assessment to open, by page or API, nor
+    # has a holder of the ``cqo`` role who is not in office (see test_rules_follow_appointment).
     inspector = member(R.INSPECTOR, unit=root, username="insp2")
     body = {"person": inspector.person.pk, "assessed_on": today.isoformat()}
     r = client_for(inspector).post(
@@ -324,4 +325,9 @@ def test_only_a_cqo_role_holder_opens_an_assessment_of_themself(root, today):
     cqo = member(R.CQO, unit=root, username="cqo_self")
     body = {"person": cqo.person.pk, "assessed_on": today.isoformat()}
     r = client_for(cqo).post("/api/v1/post/assessments/", body, content_type="application/json")
+    assert r.status_code == 403
+    body = {"person": appointed.person.pk, "assessed_on": today.isoformat()}
+    r = client_for(appointed.person.user).post(
+        "/api/v1/post/assessments/", body, content_type="application/json"
+    )
     assert r.status_code == 201, r.content

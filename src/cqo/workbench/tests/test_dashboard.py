@@ -22,11 +22,13 @@ def _zh(text: Any) -> str:
         return escape(str(text))
 
 
-# What each role must find on its dashboard (panel keys), and what it must not.
-CQO_PANELS = {"approvals", "proposals_open", "vetoes", "delegations_expiring", "audit_recent"}
+# What each role must find on its dashboard (panel keys), and what it must not. The CQO's own
+# panels follow the appointment in force, not the ``cqo`` group: a member of the group with no
+# appointment (and a deputy with no delegation) sees none of them (see the tests further down).
+CQO_PANELS = {"approvals", "proposals_open", "vetoes", "delegations_expiring"}
 EXPECTED = {
-    R.CQO: (CQO_PANELS | {"qualification_due"}, {"proposals_to_answer"}),
-    R.DEPUTY: (CQO_PANELS, {"charter_to_approve", "qualification_due"}),
+    R.CQO: ({"audit_recent"}, CQO_PANELS | {"qualification_due", "proposals_to_answer"}),
+    R.DEPUTY: ({"audit_recent"}, CQO_PANELS | {"charter_to_approve", "qualification_due"}),
     R.PRINCIPAL: (
         {"proposals_to_answer", "charter_to_approve", "vetoes", "qualification_due"},
         {"approvals", "audit_recent"},
@@ -64,10 +66,10 @@ def test_the_dashboard_shows_each_role_its_own_panels_with_empty_states(
 
 
 def test_an_empty_state_names_what_will_appear_and_its_clause(signed_in) -> None:
-    client, _user = signed_in(R.CQO)
+    client, _user = signed_in(R.INSPECTOR)
     html = client.get(DASHBOARD).content.decode()
-    assert "等待我审批" in html  # the approvals panel's title in Chinese
-    assert "§6 c)" in html
+    assert _zh(PANELS["lots_to_inspect"].title) in html
+    assert "§6 e)" in html
     assert "后续版本" in html  # "coming in a later release", said plainly
 
 
@@ -132,3 +134,98 @@ def test_the_dashboard_needs_few_queries_however_many_events_there_are(
 def test_the_dashboard_refuses_anything_but_get(signed_in) -> None:
     client, _user = signed_in(R.CQO)
     assert client.post(DASHBOARD).status_code == 405
+
+
+# --- the CQO side follows the appointment, not the ``cqo`` group (§6) ----------------------
+
+CQO_SIDE_PANELS = {
+    "approvals", "proposals_open", "vetoes", "delegations_expiring", "qualification_due",
+    "cqo_appointment",
+}  # fmt: skip
+
+
+def _keys(user: Any) -> set[str]:
+    client = Client()
+    client.force_login(user)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    return {rp.key for rp in response.context["panels"]}
+
+
+def test_a_newly_appointed_cqo_sees_the_cqo_panels_and_the_removed_one_does_not() -> None:
+    from cqo.authorities.tests.support import Org, appoint, days, end_appointment, today
+
+    org = Org()
+    end_appointment(org.appointment, days(-1))
+    appoint(org, org.engineer, start=today())  # a quality engineer, not in the ``cqo`` group
+    assert CQO_SIDE_PANELS <= _keys(org.engineer)
+    assert not (CQO_SIDE_PANELS & _keys(org.cqo))
+    # The principal keeps their own view.
+    principal = _keys(org.principal)
+    assert {"proposals_to_answer", "charter_to_approve", "qualification_due"} <= principal
+    assert not ({"approvals", "proposals_open", "delegations_expiring"} & principal)
+
+
+def test_a_cqo_group_member_with_no_appointment_sees_no_cqo_panels(signed_in) -> None:
+    _client, user = signed_in(R.CQO)
+    assert not (CQO_SIDE_PANELS & _keys(user))
+
+
+def test_a_delegate_sees_the_panels_of_the_authority_delegated_and_no_other() -> None:
+    from cqo.authorities import services as S
+    from cqo.authorities.tests.support import Org, days, today
+
+    org = Org()
+    assert not ({"approvals", "delegations_expiring", "proposals_open"} & _keys(org.deputy))
+    S.delegation_create(
+        actor=org.cqo, authority="c", delegate=org.deputy.person, units=[org.inspection],
+        start_date=today(), end_date=days(90),
+    )  # fmt: skip
+    keys = _keys(org.deputy)
+    assert {"approvals", "delegations_expiring"} <= keys
+    assert "proposals_open" not in keys  # §6 b) was not delegated
+
+
+# The CQO in office sees every panel of the CQO's side; the §5 panel alone runs the qualification
+# check (policy, rule set, rules, evidence, declarations). Fixed, whatever the number of records.
+IN_OFFICE_BUDGET = 26
+
+
+def test_the_cqo_in_office_gets_the_dashboard_in_few_queries_however_many_requests_wait(
+    django_assert_max_num_queries,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cqo.authorities import services as S
+    from cqo.authorities.tests.support import Org, days, today
+
+    org = Org()
+    S.delegation_create(
+        actor=org.cqo, authority="c", delegate=org.deputy.person, units=[org.inspection],
+        start_date=today(), end_date=days(5),
+    )  # fmt: skip
+
+    def raise_one(n: int) -> None:
+        subject = S.decision_create(
+            actor=org.engineer, kind="other", title=f"让步接收 {n}", unit=org.inspection
+        )
+        S.approval_request_raise(
+            actor=org.inspector, subject=subject, kind="concession", authority="c",
+            unit=org.inspection, summary=f"申请 {n}",
+        )  # fmt: skip
+
+    for n in range(7):  # more than a panel lists, so it also counts the rest
+        raise_one(n)
+    for user in (org.cqo, org.deputy):
+        client = Client()
+        client.force_login(user)
+        client.get(DASHBOARD)  # warm the session
+        with CaptureQueriesContext(connection) as few:
+            client.get(DASHBOARD)
+        for n in range(10, 19):
+            raise_one(n)
+        with django_assert_max_num_queries(IN_OFFICE_BUDGET) as many:
+            response = client.get(DASHBOARD)
+        assert "approvals" in {rp.key for rp in response.context["panels"]}
+        assert len(many.captured_queries) == len(few.captured_queries)

@@ -80,7 +80,7 @@ def test_a_chart_page_loads_echarts_from_our_static_files_and_no_inline_script()
 
 
 def test_the_page_is_chinese_by_default_and_switches_to_english_and_back(signed_in) -> None:
-    client, _user = signed_in(R.CQO)
+    client, _user = signed_in(R.PRINCIPAL)
     html = client.get("/").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "工作台" in html
@@ -89,13 +89,13 @@ def test_the_page_is_chinese_by_default_and_switches_to_english_and_back(signed_
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
-    assert "Workbench" in html and "Approvals awaiting me" in html
+    assert "Workbench" in html and "Proposals to answer" in html
     assert "工作台" not in html
 
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     html = client.get("/").content.decode()
     assert '<html lang="zh-hans">' in html
-    assert "等待我审批" in html
+    assert "待答复的建议" in html
 
 
 def test_the_language_switch_is_on_public_pages_too(db) -> None:
