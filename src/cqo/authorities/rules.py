@@ -129,7 +129,9 @@ def holds_veto_over(user: Any, obj: Any) -> bool:
     return engine.holds(user, "i", unit=engine.unit_of(subject))
 
 
-is_management = is_active_user & has_role(*MANAGEMENT_ROLES)
+# Management reads the whole inbox and all proposals. The CQO in office counts whatever their
+# groups say: the post, not a group, carries the authorities (§6).
+is_management = is_active_user & (has_role(*MANAGEMENT_ROLES) | is_current_cqo)
 is_principal = is_active_user & has_role("principal")
 decision_maker = is_active_user & has_role(
     "principal", "cqo", "deputy", "department_head", "quality_engineer"

@@ -7,6 +7,7 @@ to whoever holds its authority for its unit, so a delegate sees only what the de
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -147,6 +148,10 @@ def approvals_awaiting(
     return qs.order_by("raised_at", "id")
 
 
+def _sees_everything(user: Any, management_roles: Collection[str]) -> bool:
+    return bool(management_roles) or user.is_superuser or engine.is_current_cqo(user)
+
+
 def approvals_visible(
     user: Any, *, status: str = "", kind: str = "", overdue: bool = False, mine: bool = False
 ) -> QuerySet[ApprovalRequest]:
@@ -159,7 +164,7 @@ def approvals_visible(
 
     from .rules import MANAGEMENT_ROLES
 
-    if not (user_roles(user) & set(MANAGEMENT_ROLES)) and not user.is_superuser:
+    if not _sees_everything(user, user_roles(user) & set(MANAGEMENT_ROLES)):
         awaiting = approvals_awaiting(user).values("pk")
         qs = qs.filter(Q(raised_by=user) | Q(pk__in=awaiting))
     if mine:
@@ -219,7 +224,7 @@ def proposals_visible(user: Any, *, state: str = "") -> QuerySet[Proposal]:
 
     from .rules import MANAGEMENT_ROLES
 
-    if not (user_roles(user) & set(MANAGEMENT_ROLES)) and not user.is_superuser:
+    if not _sees_everything(user, user_roles(user) & set(MANAGEMENT_ROLES)):
         qs = qs.filter(Q(raised_by=user) | Q(addressee=user))
     if state == "awaiting":
         qs = qs.filter(_awaiting_q())
