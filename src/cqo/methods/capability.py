@@ -195,8 +195,11 @@ def capability(
     sigma_method: str | None = None,
     constants: str = "exact",
     confidence: float = 0.95,
+    row_numbers: Sequence[int] | np.ndarray | None = None,
 ) -> CapabilityResult:
-    """Capability of the given values (already restricted to phase I by the caller)."""
+    """Capability of the given values (already restricted to phase I by the caller).
+
+    ``row_numbers`` (spreadsheet row of each value) only serve error messages."""
     lo = _spec(lsl, "LSL")
     hi = _spec(usl, "USL")
     tgt = _spec(target, "target")
@@ -213,7 +216,7 @@ def capability(
         raise MethodsInputError(f"capability needs at least 2 values, got {n}")
     if not np.all(np.isfinite(x)):
         raise MethodsInputError("a value is not a finite number")
-    data = subgroups_from_rows(x, groups)
+    data = subgroups_from_rows(x, groups, row_numbers=row_numbers)
     method = sigma_method or ("mr" if groups is None else "rbar")
     use = np.ones(data.k, dtype=bool)
     sigma_w = estimate_sigma(data, use, method, mode)
@@ -337,11 +340,13 @@ def capability_from_table(
         raise MethodsInputError("the input has no data rows")
     x = table.numeric(value)
     groups = table.text(group) if group else None
+    rows = table.rows()
     if phase1:
         keep = table.boolean(phase1)
         if not keep.any():
             raise MethodsInputError(f"no row is marked phase I in column '{phase1}'")
         x = x[keep]
+        rows = rows[keep]
         if groups is not None:
             groups = [g for g, k in zip(groups, keep.tolist(), strict=True) if k]
     return capability(
@@ -353,4 +358,5 @@ def capability_from_table(
         sigma_method=sigma_method,
         constants=constants,
         confidence=confidence,
+        row_numbers=rows,
     )

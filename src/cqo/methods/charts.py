@@ -62,7 +62,8 @@ class Subgroups:
     """Measurements reduced to subgroups: size, mean, range, SD and within sum of squares.
 
     ``labels`` None means the labels are the 1-based subgroup numbers (saves a million strings on
-    big individual charts). ``first_rows`` are 0-based data rows, used to point at the input.
+    big individual charts). ``first_rows`` are 0-based data rows, used to point at the input;
+    ``row_numbers`` maps a data row to its spreadsheet row (None: data row i is row i + 2).
     """
 
     sizes: IntArray
@@ -73,6 +74,7 @@ class Subgroups:
     phase1: BoolArray
     labels: Sequence[str] | None = None
     first_rows: IntArray | None = None
+    row_numbers: IntArray | None = None
 
     @property
     def k(self) -> int:
@@ -85,7 +87,8 @@ class Subgroups:
         """How to find subgroup i in the input, for error messages."""
         text = f"subgroup '{self.label(i)}'"
         if self.first_rows is not None:
-            text += f" (row {int(self.first_rows[i]) + 2})"
+            r = int(self.first_rows[i])
+            text += f" (row {r + 2 if self.row_numbers is None else int(self.row_numbers[r])})"
         return text
 
 
@@ -144,11 +147,13 @@ def subgroups_from_rows(
     *,
     phase1: npt.ArrayLike | None = None,
     labels: Sequence[Any] | None = None,
+    row_numbers: npt.ArrayLike | None = None,
 ) -> Subgroups:
     """Rows with equal group labels form a subgroup; without groups every row is one point.
 
     The phase of a subgroup is the phase of its rows (they must agree). The point label is the
     ``labels`` value of the subgroup's first row, else the group label, else the row number.
+    ``row_numbers`` (the spreadsheet row of each input row) only serve error messages.
     """
     x = _finite_values(values)
     n = x.shape[0]
@@ -206,6 +211,7 @@ def subgroups_from_rows(
         phase1=all_p1,
         labels=point_labels,
         first_rows=first_rows.astype(np.int64),
+        row_numbers=None if row_numbers is None else np.asarray(row_numbers, dtype=np.int64),
     )
 
 
@@ -273,7 +279,8 @@ def counts_from_rows(
     """Counts per row (summed per group when groups are given) with their sample sizes.
 
     ``kind`` decides the checks: p and np need integer-sized samples and counts no larger than
-    them; all kinds reject negative counts. Errors name the 1-based data row.
+    them; all kinds reject negative and fractional counts (units and defects are counted in
+    whole numbers). Errors name the 1-based data row.
     """
     c = _finite_values(counts, "count")
     n = c.shape[0]
@@ -290,6 +297,13 @@ def counts_from_rows(
     if neg.size:
         i = int(neg[0])
         raise MethodsInputError(f"data row {i + 1}: the count {c[i]:g} is negative")
+    whole = np.flatnonzero(c != np.floor(c))
+    if whole.size:
+        i = int(whole[0])
+        raise MethodsInputError(
+            f"data row {i + 1}: the count {c[i]:g} is not a whole number of "
+            f"{'nonconforming units' if kind in ('p', 'np') else 'defects'}"
+        )
     bad = np.flatnonzero(s <= 0)
     if bad.size:
         i = int(bad[0])
@@ -646,6 +660,51 @@ def _apply_rules(
     return masks, chosen
 
 
+def _all_finite(arr: npt.ArrayLike) -> bool:
+    a = np.asarray(arr, dtype=np.float64)
+    if a.ndim == 1 and a.shape[0] and a.strides == (0,):
+        return bool(math.isfinite(float(a[0])))  # a constant column: one check is enough
+    return bool(np.isfinite(a).all())
+
+
+def _too_large(what: str) -> MethodsInputError:
+    return MethodsInputError(
+        f"values too large to chart: {what} is not a finite number in double precision "
+        "(magnitudes beyond about 1.8e308 overflow); rescale the data, e.g. change the unit"
+    )
+
+
+def check_chartable(
+    *,
+    sigma: float | None,
+    center_line: FloatArray,
+    lcl: FloatArray,
+    ucl: FloatArray,
+    value: FloatArray,
+    labels: Sequence[str] | None,
+    value_from: int = 0,
+    extra: Sequence[tuple[str, FloatArray]] = (),
+) -> None:
+    """Refuse a chart whose estimates, limits or plotted points overflowed to ±inf or NaN.
+
+    Every input value is finite, but sums, ranges and 3σ of values near the largest double can
+    still overflow; such a chart cannot be drawn or reported, so this is an input error.
+    ``value_from`` skips points that have no value by definition (the first moving range).
+    """
+    if sigma is not None and not math.isfinite(sigma):
+        raise _too_large("σ")
+    if not _all_finite(center_line):
+        raise _too_large("the centre line")
+    if not (_all_finite(lcl) and _all_finite(ucl)):
+        raise _too_large("a control limit")
+    for name, arr in (("the plotted value", value[value_from:]), *extra):
+        if not _all_finite(arr):
+            i = int(np.flatnonzero(~np.isfinite(np.asarray(arr)))[0])
+            i += value_from if name == "the plotted value" else 0
+            label = str(i + 1) if labels is None else str(labels[i])
+            raise _too_large(f"{name} of point '{label}'")
+
+
 def _result(
     kind: str,
     *,
@@ -665,6 +724,15 @@ def _result(
     params: RuleParams | None,
     only_limits: bool = False,
 ) -> ChartResult:
+    check_chartable(
+        sigma=sigma,
+        center_line=center_line,
+        lcl=lcl,
+        ucl=ucl,
+        value=value,
+        labels=labels,
+        value_from=1 if kind == "mr" else 0,
+    )
     centre = _compact(center_line)
     chosen = parse_rules(rules)
     if only_limits:
@@ -1210,6 +1278,9 @@ def ewma_chart(
         lcl = mu - half
         ucl = mu + half
         masks = {"ewma_upper": z > ucl, "ewma_lower": z < lcl}
+    check_chartable(
+        sigma=sig, center_line=_full(mu, n), lcl=lcl, ucl=ucl, value=z, labels=data.labels
+    )
     # Asymptotic limits exist as one pair only when every point has the same n.
     asym = float(width * se[0] * math.sqrt(lam / (2.0 - lam))) if _is_constant(se) else None
     return ChartResult(
@@ -1275,6 +1346,18 @@ def cusum_chart(
     with np.errstate(over="ignore", invalid="ignore"):
         z = (data.means - mu) / se
         upper, lower = cusum_statistics(z, k)
+    # With σ = 0 (all values equal) the standardised values are 0/0: the sums stay empty (null),
+    # as before; otherwise they must be finite.
+    sums = [("the upper sum", upper), ("the lower sum", lower)] if sig > 0 else []
+    check_chartable(
+        sigma=sig,
+        center_line=_full(mu, n),
+        lcl=_full(-h, n),
+        ucl=_full(h, n),
+        value=data.means,
+        labels=data.labels,
+        extra=sums,
+    )
     masks = {"cusum_upper": upper > h, "cusum_lower": lower < -h}
     return ChartResult(
         type="cusum",
@@ -1317,7 +1400,7 @@ def _sizes_from_table(table: Table, size: str | float | None, kind: str) -> Floa
         if bad.size:
             i = int(bad[0])
             raise MethodsInputError(
-                f"the sample size {values[i]:g} is not positive", row=i + 2, column=size
+                f"the sample size {values[i]:g} is not positive", row=table.row(i), column=size
             )
         if kind in ("p", "np"):
             frac = np.flatnonzero(values != np.round(values))
@@ -1325,7 +1408,7 @@ def _sizes_from_table(table: Table, size: str | float | None, kind: str) -> Floa
                 i = int(frac[0])
                 raise MethodsInputError(
                     f"the sample size {values[i]:g} is not a whole number of units",
-                    row=i + 2,
+                    row=table.row(i),
                     column=size,
                 )
         return values
@@ -1342,12 +1425,25 @@ def _sizes_from_table(table: Table, size: str | float | None, kind: str) -> Floa
 
 
 def _check_counts_in_table(
-    counts: FloatArray, sizes: FloatArray | None, kind: str, value: str, size: object
+    table: Table, counts: FloatArray, sizes: FloatArray | None, kind: str, value: str, size: object
 ) -> None:
     neg = np.flatnonzero(counts < 0)
     if neg.size:
         i = int(neg[0])
-        raise MethodsInputError(f"the count {counts[i]:g} is negative", row=i + 2, column=value)
+        raise MethodsInputError(
+            f"the count {counts[i]:g} is negative", row=table.row(i), column=value
+        )
+    # Nonconforming units (p, np) and defects (c, u) are counted: 2.5 is a typing error, or a
+    # rate or a weighted score that the chart would misread as a count.
+    frac = np.flatnonzero(counts != np.floor(counts))
+    if frac.size:
+        i = int(frac[0])
+        what = "nonconforming units" if kind in ("p", "np") else "defects"
+        raise MethodsInputError(
+            f"the count {counts[i]:g} is not a whole number of {what}",
+            row=table.row(i),
+            column=value,
+        )
     if kind in ("p", "np") and sizes is not None:
         over = np.flatnonzero(counts > sizes)
         if over.size:
@@ -1355,7 +1451,7 @@ def _check_counts_in_table(
             raise MethodsInputError(
                 f"{counts[i]:g} nonconforming is more than the sample size {sizes[i]:g}"
                 + (f" (column '{size}')" if isinstance(size, str) and not _is_number(size) else ""),
-                row=i + 2,
+                row=table.row(i),
                 column=value,
             )
 
@@ -1429,7 +1525,7 @@ def chart_from_table(
                 "units; use a u chart when the amount inspected varies"
             )
         sizes = _sizes_from_table(table, size, kind)
-        _check_counts_in_table(x, sizes, kind, value, size)
+        _check_counts_in_table(table, x, sizes, kind, value, size)
         counts = counts_from_rows(x, sizes, groups, phase1=ph, labels=labels, kind=kind)
         mask = resolve_exclusions(counts.labels, counts.k, exclude)
         return attribute_chart(
@@ -1450,7 +1546,8 @@ def chart_from_table(
             f"{_ARTICLE[kind]} chart needs subgroups: --group COLUMN "
             "(rows with equal labels form one)"
         )
-    data = subgroups_from_rows(x, groups, phase1=ph, labels=labels)
+    rows = None if table.row_numbers is None and table.header_row == 1 else table.rows()
+    data = subgroups_from_rows(x, groups, phase1=ph, labels=labels, row_numbers=rows)
     mask = resolve_exclusions(data.labels, data.k, exclude)
     common: dict[str, Any] = {
         "center": center,

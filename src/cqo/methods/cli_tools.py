@@ -61,9 +61,12 @@ def _p_list(text: str) -> list[float]:
 
 
 def oc_handler(args: argparse.Namespace) -> dict[str, Any]:
+    n = sampling.parse_int(args.n, "--n", minimum=1)
+    ac = sampling.parse_int(args.ac, "--ac", minimum=0)
+    sampling.check_ac_below_n(n, ac, n_name="--n", ac_name="--ac")
     curve = sampling.oc_curve(
-        sampling.parse_int(args.n, "--n", minimum=1),
-        sampling.parse_int(args.ac, "--ac", minimum=0),
+        n,
+        ac,
         _p_list(args.p),
         lot_size=(
             None if args.lot_size is None else sampling.parse_int(args.lot_size, "--lot-size")

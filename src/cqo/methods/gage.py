@@ -273,9 +273,9 @@ def gage_rr_from_table(
     values = table.numeric(value)
     for i, (p, o) in enumerate(zip(parts, ops, strict=True)):
         if not p.strip():
-            raise MethodsInputError("the part is empty", row=i + 2, column=part)
+            raise MethodsInputError("the part is empty", row=table.row(i), column=part)
         if not o.strip():
-            raise MethodsInputError("the operator is empty", row=i + 2, column=operator)
+            raise MethodsInputError("the operator is empty", row=table.row(i), column=operator)
     return gage_rr(
         parts,
         ops,

@@ -1,7 +1,8 @@
 """Reading tabular input (CSV, whitespace text, .xlsx) for the methods and ``cqo stats``.
 
 Row numbers in errors are spreadsheet rows: the header is row 1, the first data row is row 2, so a
-user can go straight to the cell in Excel or a text editor.
+user can go straight to the cell in Excel or a text editor. Blank lines (CSV) and blank rows (.xlsx)
+are skipped but still counted, so every kept row keeps the number it has in the file.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import csv
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import MethodsInputError
 
@@ -23,14 +25,34 @@ _FALSE = {"false", "f", "0", "no", "n"}
 
 @dataclass(frozen=True)
 class Table:
-    """A header plus columns of raw text cells, all of equal length."""
+    """A header plus columns of raw text cells, all of equal length.
+
+    ``row_numbers`` are the spreadsheet row numbers of the data rows (1-based, counting the header
+    and any skipped blank rows); None means the rows follow the header without gaps, data row i
+    (0-based) being row ``header_row + 1 + i``.
+    """
 
     header: tuple[str, ...]
     cells: dict[str, list[str]]
+    # Not compared: == on two arrays has no single truth value.
+    row_numbers: npt.NDArray[np.int64] | None = field(default=None, compare=False)
+    header_row: int = 1
 
     @property
     def n_rows(self) -> int:
         return len(next(iter(self.cells.values()))) if self.cells else 0
+
+    def row(self, i: int) -> int:
+        """The spreadsheet row number of data row ``i`` (0-based), for error messages."""
+        if self.row_numbers is None:
+            return self.header_row + 1 + int(i)
+        return int(self.row_numbers[int(i)])
+
+    def rows(self) -> npt.NDArray[np.int64]:
+        """The spreadsheet row numbers of all data rows."""
+        if self.row_numbers is None:
+            return np.arange(self.header_row + 1, self.header_row + 1 + self.n_rows, dtype=np.int64)
+        return np.asarray(self.row_numbers, dtype=np.int64)
 
     def _require(self, column: str) -> list[str]:
         if column not in self.cells:
@@ -50,14 +72,14 @@ class Table:
             values = np.empty(len(raw), dtype=np.float64)
             for i, cell in enumerate(raw):
                 values[i] = _parse_float(
-                    cell, row=i + 2, column=column, allow_missing=allow_missing
+                    cell, row=self.row(i), column=column, allow_missing=allow_missing
                 )
         if not allow_missing:
             bad = np.flatnonzero(~np.isfinite(values))
             if bad.size:
                 i = int(bad[0])
                 raise MethodsInputError(
-                    f"'{raw[i]}' is not a finite number", row=i + 2, column=column
+                    f"'{raw[i]}' is not a finite number", row=self.row(i), column=column
                 )
         return values
 
@@ -72,7 +94,9 @@ class Table:
                 out[i] = False
             else:
                 raise MethodsInputError(
-                    f"'{cell}' is not TRUE/FALSE, true/false or 1/0", row=i + 2, column=column
+                    f"'{cell}' is not TRUE/FALSE, true/false or 1/0",
+                    row=self.row(i),
+                    column=column,
                 )
         return out
 
@@ -92,18 +116,34 @@ def _parse_float(cell: str, *, row: int, column: str, allow_missing: bool) -> fl
     return value
 
 
-def table_from_rows(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+def table_from_rows(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    row_numbers: Sequence[int] | None = None,
+    header_row: int = 1,
+) -> Table:
+    """A table from a header and data rows; ``row_numbers`` are the rows' numbers in the file
+    (default: consecutive after ``header_row``), used in every error message."""
     names = tuple(str(h).strip() for h in header)
     if not names or any(n == "" for n in names):
-        raise MethodsInputError("the header row has an empty column name", row=1)
+        raise MethodsInputError("the header row has an empty column name", row=header_row)
     if len(set(names)) != len(names):
-        raise MethodsInputError("the header row names a column twice", row=1)
+        raise MethodsInputError("the header row names a column twice", row=header_row)
     if not rows:
         raise MethodsInputError("the input has a header but no data rows")
+    numbers: npt.NDArray[np.int64] | None = None
+    if row_numbers is not None:
+        if len(row_numbers) != len(rows):
+            raise ValueError("row_numbers must have one entry per data row")
+        numbers = np.asarray(row_numbers, dtype=np.int64)
+        if numbers[0] == header_row + 1 and numbers[-1] - numbers[0] == numbers.size - 1:
+            numbers = None  # no blank row skipped: store nothing, as in the common case
+    table = Table(header=names, cells={}, row_numbers=numbers, header_row=header_row)
     width = len(names)
     if any(len(row) != width for row in rows):
-        r, row = next((r, row) for r, row in enumerate(rows, start=2) if len(row) != width)
-        raise MethodsInputError(f"expected {width} cells, found {len(row)}", row=r)
+        i, row = next((i, row) for i, row in enumerate(rows) if len(row) != width)
+        raise MethodsInputError(f"expected {width} cells, found {len(row)}", row=table.row(i))
     # One comprehension per column is several times faster than appending cell by cell.
     cells: dict[str, list[str]] = {}
     for j, name in enumerate(names):
@@ -112,26 +152,56 @@ def table_from_rows(header: Sequence[str], rows: Sequence[Sequence[object]]) -> 
             cells[name] = raw  # type: ignore[assignment]
         else:
             cells[name] = ["" if v is None else str(v) for v in raw]
-    return Table(header=names, cells=cells)
+    return Table(header=names, cells=cells, row_numbers=numbers, header_row=header_row)
 
 
 def read_text(text: str, *, whitespace: bool = False) -> Table:
-    lines = [line for line in text.splitlines() if line.strip()]
+    """Parse CSV or whitespace-separated text; blank lines are skipped but keep their numbers."""
+    all_lines = text.splitlines()
+    lines = [line for line in all_lines if line.strip()]
     if not lines:
         raise MethodsInputError("the input is empty")
+    # numbers[j] is the 1-based line (spreadsheet row) of kept line j; only computed when a blank
+    # line was skipped, since a million ints cost time.
+    numbers: list[int] | range
+    if len(lines) == len(all_lines):
+        numbers = range(1, len(all_lines) + 1)
+    else:
+        numbers = [i for i, line in enumerate(all_lines, start=1) if line.strip()]
+    quoted = not whitespace and '"' in text
+    joined = "\n".join(all_lines) if quoted else ""
+    # Dropped before a million row lists are built: the garbage collector would walk it each
+    # time, which costs a quarter of the parse on a big file.
+    del all_lines
     if whitespace:
         rows = [line.split() for line in lines]
     else:
         sample = lines[0]
         dialect = ";" if sample.count(";") > sample.count(",") else ","
-        if '"' in text:
-            rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=dialect))
+        if quoted:
+            # A quoted cell may span lines: number the records as a spreadsheet does (one row
+            # per record, blank records counted), which is the line number when none does.
+            rows, numbers = [], []
+            reader = csv.reader(io.StringIO(joined), delimiter=dialect)
+            number = 0
+            try:
+                for number, record in enumerate(reader, start=1):
+                    # Skip what the unquoted path skips: empty and whitespace-only lines.
+                    if len(record) > 1 or (record and record[0].strip()):
+                        rows.append(record)
+                        numbers.append(number)
+            except csv.Error as exc:
+                raise MethodsInputError(f"cannot read the CSV: {exc}", row=number + 1) from None
+            if not rows:
+                raise MethodsInputError("the input is empty")
         else:
             # Without quotes the csv module splits exactly like str.split, only slower.
             rows = [line.split(dialect) for line in lines]
     header, body = rows[0], rows[1:]
     header = [h.strip().strip('"') for h in header]
-    return table_from_rows(header, body)
+    if isinstance(numbers, range):  # no blank line: rows 1, 2, 3, ... without a million ints
+        return table_from_rows(header, body)
+    return table_from_rows(header, body, row_numbers=numbers[1:], header_row=numbers[0])
 
 
 def read_table(path: str | Path) -> Table:
@@ -166,13 +236,27 @@ def _read_xlsx(path: Path) -> Table:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise MethodsInputError(f"cannot read {path} as an Excel workbook: {exc}") from None
     ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    # From row 1, so that the position in the list is the sheet's row number (openpyxl fills the
+    # rows missing from the file with empty ones).
+    numbered = [
+        (number, list(r))
+        for number, r in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+    ]
     wb.close()
-    rows = [r for r in rows if any(c is not None and str(c).strip() != "" for c in r)]
-    if not rows:
+    numbered = [
+        (number, r)
+        for number, r in numbered
+        if any(c is not None and str(c).strip() != "" for c in r)
+    ]
+    if not numbered:
         raise MethodsInputError(f"the workbook's first sheet is empty: {path}")
-    header = rows[0]
+    header_row, header = numbered[0]
     while header and header[-1] is None:
         header = header[:-1]
-    body = [r[: len(header)] + [None] * (len(header) - len(r)) for r in rows[1:]]
-    return table_from_rows([("" if h is None else h) for h in header], body)
+    body = [r[: len(header)] + [None] * (len(header) - len(r)) for _, r in numbered[1:]]
+    return table_from_rows(
+        [("" if h is None else h) for h in header],
+        body,
+        row_numbers=[number for number, _ in numbered[1:]],
+        header_row=header_row,
+    )

@@ -47,11 +47,13 @@ def pareto(
     first_row: int | None = None,
     category_column: str | None = None,
     count_column: str | None = None,
+    rows: Sequence[int] | None = None,
 ) -> ParetoResult:
     """Pareto table from categories (each occurrence counts 1) or categories with counts.
 
     A category named more than once has its counts added. ``first_row`` (spreadsheet row of the
-    first item) and the column names only make error messages point at the cell.
+    first item, the others following it) or ``rows`` (the spreadsheet row of each item) and the
+    column names only make error messages point at the cell.
     """
     if counts is not None and len(counts) != len(categories):
         raise MethodsInputError(
@@ -61,7 +63,7 @@ def pareto(
         raise MethodsInputError("no categories to analyse")
     totals: dict[str, float] = {}
     for i, raw in enumerate(categories):
-        row = None if first_row is None else first_row + i
+        row = rows[i] if rows is not None else None if first_row is None else first_row + i
         name = "" if raw is None else str(raw).strip()
         if name == "":
             raise MethodsInputError(
@@ -112,4 +114,6 @@ def _count(value: object, *, row: int | None, column: str) -> float:
 def pareto_from_table(table: Table, category: str, count: str | None = None) -> ParetoResult:
     cats = table.text(category)
     counts = table.text(count) if count is not None else None
-    return pareto(cats, counts, first_row=2, category_column=category, count_column=count)
+    return pareto(
+        cats, counts, rows=table.rows().tolist(), category_column=category, count_column=count
+    )

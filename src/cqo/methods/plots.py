@@ -110,6 +110,25 @@ def _floats(values: Sequence[float | None], name: str) -> npt.NDArray[np.float64
     return out
 
 
+# matplotlib computes margins, spans and tick positions from the data limits; past a quarter of
+# the largest double (about 4.5e307) these overflow and it fails deep inside with a traceback.
+_PLOT_MAX = np.finfo(np.float64).max / 4.0
+
+
+def _check_plottable(*arrays: npt.NDArray[np.float64]) -> None:
+    """Refuse values matplotlib cannot place on an axis, with a message instead of a crash."""
+    biggest = 0.0
+    for a in arrays:
+        finite = a[np.isfinite(a)]
+        if finite.size:
+            biggest = max(biggest, float(np.max(np.abs(finite))))
+    if biggest > _PLOT_MAX:
+        raise MethodsInputError(
+            f"values too large to chart: {biggest:.3g} is beyond what an axis can show "
+            f"(magnitudes up to {_PLOT_MAX:.2g}); rescale the data, e.g. change the unit"
+        )
+
+
 def _same_length(n: int, **seqs: Sequence[Any]) -> None:
     for name, seq in seqs.items():
         if len(seq) != n:
@@ -159,6 +178,7 @@ def _control_chart(
     else:
         _same_length(n, center=center)
         cl = _floats(center, "center")
+    _check_plottable(y, lo, hi, cl)
     x = np.arange(n)
     ax = fig.add_subplot()
     ax.set_title(title, pad=14)
@@ -314,6 +334,10 @@ def _histogram(
     y = y[np.isfinite(y)]
     if y.size == 0:
         raise MethodsInputError("a capability histogram needs at least one finite value")
+    marks_in = [v for v in (lsl, usl, target, mean) if v is not None]
+    # The normal curves reach 4σ either side of the mean.
+    reach_in = [4.0 * s for s in (sigma_within, sigma_overall) if s is not None]
+    _check_plottable(y, np.array(marks_in + reach_in, dtype=np.float64))
     mu = float(np.mean(y)) if mean is None else float(mean)
     s_overall = sigma_overall
     if s_overall is None and sigma_within is None and y.size > 1:
@@ -326,6 +350,11 @@ def _histogram(
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     pad = 0.03 * (hi - lo)
+    if not (math.isfinite(lo - pad) and math.isfinite(hi + pad)):
+        # The mean or σ of values near the limit overflowed.
+        raise MethodsInputError(
+            "values too large to chart: the histogram's range overflows; rescale the data"
+        )
     n_bins = bins or max(5, min(40, math.ceil(math.sqrt(y.size))))
     ax = fig.add_subplot()
     ax.set_title(title, pad=14)
@@ -468,6 +497,7 @@ def _pareto(
     total = float(c.sum())
     if total <= 0:
         raise MethodsInputError("Pareto counts are all zero")
+    _check_plottable(np.array([total * 1.02]))
     # The bars are drawn in the order given: the caller passes the Pareto order (pareto.pareto).
     cum = np.cumsum(c) * 100.0 / total
     x = np.arange(len(c))

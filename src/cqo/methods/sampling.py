@@ -167,7 +167,7 @@ def _table_from_csv(table: Table, name: str, *, require_complete: bool) -> PlanT
     ns, acs, res = table.text("n"), table.text("ac"), table.text("re")
     cells: dict[tuple[str, str], PlanCell] = {}
     for i in range(table.n_rows):
-        row = i + 2
+        row = table.row(i)
         try:
             code = normalize_code(codes[i])
             aql = normalize_aql(aqls[i])
@@ -615,9 +615,23 @@ class OCCurve:
         }
 
 
+def check_ac_below_n(n: int, ac: int, *, n_name: str = "n", ac_name: str = "Ac") -> None:
+    """A sample of n holds at most n nonconforming items: with Ac >= n every lot is accepted.
+
+    Only for the OC curve's models of nonconforming units (binomial, hypergeometric): the tables
+    rightly hold Ac >= n at AQLs above 10, which count nonconformities per 100 units.
+    """
+    if ac >= n:
+        raise MethodsInputError(
+            f"the acceptance number {ac_name} ({ac}) must be less than the sample size "
+            f"{n_name} ({n}): with Ac ≥ n every lot would be accepted whatever it contains"
+        )
+
+
 def _check_plan(n: object, ac: object, lot_size: object | None) -> tuple[int, int, int | None]:
     n_i = parse_int(n, "n", minimum=1)
     ac_i = parse_int(ac, "ac", minimum=0)
+    check_ac_below_n(n_i, ac_i)
     lot: int | None = None
     if lot_size is not None:
         lot = parse_int(lot_size, "lot size", minimum=2)

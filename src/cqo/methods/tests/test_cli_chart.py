@@ -10,10 +10,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cqo.methods import cli
-from cqo.methods.charts import chart_from_table
-from cqo.methods.io import read_table
+from cqo.methods.charts import chart_from_table, counts_from_rows
+from cqo.methods.errors import MethodsInputError
+from cqo.methods.io import Table, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORACLE: dict[str, Any] = json.loads((FIXTURES / "oracle_expected_public.json").read_text("utf-8"))
@@ -397,3 +400,105 @@ def test_help_exits_with_status_zero() -> None:
     code, out, _ = run(["chart", "--help"])
     assert code == 0
     assert "--sigma-method" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Values too large to chart, fractional counts
+
+
+HUGE = "x\n1e308\n-1e308\n1e308\n5\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "table", "svg"])
+def test_finite_values_whose_mean_or_sigma_overflow_are_refused_as_too_large_to_chart(
+    tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text(HUGE, encoding="utf-8")
+    code, out, err = run(["chart", "imr", "--input", str(path), "--value", "x", "--format", fmt])
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert "values too large to chart" in err
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [["xbar", "--group", "g"], ["r", "--group", "g"], ["s", "--group", "g"], ["imr"],
+     ["imr", "--mr"], ["ewma"], ["cusum"], ["c"]],
+)  # fmt: skip
+def test_no_chart_type_reports_an_overflowed_centre_or_limit_as_null(
+    tmp_path: Path, chart: list[str]
+) -> None:
+    path = tmp_path / "huge.csv"
+    if chart[0] == "c":  # counts are not negative: the mean count overflows
+        path.write_text("x,g\n1e308,1\n1.7e308,1\n1.5e308,2\n1e308,2\n", encoding="utf-8")
+    else:
+        path.write_text("x,g\n1e308,1\n1.7e308,1\n-1.7e308,2\n1e308,2\n", encoding="utf-8")
+    code, out, err = run(["chart", chart[0], "--input", str(path), "--value", "x", *chart[1:]])
+    assert code == 2, out[:300]
+    assert "values too large to chart" in err
+
+
+def test_known_limits_with_values_too_large_for_an_axis_give_an_error_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text(HUGE, encoding="utf-8")
+    argv = ["chart", "imr", "--input", str(path), "--value", "x", "--center", "0", "--sigma", "1"]
+    code, out, _ = run(argv)
+    assert code == 0  # the numbers are finite and reported
+    assert json.loads(out)["center"] == 0.0
+    code, out, err = run([*argv, "--format", "svg"])
+    assert code == 2
+    assert "Traceback" not in err
+    assert "values too large to chart" in err
+
+
+@pytest.mark.parametrize(
+    ("kind", "size"),
+    [("p", ["--size", "n"]), ("np", ["--size", "n"]), ("c", []), ("u", ["--size", "n"])],
+)
+def test_a_fractional_count_is_refused_naming_its_row_and_column(
+    tmp_path: Path, kind: str, size: list[str]
+) -> None:
+    path = tmp_path / "counts.csv"
+    path.write_text("d,n\n1,10\n\n2.5,10\n3,10\n", encoding="utf-8")
+    code, out, err = run(["chart", kind, "--input", str(path), "--value", "d", *size])
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert "row 4, column 'd': the count 2.5 is not a whole number" in err
+
+
+def test_a_fractional_count_is_refused_by_the_library_too() -> None:
+    with pytest.raises(
+        MethodsInputError, match=r"data row 2: the count 2\.5 is not a whole number"
+    ):
+        counts_from_rows([1, 2.5], [10, 10], kind="c")
+
+
+svg_values = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e308, -1e308, 1.7976931348623157e308, 5e307, -4.5e307, 1e-320, 0.0]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(svg_values, min_size=1, max_size=8),
+    kind=st.sampled_from(["imr", "mr", "xbar", "ewma", "cusum", "c"]),
+)
+def test_no_finite_input_crashes_the_svg_chart(values: list[float], kind: str) -> None:
+    if kind == "c":
+        values = [abs(float(round(v))) if abs(v) < 1e15 else 1e300 for v in values]
+    table = Table(
+        header=("x", "g"),
+        cells={"x": [repr(v) for v in values], "g": [str(i // 2) for i in range(len(values))]},
+    )
+    try:
+        result = chart_from_table(table, kind, value="x", group="g" if kind == "xbar" else None)
+        svg = cli.chart_svg(result, "chart")
+    except MethodsInputError:
+        return
+    assert "<svg" in svg

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cqo.methods import cli_tools
+from cqo.methods import cli, cli_tools
 from cqo.methods.errors import MethodsInputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -213,3 +213,28 @@ def test_the_cqo_command_runs_the_tool_subcommands_end_to_end(
     assert study == run(GAGE_ARGS)
     assert cqo_main(["stats", "fmea-ap", "--severity", "11", "--occurrence", "1"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("ac", "words"),
+    [
+        ("60", r"--ac \(60\) must be less than the sample size --n \(52\)"),
+        ("52", r"--ac \(52\) must be less than the sample size --n \(52\)"),
+        ("-1", "--ac must be at least 0"),
+    ],
+)
+def test_oc_refuses_an_acceptance_number_at_or_above_the_sample_size_or_below_zero(
+    ac: str, words: str
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["oc", "--n", "52", f"--ac={ac}", "--p", "0.01"])
+    assert code == 2
+    assert out.getvalue() == ""
+    assert "Traceback" not in err.getvalue()
+    assert re.search(words, err.getvalue()), err.getvalue()
+
+
+def test_oc_still_accepts_the_largest_sensible_acceptance_number() -> None:
+    doc = run(["oc", "--n", "52", "--ac", "51", "--p", "0.5"])
+    assert 0.0 < doc["points"][0]["pa"] < 1.0

@@ -324,6 +324,8 @@ def test_inspecting_the_whole_lot_leaves_no_outgoing_nonconforming_items() -> No
         ((52, 3, [1.2]), {}, r"p \(fraction nonconforming\)"),
         ((0, 0, [0.1]), {}, "n must be at least 1"),
         ((52, -1, [0.1]), {}, "ac must be at least 0"),
+        ((52, 52, [0.1]), {}, r"Ac \(52\) must be less than the sample size n \(52\)"),
+        ((52, 60, [0.1]), {}, r"Ac \(60\) must be less than the sample size n \(52\)"),
         ((52, 3, [0.1]), {"lot_size": 20}, "lot size"),
         ((52, 3, [0.1]), {"model": "hypergeometric"}, "needs the lot size"),
         ((52, 3, []), {}, "at least one value of p"),
@@ -348,6 +350,7 @@ def test_pa_never_increases_with_the_fraction_nonconforming(
     n: int, ac: int, p1: float, p2: float, lot_extra: int | None
 ) -> None:
     lo, hi = sorted((p1, p2))
+    ac = min(ac, n - 1)  # Ac >= n is refused: every lot would be accepted
     lot = None if lot_extra is None else max(n + lot_extra, 2)
     pa = sampling.acceptance_probability([lo, hi], n, ac, lot_size=lot)
     assert 0.0 <= pa[1] <= pa[0] + 1e-12 <= 1.0 + 1e-12
@@ -356,6 +359,7 @@ def test_pa_never_increases_with_the_fraction_nonconforming(
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(2, 300), ac=st.integers(0, 10), p=st.floats(0, 1))
 def test_no_aoq_exceeds_the_aoql(n: int, ac: int, p: float) -> None:
+    ac = min(ac, n - 1)
     curve = sampling.oc_curve(n, ac, [p])
     assert curve.points[0].aoq <= curve.aoql * (1 + 1e-9) + 1e-15
 
