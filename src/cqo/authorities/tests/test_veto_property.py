@@ -41,7 +41,15 @@ from cqo.authorities.vetoable import VetoActiveError, VetoTamperError, flow_for
 
 from .conftest import PASSWORD, Org, days, today
 
-pytestmark = pytest.mark.django_db
+# Wrong passwords are part of the sequences; the sign-in throttle they count against is tested in
+# accounts, and must not lock the CQO out halfway through a sequence about the veto.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_no_password_lockout")]
+
+
+@pytest.fixture
+def _no_password_lockout(settings: Any) -> None:
+    settings.CQO_LOGIN_MAX_FAILURES = 1_000_000
+
 
 STEPS = ("submit", "approve", "effect")
 NEXT = {"draft": "submitted", "submitted": "approved", "approved": "in_effect"}

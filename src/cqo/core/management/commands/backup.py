@@ -42,8 +42,10 @@ class Command(BaseCommand):
         # runs, and an archive whose head and events were read at different moments would not
         # restore. PostgreSQL: a repeatable-read transaction. SQLite: the IMMEDIATE transaction the
         # settings ask for holds writers back for the few seconds the dump takes.
+        # (Inside an outer transaction, a test's, the snapshot is already that transaction's.)
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cur:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             head = ChainHead.objects.filter(id=1).first()
