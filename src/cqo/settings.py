@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field named "status"; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "StrategyStatusEnum": "cqo.authorities.models.StrategyStatus.choices",
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -41,6 +41,7 @@ from .models import (
     Proposal,
     QualityPlan,
     QualityStrategy,
+    StrategyStatus,
     Veto,
 )
 from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, veto_active_for, vetoable_models
@@ -73,6 +74,11 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 class AuthorityReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
+
+
+class StrategyStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=StrategyStatus.choices)
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class AuthoritySignedReasonSerializer(serializers.Serializer):
@@ -410,7 +416,11 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
 class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     serializer_class = QualityStrategySerializer
     queryset = QualityStrategy.objects.all()
-    required_perms = _view("qualitystrategy", create="authorities.add_qualitystrategy")
+    required_perms = _view(
+        "qualitystrategy",
+        create="authorities.add_qualitystrategy",
+        set_status="authorities.view_qualitystrategy",
+    )
 
     def get_queryset(self) -> Any:
         return sel.strategies_visible(self.request.user)
@@ -420,6 +430,16 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         serializer.is_valid(raise_exception=True)
         strategy = S.strategy_create(actor=request.user, **serializer.validated_data)
         return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request: Request, pk: Any = None) -> Response:
+        strategy = self._target("authorities.change_qualitystrategy", "§6 a)")
+        data = self._data(StrategyStatusSerializer)
+        strategy = S.strategy_set_status(
+            actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
+        )
+        return Response(QualityStrategySerializer(strategy).data)
 
 
 class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("delegations/", views.delegation_list, name="delegation_list"),
     path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
     path("strategy/", views.strategy_list, name="strategy_list"),
+    path("strategy/<int:pk>/status/", views.strategy_status, name="strategy_status"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plan-items/<int:pk>/progress/", views.plan_item_progress, name="plan_item_progress"),
     path("proposals/", views.proposal_list, name="proposal_list"),

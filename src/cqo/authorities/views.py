@@ -54,6 +54,7 @@ from .models import (
     PlanItem,
     Proposal,
     QualityPlan,
+    StrategyStatus,
     Veto,
 )
 from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, flow_for, veto_active_for
@@ -368,6 +369,26 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Put a strategy in force, or retire it (§6 a)); the service checks the authority."""
+    strategy = get_object_or_404(sel.strategies_visible(request.user), pk=pk)
+    _check(request, "authorities.change_qualitystrategy", strategy)
+    try:
+        S.strategy_set_status(
+            actor=request.user,
+            strategy=strategy,
+            status=request.POST.get("status", ""),
+            reason=(request.POST.get("reason") or "").strip(),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The strategy's status was changed."))
+    return redirect("authorities:strategy_list")
+
+
+@login_required
 @GET_POST
 def strategy_list(request: HttpRequest) -> HttpResponseBase:
     _check(request, "authorities.view_qualitystrategy")
@@ -398,6 +419,8 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
         "authorities/strategy_list.html",
         {
             "strategies": sel.strategies_visible(request.user).prefetch_related("plans"),
+            "may_change_strategy": request.user.has_perm("authorities.change_qualitystrategy"),
+            "strategy_statuses": StrategyStatus.choices,
             "plans": sel.plans_visible(request.user),
             "may_add": may_add,
             "strategy_form": strategy_form,
