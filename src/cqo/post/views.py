@@ -82,10 +82,15 @@ def _service_error(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _current_visible(request: HttpRequest) -> Appointment | None:
-    """The appointment in force, only for those who may read it: holding the ``cqo`` role is not
-    enough, the account must be the one in office (or the principal, or an auditor)."""
-    current = sel.cqo_current()
+_LOOK_UP: Any = object()
+
+
+def _current_visible(request: HttpRequest, current: Any = _LOOK_UP) -> Appointment | None:
+    """The appointment in force (``current`` if already looked up), only for those who may read
+    it: holding the ``cqo`` role is not enough, the account must be the one in office (or the
+    principal, or an auditor)."""
+    if current is _LOOK_UP:
+        current = sel.cqo_current()
     if current is not None and request.user.has_perm("post.view_appointment", current):
         return current
     return None
@@ -93,7 +98,9 @@ def _current_visible(request: HttpRequest) -> Appointment | None:
 
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     charter = sel.charter_published()
-    return {"published_charter": charter, "current": _current_visible(request), **extra}
+    if "current" not in extra:
+        extra["current"] = _current_visible(request)
+    return {"published_charter": charter, **extra}
 
 
 @login_required
@@ -636,6 +643,7 @@ def competence_list(request: HttpRequest) -> HttpResponseBase:
                 errors_apply(form, exc)
             else:
                 return redirect("post:competence_detail", created.pk)
+    visible = _current_visible(request, current)
     return render(
         request,
         "post/competence_list.html",
@@ -643,8 +651,9 @@ def competence_list(request: HttpRequest) -> HttpResponseBase:
             request,
             assessments=assessments,
             form=form,
+            current=visible,
             # What the CQO in office owes is theirs to see, and the principal's and auditor's.
-            due=sel.competence_due() if _current_visible(request) is not None else [],
+            due=sel.competence_due() if visible is not None else [],
         ),
     )
 
