@@ -124,6 +124,7 @@ class FieldDisplay:
             for f in model._meta.concrete_fields:
                 self.fields[f.name] = self.fields[f.attname] = f
         self._related: dict[tuple[Any, Any], str] = {}
+        self._labels: dict[str, dict[str, Any]] = {}
 
     def __call__(self, name: str, value: Any) -> str:
         field = self.fields.get(name)
@@ -131,7 +132,7 @@ class FieldDisplay:
             return display_value(value)
         try:
             if field.choices:
-                labels = {str(k): v for k, v in field.flatchoices}
+                labels = self._choices(field)
                 if str(value) in labels:
                     return str(labels[str(value)])
             if field.many_to_one and field.related_model is not None:
@@ -145,6 +146,11 @@ class FieldDisplay:
         except (ValueError, TypeError, LookupError):
             pass
         return display_value(value)
+
+    def _choices(self, field: Any) -> dict[str, Any]:
+        if field.name not in self._labels:
+            self._labels[field.name] = {str(k): v for k, v in field.flatchoices}
+        return self._labels[field.name]
 
     def _linked(self, model: Any, pk: Any) -> str:
         key = (model, pk)
