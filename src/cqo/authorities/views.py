@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -393,11 +393,18 @@ def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
 def strategy_list(request: HttpRequest) -> HttpResponseBase:
     _check(request, "authorities.view_qualitystrategy")
     may_add = request.user.has_perm("authorities.add_qualitystrategy")
-    strategy_form = StrategyForm(request.POST if "strategy" in request.POST else None)
-    plan_form = PlanForm(request.POST if "plan" in request.POST else None)
+    # Two forms on one page: each has its own prefix (field names and ids) and says which it is
+    # through ``form``, so a plan's ``strategy`` choice is never taken for the strategy form.
+    which = request.POST.get("form") if request.method == "POST" else None
+    strategy_form = StrategyForm(
+        request.POST if which == "strategy" else None, prefix="strategy"
+    )
+    plan_form = PlanForm(request.POST if which == "plan" else None, prefix="plan")
     if request.method == "POST":
         _check(request, "authorities.add_qualitystrategy")
-        form: Any = strategy_form if "strategy" in request.POST else plan_form
+        if which not in ("strategy", "plan"):
+            raise BadRequest(_("Choose the strategy form or the plan form."))
+        form: Any = strategy_form if which == "strategy" else plan_form
         if form.is_valid():
             try:
                 if form is strategy_form:
