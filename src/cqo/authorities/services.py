@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cqo.audit.services import audit_record, signature_sign, snapshot
 from cqo.core.permissions import require
+from cqo.core.sod import people_of, sod_check
 from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
@@ -130,6 +131,8 @@ def _meaning(verb: str, capacity: str, clause: str) -> str:
         ("approve", "delegate"): _("Approved as delegate of the CQO under %(clause)s"),
         ("reject", "cqo"): _("Rejected as CQO under %(clause)s"),
         ("reject", "delegate"): _("Rejected as delegate of the CQO under %(clause)s"),
+        ("approve", "principal"): _("Approved as principal under %(clause)s"),
+        ("reject", "principal"): _("Rejected as principal under %(clause)s"),
         ("veto", "cqo"): _("Vetoed as CQO under %(clause)s"),
         ("veto", "delegate"): _("Vetoed as delegate of the CQO under %(clause)s"),
         ("lift", "cqo"): _("Veto lifted as CQO under %(clause)s"),
@@ -452,9 +455,8 @@ def approval_request_raise(
         after=snapshot(request),
         clause=clause,
     )
-    holders = authority_holders(authority, unit if unit is not None else engine.WHOLE_ENTERPRISE)
     notify(
-        [u for u in holders if u.pk != actor.pk],
+        approval_deciders(request),
         lambda: (
             _("Awaiting your approval (%(clause)s): %(kind)s — %(subject)s")
             % {
@@ -469,9 +471,47 @@ def approval_request_raise(
     return request
 
 
+def approval_subject_people(request: ApprovalRequest) -> set[Any]:
+    """Whom the request's record comes from or is about: none of them may decide it."""
+    return people_of(request.subject) if request.content_type_id else set()
+
+
+def approval_raised_by_cqo(request: ApprovalRequest) -> bool:
+    """The CQO in office raised it: no holder of her authority may judge her own request, so it
+    goes to the principal (segregation of duties)."""
+    return engine.is_current_cqo(request.raised_by)
+
+
+def approval_deciders(request: ApprovalRequest, *, on: datetime.date | None = None) -> list[Any]:
+    """Who may decide ``request``: the principal when the CQO raised it, otherwise whoever holds
+    its authority for its unit; never its raiser nor anyone it is about."""
+    if approval_raised_by_cqo(request):
+        principal = _principal_user()
+        users = [principal] if principal is not None and principal.is_active else []
+    else:
+        unit = request.unit if request.unit_id is not None else engine.WHOLE_ENTERPRISE
+        users = authority_holders(request.authority, unit, on=on)
+    barred = {request.raised_by_id, *approval_subject_people(request)}
+    return [u for u in users if u.pk not in barred]
+
+
+def approval_capacity(actor: Any, request: ApprovalRequest) -> str:
+    """How a decider's signature describes them: principal, CQO or delegate of the CQO."""
+    if approval_raised_by_cqo(request):
+        return "principal"
+    return engine.capacity(actor, request.authority, unit=engine.unit_of(request)) or "cqo"
+
+
 def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
     """Refuse, with the clause and the reason, someone who may not decide ``request``."""
-    _refuse_lapsed(actor, request.authority, engine.unit_of(request))
+    sod_check(
+        actor=actor,
+        raised_by=request.raised_by_id,
+        subject_people=approval_subject_people(request),
+        clause=request.clause,
+    )
+    if not approval_raised_by_cqo(request):
+        _refuse_lapsed(actor, request.authority, engine.unit_of(request))
     require(actor, "authorities.decide_approvalrequest", request, clause=request.clause)
 
 
@@ -481,7 +521,6 @@ def approval_decide(
 ) -> ApprovalRequest:
     """Approve or reject with a reason and an e-signature ("approved as CQO under §6 c)")."""
     clause = request.clause
-    unit = engine.unit_of(request)
     approval_decide_precheck(actor=actor, request=request)
     if decision not in ("approve", "reject"):
         raise ValidationError({"decision": _("Choose to approve or to reject.")})
@@ -498,8 +537,7 @@ def approval_decide(
         veto_refuse_if_active(locked)
         veto_refuse_if_active(locked.subject)
     before = snapshot(locked)
-    capacity = engine.capacity(actor, locked.authority, unit=unit) or "cqo"
-    meaning = _meaning(decision, capacity, clause)
+    meaning = _meaning(decision, approval_capacity(actor, locked), clause)
     locked.status = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -606,8 +644,6 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
             )
             if not claimed:
                 continue
-            unit = request.unit if request.unit is not None else engine.WHOLE_ENTERPRISE
-
             if request.due_date is not None:
                 days = (today - request.due_date).days
 
@@ -630,7 +666,7 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
                     }  # fmt: skip
 
             notify(
-                authority_holders(request.authority, unit, on=today),
+                approval_deciders(request, on=today),
                 text,
                 url=_url("authorities:approval_detail", request.pk),
                 clause=request.clause,
@@ -1095,6 +1131,8 @@ def decision_advance(
             {"status": _("A decision that is “%(status)s” cannot take this step.")
              % {"status": locked.get_status_display()}}
         )  # fmt: skip
+    if step == "approve":
+        sod_check(actor=actor, raised_by=locked.created_by_id, clause=CLAUSE_DECISION)
     if step == "withdraw":
         reason = _reason(reason, message=_("Give a reason for withdrawing the decision."))
     before = snapshot(locked)

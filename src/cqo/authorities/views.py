@@ -259,8 +259,8 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     verb = request.POST.get("decision") if request.method == "POST" else "approve"
     sig_form = _signature_form(
         request,
-        _capacity_meaning(request, verb if verb in ("approve", "reject") else "approve",
-                          approval.authority, approval),
+        S._meaning(verb if verb in ("approve", "reject") else "approve",
+                   S.approval_capacity(request.user, approval), approval.clause),
         approval.clause,
         "sig",
     )  # fmt: skip
