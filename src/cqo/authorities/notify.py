@@ -65,3 +65,16 @@ def unread_count(user: Any) -> int:
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_resolve(*, url: str) -> int:
+    """Mark read every unread notice that points at ``url``: the thing it asked for is settled
+    (a request decided or withdrawn), so it no longer waits in anyone's bell. Runs inside the
+    caller's transaction; call it before telling anyone the outcome."""
+    if not url:
+        return 0
+    from django.utils import timezone
+
+    return Notification.objects.filter(url=url, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

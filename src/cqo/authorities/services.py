@@ -45,7 +45,7 @@ from .models import (
     StrategyStatus,
     Veto,
 )
-from .notify import notify
+from .notify import notifications_resolve, notify
 from .vetoable import (
     VETO_CLAUSE,
     VetoActiveError,
@@ -566,6 +566,7 @@ def approval_decide(
         handler = APPROVAL_HANDLERS.get(subject._meta.label_lower)
         if handler is not None:
             handler(actor=actor, request=locked, subject=subject)
+    notifications_resolve(url=_url("authorities:approval_detail", locked.pk))
     notify(
         [locked.raised_by],
         lambda: (
@@ -599,6 +600,7 @@ def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> A
         reason=reason,
         clause=clause,
     )
+    notifications_resolve(url=_url("authorities:approval_detail", locked.pk))
     subject = locked.subject
     if isinstance(subject, QualityPlan) and subject.status == PlanStatus.SUBMITTED:
         _plan_status(actor, subject, PlanStatus.RETURNED, reason=reason)
