@@ -14,6 +14,7 @@ class AuthoritiesConfig(AppConfig):
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
         from . import panels, services
+        from .catalogue import exercised_register
 
         # An appointment that changes changes who holds the nine authorities: forget what any
         # user object remembers about it.
@@ -21,6 +22,8 @@ class AuthoritiesConfig(AppConfig):
             signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
 
         panels.register()
+        # Strategy and plans, proposals, the approval inbox and the veto live in this app.
+        exercised_register("a", "b", "c", "i")
         nav_link("authority.a", "authorities:strategy_list")
         nav_link("authority.b", "authorities:proposal_list")
         nav_link("authority.c", "authorities:approval_list")

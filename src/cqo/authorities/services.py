@@ -27,7 +27,7 @@ from cqo.core.sod import people_of, sod_check
 from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
-from .catalogue import BY_CODE, VETO
+from .catalogue import BY_CODE, VETO, is_exercised
 from .models import (
     ApprovalKind,
     ApprovalRequest,
@@ -246,6 +246,13 @@ def delegation_create(
     require(actor, "authorities.add_delegation", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
+    if not is_exercised(authority):
+        raise ValidationError(
+            {"authority": _("No module of the platform exercises %(clause)s (%(label)s) yet, so "
+                            "a delegation of it would hand over nothing; delegate it once that "
+                            "module is installed.")
+             % {"clause": BY_CODE[authority].clause, "label": BY_CODE[authority].label}}
+        )  # fmt: skip
     if authority == VETO and not engine.veto_delegable():
         raise ValidationError(
             {"authority": _("The one-vote veto (§6 i)) cannot be delegated: the published "

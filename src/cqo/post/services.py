@@ -590,9 +590,18 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
     if locked.predecessor_id:
         _predecessor_end(actor, locked)
     _posts_take_up(actor, locked)
-    charter_mark_outdated(
-        reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number}, actor=actor
+    # A renewal continues the post: today's charter stays current while it still says what the
+    # data says, and the daily check marks it once the new term is the one in force. A new CQO
+    # (appointment or handover) puts it out of date at once, ahead of the change.
+    published = (
+        Charter.objects.filter(status=CharterStatus.PUBLISHED).order_by("-version").first()
     )
+    continued = locked.origin == AppointmentOrigin.RENEWAL
+    if published is not None and not (continued and charter_matches_data(published)):
+        charter_mark_outdated(
+            reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number},
+            actor=actor,
+        )
     return locked
 
 
@@ -763,9 +772,12 @@ def _predecessor_end(actor: Any, successor: Appointment) -> None:
             last_day=last,
             reason=old.end_reason,
         )
+    # A renewal continues the same person in the post: the old term is closed off for the
+    # record, but nothing ended, so no end event (§3.1).
+    renewal = successor.origin == AppointmentOrigin.RENEWAL and old.person_id == successor.person_id
     audit_record(
         actor=actor,
-        action="post.appointment.end",
+        action="post.appointment.continue" if renewal else "post.appointment.end",
         obj=old,
         before=before,
         after=snapshot(old),

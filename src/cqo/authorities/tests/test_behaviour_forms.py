@@ -116,3 +116,19 @@ def test_no_two_fields_on_the_strategy_page_share_an_id(org: Org) -> None:
     client.force_login(org.cqo)
     ids = _page_forms(client).ids
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_delegating_an_authority_no_module_exercises_yet_is_refused_naming_it(org: Org) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from cqo.authorities.models import Delegation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        S.delegation_create(
+            actor=org.cqo, authority="g", delegate=org.deputy.person, units=[org.qm],
+            start_date=today(), end_date=today().replace(year=today().year + 1),
+        )  # fmt: skip
+    message = exc.value.message_dict["authority"][0]
+    assert "§6 g)" in message and "Quality performance appraisal" in message
+    assert not Delegation.objects.exists()
