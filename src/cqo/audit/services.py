@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cqo.accounts import throttle
 
 from . import chain
+from .history import history_attribute
 from .models import AuditEvent, ChainHead, Signature
 
 FIELD_EXCLUDE = {"password"}
@@ -92,6 +93,12 @@ def audit_record(
     event = AuditEvent(**fields)
     event.save()
     ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
+    history_attribute(
+        object_type=object_type,
+        object_id=object_id,
+        actor=actor,
+        reason=f"{action}: {reason}" if reason else action,
+    )
     return event
 
 
