@@ -76,7 +76,8 @@ def test_the_cqo_cannot_approve_her_own_plan_on_the_page(org: Org) -> None:
     client = _page(org.cqo)
     assert 'name="sig-password"' not in client.get(url).content.decode()
     client.post(
-        url, {"decision": "approve", "reason": "同意", "sig-password": PASSWORD, "sig-confirm": "on"}
+        url,
+        {"decision": "approve", "reason": "同意", "sig-password": PASSWORD, "sig-confirm": "on"},
     )
     request.refresh_from_db()
     assert request.status == "pending" and request.decided_by is None
@@ -111,7 +112,9 @@ def test_a_delegate_cannot_decide_a_request_they_raised(org: Org) -> None:
     assert response.status_code == 403
     assert ApprovalRequest.objects.get(pk=raised.json()["id"]).status == "pending"
     # The CQO, who did not raise it, still may.
-    assert _api(org.cqo).post(f"{API}{raised.json()['id']}/decide/", _decide_body()).status_code == 200
+    assert (
+        _api(org.cqo).post(f"{API}{raised.json()['id']}/decide/", _decide_body()).status_code == 200
+    )
 
 
 def test_nobody_decides_a_request_about_a_record_of_their_own(org: Org) -> None:

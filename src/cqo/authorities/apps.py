@@ -10,7 +10,7 @@ class AuthoritiesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from cqo.audit.selectors import signed_content_register
+        from cqo.audit.selectors import signed_act_register, signed_content_register
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
         from . import panels, services
@@ -44,6 +44,9 @@ class AuthoritiesConfig(AppConfig):
             "authorities.approvalrequest",
             services.approval_content,  # type: ignore[arg-type]
         )
+        # A veto is signed on the vetoed record; its signatures are checked against the veto.
+        for action in ("authorities.veto.impose", "authorities.veto.lift"):
+            signed_act_register(action, services.veto_signed_content)
 
 
 def _forget(**kwargs: object) -> None:

@@ -75,6 +75,4 @@ def notifications_resolve(*, url: str) -> int:
         return 0
     from django.utils import timezone
 
-    return Notification.objects.filter(url=url, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notification.objects.filter(url=url, read_at__isnull=True).update(read_at=timezone.now())

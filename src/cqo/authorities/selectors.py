@@ -149,11 +149,7 @@ def approvals_awaiting(
         covering = Q(raised_by=cqo) if covering is None else covering | Q(raised_by=cqo)
     if covering is None:
         return ApprovalRequest.objects.none()
-    qs = (
-        _approvals_base()
-        .filter(covering, status=ApprovalStatus.PENDING)
-        .exclude(raised_by=user)
-    )
+    qs = _approvals_base().filter(covering, status=ApprovalStatus.PENDING).exclude(raised_by=user)
     if kind:
         qs = qs.filter(kind=kind)
     if overdue:

@@ -1185,16 +1185,56 @@ def decision_withdraw(*, actor: Any, decision: BusinessDecision, reason: str) ->
 # --- the one-vote veto (§6 i)) -----------------------------------------------------------
 
 
-def veto_content(subject: Any, *, action: str, reason: str) -> dict[str, Any]:
+def veto_content(
+    subject: Any, *, action: str, reason: str, subject_repr: str | None = None, status: Any = ""
+) -> dict[str, Any]:
+    """What a veto or its lifting signs. ``subject_repr`` is the veto's own record of the
+    subject's name (a name may read differently in another language), ``status`` the subject's
+    status when it was vetoed, for a subject that has moved on since."""
     flow = flow_for(subject)
     return {
         "action": action,
         "subject_type": subject._meta.label_lower,
         "subject_id": str(subject.pk),
-        "subject": str(subject)[:300],
-        "status": getattr(subject, flow.field) if flow is not None else None,
+        "subject": subject_repr if subject_repr is not None else str(subject)[:300],
+        "status": status
+        if status != ""
+        else (getattr(subject, flow.field) if flow is not None else None),
         "reason": reason,
     }
+
+
+def veto_signed_content(subject: Any, event: Any) -> dict[str, Any] | None:
+    """The content a veto's (or a lifting's) signature stands for, rebuilt from the veto row and
+    the subject as they are now, for ``audit.selectors.signature_status``. ``event`` is the
+    ``authorities.veto.impose`` or ``.lift`` event that followed the signature."""
+    from cqo.audit.models import AuditEvent
+
+    imposing = event.action == "authorities.veto.impose"
+    veto_pk = ((event.after if imposing else event.before) or {}).get("veto")
+    veto = Veto.objects.filter(pk=veto_pk).first() if veto_pk else None
+    if veto is None:
+        return None
+    impose = event if imposing else next(
+        (
+            e for e in AuditEvent.objects.filter(
+                object_type=event.object_type, object_id=event.object_id,
+                action="authorities.veto.impose", seq__lt=event.seq,
+            ).order_by("-seq")
+            if (e.after or {}).get("veto") == veto.pk
+        ),
+        None,
+    )  # fmt: skip
+    # While the veto holds, the subject cannot move: its status now is the one signed. Once
+    # lifted it may go on, and the status recorded when it was vetoed is the one to compare.
+    status: Any = "" if veto.is_active else (impose.after or {}).get("status") if impose else ""
+    return veto_content(
+        subject,
+        action="veto" if imposing else "lift",
+        reason=veto.reason if imposing else veto.lift_reason,
+        subject_repr=veto.subject_repr,
+        status=status,
+    )
 
 
 def _veto_notify(subject: Any, text: Callable[[], str]) -> None:
@@ -1293,7 +1333,9 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
         user=actor,
         password=password,
         obj=subject,
-        content=veto_content(subject, action="lift", reason=reason),
+        content=veto_content(
+            subject, action="lift", reason=reason, subject_repr=locked.subject_repr
+        ),
         meaning=_meaning("lift", capacity, VETO_CLAUSE),
         clause=VETO_CLAUSE,
     )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cqo.audit.forms import SignatureForm
-from cqo.audit.services import signatures_for
+from cqo.audit.selectors import signatures_with_status
 
 from . import engine
 from . import selectors as sel
@@ -293,7 +293,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "decide_form": decide_form,
             "sig_form": sig_form,
             "withdraw_form": ReasonForm(),
-            "signatures": signatures_for(approval),
+            "signatures": signatures_with_status(obj=approval),
             **_veto_context(request, approval),
         },
     )
@@ -396,9 +396,7 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
     # Two forms on one page: each has its own prefix (field names and ids) and says which it is
     # through ``form``, so a plan's ``strategy`` choice is never taken for the strategy form.
     which = request.POST.get("form") if request.method == "POST" else None
-    strategy_form = StrategyForm(
-        request.POST if which == "strategy" else None, prefix="strategy"
-    )
+    strategy_form = StrategyForm(request.POST if which == "strategy" else None, prefix="strategy")
     plan_form = PlanForm(request.POST if which == "plan" else None, prefix="plan")
     if request.method == "POST":
         _check(request, "authorities.add_qualitystrategy")
@@ -638,7 +636,7 @@ def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra:
         and request.user.has_perm("authorities.withdraw_businessdecision", decision),
         "may_veto": may_veto,
         "may_lift": may_lift,
-        "signatures": signatures_for(decision),
+        "signatures": signatures_with_status(obj=decision),
         "veto_clause": VETO_CLAUSE,
     }
     if may_veto and "veto_form" not in extra:

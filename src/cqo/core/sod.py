@@ -53,7 +53,7 @@ def people_of(record: Any) -> set[Any]:
 
 
 def sod_conflict(*, actor: Any, raised_by: Any = None, subject_people: Iterable[Any] = ()) -> str:
-    """"raised" or "subject" when ``actor`` may not decide, "" when they may."""
+    """ "raised" or "subject" when ``actor`` may not decide, "" when they may."""
     me = _user_pk(actor)
     if me is None:
         return ""

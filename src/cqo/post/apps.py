@@ -10,7 +10,7 @@ class PostConfig(AppConfig):
     verbose_name = _("The CQO post")
 
     def ready(self) -> None:
-        from cqo.audit.selectors import signed_content_register
+        from cqo.audit.selectors import signed_act_register, signed_content_register
         from cqo.workbench.nav import nav_link
 
         from . import panels
@@ -23,7 +23,16 @@ class PostConfig(AppConfig):
         # The charter's signature is over its version and content hash; the audit pages can then
         # say whether a version still matches what the principal signed.
         signed_content_register("post.charter", _charter_signed_content)
+        # The principal's signature that put an appointment in force is over its terms; the
+        # other signatures on it (a removal) are not rebuilt here.
+        signed_act_register("post.appointment.sign", _appointment_signed_content)
 
 
 def _charter_signed_content(charter: Any) -> dict[str, Any]:
     return {"version": charter.version, "content_hash": charter.content_hash}
+
+
+def _appointment_signed_content(appointment: Any, event: Any) -> dict[str, Any]:
+    from .services import appointment_content
+
+    return appointment_content(appointment)

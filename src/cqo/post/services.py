@@ -593,9 +593,7 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
     # A renewal continues the post: today's charter stays current while it still says what the
     # data says, and the daily check marks it once the new term is the one in force. A new CQO
     # (appointment or handover) puts it out of date at once, ahead of the change.
-    published = (
-        Charter.objects.filter(status=CharterStatus.PUBLISHED).order_by("-version").first()
-    )
+    published = Charter.objects.filter(status=CharterStatus.PUBLISHED).order_by("-version").first()
     continued = locked.origin == AppointmentOrigin.RENEWAL
     if published is not None and not (continued and charter_matches_data(published)):
         charter_mark_outdated(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqo.audit.forms import SignatureForm
-from cqo.audit.services import signature_matches, signatures_for
+from cqo.audit.selectors import signatures_with_status
 from cqo.organisation.models import Person
 from cqo.organisation.rules import user_person
 from cqo.organisation.selectors import enterprise_current
@@ -143,16 +143,7 @@ def _appointment(request: HttpRequest, pk: int, perm: str = "post.view_appointme
 
 
 def _detail_context(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
-    content = S.appointment_content(appointment)
-    signatures = [
-        {
-            "signature": sig,
-            "matches": signature_matches(sig, content)
-            if sig.pk == appointment.signature_id
-            else None,
-        }
-        for sig in signatures_for(appointment)
-    ]
+    signatures = signatures_with_status(obj=appointment)
     report = qualification_check(appointment.person) if appointment.is_draft else None
     sign_form = extra.pop("sign_form", None)
     if (
@@ -830,7 +821,6 @@ def _charter(request: HttpRequest, pk: int, perm: str = "post.view_charter") -> 
 
 
 def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> dict[str, Any]:
-    content = {"version": charter.version, "content_hash": charter.content_hash}
     sign_form = extra.pop("sign_form", None)
     if (
         sign_form is None
@@ -845,10 +835,7 @@ def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> di
         charter=charter,
         c=charter.content,
         intact=S.charter_content_intact(charter),
-        signatures=[
-            {"signature": s, "matches": signature_matches(s, content)}
-            for s in signatures_for(charter)
-        ],
+        signatures=signatures_with_status(obj=charter),
         sign_form=sign_form,
         can=_can(request, "post.approve_charter", "post.publish_charter", obj=charter),
         **extra,

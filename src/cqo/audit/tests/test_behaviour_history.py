@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshots(request: ApprovalRequest) -> list:
-    return list(ApprovalRequest.history.filter(id=request.pk).order_by("history_date", "history_id"))
+    return list(
+        ApprovalRequest.history.filter(id=request.pk).order_by("history_date", "history_id")
+    )
 
 
 def test_a_snapshot_carries_the_actor_and_reason_of_the_audited_change(db) -> None:
@@ -49,7 +51,7 @@ def test_the_demo_back_dating_is_its_own_snapshot_not_part_of_the_approval(db) -
         actor=org.cqo, request=ApprovalRequest.objects.get(pk=request.pk), decision="approve",
         reason="可接受", password=PASSWORD,
     )  # fmt: skip
-    raised, backdated, decided = _snapshots(request)
+    _raised, backdated, decided = _snapshots(request)
     assert backdated.history_user == org.inspector
     assert "demo" in backdated.history_change_reason
     assert backdated.raised_at == earlier
