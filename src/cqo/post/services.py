@@ -951,6 +951,7 @@ def evidence_add(
     expires_on: datetime.date | None = None,
     education: str = "",
     title_level: str = "",
+    quality_years: int | None = None,
     note: str = "",
 ) -> EvidenceDocument:
     """Put a diploma, certificate or letter on file for the qualification check (§5.1.2, §5.1.3)."""
@@ -966,6 +967,10 @@ def evidence_add(
         errors["title_level"] = _("Choose a title level.")
     elif title_level and kind != EvidenceKind.TITLE_CERTIFICATE:
         errors["title_level"] = _("Only a title certificate shows a title level.")
+    if quality_years is not None and kind != EvidenceKind.WORK_RECORD:
+        errors["quality_years"] = _("Only a record of quality work shows years of quality work.")
+    elif quality_years is not None and not 0 <= quality_years <= 80:
+        errors["quality_years"] = _("Give the years as a whole number from 0 to 80.")
     if errors:
         raise ValidationError(errors)
     _upload_check(file)
@@ -979,6 +984,7 @@ def evidence_add(
         expires_on=expires_on,
         education=education,
         title_level=title_level,
+        quality_years=quality_years,
         note=(note or "").strip(),
         uploaded_by=actor,
     )

@@ -28,6 +28,7 @@ def add_evidence(person: Any, *kinds: str) -> None:
         EvidenceKind.DIPLOMA,
         EvidenceKind.TITLE_CERTIFICATE,
         EvidenceKind.TRAINING_CERTIFICATE,
+        EvidenceKind.WORK_RECORD,
     ):
         EvidenceDocument.objects.create(
             person=person,
@@ -41,6 +42,7 @@ def add_evidence(person: Any, *kinds: str) -> None:
             title_level=TitleLevel.ASSOCIATE_SENIOR
             if kind == EvidenceKind.TITLE_CERTIFICATE
             else "",
+            quality_years=person.quality_years if kind == EvidenceKind.WORK_RECORD else None,
         )
 
 
