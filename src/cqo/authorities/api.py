@@ -15,7 +15,9 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -32,6 +34,7 @@ from . import selectors as sel
 from . import services as S
 from .catalogue import AUTHORITY_CHOICES
 from .models import (
+    ApprovalAttachment,
     ApprovalKind,
     ApprovalRequest,
     BusinessDecision,
@@ -86,8 +89,22 @@ class AuthoritySignedReasonSerializer(serializers.Serializer):
     password = serializers.CharField(allow_blank=True, style={"input_type": "password"})
 
 
+class ApprovalAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalAttachment
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj: ApprovalAttachment) -> str:
+        """The permission-checked download route (the file is never under a public URL)."""
+        return reverse("api:authorities:approval-attachment", args=[obj.request_id, obj.pk])
+
+
 class ApprovalRequestSerializer(serializers.ModelSerializer):
     subject_type = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     clause = serializers.CharField(read_only=True)
     age_days = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -99,9 +116,14 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
             "id", "subject_type", "object_id", "subject_repr", "kind", "authority", "clause",
             "summary", "unit", "amount", "due_date", "status", "raised_by", "raised_at",
             "decided_by", "decided_at", "decision_reason", "decided_as", "age_days",
-            "is_overdue", "vetoed",
+            "is_overdue", "vetoed", "attachments",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(ApprovalAttachmentSerializer(many=True))
+    def get_attachments(self, obj: ApprovalRequest) -> list[dict[str, Any]]:
+        rows = [a for a in obj.attachments.all() if a.voided_at is None]
+        return list(ApprovalAttachmentSerializer(rows, many=True).data)
 
     def get_subject_type(self, obj: ApprovalRequest) -> str:
         ct = obj.content_type
@@ -118,8 +140,14 @@ class _ApprovalKindField(serializers.ChoiceField):
 
 
 class ApprovalRaiseSerializer(serializers.Serializer):
-    subject_type = serializers.CharField(help_text="app_label.model, e.g. authorities.qualityplan")
-    object_id = serializers.CharField()
+    subject_type = serializers.CharField(
+        help_text="app_label.model, e.g. authorities.businessdecision; empty for a request that "
+        "stands on its own evidence",
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    object_id = serializers.CharField(required=False, allow_blank=True, default="")
     kind = _ApprovalKindField(choices=ApprovalKind.choices)
     authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, default="c")
     unit = serializers.PrimaryKeyRelatedField(
@@ -130,6 +158,10 @@ class ApprovalRaiseSerializer(serializers.Serializer):
     )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     summary = serializers.CharField(allow_blank=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list,
+        help_text="Evidence files (multipart): PDF, JPEG or PNG, at most 10 MB each.",
+    )  # fmt: skip
 
 
 class ApprovalDecideSerializer(AuthoritySignedReasonSerializer):
@@ -346,6 +378,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         "approvalrequest",
         create="authorities.add_approvalrequest",
         decide="authorities.view_approvalrequest",
+        attachment="authorities.view_approvalrequest",
         withdraw="authorities.view_approvalrequest",
     )
 
@@ -366,17 +399,19 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
     def create(self, request: Request) -> Response:
         data = self._data(ApprovalRaiseSerializer)
-        app_label, _dot, model = data["subject_type"].partition(".")
-        ct = ContentType.objects.filter(app_label=app_label, model=model.lower()).first()
-        model_class = ct.model_class() if ct is not None else None
         subject = None
-        if model_class is not None:
-            try:
-                subject = model_class._base_manager.filter(pk=data["object_id"]).first()
-            except (ValueError, TypeError, DjangoValidationError):
-                subject = None
-        if subject is None:
-            raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
+        if data["subject_type"] or data["object_id"]:
+            app_label, _dot, model = data["subject_type"].partition(".")
+            ct = ContentType.objects.filter(app_label=app_label, model=model.lower()).first()
+            model_class = ct.model_class() if ct is not None else None
+            if model_class is not None:
+                try:
+                    subject = model_class._base_manager.filter(pk=data["object_id"]).first()
+                except (ValueError, TypeError, DjangoValidationError):
+                    subject = None
+            # Not found and not readable answer alike, so the answer tells nothing of the record.
+            if subject is None or not S.approval_subject_readable(request.user, subject):
+                raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
         approval = S.approval_request_raise(
             actor=request.user,
             subject=subject,
@@ -386,8 +421,27 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
             amount=data["amount"],
             due=data["due_date"],
             summary=data["summary"],
+            attachments=data["attachments"],
         )
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment>[0-9]+)",
+        url_name="attachment",
+    )
+    def attachment(self, request: Request, pk: Any = None, attachment: Any = None) -> Any:
+        """A request's document, to those who may read the request."""
+        target = self._target("authorities.view_approvalrequest", "§6 c)")
+        doc = get_object_or_404(target.attachments.filter(voided_at__isnull=True), pk=attachment)
+        return FileResponse(
+            doc.file.open("rb"),
+            as_attachment=True,
+            filename=doc.name,
+            content_type=doc.content_type,
+        )
 
     @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])

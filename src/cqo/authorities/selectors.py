@@ -101,8 +101,10 @@ def delegations_of(user: Any, *, on: datetime.date | None = None) -> list[Delega
 
 
 def _approvals_base() -> QuerySet[ApprovalRequest]:
-    return ApprovalRequest.objects.filter(voided_at__isnull=True).select_related(
-        "unit", "raised_by", "decided_by", "content_type"
+    return (
+        ApprovalRequest.objects.filter(voided_at__isnull=True)
+        .select_related("unit", "raised_by", "decided_by", "content_type")
+        .prefetch_related("attachments")
     )
 
 

@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from cqo.audit.services import audit_record, signature_sign, snapshot
 from cqo.core.permissions import require
 from cqo.core.sod import people_of, sod_check
+from cqo.core.uploads import file_sha256, upload_check
 from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
 from .catalogue import BY_CODE, VETO, is_exercised
 from .models import (
+    ApprovalAttachment,
     ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
@@ -398,29 +400,73 @@ def _amount(value: Any) -> Decimal | None:
     return amount
 
 
+def approval_subject_readable(actor: Any, subject: models.Model) -> bool:
+    """Whether ``actor`` may read ``subject``: a request names its record and shows its text, so
+    nobody raises one about a record they could not open."""
+    meta = subject._meta
+    return bool(actor.has_perm(f"{meta.app_label}.view_{meta.model_name}", subject))
+
+
+def _attachments_check(files: list[Any]) -> list[tuple[Any, str]]:
+    """Each file checked (type and size, ``cqo.core.uploads``) before anything is written."""
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}}
+        )
+    return [(f, upload_check(f, field="attachments")) for f in files]
+
+
+def _attachments_save(
+    actor: Any, request: ApprovalRequest, checked: list[tuple[Any, str]]
+) -> list[ApprovalAttachment]:
+    saved = []
+    for file, media_type in checked:
+        attachment = ApprovalAttachment(
+            request=request,
+            name=(getattr(file, "name", "") or "file").rsplit("/", 1)[-1][:200],
+            content_type=media_type,
+            size=file.size,
+            sha256=file_sha256(file),
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.name, file, save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+MAX_ATTACHMENTS = 10
+
+
 @transaction.atomic
 def approval_request_raise(
     *,
     actor: Any,
-    subject: models.Model,
+    subject: models.Model | None = None,
     kind: str,
     authority: str = "c",
     unit: Unit | None = None,
     amount: Any = None,
     due: datetime.date | None = None,
     summary: str,
+    attachments: Iterable[Any] = (),
 ) -> ApprovalRequest:
-    """Put ``subject`` before whoever holds ``authority`` for ``unit``, with a due date."""
+    """Put a request before whoever may decide it (``approval_deciders``), with a due date and
+    the documents that back it. ``subject`` is the record to approve, if there is one: a
+    concession or a spending may stand on its own, with its evidence attached."""
     clause = BY_CODE[authority].clause if authority in BY_CODE else CLAUSE_APPROVAL
     require(actor, "authorities.add_approvalrequest", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
     if kind not in ApprovalKind.values:
         raise ValidationError({"kind": _("Choose a kind of approval from the list.")})
-    if subject is None or getattr(subject, "pk", None) is None:
-        raise ValidationError(
-            {"subject": _("An approval request needs a saved record to approve.")}
-        )
+    if subject is not None and (
+        getattr(subject, "pk", None) is None or not approval_subject_readable(actor, subject)
+    ):
+        raise ValidationError({"subject": _("No such record to approve.")})
+    if subject is None and kind == ApprovalKind.QUALITY_PLAN:
+        raise ValidationError({"subject": _("Send a quality plan for approval from its page.")})
+    checked = _attachments_check(list(attachments or ()))
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say in a sentence what is to be approved.")})
@@ -428,22 +474,24 @@ def approval_request_raise(
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     _unit_check(unit)
     money = _amount(amount)
-    veto_refuse_if_active(subject)
-    ct = ContentType.objects.get_for_model(subject, for_concrete_model=False)
-    if ApprovalRequest.objects.filter(
-        content_type=ct,
-        object_id=str(subject.pk),
-        kind=kind,
-        status=ApprovalStatus.PENDING,
-        voided_at__isnull=True,
-    ).exists():
-        raise ValidationError(
-            {"subject": _("This record already has an approval request awaiting a decision.")}
-        )
+    ct = None
+    if subject is not None:
+        veto_refuse_if_active(subject)
+        ct = ContentType.objects.get_for_model(subject, for_concrete_model=False)
+        if ApprovalRequest.objects.filter(
+            content_type=ct,
+            object_id=str(subject.pk),
+            kind=kind,
+            status=ApprovalStatus.PENDING,
+            voided_at__isnull=True,
+        ).exists():
+            raise ValidationError(
+                {"subject": _("This record already has an approval request awaiting a decision.")}
+            )
     request = ApprovalRequest(
         content_type=ct,
-        object_id=str(subject.pk),
-        subject_repr=str(subject)[:300],
+        object_id=str(subject.pk) if subject is not None else "",
+        subject_repr=(str(subject) if subject is not None else summary)[:300],
         kind=kind,
         authority=authority,
         summary=summary,
@@ -455,11 +503,15 @@ def approval_request_raise(
     )
     request.full_clean()
     request.save()
+    saved = _attachments_save(actor, request, checked)
     audit_record(
         actor=actor,
         action="authorities.approval.raise",
         obj=request,
-        after=snapshot(request),
+        after={
+            **snapshot(request),
+            "attachments": [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in saved],
+        },
         clause=clause,
     )
     notify(

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from cqo.audit.services import SignatureError, audit_record, signature_sign, snapshot
 from cqo.core.permissions import require
 from cqo.core.services import record_void
+from cqo.core.uploads import upload_check
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
     SINGLE_HOLDER_KINDS,
@@ -930,11 +931,7 @@ def disqualification_declare(
 def _upload_check(file: Any) -> None:
     if file is None:
         return
-    name = (getattr(file, "name", "") or "").lower()
-    if not name.endswith(EVIDENCE_EXTENSIONS):
-        raise ValidationError({"file": _("Upload a PDF, JPEG or PNG file.")})
-    if (getattr(file, "size", 0) or 0) > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    upload_check(file, field="file", max_bytes=EVIDENCE_MAX_BYTES)
 
 
 @transaction.atomic
