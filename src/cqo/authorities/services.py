@@ -310,7 +310,20 @@ def delegation_create(
 @transaction.atomic
 def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Delegation:
     clause = delegation.clause
-    require(actor, "authorities.revoke_delegation", delegation, clause=clause)
+    if (
+        actor is None
+        or not actor.is_active
+        or not actor.has_perm("authorities.revoke_delegation", delegation)
+    ):
+        # Revoking is not an exercise of the delegated authority: only the delegator and the
+        # CQO in office may do it, whoever holds that authority.
+        raise PermissionDenied(
+            _(
+                "Only the person who made the delegation or the CQO in office may revoke it "
+                "(%(clause)s)."
+            )
+            % {"clause": CLAUSE_DELEGATION}
+        )
     reason = _reason(reason, message=_("Give a reason for revoking the delegation."))
     locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if locked.revoked_at is not None:
