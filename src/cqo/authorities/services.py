@@ -20,9 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import audit_record, signature_sign, snapshot
 from cqo.core.permissions import require
+from cqo.core.texts import stored
 from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
@@ -300,8 +302,11 @@ def delegation_create(
         clause=clause,
     )  # fmt: skip
     _charter_outdated(
-        reason=_("Delegation of %(clause)s to %(person)s created.")
-        % {"clause": clause, "person": delegate},
+        reason=stored(
+            gettext_noop("Delegation of %(clause)s to %(person)s created."),
+            clause=clause,
+            person=delegate,
+        ),
         actor=actor,
     )
     return delegation
@@ -352,8 +357,11 @@ def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Del
         clause=clause,
     )
     _charter_outdated(
-        reason=_("Delegation of %(clause)s to %(person)s revoked.")
-        % {"clause": clause, "person": locked.delegate},
+        reason=stored(
+            gettext_noop("Delegation of %(clause)s to %(person)s revoked."),
+            clause=clause,
+            person=locked.delegate,
+        ),
         actor=actor,
     )
     return locked

@@ -34,7 +34,7 @@ class DateInput(forms.DateInput):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         title = f" · {obj.job_title}" if obj.job_title else ""
-        return f"{obj.employee_no} {obj.name}{title}"
+        return f"{obj.employee_no} {obj}{title}"
 
 
 def _people(enterprise: Any) -> Any:
