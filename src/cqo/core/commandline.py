@@ -57,6 +57,7 @@ for _name, _group, _summary in [
     ("i18ncheck", "check", gettext_lazy("check that every string has a Chinese translation")),
     ("stats", "methods", gettext_lazy("quality statistics: control charts, capability, sampling")),
     ("makemigrations", "dev", gettext_lazy("write migrations for changed models")),
+    ("shell", "dev", gettext_lazy("a Python shell with the platform loaded")),
     ("django", "dev", gettext_lazy("any of Django's own commands: cqo django <command>")),
 ]:
     verb_register(_name, _group, _summary)
