@@ -153,6 +153,8 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
     may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
     context: dict[str, Any] = {
         "veto": veto,
+        # What a page says where a forward step would be, while the veto holds.
+        "veto_blocks": veto_blocked_message(_("Going forward")) if veto is not None else "",
         "may_veto": may_veto,
         "may_lift": may_lift,
         "veto_clause": VETO_CLAUSE,

@@ -117,3 +117,13 @@ def test_the_veto_banner_does_not_double_the_reasons_full_stop(org: Org) -> None
     text = re.sub(r"<[^>]+>", "", banner[0])
     assert "。." not in text and "风险。. " not in text
     assert not re.search(r"[\u4e00-\u9fff][.:] ", text), text
+
+
+def test_a_vetoed_plan_offers_no_submit_button_and_says_why(org: Org) -> None:
+    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    url = reverse("authorities:plan_detail", args=[plan.pk])
+    assert "Submit the plan" in _client(org.cqo).get(url).content.decode()
+    _veto(org, plan)
+    page = _client(org.cqo).get(url).content.decode()
+    assert "Submit the plan" not in page
+    assert "Going forward is unavailable: a one-vote veto (§6 i)) holds this record" in page
