@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -270,8 +271,10 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     approve_blocked = ""
     if may_decide and (veto_active_for(approval) or veto_active_for(approval.subject)):
         approve_blocked = veto_blocked_message(_("Approval"))
-        decide_form.fields["decision"].choices = [("reject", _("Reject"))]
-        decide_form.fields["decision"].initial = "reject"
+        choice = decide_form.fields["decision"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("reject", _("Reject"))]
+        choice.initial = "reject"
     default_verb = "reject" if approve_blocked else "approve"
     verb = request.POST.get("decision") if request.method == "POST" else default_verb
     sig_form = _signature_form(

@@ -158,7 +158,8 @@ def _catalogue(language: str) -> tuple[dict[str, str], list[tuple[re.Pattern[str
 
     exact: dict[str, str] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
-    catalog = trans_real.translation(language)._catalog
+    # Django keeps the merged catalogue of every app here; it has no public accessor for it.
+    catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
     for key, msgstr in catalog.items():
         if not isinstance(key, str) or "\x04" in key or not isinstance(msgstr, str) or not key:
             continue
