@@ -110,3 +110,14 @@ def test_the_charter_in_english_joins_lists_without_chinese_separators(appointed
     page = _client(principal, "en").get(reverse("post:charter_detail", args=[charter.pk]))
     assert "、" not in page.content.decode()
     assert "、" not in pdf_text(charter_pdf(charter, language="en"))
+
+
+def test_a_draft_charter_tells_the_cqo_it_awaits_the_principal(appointed, principal, candidate):
+    with translation.override("zh-hans"):
+        charter = S.charter_generate(actor=principal)
+    url = reverse("post:charter_detail", args=[charter.pk])
+    cqo_page = _client(candidate.user, "en").get(url).content.decode()
+    assert 'id="publish"' not in cqo_page
+    assert "approval with an e-signature (§4.2)" in cqo_page
+    principal_page = _client(principal, "en").get(url).content.decode()
+    assert "approve-form" in principal_page and "Awaiting the principal" not in principal_page
