@@ -9,5 +9,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from . import history
+        from .labels import actions_register
 
+        actions_register({"signature.sign": _("Signed electronically")},
+                         snapshot_model="audit.signature")  # fmt: skip
         history.connect()

@@ -13,7 +13,7 @@ class AuthoritiesConfig(AppConfig):
         from cqo.audit.selectors import signed_act_register, signed_content_register
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-        from . import panels, services
+        from . import audit_actions, panels, services
         from .catalogue import exercised_register
 
         # An appointment that changes changes who holds the nine authorities: forget what any
@@ -21,6 +21,7 @@ class AuthoritiesConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
 
+        audit_actions.register()
         panels.register()
         # Strategy and plans, proposals, the approval inbox and the veto live in this app.
         exercised_register("a", "b", "c", "i")

@@ -73,7 +73,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:authorities:approval-detail": _api_seen_by(*MANAGEMENT, "inspector"),
     "api:authorities:approval-decide": API_POST_ONLY,
     "api:authorities:approval-attachment": {
-        ANONYMOUS: 403, "*": 403, **dict.fromkeys((*MANAGEMENT, "inspector"), 200)
+        ANONYMOUS: 403,
+        "*": 403,
+        **dict.fromkeys((*MANAGEMENT, "inspector"), 200),
     },
     "api:authorities:approval-withdraw": API_POST_ONLY,
     "api:authorities:strategy-list": _api(),
@@ -149,6 +151,7 @@ OBJECT_FOR_PK = {
     "api:authorities:decision-": "authorities.decision",
     "api:authorities:veto-": "authorities.veto",
 }
+
 
 def _attachment(world: Any) -> dict[str, Any]:
     approval = world.objects["authorities.approval"]
