@@ -63,6 +63,14 @@ class EnterpriseForm(forms.ModelForm):
         # Codes are often typed or pasted in groups ("9150 0112 ..."): the length is checked
         # after the spaces are gone, by the validator.
         self.fields["credit_code"].max_length = None  # type: ignore[attr-defined]
+        if self.instance.pk:
+            # Who appoints the CQO changes only by a signed authority change (decision 0006):
+            # shown here, never taken from the form.
+            for name in ("legal_representative", "principal"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Changed by an authority change that the current principal signs."
+                )
         self.fields["credit_code"].validators = [
             v for v in self.fields["credit_code"].validators if not hasattr(v, "limit_value")
         ]
