@@ -126,6 +126,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:org:org-assignment-list": api(),
     "api:org:org-assignment-detail": api(),
     "api:org:org-assignment-end": API_POST_ONLY,
+    "api:org:org-authority-change-list": api_for("admin", "principal", "auditor"),
+    "api:org:org-authority-change-detail": api_for("admin", "principal", "auditor"),
+    "api:org:org-authority-change-confirm": API_POST_ONLY,
+    "api:org:org-authority-change-withdraw": API_POST_ONLY,
 }
 
 # Who may write through each API endpoint that takes a write method, in this test's world
@@ -148,6 +152,9 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:org:org-post-assign": ("admin", "department_head"),
     "api:org:org-post-void": ("admin",),
     "api:org:org-assignment-end": ("admin", "department_head"),
+    "api:org:org-authority-change-list": ("admin", "principal"),
+    "api:org:org-authority-change-confirm": ("admin", "principal"),
+    "api:org:org-authority-change-withdraw": ("admin", "principal"),
 }
 
 # Which object of the world fills a URL's ``pk``, by the start of the URL's name.
@@ -161,6 +168,7 @@ OBJECT_FOR_PK = {
     "api:org:org-person-": "person",
     "api:org:org-post-": "post",
     "api:org:org-assignment-": "assignment",
+    "api:org:org-authority-change-": "authority_change",
     "api:audit-event-": "event",
     "api:audit-signature-": "signature",
 }

@@ -380,6 +380,7 @@ def _bootstrap_principal(enterprise: Any, person: Person) -> None:
         clause=S.CLAUSE_ENTERPRISE,
     )
     user = person.user
+    assert user is not None
     user.groups.add(Group.objects.get(name=R.PRINCIPAL))
     user_cache_clear(user)
     audit_record(

@@ -1124,8 +1124,10 @@ def authority_change_confirm(*, actor: Any, change: Any, password: str) -> Any:
             clause=CLAUSE_ENTERPRISE,
         )
         held = account_roles(user) if user is not None else []
-        if locked.kind == AuthorityChangeKind.PRINCIPAL and user is not None and (
-            R.PRINCIPAL not in held
+        if (
+            locked.kind == AuthorityChangeKind.PRINCIPAL
+            and user is not None
+            and (R.PRINCIPAL not in held)
         ):
             # The new principal signs as principal from now on (§3.1): the role comes with the
             # place, in the same signed act.
