@@ -312,6 +312,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field named "status"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "StrategyStatusEnum": "cqo.authorities.models.StrategyStatus.choices",
+        "AuthorityChangeKindEnum": "cqo.organisation.models.AuthorityChangeKind.choices",
+        "AuthorityChangeModeEnum": "cqo.organisation.models.AuthorityChangeMode.choices",
+        "AuthorityChangeStatusEnum": "cqo.organisation.models.AuthorityChangeStatus.choices",
     },
 }
 

@@ -359,3 +359,33 @@ def test_no_other_role_proposes_or_confirms_an_authority_change(org: Org, role: 
     )
     assert (proposed.status_code, confirmed.status_code) == (403, 403)
     assert org.roles(org.accomplice) == {R.EMPLOYEE}
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def test_on_the_page_an_admin_proposes_and_the_principal_signs(org: Org) -> None:
+    page = org.page(org.admin)
+    response = page.post(
+        "/org/authority-changes/",
+        {"kind": "roles", "person": org.accomplice.person.pk, "roles": [R.EMPLOYEE, R.DEPUTY],
+         "reason": "副职任命"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    change = _changes().get()
+    page.post(f"/org/authority-changes/{change.pk}/confirm/", {"password": TEST_PASSWORD})
+    assert org.roles(org.accomplice) == {R.EMPLOYEE}
+    org.page(org.principal).post(
+        f"/org/authority-changes/{change.pk}/confirm/", {"password": TEST_PASSWORD}
+    )
+    assert org.roles(org.accomplice) == {R.EMPLOYEE, R.DEPUTY}
+
+
+def test_on_the_page_the_admin_cannot_propose_itself_as_principal(org: Org) -> None:
+    response = org.page(org.admin).post(
+        "/org/authority-changes/",
+        {"kind": "principal", "person": org.admin.person.pk, "reason": "接任"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not _changes().exists()

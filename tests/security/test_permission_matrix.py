@@ -95,6 +95,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "organisation:post_assign": page_for("admin", "department_head"),
     "organisation:post_void": page_for("admin"),
     "organisation:assignment_end": page_for("admin", "department_head"),
+    "organisation:authority_changes": page_for("admin", "principal", "auditor"),
+    "organisation:authority_change_act": {ANONYMOUS: 302, "*": 405},  # POST only
     # --- API shell ------------------------------------------------------------------------
     "api:index": {"*": 302},  # /api/ → /api/v1/
     "api:root": api(),
@@ -174,7 +176,12 @@ OBJECT_FOR_PK = {
 }
 
 
-KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {}
+KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "organisation:authority_change_act": lambda world: {
+        "pk": world.objects["authority_change"].pk,
+        "step": "confirm",
+    },
+}
 BUILDERS: list[Callable[[World], None]] = []
 
 

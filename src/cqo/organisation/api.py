@@ -25,7 +25,15 @@ from . import roles as R
 from . import selectors as sel
 from . import services as S
 from .api_permissions import ObjectPermission
-from .models import AuthorityChange, Enterprise, Person, Post, PostAssignment, Unit
+from .models import (
+    AuthorityChange,
+    AuthorityChangeMode,
+    Enterprise,
+    Person,
+    Post,
+    PostAssignment,
+    Unit,
+)
 
 # --- serializers --------------------------------------------------------------------------
 
@@ -489,6 +497,10 @@ class AuthorityChangeSerializer(serializers.ModelSerializer):
         trim_whitespace=False,
         style={"input_type": "password"},
         help_text="The current principal's password: proposing with it signs the change at once.",
+    )
+    # Empty until the change is confirmed; the schema says so.
+    mode = serializers.ChoiceField(
+        choices=AuthorityChangeMode.choices, allow_blank=True, read_only=True
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import roles as R
-from .models import Enterprise, Person, Post, Unit
+from .models import AuthorityChangeKind, Enterprise, Person, Post, Unit
 from .validators import normalise_credit_code
 
 
@@ -250,3 +250,36 @@ class PeopleFilterForm(forms.Form):
     def __init__(self, *args: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _active_units(enterprise)  # type: ignore[attr-defined]
+
+
+class AuthorityChangeForm(forms.Form):
+    """Propose a change of authority (decision 0006); the principal's password signs it at once."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=AuthorityChangeKind.choices)
+    person = PersonChoiceField(
+        label=_("person"), queryset=Person.objects.active().select_related("unit")
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("roles after the change"),
+        choices=R.ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a change of roles: every role the account will hold afterwards."),
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    password = forms.CharField(
+        label=_("your password (principal: signs at once)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label=_("your password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("reason for withdrawing"))
