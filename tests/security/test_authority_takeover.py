@@ -389,3 +389,17 @@ def test_on_the_page_the_admin_cannot_propose_itself_as_principal(org: Org) -> N
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not _changes().exists()
+
+
+def test_the_first_enterprise_is_recorded_on_the_page_without_a_principal(db: Any) -> None:
+    from cqo.organisation.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(roles=[R.ADMIN]))
+    response = client.post(
+        "/org/enterprise/edit/",
+        {"name": "新企业", "credit_code": "91440300708461136T", "size_class": "medium"},
+    )
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get()
+    assert enterprise.principal_id is None
