@@ -111,3 +111,15 @@ def test_a_10_mb_json_body_is_refused_in_json(cqo_client: Client) -> None:
     assert response.status_code == 413
     assert _is_json(response)
     assert "larger than" in response.json()["detail"][0]
+
+
+def test_an_id_filter_beyond_64_bits_is_a_400(cqo_client: Client) -> None:
+    response = cqo_client.get("/api/v1/org/assignments/", {"post": "9" * 25})
+    assert response.status_code == 400
+    assert "post" in response.json()
+
+
+def test_an_object_id_beyond_64_bits_is_a_400(cqo_client: Client) -> None:
+    response = cqo_client.get(f"/api/v1/org/people/{'9' * 25}/")
+    assert response.status_code == 400
+    assert "id" in response.json()

@@ -16,6 +16,8 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 MAX_LIMIT = 1000
+# The largest id a row can have: both databases keep ids as signed 64-bit integers.
+MAX_ID = 2**63 - 1
 # Far beyond any table of ours, and far below what SQLite and PostgreSQL can count to.
 MAX_OFFSET = 10**12
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from cqo.accounts.middleware import api_prefix
 
+from .input import MAX_ID
+
 
 def language_from_param(value: str) -> str:
     """The supported language the parameter names, or "" when it names none."""
@@ -110,7 +112,9 @@ class RequestGuardMiddleware:
         if not request.path_info.startswith(api_prefix()):
             return None
         raw = kwargs.get("pk")
-        if raw is not None and not (str(raw).isascii() and str(raw).isdigit()):
+        if raw is not None and not (
+            str(raw).isascii() and str(raw).isdigit() and int(raw) <= MAX_ID
+        ):
             return _bad_request(request, "id", _("The id in the address must be a whole number."))
         return None
 

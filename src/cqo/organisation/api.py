@@ -21,6 +21,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.api.input import MAX_ID
+
 from . import roles as R
 from . import selectors as sel
 from . import services as S
@@ -167,7 +169,8 @@ def _int_param(params: Any, name: str) -> int | None:
     raw = params.get(name, "")
     if raw == "":
         return None
-    if not str(raw).isdigit():
+    # Beyond a 64-bit id no row can match, and SQLite cannot even compare such a number.
+    if not (str(raw).isascii() and str(raw).isdigit()) or int(raw) > MAX_ID:
         raise serializers.ValidationError({name: [_("Give a whole number.")]})
     return int(raw)
 
