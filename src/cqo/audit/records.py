@@ -83,8 +83,7 @@ def _compared_fields(model: type[models.Model]) -> frozenset[str]:
     names = {
         f.attname
         for f in model._meta.concrete_fields
-        if f.name not in FIELD_EXCLUDE
-        and not (f.is_relation and f.related_model is ContentType)
+        if f.name not in FIELD_EXCLUDE and not (f.is_relation and f.related_model is ContentType)
     }
     history = getattr(model, "_meta", None) and getattr(
         model._meta, "simple_history_manager_attribute", None
