@@ -165,3 +165,30 @@ def test_a_deleted_record_the_trail_left_in_place_is_named(actor: User) -> None:
         cur.execute("DELETE FROM organisation_unit WHERE id = %s", [pk])
     (problem,) = record_problems()
     assert problem.missing and problem.object_id == str(pk)
+
+
+def test_the_migration_seals_an_existing_trail_only_as_far_as_it_links(actor: User) -> None:
+    from django.db.migrations.loader import MigrationLoader
+
+    registry = MigrationLoader(connection).project_state(("audit", "0003_auditevent_mac")).apps
+    seal = import_module("cqo.audit.migrations.0003_auditevent_mac").seal_existing
+    events = [audit_record(actor=actor, action="test.change", obj=actor) for _ in range(4)]
+    _drop_triggers()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditevent SET mac = ''")
+        cur.execute("UPDATE audit_auditevent SET prev_hash = %s WHERE seq = %s", ["0" * 64, 3])
+
+    class Editor:
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cur:
+                cur.execute(sql)
+
+    seal(registry, Editor())
+    macs = dict(AuditEvent.objects.values_list("seq", "mac"))
+    assert macs[1] == anchors.event_mac(events[0].hash) and macs[2]
+    assert macs[3] == "" and macs[4] == ""
+    with pytest.raises(Exception, match="append-only"), connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 1")

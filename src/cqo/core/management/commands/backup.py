@@ -79,3 +79,7 @@ class Command(BaseCommand):
             if media.exists():
                 tar.add(media, arcname="media")
         self.stdout.write(self.style.SUCCESS(f"backup written: {out}"))
+        self.stdout.write(
+            "The audit key is not in the archive (decision 0007): keep a copy of CQO_AUDIT_KEY "
+            "or var/audit_key apart from it; the archive restores only where that key is."
+        )
