@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "cqo.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy check)
