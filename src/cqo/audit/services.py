@@ -93,7 +93,9 @@ def audit_record(
     event.save()
     ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
     seq, digest = fields["seq"], fields["hash"]
-    transaction.on_commit(lambda: anchors.anchor_event(seq, digest))
+    # After commit (a rolled-back event must not be anchored); robust: a full disk loses an anchor
+    # line, not the committed change's answer.
+    transaction.on_commit(lambda: anchors.anchor_event(seq, digest), robust=True)
     return event
 
 

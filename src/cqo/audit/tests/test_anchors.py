@@ -192,3 +192,20 @@ def test_the_migration_seals_an_existing_trail_only_as_far_as_it_links(actor: Us
     assert macs[3] == "" and macs[4] == ""
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cur:
         cur.execute("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 1")
+
+
+def test_a_signature_row_moved_onto_another_event_is_named(actor: User) -> None:
+    from cqo.audit.services import signature_sign
+
+    plain = audit_record(actor=actor, action="test.change", obj=actor)
+    sig = signature_sign(
+        user=actor, password="correct horse 42", obj=actor, content={"a": 1}, meaning="approved"
+    )
+    _drop_triggers()
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE audit_signature SET audit_event_id = %s WHERE id = %s", [plain.pk, sig.pk]
+        )
+    problem = verify_chain()
+    assert problem is not None and problem.seq == plain.seq
+    assert f"signature {sig.pk} does not match its event" in problem.problem
