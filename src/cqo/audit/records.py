@@ -9,8 +9,9 @@ it. A field no event holds is not compared: the trail cannot vouch for what it n
 Which record an ``after`` describes:
 - the event's own object, when it holds field names of that object (a full snapshot carries the
   object's primary key, which must then be the object's);
-- another record, when it names that record by model name and carries its snapshot with the same
-  primary key (``{"veto": 7, "id": 7, ...}``: the veto is recorded on the decision it holds);
+- another record, when the action is registered with a ``snapshot_model`` (``audit.labels``) or
+  the snapshot names that record by model name with the same primary key (``{"veto": 7, "id": 7,
+  ...}``: the veto is recorded on the decision it holds);
 - nothing, for a signing event: its ``content_hash`` and ``meaning`` are the signature's, checked
   against the signature row by the chain verification.
 """
@@ -29,6 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from . import labels as audit_labels
 from .models import AuditEvent
 
 Key = tuple[str, str]
@@ -102,6 +104,19 @@ def _described(
         return
     model = _model(object_type)
     if model is None:
+        return
+    described = audit_labels.snapshot_model(action, object_type)
+    if described is not None and described is not model:
+        # The action's registry entry says whose fields its snapshot holds (a veto's, on the
+        # decision it holds): that record, when the snapshot names it by its key; never the object.
+        key = described._meta.pk.attname
+        if key in after:
+            fields = _compared_fields(described)
+            yield (
+                described._meta.label_lower,
+                str(after[key]),
+                {k: v for k, v in after.items() if k in fields},
+            )
         return
     pk = model._meta.pk.attname
     if pk in after:
