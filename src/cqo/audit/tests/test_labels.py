@@ -10,8 +10,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import audit_record, signature_sign
+from cqo.core.texts import stored
 from cqo.organisation import roles as R
 from cqo.organisation.tests.factories import TEST_PASSWORD, UnitFactory, member
 
@@ -87,3 +89,15 @@ def test_the_dashboard_shows_quality_events_not_the_cqos_own_sign_ins() -> None:
     text = _text(panel[0])
     assert "Unit moved" in text
     assert "accounts.login" not in text and "Signed in" not in text
+
+
+def test_the_api_gives_the_action_label_and_the_reason_in_the_readers_language() -> None:
+    client, user = _reader("en")
+    unit = UnitFactory()
+    audit_record(actor=user, action="post.charter.supersede", obj=unit,
+                 reason=stored(gettext_noop("Superseded by v%(v)s."), v=4))  # fmt: skip
+    body = client.get("/api/v1/audit/events/", HTTP_ACCEPT_LANGUAGE="en").json()
+    event = next(e for e in body["results"] if e["action"] == "post.charter.supersede")
+    assert event["reason"].startswith('{"msgid"')  # what the chain hashes
+    assert event["reason_text"] == "Superseded by v4."
+    assert event["action_label"] == "Charter superseded"
