@@ -8,7 +8,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from . import history
+        from . import (
+            checks,  # noqa: F401  (registers the deploy check)
+            history,
+        )
         from .labels import actions_register
 
         actions_register({"signature.sign": _("Signed electronically")},
