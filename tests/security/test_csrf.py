@@ -9,29 +9,30 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from cqo.audit.models import AuditEvent
 from cqo.organisation.models import Unit
-from cqo.organisation.tests.factories import TEST_PASSWORD
+from cqo.testing.factories import TEST_PASSWORD
+from cqo.testing.matrix import WHO, World, module_world, routes, url_for
 
-from .test_permission_matrix import BUILDERS, EXPECTED, _fingerprint, expected, kwargs_for
-from .urlwalk import WHO, World, build_world, routes, url_for
+from .matrix import EXPECTED, expected, fingerprint, kwargs_for, world_build
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 HX_POST = re.compile(r'\bhx-post="([^"]+)"')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    with module_world(django_db_blocker, world_build) as built:
+        yield built
+
+
 @pytest.fixture
-def world(db: Any) -> Iterator[World]:
-    cache.clear()
-    built = build_world()
-    for build in BUILDERS:
-        build(built)
-    yield built
-    cache.clear()
+def world(_module_world: World, db: Any) -> World:
+    """The permission matrix's world, built once for this module; each test runs in a savepoint."""
+    return _module_world
 
 
 def _post_forms(html: str, page_url: str) -> list[tuple[str, bool]]:
@@ -74,7 +75,7 @@ def test_every_post_form_carries_a_token_and_is_refused_without_one(world: World
     assert any(a.startswith("/org/units/") and a.endswith("/edit/") for a in actions), actions
     assert len(forms) >= 20, forms
 
-    before = _fingerprint()
+    before = fingerprint()
     events = AuditEvent.objects.count()
     for (who, action), page_url in sorted(forms.items()):
         client = world.client(who, enforce_csrf_checks=True)
@@ -86,7 +87,7 @@ def test_every_post_form_carries_a_token_and_is_refused_without_one(world: World
                 f"{response.status_code}, not the form-expired page"
             )
     assert AuditEvent.objects.count() == events
-    assert _fingerprint() == before
+    assert fingerprint() == before
     assert not problems, "\n" + "\n".join(problems)
 
 

@@ -1,4 +1,4 @@
-"""Factories for the organisation's models, for this app's tests and everyone else's.
+"""Factories for the organisation's models: set-up for every app's tests (``cqo.testing``).
 
 They write straight to the database (not through the services), as set-up; tests of behaviour
 call the services. ``UserFactory(roles=["cqo"])`` puts the account in those role groups.
