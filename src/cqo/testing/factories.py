@@ -57,8 +57,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if unknown:
             raise ValueError(f"unknown roles: {unknown}")
         groups = {g.name: g for g in R.roles_ensure()}
-        self.groups.add(*(groups[c] for c in codes))
-        user_cache_clear(self)
+        user: Any = self  # the User instance factory_boy passes, not the factory
+        user.groups.add(*(groups[c] for c in codes))
+        user_cache_clear(user)
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

@@ -146,9 +146,10 @@ def build_world() -> World:
         member,
     )
 
-    enterprise = EnterpriseFactory()
-    root = UnitFactory(enterprise=enterprise, kind=UnitKind.COMPANY, code="ROOT", name="公司")
-    quality = UnitFactory(parent=root, code="QM", name="质量管理部")
+    # factory_boy's calls are typed as returning the factory; they return the model instance.
+    enterprise: Any = EnterpriseFactory()
+    root: Any = UnitFactory(enterprise=enterprise, kind=UnitKind.COMPANY, code="ROOT", name="公司")
+    quality: Any = UnitFactory(parent=root, code="QM", name="质量管理部")
     users = {
         role: member([role], unit=quality if role == "department_head" else root,
                      username=f"matrix-{role}")

@@ -38,6 +38,15 @@ def days(n: int) -> datetime.date:
 class Org:
     """The people and units of one test enterprise, with the CQO appointed 30 days ago."""
 
+    # factory_boy's calls are typed as returning the factory; they return the model instance.
+    enterprise: Any
+    root: Any
+    qm: Any
+    inspection: Any
+    lab: Any
+    production: Any
+    cqo_post: Any
+
     def __init__(self) -> None:
         self.enterprise = EnterpriseFactory()
         self.root = UnitFactory(
