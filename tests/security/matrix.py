@@ -1,7 +1,7 @@
 """The permission matrix: who may GET each URL of the project, and who may write through it.
 
 The walk covers every URL pattern that ``get_resolver()`` knows, except the prefixes listed in
-``urlwalk.EXCLUDED_PREFIXES`` (admin, the language switch, static files). A URL that is not in
+``cqo.testing.matrix.EXCLUDED_PREFIXES`` (admin, the language switch, static files). A URL that is not in
 ``EXPECTED`` fails the test: every new view must say here who may see it. An entry maps who
 (a role code, ``anonymous``, or ``*`` for everyone else) to the status of a GET.
 
