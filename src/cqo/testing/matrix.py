@@ -159,7 +159,7 @@ def build_world() -> World:
     quality.head = head
     quality.save(update_fields=["head"])
     post = PostFactory(unit=quality, kind=PostKind.OTHER, code="QM-ENG", name="质量工程师岗")
-    worker = PersonFactory(unit=quality, name="王五", name_en="Wang Wu")
+    worker: Any = PersonFactory(unit=quality, name="王五", name_en="Wang Wu")
     assignment = PostAssignmentFactory(
         post=post, person=worker, start_date=datetime.date(2025, 1, 1)
     )
@@ -167,7 +167,13 @@ def build_world() -> World:
         actor=users["admin"], action="organisation.unit.create", obj=quality,
         after={"name": quality.name}, clause="§4.1",
     )  # fmt: skip
+    from cqo.organisation.services import authority_change_propose
+
+    authority_change = authority_change_propose(
+        actor=users["admin"], kind="legal_representative", person=worker, reason="matrix"
+    )
     objects: dict[str, Any] = {
+        "authority_change": authority_change,
         "enterprise": enterprise,
         "root": root,
         "unit": quality,
