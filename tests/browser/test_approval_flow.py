@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, QualityPlan
-from cqo.authorities.tests.support import PASSWORD, Org
+from cqo.testing.world import PASSWORD, Org
 
 PDF = b"%PDF-1.4\n% concession evidence\n"
 

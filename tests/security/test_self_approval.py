@@ -16,7 +16,7 @@ from cqo.audit.models import Signature
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, Notification
-from cqo.authorities.tests.support import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/authorities/approvals/"

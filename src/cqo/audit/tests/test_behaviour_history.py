@@ -12,7 +12,7 @@ from django.utils import timezone
 from cqo.authorities import services as S
 from cqo.authorities.demo import _backdate
 from cqo.authorities.models import ApprovalRequest
-from cqo.authorities.tests.support import PASSWORD, Org
+from cqo.testing.world import PASSWORD, Org
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.utils import translation
 from cqo.organisation.models import EducationLevel
 from cqo.post.models import EvidenceDocument, EvidenceKind
 from cqo.post.qualification import BLOCK, PASS, WARNING, qualification_check
-
-from .support import declare_clean, make_candidate
+from cqo.testing.world import declare_clean, make_candidate
 
 pytestmark = pytest.mark.django_db
 
