@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from cqo.authorities import services as S
 from cqo.authorities.models import QualityPlan, QualityStrategy
-
-from .conftest import Org, today
+from cqo.testing.world import Org, today
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, Notification
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from rest_framework.test import APIClient
 from cqo.audit.models import AuditEvent
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalAttachment, ApprovalRequest
-
-from .conftest import Org, days
+from cqo.testing.world import Org, days
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% inspection report\n"

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, Veto
-
-from .conftest import PASSWORD, Org
+from cqo.testing.world import PASSWORD, Org
 
 pytestmark = pytest.mark.django_db
 
