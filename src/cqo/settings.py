@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): a body over the limit is not read.
+    "cqo.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -274,7 +276,12 @@ MEDIA_ROOT = Path(os.environ.get("CQO_MEDIA_ROOT", VAR_DIR / "media"))
 if not PRODUCTION:
     # Embedded mode serves from the finders; an existing (empty) root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Never served from here: no URL pattern serves MEDIA_URL, files go out through permission-checked
+# views (cqo.core.uploads.file_response).
 MEDIA_URL = "/media/"
+# The largest file one upload may carry; a request body larger than this (plus room for the
+# form's other fields) is refused before it is read.
+CQO_UPLOAD_MAX_BYTES = int(os.environ.get("CQO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
