@@ -231,6 +231,8 @@ PRODUCTION_PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The username repeated passes the similarity ratio above (qe2qe2qe2qe2 for qe2).
+    {"NAME": "cqo.accounts.validators.UsernameInPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},

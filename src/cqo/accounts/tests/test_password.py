@@ -194,3 +194,19 @@ def test_a_new_password_revokes_the_api_tokens(user: Any) -> None:
     assert not Token.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action="accounts.password_change")
     assert event.after["tokens_revoked"] == 1
+
+
+@pytest.mark.parametrize("password", ["qe2qe2qe2qe2", "Xqe2-2026-QE2x", "QE2qe2QE2qe2"])
+def test_a_password_built_from_the_username_is_refused(db: Any, password: str) -> None:
+    from django.contrib.auth import password_validation
+
+    user = UserFactory(username="qe2")
+    with pytest.raises(ValidationError) as exc:
+        password_validation.validate_password(password, user)
+    assert any(e.code == "password_contains_username" for e in exc.value.error_list)
+
+
+def test_a_two_letter_username_does_not_forbid_every_password_with_those_letters(db: Any) -> None:
+    from django.contrib.auth import password_validation
+
+    password_validation.validate_password("Quality-Gate-2027", UserFactory(username="ua"))
