@@ -10,6 +10,7 @@ Two modes (``CQO_MODE``):
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 import sys
@@ -70,7 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -293,7 +294,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "cqo.accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -302,6 +303,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("CQO_API_RATE", "6000/hour")},
     "EXCEPTION_HANDLER": "cqo.api.exceptions.exception_handler",
+}
+# API tokens (django-rest-knox): stored as SHA-512 hashes, each valid this many days from issue.
+CQO_API_TOKEN_DAYS = int(os.environ.get("CQO_API_TOKEN_DAYS", "90"))
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=CQO_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CQO platform API",

@@ -99,6 +99,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:index": {"*": 302},  # /api/ → /api/v1/
     "api:root": api(),
     "api:token": {ANONYMOUS: 403, "*": 405},  # POST to obtain, DELETE to revoke
+    "api:tokens": api(),  # each caller's own tokens
+    "api:token_detail": {ANONYMOUS: 403, "*": 405},  # DELETE to revoke one's own
     "api:me": api(),
     "api:schema": api(),
     "api:docs": page(),
@@ -133,6 +135,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 # refused with 403 and nothing written.
 API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:token": ROLES,  # anyone may ask for a token or revoke their own
+    "api:token_detail": ROLES,  # a token id names only the caller's own tokens
     "api:org:org-enterprise-list": ("admin",),
     "api:org:org-enterprise-detail": ("admin",),
     "api:org:org-unit-list": ("admin",),
@@ -166,7 +169,10 @@ OBJECT_FOR_PK = {
 }
 
 
-KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {}
+KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    # A token id of nobody's: the route answers 404 after the method and sign-in checks.
+    "api:token_detail": lambda world: {"token_id": "0" * 16},
+}
 BUILDERS: list[Callable[[World], None]] = []
 
 
@@ -236,7 +242,7 @@ def _fingerprint() -> dict[str, int]:
     models = [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label in {"auth", "authtoken", "accounts", "audit"}
+        if m._meta.app_label in {"auth", "knox", "accounts", "audit"}
         or m.__module__.startswith("cqo.")
     ]
     return {m._meta.label: m._default_manager.count() for m in models}

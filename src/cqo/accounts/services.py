@@ -122,9 +122,9 @@ def user_password_change(*, actor: Any, user: Any, password: str) -> Any:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     # A new password ends every API token too: a token made under the old one is not trusted.
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    revoked, _detail = Token.objects.filter(user=user).delete()
+    revoked, _detail = AuthToken.objects.filter(user=user).delete()
     audit_record(
         actor=actor,
         action="accounts.password_change",

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from cqo.accounts.services import user_password_change
 from cqo.audit.models import AuditEvent
@@ -161,9 +161,9 @@ def test_the_api_answers_403_with_a_message_to_a_session_with_a_temporary_passwo
 def test_the_api_answers_403_to_a_token_whose_user_has_a_temporary_password(
     temporary: Any,
 ) -> None:
-    token = Token.objects.create(user=temporary)
+    _token, key = AuthToken.objects.create(user=temporary)
     response = Client().get(
-        "/api/v1/me/", headers={"authorization": f"Token {token.key}", "accept-language": "en"}
+        "/api/v1/me/", headers={"authorization": f"Token {key}", "accept-language": "en"}
     )
     assert response.status_code == 403
     assert "You must change your temporary password" in response.json()["detail"]
@@ -189,9 +189,9 @@ def test_wrong_current_passwords_lock_the_change_like_sign_in_does(
 
 
 def test_a_new_password_revokes_the_api_tokens(user: Any) -> None:
-    Token.objects.create(user=user)
+    AuthToken.objects.create(user=user)
     user_password_change(actor=user, user=user, password=NEW)
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action="accounts.password_change")
     assert event.after["tokens_revoked"] == 1
 
