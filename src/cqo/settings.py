@@ -249,8 +249,18 @@ CSRF_FAILURE_VIEW = "cqo.accounts.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sign-in throttling (cqo.accounts.throttle; docs/decisions/0008-sign-in-throttle.md): five
+# failures lock a username from one address, twenty lock one address, and twenty for a username
+# from everywhere start a doubling lock for the addresses it has not signed in from.
 CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "5"))
 CQO_LOGIN_LOCK_SECONDS = int(os.environ.get("CQO_LOGIN_LOCK_SECONDS", "900"))
+CQO_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+CQO_LOGIN_USER_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_USER_MAX_FAILURES", "20"))
+CQO_LOGIN_USER_WINDOW_SECONDS = int(os.environ.get("CQO_LOGIN_USER_WINDOW_SECONDS", "3600"))
+CQO_LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("CQO_LOGIN_KNOWN_ADDRESS_DAYS", "30"))
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default,
+# so a client cannot choose the address it is counted under.
+CQO_TRUSTED_PROXIES = _env_list("CQO_TRUSTED_PROXIES", "")
 # An approval request with no due date is reminded daily once it has waited this many calendar days.
 CQO_APPROVAL_REMIND_AFTER_DAYS = int(os.environ.get("CQO_APPROVAL_REMIND_AFTER_DAYS", "3"))
 

@@ -63,6 +63,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:logout": {"*": 405},  # POST only
     "accounts:password_change": page(),
     "accounts:password_change_done": page(),
+    "accounts:locks": page_for("admin"),  # sign-in locks: the administrator sees and clears
+    "accounts:lock_clear": {ANONYMOUS: 302, "*": 405},  # POST only
     # --- workbench ------------------------------------------------------------------------
     "workbench:dashboard": page(),
     # --- audit (CQO, deputy, auditor, admin) ----------------------------------------------
@@ -172,6 +174,8 @@ OBJECT_FOR_PK = {
 KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     # A token id of nobody's: the route answers 404 after the method and sign-in checks.
     "api:token_detail": lambda world: {"token_id": "0" * 16},
+    # No lock in this world: a GET is refused (405) before the lock is looked up.
+    "accounts:lock_clear": lambda world: {"pk": 1},
 }
 BUILDERS: list[Callable[[World], None]] = []
 

@@ -169,22 +169,23 @@ def test_the_api_answers_403_to_a_token_whose_user_has_a_temporary_password(
     assert "You must change your temporary password" in response.json()["detail"]
 
 
-def test_wrong_current_passwords_lock_the_change_like_sign_in_does(
+def test_wrong_current_passwords_lock_the_change_but_not_sign_in(
     user: Any, signed_in: Client
 ) -> None:
     for _ in range(5):
         assert _change(signed_in, NEW, old="wrong-guess-1").status_code == 200
-    # The right password is refused now: the username is locked, for sign-in too.
+    # The right password is refused now: asking again is locked for this account.
     locked = _change(signed_in, NEW)
     assert locked.status_code == 200
     assert "锁定" in locked.content.decode()
     user.refresh_from_db()
     assert user.check_password(TEST_PASSWORD)
+    # Whoever holds the session cannot lock the owner out of signing in elsewhere.
     assert (
         Client()
         .post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
         .status_code
-        == 200
+        == 302
     )
 
 
