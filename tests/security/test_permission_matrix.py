@@ -63,6 +63,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:logout": {"*": 405},  # POST only
     "accounts:password_change": page(),
     "accounts:password_change_done": page(),
+    "accounts:tokens": page(),  # each user's own API tokens
+    "accounts:token_revoke": {ANONYMOUS: 302, "*": 405},  # POST only
     "accounts:locks": page_for("admin"),  # sign-in locks: the administrator sees and clears
     "accounts:lock_clear": {ANONYMOUS: 302, "*": 405},  # POST only
     # --- workbench ------------------------------------------------------------------------
@@ -176,6 +178,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:token_detail": lambda world: {"token_id": "0" * 16},
     # No lock in this world: a GET is refused (405) before the lock is looked up.
     "accounts:lock_clear": lambda world: {"pk": 1},
+    "accounts:token_revoke": lambda world: {"token_id": "0" * 16},
 }
 BUILDERS: list[Callable[[World], None]] = []
 

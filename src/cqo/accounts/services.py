@@ -228,3 +228,25 @@ def signin_lock_clear(*, actor: Any, lock: Any, reason: str) -> Any:
         reason=reason,
     )  # fmt: skip
     return lock
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token_id: str = "", every: bool = False, digest: str = "") -> int:
+    """Revoke the actor's own API tokens: one by its public id or digest, or ``every`` one.
+    Returns how many went; another user's token is never found."""
+    from knox.models import AuthToken
+
+    from .tokens import PUBLIC_ID_LENGTH, public_id
+
+    tokens = AuthToken.objects.filter(user=actor)
+    if digest:
+        tokens = tokens.filter(digest=digest)
+    elif not every:
+        if len(token_id) != PUBLIC_ID_LENGTH or any(c not in "0123456789abcdef" for c in token_id):
+            return 0
+        tokens = tokens.filter(digest__startswith=token_id)
+    ids = [public_id(t) for t in tokens]
+    deleted, _rows = tokens.delete()
+    if deleted:
+        audit_record(actor=actor, action="accounts.token_revoke", obj=actor, after={"tokens": ids})
+    return int(deleted)

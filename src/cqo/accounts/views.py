@@ -132,3 +132,31 @@ def lock_clear(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Say why the lock is cleared."))
     return redirect("accounts:locks")
+
+
+# --- the user's own API tokens ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens: when each was issued and runs out; revoke any."""
+    from knox.models import AuthToken
+
+    from .tokens import public_id
+
+    tokens = [
+        {"id": public_id(t), "created": t.created, "expiry": t.expiry}
+        for t in AuthToken.objects.filter(user=request.user).order_by("-created")
+    ]
+    return render(request, "accounts/token_list.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    if services.token_revoke(actor=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked."))
+    else:
+        messages.error(request, _("No such token."))
+    return redirect("accounts:tokens")

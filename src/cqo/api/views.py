@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from cqo.accounts import services as accounts
 from cqo.accounts.middleware import must_change_message
-from cqo.accounts.tokens import PUBLIC_ID_LENGTH, public_id
+from cqo.accounts.tokens import public_id
 from cqo.audit.services import audit_record
 
 # The endpoints the root lists, by name in the ``api`` namespace.
@@ -149,20 +149,11 @@ class TokenView(APIView):
         "revoke every token of the account.",
     )
     def delete(self, request: Request) -> Response:
-        user: Any = request.user
-        tokens = AuthToken.objects.filter(user=user)
         if isinstance(request.auth, AuthToken):
-            tokens = tokens.filter(digest=request.auth.digest)
-        _revoke(user, tokens)
+            accounts.token_revoke(actor=request.user, digest=request.auth.digest)
+        else:
+            accounts.token_revoke(actor=request.user, every=True)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _revoke(user: Any, tokens: Any) -> int:
-    ids = [public_id(t) for t in tokens]
-    deleted, _rows = tokens.delete()
-    if deleted:
-        audit_record(actor=user, action="accounts.token_revoke", obj=user, after={"tokens": ids})
-    return int(deleted)
 
 
 def _current(request: Request, token: AuthToken) -> bool:
@@ -204,10 +195,7 @@ class TokenDetailView(APIView):
         description="Revoke one of the caller's tokens.",
     )
     def delete(self, request: Request, token_id: str) -> Response:
-        if len(token_id) != PUBLIC_ID_LENGTH or not all(c in "0123456789abcdef" for c in token_id):
-            return Response({"detail": _("No such token.")}, status=status.HTTP_404_NOT_FOUND)
-        tokens = AuthToken.objects.filter(user=request.user, digest__startswith=token_id)
-        if not _revoke(request.user, tokens):
+        if not accounts.token_revoke(actor=request.user, token_id=token_id):
             return Response({"detail": _("No such token.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

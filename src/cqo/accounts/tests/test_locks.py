@@ -80,3 +80,21 @@ def test_only_the_administrator_sees_or_clears_locks(user: Any, clock: Any) -> N
         services.signin_lock_clear(actor=user, lock=lock, reason="mine")
     lock.refresh_from_db()
     assert lock.cleared_at is None
+
+
+def test_a_user_lists_their_api_tokens_on_a_page_and_revokes_one(user: Any) -> None:
+    from knox.models import AuthToken
+
+    from cqo.accounts.tokens import public_id
+
+    mine, _key = AuthToken.objects.create(user=user)
+    theirs, _other = AuthToken.objects.create(user=UserFactory(username="other"))
+    client = Client()
+    client.force_login(user)
+    html = client.get("/accounts/tokens/").content.decode()
+    assert public_id(mine) in html and public_id(theirs) not in html
+    assert client.post(f"/accounts/tokens/{public_id(theirs)}/revoke/").status_code == 302
+    assert AuthToken.objects.filter(pk=theirs.pk).exists()
+    assert client.post(f"/accounts/tokens/{public_id(mine)}/revoke/").status_code == 302
+    assert not AuthToken.objects.filter(pk=mine.pk).exists()
+    assert AuditEvent.objects.filter(action="accounts.token_revoke").count() == 1
