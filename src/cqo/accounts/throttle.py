@@ -1,8 +1,9 @@
 """Sign-in throttling: brute force kept out without handing anyone a way to lock others out.
 
 Three limits, each counted in the cache over a sliding window (every failure keeps its count
-alive for a full window), each lock kept in the database (``SigninLock``) so that every app
-server enforces it and the administrator can see and clear it (``/accounts/locks/``):
+alive for a full window). A lock is held in the cache (shared by the app servers: Redis in
+production) and recorded as a ``SigninLock`` row, which the administrator sees and clears at
+``/accounts/locks/``:
 
 - **username and address** (``CQO_LOGIN_MAX_FAILURES``, 5): that pair is locked for
   ``CQO_LOGIN_LOCK_SECONDS`` (15 minutes). This is the limit a guesser meets first, and it
@@ -34,10 +35,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import HttpRequest
 
 FAIL_PREFIX = "cqo:login:fail:"
+LOCK_PREFIX = "cqo:login:lock:"
 KNOWN_PREFIX = "cqo:login:known:"
 
 
@@ -180,29 +181,23 @@ def known_address(username: str, ip: str) -> bool:
     return bool(ip) and cache.get(_known_key(username, ip)) is not None
 
 
-def _active_locks(username: str, ip: str, *, signed_in: bool = False) -> list[object]:
-    from .models import LockScope, SigninLock
-
+def _lock_keys(username: str, ip: str, *, signed_in: bool = False) -> list[str]:
     name = normal(username)
-    scopes = Q()
+    keys = []
     if name:
-        scopes |= Q(scope=LockScope.PAIR, username=name, address=ip)
+        keys.append(LOCK_PREFIX + _pair_key(name, ip))
         # A signed-in user asked for the password again came in from a known place already.
         if not signed_in and not known_address(name, ip):
-            scopes |= Q(scope=LockScope.USER, username=name)
+            keys.append(LOCK_PREFIX + _user_key(name))
     if ip:
-        scopes |= Q(scope=LockScope.ADDRESS, address=ip)
-    if not scopes:
-        return []
-    return list(
-        SigninLock.objects.filter(scopes, cleared_at__isnull=True, locked_until__gt=_moment(now()))
-    )
+        keys.append(LOCK_PREFIX + _ip_key(ip))
+    return keys
 
 
 def lock_remaining(username: str, ip: str, *, signed_in: bool = False) -> int:
     """Seconds until sign-in is allowed again for this username from this address (0: now)."""
-    locks = _active_locks(username, ip, signed_in=signed_in)
-    until = max((lock.locked_until.timestamp() for lock in locks), default=0.0)  # type: ignore[attr-defined]
+    found = cache.get_many(_lock_keys(username, ip, signed_in=signed_in))
+    until = max((float(v) for v in found.values()), default=0.0)
     return max(0, math.ceil(until - now()))
 
 
@@ -218,10 +213,14 @@ class Failure:
     seconds: int = 0
 
 
-def _lock(scope: str, username: str, ip: str, failures: int, seconds: int) -> None:
+def _lock(scope: str, count_key: str, username: str, ip: str, failures: int, seconds: int) -> None:
+    """Start (or extend) a lock. The cache enforces it, the row lets the administrator see and
+    clear it. The row may be rolled back with the caller's transaction (a signing that failed on
+    a wrong password); the cache's lock holds all the same, and runs out by itself."""
     from .models import SigninLock
 
     moment = now()
+    cache.set(LOCK_PREFIX + count_key, moment + seconds, timeout=seconds)
     # The username's curve locks again on each further failure: one row per lock, extended.
     updated = SigninLock.objects.filter(
         scope=scope,
@@ -251,18 +250,18 @@ def failure_note(username: str, ip: str) -> Failure:
     if name:
         pair = _count(_pair_key(name, ip), window)
         if pair >= max_failures():
-            _lock(LockScope.PAIR, name, ip, pair, window)
+            _lock(LockScope.PAIR, _pair_key(name, ip), name, ip, pair, window)
             cache.delete(_pair_key(name, ip))
             locked.append((LockScope.PAIR, window))
         overall = _count(_user_key(name), user_window_seconds())
         seconds = user_lock_seconds(overall)
         if seconds:
-            _lock(LockScope.USER, name, "", overall, seconds)
+            _lock(LockScope.USER, _user_key(name), name, "", overall, seconds)
             locked.append((LockScope.USER, seconds))
     if ip:
         spread = _count(_ip_key(ip), window)
         if spread >= address_max_failures():
-            _lock(LockScope.ADDRESS, "", ip, spread, window)
+            _lock(LockScope.ADDRESS, _ip_key(ip), "", ip, spread, window)
             cache.delete(_ip_key(ip))
             locked.append((LockScope.ADDRESS, window))
     return Failure(
@@ -280,14 +279,11 @@ def success_note(username: str, ip: str = "") -> None:
 
 
 def counts_clear(lock: object) -> None:
-    """Forget the counts behind a lock that the administrator cleared."""
+    """Lift a lock the administrator cleared, and forget the counts behind it."""
     scope, username, ip = lock.scope, lock.username, lock.address  # type: ignore[attr-defined]
-    if scope == "pair":
-        cache.delete(_pair_key(username, ip))
-    elif scope == "address":
-        cache.delete(_ip_key(ip))
-    elif scope == "user":
-        cache.delete(_user_key(username))
+    key = {"pair": _pair_key(username, ip), "address": _ip_key(ip), "user": _user_key(username)}
+    if scope in key:
+        cache.delete_many([key[scope], LOCK_PREFIX + key[scope]])
 
 
 class RecheckLocked(Exception):
