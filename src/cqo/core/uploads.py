@@ -18,6 +18,7 @@ library) or a package such as filetype: three well-known prefixes need no depend
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -144,12 +145,15 @@ def validate_upload(value: Any) -> None:
         ) from exc
 
 
-def file_response(fieldfile: Any, *, allowed: Iterable[str] = DOCUMENTS) -> FileResponse:
-    """A stored file as a download: attachment, its checked type, nosniff, no framing. The
-    caller has checked the reader's permission on the record that owns the file."""
+def file_response(
+    fieldfile: Any, *, filename: str = "", allowed: Iterable[str] = DOCUMENTS
+) -> FileResponse:
+    """A stored file as a download (under ``filename``, or its stored name): attachment, its
+    checked type, nosniff, no framing. The caller has checked the reader's permission on the
+    record that owns the file."""
     handle = fieldfile.open("rb")
     kind = kind_of(handle, allowed)
-    filename = PurePath(fieldfile.name or "file").name
+    filename = filename or PurePath(fieldfile.name or "file").name
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -201,3 +205,16 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+def file_sha256(file: Any) -> str:
+    """The SHA-256 of an uploaded file's content, read in chunks; the file is left at its start."""
+    digest = hashlib.sha256()
+    if hasattr(file, "seek"):
+        file.seek(0)
+    chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(65536), b"")
+    for chunk in chunks:
+        digest.update(chunk)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    return digest.hexdigest()
