@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cqo.accounts import throttle
+from cqo.core.texts import encode
 
 from . import chain
 from .models import AuditEvent, ChainHead, Signature
@@ -84,7 +85,8 @@ def audit_record(
         "object_repr": object_repr,
         "before": chain.normalise(before),
         "after": chain.normalise(after),
-        "reason": reason,
+        # A system reason keeps its msgid and parameters (shown in the reader's language).
+        "reason": encode(reason),
         "clause": clause,
         "prev_hash": head.hash,
     }

@@ -13,13 +13,14 @@ class AuthoritiesConfig(AppConfig):
         from cqo.audit.selectors import signed_content_register
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-        from . import panels, services
+        from . import audit_actions, panels, services
 
         # An appointment that changes changes who holds the nine authorities: forget what any
         # user object remembers about it.
         for signal in (post_save, post_delete):
             signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
 
+        audit_actions.register()
         panels.register()
         nav_link("authority.a", "authorities:strategy_list")
         nav_link("authority.b", "authorities:proposal_list")

@@ -19,10 +19,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import audit_record, snapshot
 from cqo.core.permissions import require
 from cqo.core.services import record_void
+from cqo.core.texts import stored
 
 from . import roles as R
 from .models import (
@@ -585,7 +587,7 @@ def person_leave(*, actor: Any, person: Person, left_on: datetime.date, reason: 
             obj=unit,
             before=u_before,
             after=snapshot(unit),
-            reason=_("The head left the enterprise."),
+            reason=stored(gettext_noop("The head left the enterprise.")),
             clause=CLAUSE_UNIT,
         )
     return locked
