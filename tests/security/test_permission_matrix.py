@@ -99,6 +99,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "organisation:post_assign": page_for("admin", "department_head"),
     "organisation:post_void": page_for("admin"),
     "organisation:assignment_end": page_for("admin", "department_head"),
+    "organisation:authority_changes": page_for("admin", "principal", "auditor"),
+    "organisation:authority_change_act": {ANONYMOUS: 302, "*": 405},  # POST only
     # --- API shell ------------------------------------------------------------------------
     "api:index": {"*": 302},  # /api/ → /api/v1/
     "api:root": api(),
@@ -132,6 +134,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:org:org-assignment-list": api(),
     "api:org:org-assignment-detail": api(),
     "api:org:org-assignment-end": API_POST_ONLY,
+    "api:org:org-authority-change-list": api_for("admin", "principal", "auditor"),
+    "api:org:org-authority-change-detail": api_for("admin", "principal", "auditor"),
+    "api:org:org-authority-change-confirm": API_POST_ONLY,
+    "api:org:org-authority-change-withdraw": API_POST_ONLY,
 }
 
 # Who may write through each API endpoint that takes a write method, in this test's world
@@ -155,6 +161,9 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:org:org-post-assign": ("admin", "department_head"),
     "api:org:org-post-void": ("admin",),
     "api:org:org-assignment-end": ("admin", "department_head"),
+    "api:org:org-authority-change-list": ("admin", "principal"),
+    "api:org:org-authority-change-confirm": ("admin", "principal"),
+    "api:org:org-authority-change-withdraw": ("admin", "principal"),
 }
 
 # Which object of the world fills a URL's ``pk``, by the start of the URL's name.
@@ -168,6 +177,7 @@ OBJECT_FOR_PK = {
     "api:org:org-person-": "person",
     "api:org:org-post-": "post",
     "api:org:org-assignment-": "assignment",
+    "api:org:org-authority-change-": "authority_change",
     "api:audit-event-": "event",
     "api:audit-signature-": "signature",
 }
@@ -179,6 +189,10 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     # No lock in this world: a GET is refused (405) before the lock is looked up.
     "accounts:lock_clear": lambda world: {"pk": 1},
     "accounts:token_revoke": lambda world: {"token_id": "0" * 16},
+    "organisation:authority_change_act": lambda world: {
+        "pk": world.objects["authority_change"].pk,
+        "step": "confirm",
+    },
 }
 BUILDERS: list[Callable[[World], None]] = []
 
