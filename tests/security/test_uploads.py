@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cqo.organisation.tests.factories import EnterpriseFactory, UnitFactory, member
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +16,6 @@ from rest_framework.test import APIClient
 from cqo.core.uploads import upload_check, validate_upload
 from cqo.organisation import roles as R
 from cqo.organisation.models import UnitKind
-from cqo.organisation.tests.factories import EnterpriseFactory, UnitFactory, member
 from cqo.post import services as S
 from cqo.post.models import EvidenceDocument, EvidenceKind
 

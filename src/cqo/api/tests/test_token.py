@@ -10,7 +10,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
-from cqo.organisation.tests.factories import TEST_PASSWORD, UserFactory
+from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 TOKEN = "/api/v1/auth/token/"
 TOKENS = "/api/v1/auth/tokens/"
