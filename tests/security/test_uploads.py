@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cqo.organisation.tests.factories import EnterpriseFactory, UnitFactory, member
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +17,7 @@ from cqo.organisation import roles as R
 from cqo.organisation.models import UnitKind
 from cqo.post import services as S
 from cqo.post.models import EvidenceDocument, EvidenceKind
+from cqo.testing.factories import EnterpriseFactory, UnitFactory, member
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from cqo.accounts import services
 from cqo.accounts.models import SigninLock
 from cqo.audit.models import AuditEvent
-from cqo.organisation.tests.factories import TEST_PASSWORD, UserFactory
+from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 LOCKS = "/accounts/locks/"
 

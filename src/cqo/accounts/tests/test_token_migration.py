@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import connection
 from rest_framework.test import APIClient
 
-from cqo.organisation.tests.factories import UserFactory
+from cqo.testing.factories import UserFactory
 
 migration = importlib.import_module("cqo.accounts.migrations.0002_api_tokens_hashed")
 OLD_KEY = "0123456789abcdef0123456789abcdef01234567"
