@@ -15,7 +15,6 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 
 from cqo.api.permissions import ObjectPermission
 from cqo.core.permissions import require
+from cqo.core.uploads import file_response
 from cqo.organisation.models import Unit
 
 from . import selectors as sel
@@ -436,12 +436,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         """A request's document, to those who may read the request."""
         target = self._target("authorities.view_approvalrequest", "§6 c)")
         doc = get_object_or_404(target.attachments.filter(voided_at__isnull=True), pk=attachment)
-        return FileResponse(
-            doc.file.open("rb"),
-            as_attachment=True,
-            filename=doc.name,
-            content_type=doc.content_type,
-        )
+        return file_response(doc.file, filename=doc.name)
 
     @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])

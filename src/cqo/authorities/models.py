@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cqo.core.models import ProtectedRecordError, Voidable, VoidableQuerySet
+from cqo.core.uploads import validate_upload
 
 from .catalogue import AUTHORITY_CHOICES, BY_CODE
 from .vetoable import (
@@ -361,7 +362,9 @@ class ApprovalAttachment(Voidable):
         on_delete=models.PROTECT,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, max_length=300, validators=[validate_upload]
+    )
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -429,12 +429,18 @@ def approval_subject_readable(actor: Any, subject: models.Model) -> bool:
 
 
 def _attachments_check(files: list[Any]) -> list[tuple[Any, str]]:
-    """Each file checked (type and size, ``cqo.core.uploads``) before anything is written."""
+    """Each file checked by its content and size (``cqo.core.uploads``) before anything is
+    written; returns each with the media type found."""
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(
             {"attachments": _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}}
         )
-    return [(f, upload_check(f, field="attachments")) for f in files]
+    checked = []
+    for f in files:
+        kind = upload_check(f, field="attachments")
+        if kind is not None:
+            checked.append((f, kind.content_type))
+    return checked
 
 
 def _attachments_save(

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cqo.audit.forms import SignatureForm
 from cqo.audit.selectors import signatures_with_status
+from cqo.core.uploads import file_response
 
 from . import engine
 from . import selectors as sel
@@ -331,9 +332,7 @@ def approval_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpR
     approval = get_object_or_404(ApprovalRequest, pk=pk)
     _check(request, "authorities.view_approvalrequest", approval)
     doc = get_object_or_404(approval.attachments.filter(voided_at__isnull=True), pk=attachment)
-    return FileResponse(
-        doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type
-    )
+    return file_response(doc.file, filename=doc.name)
 
 
 @login_required

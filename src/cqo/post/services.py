@@ -81,8 +81,6 @@ CLAUSE_QUALIFICATION = "§5.1"
 CLAUSE_DISQUALIFICATION = "§5.1.4"
 CLAUSE_COMPETENCE = "§5.2, §5.3"
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 _principal_role = has_role(R.PRINCIPAL)
 
@@ -934,12 +932,6 @@ def disqualification_declare(
     return rows
 
 
-def _upload_check(file: Any) -> None:
-    if file is None:
-        return
-    upload_check(file, field="file", max_bytes=EVIDENCE_MAX_BYTES)
-
-
 @transaction.atomic
 def evidence_add(
     *,
@@ -976,7 +968,7 @@ def evidence_add(
         errors["quality_years"] = _("Give the years as a whole number from 0 to 80.")
     if errors:
         raise ValidationError(errors)
-    _upload_check(file)
+    upload_check(file, field="file")
     doc = EvidenceDocument(
         person=person,
         kind=kind,

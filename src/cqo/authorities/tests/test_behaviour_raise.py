@@ -73,7 +73,7 @@ def test_a_request_page_links_its_record_and_its_evidence(org: Org) -> None:
 
 
 def test_the_evidence_is_served_only_to_those_who_may_read_the_request(org: Org) -> None:
-    from cqo.organisation.tests.factories import UserFactory
+    from cqo.testing.factories import UserFactory
 
     request = S.approval_request_raise(
         actor=org.inspector, kind="spending", summary="检具采购", attachments=[_pdf()]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('post', '0002_rule_sets'),
+        ('post', '0003_evidence_file_checked_by_content'),
     ]
 
     operations = [
