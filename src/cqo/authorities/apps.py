@@ -11,9 +11,11 @@ class AuthoritiesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cqo.audit.selectors import signed_content_register
+        from cqo.core.clauses import clause
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
         from . import panels, services
+        from .kinds import approval_kind_register
 
         # An appointment that changes changes who holds the nine authorities: forget what any
         # user object remembers about it.
@@ -21,6 +23,35 @@ class AuthoritiesConfig(AppConfig):
             signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
 
         panels.register()
+        # §6 c): the kinds of approval this app owns. Domain apps register theirs the same way.
+        approval_kind_register(
+            code=services.KIND_QUALITY_PLAN,
+            label=_("Quality plan"),
+            clause=clause("§6 c)"),
+            subject_models=["authorities.qualityplan"],
+            on_decided=services.plan_approval_decided,
+            on_withdrawn=services.plan_approval_withdrawn,
+            app=self.label,
+        )
+        # Until the inspection, anomaly and fund apps register their own kinds (with their own
+        # records as subjects), these general kinds are raised about this app's records.
+        for code, label in (
+            ("anomaly", _("Quality anomaly disposition")),
+            ("concession", _("Concession")),
+            ("deviation", _("Deviation permit")),
+            ("spending", _("Spending")),
+        ):
+            approval_kind_register(
+                code=code,
+                label=label,
+                clause=clause("§6 c)"),
+                subject_models=[
+                    "authorities.businessdecision",
+                    "authorities.qualityplan",
+                    "authorities.proposal",
+                ],
+                app=self.label,
+            )
         nav_link("authority.a", "authorities:strategy_list")
         nav_link("authority.b", "authorities:proposal_list")
         nav_link("authority.c", "authorities:approval_list")

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cqo.organisation.models import Person, Unit
 
 from .catalogue import AUTHORITY_CHOICES
-from .models import ApprovalKind, ApprovalStatus, DecisionKind, QualityStrategy
+from .kinds import approval_kind_choices
+from .models import ApprovalStatus, DecisionKind, QualityStrategy
 
 
 class DateInput(forms.DateInput):
@@ -70,15 +71,18 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _kind_choices() -> list[tuple[str, str]]:
+    # A callable: the kinds are registered by the apps in ready(), after this module is read.
+    return [("", str(_("Any kind"))), *approval_kind_choices()]
+
+
 class InboxFilterForm(forms.Form):
     view = forms.ChoiceField(
         label=_("Show"),
         required=False,
         choices=[("inbox", _("Awaiting my decision")), ("all", _("All requests I may see"))],
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *ApprovalKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

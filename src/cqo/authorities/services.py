@@ -27,8 +27,8 @@ from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
 from .catalogue import BY_CODE, VETO
+from .kinds import APPROVAL_KINDS, approval_kind
 from .models import (
-    ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
     BusinessDecision,
@@ -348,21 +348,12 @@ def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Del
 
 # --- approvals (§6 c)) -------------------------------------------------------------------
 
-# What an approval means for its subject, by model label: a function (actor, request) that moves
-# the subject on, in the same transaction. Modules register theirs with
-# ``approval_handler_register``.
-ApprovalHandler = Callable[..., None]
-APPROVAL_HANDLERS: dict[str, ApprovalHandler] = {}
-
-
-def approval_handler_register(model_label: str, handler: ApprovalHandler) -> None:
-    APPROVAL_HANDLERS[model_label.lower()] = handler
-
 
 def approval_content(request: ApprovalRequest) -> dict[str, Any]:
-    """What an approver signs: the request as decided. Recomputed to check a signature still
+    """What an approver signs: the request as decided, and what its kind says about the subject
+    (``signed_content`` of the kind, when it has one). Recomputed to check a signature still
     matches the record."""
-    return {
+    content: dict[str, Any] = {
         "request": request.pk,
         "subject_type": request.content_type.model if request.content_type is not None else "",
         "subject_id": request.object_id,
@@ -374,6 +365,10 @@ def approval_content(request: ApprovalRequest) -> dict[str, Any]:
         "status": request.status,
         "reason": request.decision_reason,
     }
+    spec = APPROVAL_KINDS.get(request.kind)
+    if spec is not None and spec.signed_content is not None and request.subject is not None:
+        content["subject_content"] = spec.signed_content(request.subject)
+    return content
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -405,11 +400,14 @@ def approval_request_raise(
     require(actor, "authorities.add_approvalrequest", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
-    if kind not in ApprovalKind.values:
-        raise ValidationError({"kind": _("Choose a kind of approval from the list.")})
+    spec = approval_kind(kind)
     if subject is None or getattr(subject, "pk", None) is None:
         raise ValidationError(
             {"subject": _("An approval request needs a saved record to approve.")}
+        )
+    if subject._meta.label_lower not in spec.subject_models:
+        raise ValidationError(
+            {"subject": _("A request of this kind cannot be about this kind of record.")}
         )
     summary = (summary or "").strip()
     if not summary:
@@ -523,11 +521,10 @@ def approval_decide(
         reason=reason,
         clause=clause,
     )
+    spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
-    if subject is not None:
-        handler = APPROVAL_HANDLERS.get(subject._meta.label_lower)
-        if handler is not None:
-            handler(actor=actor, request=locked, subject=subject)
+    if subject is not None and spec is not None and spec.on_decided is not None:
+        spec.on_decided(actor=actor, request=locked, subject=subject)
     notify(
         [locked.raised_by],
         lambda: (
@@ -561,9 +558,10 @@ def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> A
         reason=reason,
         clause=clause,
     )
+    spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
-    if isinstance(subject, QualityPlan) and subject.status == PlanStatus.SUBMITTED:
-        _plan_status(actor, subject, PlanStatus.RETURNED, reason=reason)
+    if subject is not None and spec is not None and spec.on_withdrawn is not None:
+        spec.on_withdrawn(actor=actor, request=locked, subject=subject)
     return locked
 
 
@@ -860,7 +858,7 @@ def plan_submit(
     return approval_request_raise(
         actor=actor,
         subject=plan,
-        kind=ApprovalKind.QUALITY_PLAN,
+        kind=KIND_QUALITY_PLAN,
         authority="c",
         unit=plan.unit,
         due=due,
@@ -878,7 +876,12 @@ def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPla
     return _plan_status(actor, plan, PlanStatus.CLOSED, reason=reason)
 
 
-def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+KIND_QUALITY_PLAN = "quality_plan"
+
+
+def plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+    """The ``quality_plan`` kind's handler: approval approves the submitted plan, rejection
+    returns it."""
     if subject.status != PlanStatus.SUBMITTED:
         return
     status = (
@@ -887,7 +890,10 @@ def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: Qua
     _plan_status(actor, subject, status, reason=request.decision_reason)
 
 
-approval_handler_register("authorities.qualityplan", _plan_approval_decided)
+def plan_approval_withdrawn(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+    """A withdrawn plan request returns the submitted plan to its author."""
+    if subject.status == PlanStatus.SUBMITTED:
+        _plan_status(actor, subject, PlanStatus.RETURNED, reason=request.decision_reason)
 
 
 # --- proposals (§6 b)) -------------------------------------------------------------------
