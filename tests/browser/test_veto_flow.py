@@ -16,8 +16,8 @@ from cqo.authorities.tests.support import PASSWORD, Org
 
 TEXT = {
     "zh-hans": {
-        "veto": "否决该决策",
-        "vetoed": "该决策已被一票否决（§6 i)），不得推进。",
+        "veto": "否决该记录",
+        "vetoed": "该记录已被一票否决（§6 i)），不得推进。",
         "approve": "批准",
         "refused": "该决策已被质量安全一票否决（§6 i)）",
         "lift": "解除否决",
@@ -26,8 +26,8 @@ TEXT = {
         "meaning": "以首席质量官身份依据 §6 i) 一票否决",
     },
     "en": {
-        "veto": "Veto this decision",
-        "vetoed": "The decision is vetoed (§6 i)); it cannot go forward.",
+        "veto": "Veto this record",
+        "vetoed": "The record is vetoed (§6 i)); it cannot go forward.",
         "approve": "Approve",
         "refused": "This decision is held by a one-vote veto on quality safety (§6 i))",
         "lift": "Lift the veto",

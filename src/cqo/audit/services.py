@@ -6,6 +6,9 @@ transaction, so a change and its audit event are committed together or not at al
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -93,6 +96,80 @@ def audit_record(
     event.save()
     ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
     return event
+
+
+# --- events that outlive the transaction they happen in ------------------------------------
+
+# A refusal (a write stopped by a one-vote veto) rolls back the transaction it happens in, and
+# an audit event written there would go with it. Such events wait here until the outermost
+# transaction has ended, and are then written in a transaction of their own.
+_DETACHED: contextvars.ContextVar[tuple[dict[str, Any], ...]] = contextvars.ContextVar(
+    "audit_detached", default=()
+)
+
+
+def audit_record_detached(
+    *, actor: Any, action: str, obj: Any, reason: str = "", clause: str = ""
+) -> None:
+    """Record an event that must survive the rollback of the transaction it happens in (who
+    tried what, when it was refused). Written at once outside a transaction; inside one, kept
+    until ``audit_detached_flush()``, which the request middleware calls after every request
+    (and ``audit_detached_scope()`` around a job or a command). ``actor`` None is filled in with
+    the request's user at the flush."""
+    entry = {
+        "actor": actor,
+        "action": action,
+        "obj": object_ref(obj),
+        "reason": reason,
+        "clause": clause,
+    }
+    if not transaction.get_connection().in_atomic_block:
+        _detached_write([entry], default_actor=None)
+        return
+    _DETACHED.set((*_DETACHED.get(), entry))
+
+
+def audit_detached_flush(*, actor: Any = None, context: str = "") -> int:
+    """Write the events kept by ``audit_record_detached``, each naming ``actor`` when it had
+    none, with ``context`` (the request, the job) added to its reason. Call it after the
+    transaction that raised them has ended."""
+    entries = _DETACHED.get()
+    if not entries:
+        return 0
+    _DETACHED.set(())
+    if context:
+        entries = tuple({**e, "reason": f"{context} {e['reason']}".strip()} for e in entries)
+    _detached_write(list(entries), default_actor=actor)
+    return len(entries)
+
+
+def audit_detached_discard() -> None:
+    _DETACHED.set(())
+
+
+@contextlib.contextmanager
+def audit_detached_scope(*, actor: Any = None, context: str = "") -> Iterator[None]:
+    """Around a job or a command: whatever it refused is recorded when it ends, however it ends."""
+    token = _DETACHED.set(())
+    try:
+        yield
+    finally:
+        try:
+            audit_detached_flush(actor=actor, context=context)
+        finally:
+            _DETACHED.reset(token)
+
+
+def _detached_write(entries: list[dict[str, Any]], *, default_actor: Any) -> None:
+    with transaction.atomic():
+        for e in entries:
+            audit_record(
+                actor=e["actor"] if e["actor"] is not None else default_actor,
+                action=e["action"],
+                obj=e["obj"],
+                reason=e["reason"],
+                clause=e["clause"],
+            )
 
 
 def verify_chain(*, batch_size: int = 5000) -> chain.ChainProblem | None:

@@ -41,7 +41,7 @@ from .models import (
     StrategyStatus,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, veto_active_for, vetoable_models
+from .vetoable import VETO_CLAUSE, VETOABLE, veto_active_for, vetoable_models
 
 # --- serializers ------------------------------------------------------------------------
 
@@ -270,15 +270,6 @@ class NotificationSerializer(serializers.ModelSerializer):
 class _Base(viewsets.GenericViewSet):
     permission_classes = [ObjectPermission]
     required_perms: dict[str, str] = {}
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, VetoActiveError):
-            # 409: the request is understood and allowed, but the record's state (a one-vote
-            # veto, §6 i)) forbids it until the veto is lifted.
-            return Response(
-                {"detail": str(exc.message), "clause": VETO_CLAUSE}, status=status.HTTP_409_CONFLICT
-            )
-        return super().handle_exception(exc)
 
     def _target(self, perm: str = "", clause: str = "") -> Any:
         """The object an action works on, checked for ``perm`` before the body is read, so a
@@ -573,7 +564,6 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         approve="authorities.view_businessdecision",
         effect="authorities.view_businessdecision",
         withdraw="authorities.view_businessdecision",
-        veto="authorities.view_businessdecision",
     )
 
     def get_queryset(self) -> Any:
@@ -614,19 +604,6 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         return self._step("withdraw")
-
-    @extend_schema(request=AuthoritySignedReasonSerializer, responses={201: VetoSerializer})
-    @action(detail=True, methods=["post"])
-    def veto(self, request: Request, pk: Any = None) -> Response:
-        subject = self._target("authorities.veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
-        veto = S.veto_impose(
-            actor=request.user,
-            subject=subject,
-            reason=data["reason"],
-            password=data["password"],
-        )
-        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
 
 
 class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):

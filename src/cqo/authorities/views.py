@@ -606,59 +606,36 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra: Any) -> dict:
-    veto = veto_active_for(decision)
-    flow = flow_for(decision)
-    assert flow is not None
-    vetoable_now = veto is None and not flow.is_final(decision.status)
-    may_veto = vetoable_now and request.user.has_perm("authorities.veto", decision)
-    may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
-    steps = {
-        "submit": request.user.has_perm("authorities.submit_businessdecision", decision)
+def _decision_steps(request: HttpRequest, decision: BusinessDecision) -> dict[str, bool]:
+    user = request.user
+    return {
+        "submit": user.has_perm("authorities.submit_businessdecision", decision)
         and decision.status == DecisionStatus.DRAFT,
-        "approve": request.user.has_perm("authorities.approve_businessdecision", decision)
+        "approve": user.has_perm("authorities.approve_businessdecision", decision)
         and decision.status == DecisionStatus.SUBMITTED,
-        "effect": request.user.has_perm("authorities.effect_businessdecision", decision)
+        "effect": user.has_perm("authorities.effect_businessdecision", decision)
         and decision.status == DecisionStatus.APPROVED,
     }
-    context = {
-        "decision": decision,
-        "veto": veto,
-        "history": sel.vetoes_for(decision),
-        "steps": steps,
-        "may_withdraw": decision.status
-        in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
-        and request.user.has_perm("authorities.withdraw_businessdecision", decision),
-        "may_veto": may_veto,
-        "may_lift": may_lift,
-        "signatures": signatures_for(decision),
-        "veto_clause": VETO_CLAUSE,
-    }
-    if may_veto and "veto_form" not in extra:
-        context["veto_reason_form"] = ReasonForm(prefix="veto")
-        context["veto_form"] = SignatureForm(
-            user=request.user,
-            meaning=_capacity_meaning(request, "veto", VETO, decision),
-            clause=VETO_CLAUSE,
-            prefix="vsig",
-        )
-    if may_lift and "lift_form" not in extra:
-        context["lift_reason_form"] = ReasonForm(prefix="lift")
-        context["lift_form"] = SignatureForm(
-            user=request.user,
-            meaning=_capacity_meaning(request, "lift", VETO, decision),
-            clause=VETO_CLAUSE,
-            prefix="lsig",
-        )
-    context.update(extra)
-    return context
 
 
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
     _check(request, "authorities.view_businessdecision", decision)
-    return render(request, "authorities/decision_detail.html", _decision_context(request, decision))
+    return render(
+        request,
+        "authorities/decision_detail.html",
+        {
+            "decision": decision,
+            "steps": _decision_steps(request, decision),
+            "may_withdraw": decision.status
+            in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
+            and request.user.has_perm("authorities.withdraw_businessdecision", decision),
+            "signatures": signatures_for(decision),
+            # The veto goes through the one path of every vetoable record (§6 i)).
+            **_veto_context(request, decision),
+        },
+    )
 
 
 @login_required
@@ -684,39 +661,6 @@ def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         done[step],
     )
     return redirect("authorities:decision_detail", pk=decision.pk)
-
-
-@login_required
-@require_POST
-def decision_veto(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(BusinessDecision, pk=pk)
-    _check(request, "authorities.view_businessdecision", decision)
-    reason_form = ReasonForm(request.POST, prefix="veto")
-    sig_form = SignatureForm(
-        request.POST,
-        user=request.user,
-        meaning=_capacity_meaning(request, "veto", VETO, decision),
-        clause=VETO_CLAUSE,
-        prefix="vsig",
-    )
-    if reason_form.is_valid() and sig_form.is_valid():
-        try:
-            S.veto_impose(
-                actor=request.user,
-                subject=decision,
-                reason=reason_form.cleaned_data["reason"],
-                password=sig_form.cleaned_data["password"],
-            )
-        except ValidationError as exc:
-            errors_apply(reason_form, exc)
-        except PermissionDenied as exc:
-            _refusal(request, exc)
-            return redirect("authorities:decision_detail", pk=decision.pk)
-        else:
-            messages.success(request, _("The decision is vetoed (§6 i)); it cannot go forward."))
-            return redirect("authorities:decision_detail", pk=decision.pk)
-    context = _decision_context(request, decision, veto_form=sig_form, veto_reason_form=reason_form)
-    return render(request, "authorities/decision_detail.html", context, status=400)
 
 
 @login_required
@@ -747,11 +691,6 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
             return back
         messages.success(request, _("The veto was lifted (§6 i))."))
         return back
-    if isinstance(subject, BusinessDecision):
-        context = _decision_context(
-            request, subject, lift_form=sig_form, lift_reason_form=reason_form
-        )
-        return render(request, "authorities/decision_detail.html", context, status=400)
     for errors in (*reason_form.errors.values(), *sig_form.errors.values()):
         for error in errors:
             messages.error(request, str(error))

@@ -57,7 +57,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "authorities:proposal_detail": _page_for(*MANAGEMENT),
     "authorities:decision_list": _page(),
     "authorities:decision_detail": _page(),
-    "authorities:decision_veto": PAGE_POST_ONLY,
     "authorities:decision_step": PAGE_POST_ONLY,
     "authorities:veto_list": _page(),
     "authorities:veto_lift": PAGE_POST_ONLY,
