@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -219,6 +220,19 @@ def _verify_signatures(*, batch_size: int) -> chain.ChainProblem | None:
 
 class SignatureError(ValidationError):
     pass
+
+
+@dataclass(frozen=True)
+class SignedMeaning:
+    """What a signature means ("Approved as CQO under §6 c)") and the clause it is given under.
+
+    Each signed act has one function producing it (``appointment_sign_meaning``,
+    ``charter_approve_meaning``, ``approval_decide_meaning``, ``veto_impose_meaning``, ...); the
+    page that asks for the signature and the service that records it both call that function, so
+    the signer signs the meaning the page showed."""
+
+    text: str
+    clause: str
 
 
 def password_check_for_signing(*, user: Any, password: str) -> None:

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cqo.audit.services import audit_record, signature_sign, snapshot
+from cqo.audit.services import SignedMeaning, audit_record, signature_sign, snapshot
 from cqo.core.permissions import require
 from cqo.organisation.models import Person, PersonStatus, Unit
 
@@ -124,7 +124,9 @@ def authority_holders(code: str, unit: Any = None, *, on: datetime.date | None =
 
 
 def _meaning(verb: str, capacity: str, clause: str) -> str:
-    """The meaning an e-signature states, e.g. "Approved as CQO under §6 c)"."""
+    """The text an e-signature states, e.g. "Approved as CQO under §6 c)". Reached through the
+    act's meaning function (``approval_decide_meaning``, ``veto_impose_meaning``,
+    ``veto_lift_meaning``), which the pages call too."""
     texts = {
         ("approve", "cqo"): _("Approved as CQO under %(clause)s"),
         ("approve", "delegate"): _("Approved as delegate of the CQO under %(clause)s"),
@@ -136,6 +138,33 @@ def _meaning(verb: str, capacity: str, clause: str) -> str:
         ("lift", "delegate"): _("Veto lifted as delegate of the CQO under %(clause)s"),
     }
     return texts[(verb, capacity or "cqo")] % {"clause": clause}
+
+
+def _capacity(actor: Any, code: str, obj: Any) -> str:
+    return engine.capacity(actor, code, unit=engine.unit_of(obj)) or "cqo"
+
+
+def approval_decide_meaning(
+    *, actor: Any, request: ApprovalRequest, decision: str
+) -> SignedMeaning:
+    """What deciding ``request`` means when ``actor`` signs it (as CQO or as a delegate)."""
+    verb = decision if decision in ("approve", "reject") else "approve"
+    clause = request.clause
+    return SignedMeaning(
+        _meaning(verb, _capacity(actor, request.authority, request), clause), clause
+    )
+
+
+def veto_impose_meaning(*, actor: Any, subject: Any) -> SignedMeaning:
+    return SignedMeaning(
+        _meaning("veto", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
+    )
+
+
+def veto_lift_meaning(*, actor: Any, subject: Any) -> SignedMeaning:
+    return SignedMeaning(
+        _meaning("lift", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
+    )
 
 
 def _refuse_lapsed(actor: Any, code: str, unit: Any) -> None:
@@ -479,7 +508,6 @@ def approval_decide(
 ) -> ApprovalRequest:
     """Approve or reject with a reason and an e-signature ("approved as CQO under §6 c)")."""
     clause = request.clause
-    unit = engine.unit_of(request)
     approval_decide_precheck(actor=actor, request=request)
     if decision not in ("approve", "reject"):
         raise ValidationError({"decision": _("Choose to approve or to reject.")})
@@ -496,8 +524,8 @@ def approval_decide(
         veto_refuse_if_active(locked)
         veto_refuse_if_active(locked.subject)
     before = snapshot(locked)
-    capacity = engine.capacity(actor, locked.authority, unit=unit) or "cqo"
-    meaning = _meaning(decision, capacity, clause)
+    signed = approval_decide_meaning(actor=actor, request=locked, decision=decision)
+    meaning = signed.text
     locked.status = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -508,8 +536,8 @@ def approval_decide(
         password=password,
         obj=locked,
         content=approval_content(locked),
-        meaning=meaning,
-        clause=clause,
+        meaning=signed.text,
+        clause=signed.clause,
     )
     locked.save()
     audit_record(
@@ -1193,7 +1221,7 @@ def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str
         password=password,
         obj=locked,
         content=veto_content(locked, action="veto", reason=reason),
-        meaning=_meaning("veto", capacity, VETO_CLAUSE),
+        meaning=veto_impose_meaning(actor=actor, subject=locked).text,
         clause=VETO_CLAUSE,
     )
     veto = Veto.objects.create(
@@ -1247,13 +1275,12 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
     if subject is None:
         raise ValidationError(_("The vetoed decision no longer exists."))
     before = snapshot(locked)
-    capacity = engine.capacity(actor, "i", unit=engine.unit_of(subject)) or "cqo"
     signature_sign(
         user=actor,
         password=password,
         obj=subject,
         content=veto_content(subject, action="lift", reason=reason),
-        meaning=_meaning("lift", capacity, VETO_CLAUSE),
+        meaning=veto_lift_meaning(actor=actor, subject=subject).text,
         clause=VETO_CLAUSE,
     )
     locked.lifted_at = timezone.now()

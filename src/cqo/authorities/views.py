@@ -29,7 +29,6 @@ from cqo.audit.services import signatures_for
 from . import engine
 from . import selectors as sel
 from . import services as S
-from .catalogue import VETO
 from .forms import (
     AnswerForm,
     DecideForm,
@@ -88,14 +87,9 @@ def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
     return True
 
 
-def _signature_form(request: HttpRequest, meaning: str, clause: str, prefix: str) -> SignatureForm:
+def _signature_form(request: HttpRequest, signed: Any, prefix: str) -> SignatureForm:
     data = request.POST if request.method == "POST" else None
-    return SignatureForm(data, user=request.user, meaning=meaning, clause=clause, prefix=prefix)
-
-
-def _capacity_meaning(request: HttpRequest, verb: str, code: str, obj: Any) -> str:
-    capacity = engine.capacity(request.user, code, unit=engine.unit_of(obj)) or "cqo"
-    return S._meaning(verb, capacity, engine.BY_CODE[code].clause)
+    return SignatureForm(data, user=request.user, signed=signed, prefix=prefix)
 
 
 # --- the veto on any vetoable record (§6 i)) ------------------------------------------
@@ -158,16 +152,14 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
         context["veto_reason_form"] = ReasonForm(prefix="veto")
         context["veto_form"] = SignatureForm(
             user=request.user,
-            meaning=_capacity_meaning(request, "veto", VETO, subject),
-            clause=VETO_CLAUSE,
+            signed=S.veto_impose_meaning(actor=request.user, subject=subject),
             prefix="vsig",
         )
     if may_lift:
         context["lift_reason_form"] = ReasonForm(prefix="lift")
         context["lift_form"] = SignatureForm(
             user=request.user,
-            meaning=_capacity_meaning(request, "lift", VETO, subject),
-            clause=VETO_CLAUSE,
+            signed=S.veto_lift_meaning(actor=request.user, subject=subject),
             prefix="lsig",
         )
     return context
@@ -184,8 +176,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=_capacity_meaning(request, "veto", VETO, subject),
-        clause=VETO_CLAUSE,
+        signed=S.veto_impose_meaning(actor=request.user, subject=subject),
         prefix="vsig",
     )
     back = redirect(_subject_page(subject))
@@ -259,11 +250,9 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     verb = request.POST.get("decision") if request.method == "POST" else "approve"
     sig_form = _signature_form(
         request,
-        _capacity_meaning(request, verb if verb in ("approve", "reject") else "approve",
-                          approval.authority, approval),
-        approval.clause,
+        S.approval_decide_meaning(actor=request.user, request=approval, decision=verb or ""),
         "sig",
-    )  # fmt: skip
+    )
     if request.method == "POST":
         if decide_form.is_valid() and sig_form.is_valid():
             try:
@@ -673,8 +662,7 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=_capacity_meaning(request, "lift", VETO, subject),
-        clause=VETO_CLAUSE,
+        signed=S.veto_lift_meaning(actor=request.user, subject=subject),
         prefix="lsig",
     )
     back = redirect(_subject_page(subject))

@@ -30,7 +30,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqo.audit.services import SignatureError, audit_record, signature_sign, snapshot
+from cqo.audit.services import (
+    SignatureError,
+    SignedMeaning,
+    audit_record,
+    signature_sign,
+    snapshot,
+)
 from cqo.core.permissions import require
 from cqo.core.services import record_void
 from cqo.organisation import roles as R
@@ -105,14 +111,18 @@ def _sign(
     password: str | None,
     obj: Any,
     content: dict[str, Any],
-    meaning: str,
-    clause: str,
+    signed: SignedMeaning,
 ) -> Any:
     if not password:
         raise ValidationError({"password": _("Enter your password to sign.")})
     try:
         return signature_sign(
-            user=actor, password=password, obj=obj, content=content, meaning=meaning, clause=clause
+            user=actor,
+            password=password,
+            obj=obj,
+            content=content,
+            meaning=signed.text,
+            clause=signed.clause,
         )
     except SignatureError as exc:
         raise ValidationError({"password": exc.messages}) from exc
@@ -507,10 +517,24 @@ def appointment_handover(
     )
 
 
-def _meaning_for(appointment: Appointment) -> str:
+# --- the meaning of each signed act: one function, used by the page and the service ---------
+
+
+def appointment_sign_meaning(appointment: Appointment) -> SignedMeaning:
     if appointment.kind == AppointmentKind.AUTHORISATION:
-        return _("Authorised as CQO by the principal under §3.1")
-    return _("Appointed as CQO by the principal under §3.1")
+        return SignedMeaning(_("Authorised as CQO by the principal under §3.1"), CLAUSE_APPOINT)
+    return SignedMeaning(_("Appointed as CQO by the principal under §3.1"), CLAUSE_APPOINT)
+
+
+def appointment_remove_meaning(appointment: Appointment) -> SignedMeaning:
+    return SignedMeaning(_("Removed from the CQO post by the principal under §3.1"), CLAUSE_APPOINT)
+
+
+def charter_approve_meaning(charter: Charter) -> SignedMeaning:
+    return SignedMeaning(
+        _("Approved as the CQO's charter of authorities and duties by the principal under §4.2"),
+        CLAUSE_CHARTER,
+    )
 
 
 @transaction.atomic
@@ -569,8 +593,7 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
         password=password,
         obj=locked,
         content=appointment_content(locked),
-        meaning=_meaning_for(locked),
-        clause=CLAUSE_APPOINT,
+        signed=appointment_sign_meaning(locked),
     )
     locked.status = AppointmentStatus.SIGNED
     locked.signed_at = signature.signed_at
@@ -822,8 +845,7 @@ def appointment_remove(
         password=password,
         obj=locked,
         content=content,
-        meaning=_("Removed from the CQO post by the principal under §3.1"),
-        clause=CLAUSE_APPOINT,
+        signed=appointment_remove_meaning(locked),
     )
     before = snapshot(locked)
     locked.status = AppointmentStatus.ENDED
@@ -1373,10 +1395,7 @@ def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Ch
         password=password,
         obj=locked,
         content={"version": locked.version, "content_hash": locked.content_hash},
-        meaning=_(
-            "Approved as the CQO's charter of authorities and duties by the principal under §4.2"
-        ),
-        clause=CLAUSE_CHARTER,
+        signed=charter_approve_meaning(locked),
     )
     before = snapshot(locked, ["status", "approved_at", "signature"])
     locked.status = CharterStatus.APPROVED

@@ -161,7 +161,7 @@ def _detail_context(request: HttpRequest, appointment: Appointment, **extra: Any
         and request.user.has_perm("post.sign_appointment", appointment)
     ):
         sign_form = SignatureForm(
-            user=request.user, meaning=S._meaning_for(appointment), clause="§3.1", prefix="sig"
+            user=request.user, signed=S.appointment_sign_meaning(appointment), prefix="sig"
         )
     return _base(
         request,
@@ -299,8 +299,7 @@ def appointment_sign(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=S._meaning_for(appointment),
-        clause="§3.1",
+        signed=S.appointment_sign_meaning(appointment),
         prefix="sig",
     )
     if form.is_valid():
@@ -331,10 +330,12 @@ def appointment_sign(request: HttpRequest, pk: int) -> HttpResponseBase:
 @GET_POST
 def appointment_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     appointment = _appointment(request, pk, "post.remove_appointment")
-    meaning = _("Removed from the CQO post by the principal under §3.1")
     form = RemoveForm(request.POST or None, initial={"last_day": timezone.localdate()})
     sign_form = SignatureForm(
-        request.POST or None, user=request.user, meaning=meaning, clause="§3.1", prefix="sig"
+        request.POST or None,
+        user=request.user,
+        signed=S.appointment_remove_meaning(appointment),
+        prefix="sig",
     )
     if request.method == "POST" and form.is_valid() and sign_form.is_valid():
         try:
@@ -838,7 +839,7 @@ def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> di
         and request.user.has_perm("post.approve_charter", charter)
     ):
         sign_form = SignatureForm(
-            user=request.user, meaning=_charter_meaning(), clause="§4.2", prefix="sig"
+            user=request.user, signed=S.charter_approve_meaning(charter), prefix="sig"
         )
     return _base(
         request,
@@ -855,10 +856,6 @@ def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> di
     )
 
 
-def _charter_meaning() -> str:
-    return _("Approved as the CQO's charter of authorities and duties by the principal under §4.2")
-
-
 @login_required
 @require_GET
 def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -871,7 +868,7 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def charter_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
     charter = _charter(request, pk, "post.approve_charter")
     form = SignatureForm(
-        request.POST, user=request.user, meaning=_charter_meaning(), clause="§4.2", prefix="sig"
+        request.POST, user=request.user, signed=S.charter_approve_meaning(charter), prefix="sig"
     )
     if form.is_valid():
         try:
