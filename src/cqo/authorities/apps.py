@@ -11,6 +11,7 @@ class AuthoritiesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cqo.audit.selectors import signed_content_register
+        from cqo.core.clause_index import clause_index_provider_register
         from cqo.core.clauses import clause
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
@@ -67,11 +68,29 @@ class AuthoritiesConfig(AppConfig):
                 "authorities.view_businessdecision",
             ),
         )
+        clause_index_provider_register(_clause_registrations)
         # The approval page can then say whether a signature still matches the request.
         signed_content_register(
             "authorities.approvalrequest",
             services.approval_content,  # type: ignore[arg-type]
         )
+
+
+def _clause_registrations() -> list[tuple[str, str, str]]:
+    """For ``cqo clauses``: the approval kinds and the vetoable records, under their clauses."""
+    from .kinds import APPROVAL_KINDS
+    from .vetoable import VETO_CLAUSE, vetoable_models
+
+    found = [
+        (
+            spec.clause,
+            "approval kind",
+            f"{code} ({spec.app or '?'}: {', '.join(sorted(spec.subject_models))})",
+        )
+        for code, spec in APPROVAL_KINDS.items()
+    ]
+    found += [(VETO_CLAUSE, "vetoable", label) for label in vetoable_models()]
+    return found
 
 
 def _forget(**kwargs: object) -> None:

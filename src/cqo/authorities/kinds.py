@@ -18,7 +18,7 @@ A domain app adds a kind (concession, MRB disposition, fund spending, recall pla
 ``ApprovalRequest.kind`` is a plain field checked against this registry, so a new kind needs no
 migration. ``subject_models`` names the records a request of this kind may be about; the raise
 service and the API accept no other subject, which keeps the inbox from being used to read
-arbitrary records (issue 8 §1).
+arbitrary records (issue 8, part 1).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cqo.audit.services import SignedMeaning, audit_record, signature_sign, snapshot
+from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.organisation.models import Person, PersonStatus, Unit
 
@@ -54,11 +55,11 @@ from .vetoable import (
     veto_refuse_if_active,
 )
 
-CLAUSE_DELEGATION = "§6"
-CLAUSE_STRATEGY = "§6 a)"
-CLAUSE_PROPOSAL = "§6 b)"
-CLAUSE_APPROVAL = "§6 c)"
-CLAUSE_DECISION = "§6 b)"
+CLAUSE_DELEGATION = clause("§6")
+CLAUSE_STRATEGY = clause("§6 a)")
+CLAUSE_PROPOSAL = clause("§6 b)")
+CLAUSE_APPROVAL = clause("§6 c)")
+CLAUSE_DECISION = clause("§6 b)")
 
 
 def _url(name: str, *args: Any) -> str:

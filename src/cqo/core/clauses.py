@@ -123,6 +123,12 @@ def clause(code: str) -> str:
     return code
 
 
+def clauses(*codes: str) -> str:
+    """Several clauses cited together, each checked: ``clauses("§3.1", "§4.1")`` is
+    ``"§3.1, §4.1"``."""
+    return ", ".join(clause(c) for c in codes)
+
+
 def clause_label(code: str) -> str:
     """The short label of ``code`` in the active language (the code itself when unknown)."""
     found = REGISTRY.get(code)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqo.audit.services import audit_record, snapshot
+from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.services import record_void
 
@@ -38,10 +39,10 @@ from .models import (
 from .rules import user_cache_clear
 from .validators import normalise_credit_code
 
-CLAUSE_ENTERPRISE = "§3.1"
-CLAUSE_UNIT = "§4.1"
-CLAUSE_PERSON = "§5.1"
-CLAUSE_ROLES = "§4.2"
+CLAUSE_ENTERPRISE = clause("§3.1")
+CLAUSE_UNIT = clause("§4.1")
+CLAUSE_PERSON = clause("§5.1")
+CLAUSE_ROLES = clause("§4.2")
 
 ENTERPRISE_FIELDS = frozenset(
     {

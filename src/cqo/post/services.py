@@ -37,6 +37,7 @@ from cqo.audit.services import (
     signature_sign,
     snapshot,
 )
+from cqo.core.clauses import clause, clauses
 from cqo.core.permissions import require
 from cqo.core.services import record_void
 from cqo.organisation import roles as R
@@ -77,12 +78,12 @@ from .models import (
 )
 from .qualification import QualificationReport, qualification_check, rule_set_for
 
-CLAUSE_APPOINT = "§3.1"
-CLAUSE_POST = "§3.1, §4.1"
-CLAUSE_CHARTER = "§4.2"
-CLAUSE_QUALIFICATION = "§5.1"
-CLAUSE_DISQUALIFICATION = "§5.1.4"
-CLAUSE_COMPETENCE = "§5.2, §5.3"
+CLAUSE_APPOINT = clause("§3.1")
+CLAUSE_POST = clauses("§3.1", "§4.1")
+CLAUSE_CHARTER = clause("§4.2")
+CLAUSE_QUALIFICATION = clause("§5.1")
+CLAUSE_DISQUALIFICATION = clause("§5.1.4")
+CLAUSE_COMPETENCE = clauses("§5.2", "§5.3")
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")

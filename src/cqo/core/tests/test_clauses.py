@@ -64,3 +64,34 @@ def test_a_clause_has_a_short_label_in_each_language() -> None:
     with translation.override("zh-hans"):
         assert clause_label("§6 i)") == "质量安全一票否决"
     assert all(c.zh and c.en for c in REGISTRY.values())
+
+
+def test_cqo_clauses_leads_from_a_clause_to_its_pages_api_services_and_registrations() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("clauses", "§6 i)", lang="en", stdout=out)
+    text = out.getvalue()
+    assert text.startswith("§6 i)  One-vote veto on quality safety")
+    for expected in (
+        "authorities:veto_impose",
+        "/api/v1/authorities/vetoes/{pk}/lift/  (VetoViewSet)",
+        "cqo.authorities.services.veto_impose",
+        "vetoable: authorities.businessdecision",
+        "nav: authority.i -> authorities:veto_list",
+    ):
+        assert expected in text
+    assert "§6 c)" not in text.splitlines()[0]
+    out = StringIO()
+    call_command("clauses", "6 c)", stdout=out)
+    assert "approval kind: quality_plan" in out.getvalue()
+
+
+def test_cqo_clauses_refuses_an_unknown_clause() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("clauses", "§6 j)")
