@@ -10,7 +10,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -97,6 +97,56 @@ def audit_record(
     event.save()
     ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
     return event
+
+
+# --- one audited change ---------------------------------------------------------------------
+
+M = TypeVar("M", bound=models.Model)
+
+
+@contextlib.contextmanager
+def audited_change(
+    *,
+    actor: Any,
+    obj: M,
+    action: str,
+    clause: str = "",
+    reason: str = "",
+    fields: list[str] | None = None,
+    update_fields: list[str] | None = None,
+    save: bool = True,
+    lock: bool = True,
+) -> Iterator[M]:
+    """The one way a service changes an existing record::
+
+        with audited_change(actor=actor, obj=unit, action="organisation.unit.update",
+                            clause=CLAUSE_UNIT, reason=reason) as locked:
+            if locked.is_voided:
+                raise ValidationError(...)     # nothing saved, nothing audited
+            locked.name = name
+
+    In one transaction: locks the row (``select_for_update``), snapshots it (``fields`` only, when
+    given), hands it to the caller to check and change, saves it (``update_fields``; ``save=False``
+    when the caller saves it itself), snapshots it again and writes the audit event. An exception
+    in the block rolls all of it back."""
+    with transaction.atomic():
+        if lock:
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        else:
+            locked = obj
+        before = snapshot(locked, fields)
+        yield locked
+        if save:
+            locked.save(update_fields=update_fields)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=locked,
+            before=before,
+            after=snapshot(locked, fields),
+            reason=reason,
+            clause=clause,
+        )
 
 
 # --- events that outlive the transaction they happen in ------------------------------------

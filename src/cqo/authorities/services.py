@@ -21,7 +21,13 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cqo.audit.services import SignedMeaning, audit_record, signature_sign, snapshot
+from cqo.audit.services import (
+    SignedMeaning,
+    audit_record,
+    audited_change,
+    signature_sign,
+    snapshot,
+)
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.organisation.models import Person, PersonStatus, Unit
@@ -571,22 +577,20 @@ def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> A
     clause = request.clause
     require(actor, "authorities.withdraw_approvalrequest", request, clause=clause)
     reason = _reason(reason, message=_("Give a reason for withdrawing the request."))
-    locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != ApprovalStatus.PENDING:
-        raise ValidationError({"status": _("Only a request awaiting a decision can be withdrawn.")})
-    before = snapshot(locked)
-    locked.status = ApprovalStatus.WITHDRAWN
-    locked.decision_reason = reason
-    locked.save(update_fields=["status", "decision_reason"])
-    audit_record(
+    with audited_change(
         actor=actor,
+        obj=request,
         action="authorities.approval.withdraw",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
         clause=clause,
-    )
+        reason=reason,
+        update_fields=["status", "decision_reason"],
+    ) as locked:
+        if locked.status != ApprovalStatus.PENDING:
+            raise ValidationError(
+                {"status": _("Only a request awaiting a decision can be withdrawn.")}
+            )
+        locked.status = ApprovalStatus.WITHDRAWN
+        locked.decision_reason = reason
     spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
     if subject is not None and spec is not None and spec.on_withdrawn is not None:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqo.audit.services import audit_record, snapshot
+from cqo.audit.services import audit_record, audited_change, snapshot
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.services import record_void
@@ -133,25 +133,20 @@ def enterprise_update(
 ) -> Enterprise:
     require(actor, "organisation.change_enterprise", enterprise, clause=CLAUSE_ENTERPRISE)
     _only(fields, ENTERPRISE_FIELDS)
-    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    before = snapshot(locked)
-    if "credit_code" in fields:
-        fields["credit_code"] = normalise_credit_code(fields["credit_code"])
-    for key, value in fields.items():
-        setattr(locked, key, value)
-    _check_person_in(locked, locked.legal_representative, "legal_representative")
-    _check_person_in(locked, locked.principal, "principal")
-    _full_clean(locked)
-    locked.save()
-    audit_record(
+    with audited_change(
         actor=actor,
+        obj=enterprise,
         action="organisation.enterprise.update",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
         clause=CLAUSE_ENTERPRISE,
-    )
+        reason=reason,
+    ) as locked:
+        if "credit_code" in fields:
+            fields["credit_code"] = normalise_credit_code(fields["credit_code"])
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        _check_person_in(locked, locked.legal_representative, "legal_representative")
+        _check_person_in(locked, locked.principal, "principal")
+        _full_clean(locked)
     return locked
 
 
@@ -209,24 +204,15 @@ def unit_create(
 def unit_update(*, actor: Any, unit: Unit, reason: str = "", **fields: Any) -> Unit:
     require(actor, "organisation.change_unit", unit, clause=CLAUSE_UNIT)
     _only(fields, UNIT_FIELDS)
-    locked = Unit.objects.select_for_update().get(pk=unit.pk)
-    if locked.is_voided:
-        raise ValidationError(_("This unit has been voided; it can no longer be changed."))
-    before = snapshot(locked)
-    for key, value in fields.items():
-        setattr(locked, key, value.strip() if isinstance(value, str) else value)
-    _check_unit_head(locked, locked.head)
-    _full_clean(locked, exclude=["path", "depth"])
-    locked.save()
-    audit_record(
-        actor=actor,
-        action="organisation.unit.update",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_UNIT,
-    )
+    with audited_change(
+        actor=actor, obj=unit, action="organisation.unit.update", clause=CLAUSE_UNIT, reason=reason
+    ) as locked:
+        if locked.is_voided:
+            raise ValidationError(_("This unit has been voided; it can no longer be changed."))
+        for key, value in fields.items():
+            setattr(locked, key, value.strip() if isinstance(value, str) else value)
+        _check_unit_head(locked, locked.head)
+        _full_clean(locked, exclude=["path", "depth"])
     return locked
 
 
@@ -478,19 +464,23 @@ def person_account_create(
 def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any) -> Person:
     require(actor, "organisation.change_person", person, clause=CLAUSE_PERSON)
     _only(fields, PERSON_FIELDS)
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    if not locked.is_active:
-        raise ValidationError(
-            _("%(person)s has left the enterprise; the record is kept as it was.")
-            % {"person": locked}
-        )
-    if "unit" in fields and fields["unit"] is not None and fields["unit"].is_voided:
-        raise ValidationError({"unit": _("This unit has been voided.")})
-    before = snapshot(locked)
-    for key, value in fields.items():
-        setattr(locked, key, value.strip() if isinstance(value, str) else value)
-    _full_clean(locked, exclude=["user"])
-    locked.save()
+    with audited_change(
+        actor=actor,
+        obj=person,
+        action="organisation.person.update",
+        clause=CLAUSE_PERSON,
+        reason=reason,
+    ) as locked:
+        if not locked.is_active:
+            raise ValidationError(
+                _("%(person)s has left the enterprise; the record is kept as it was.")
+                % {"person": locked}
+            )
+        if "unit" in fields and fields["unit"] is not None and fields["unit"].is_voided:
+            raise ValidationError({"unit": _("This unit has been voided.")})
+        for key, value in fields.items():
+            setattr(locked, key, value.strip() if isinstance(value, str) else value)
+        _full_clean(locked, exclude=["user"])
     if locked.user_id is not None and {"name", "name_en", "email"} & set(fields):
         user = locked.user
         assert user is not None
@@ -500,15 +490,6 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any
             locked.email,
         )
         user.save(update_fields=["display_name", "display_name_en", "email"])
-    audit_record(
-        actor=actor,
-        action="organisation.person.update",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_PERSON,
-    )
     return locked
 
 

@@ -34,6 +34,7 @@ from cqo.audit.services import (
     SignatureError,
     SignedMeaning,
     audit_record,
+    audited_change,
     signature_sign,
     snapshot,
 )
@@ -1200,23 +1201,15 @@ def assessment_action_done(
     *, actor: Any, action: DevelopmentAction, done_on: datetime.date | None = None
 ) -> DevelopmentAction:
     require(actor, "post.change_competenceassessment", action.assessment, clause=CLAUSE_COMPETENCE)
-    locked = DevelopmentAction.objects.select_for_update().get(pk=action.pk)
-    if locked.done_on is not None:
-        raise ValidationError(_("This action is already done."))
-    day = done_on or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError({"done_on": _("An action cannot be done in the future.")})
-    before = snapshot(locked)
-    locked.done_on = day
-    locked.save()
-    audit_record(
-        actor=actor,
-        action="post.competence.action_done",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        clause=CLAUSE_COMPETENCE,
-    )
+    with audited_change(
+        actor=actor, obj=action, action="post.competence.action_done", clause=CLAUSE_COMPETENCE
+    ) as locked:
+        if locked.done_on is not None:
+            raise ValidationError(_("This action is already done."))
+        day = done_on or timezone.localdate()
+        if day > timezone.localdate():
+            raise ValidationError({"done_on": _("An action cannot be done in the future.")})
+        locked.done_on = day
     return locked
 
 
@@ -1480,19 +1473,18 @@ def charter_mark_outdated(*, reason: str, actor: Any = None) -> None:
     )
     if charter is None:
         return
-    before = snapshot(charter, ["outdated_at", "outdated_reason"])
-    if charter.outdated_at is None:
-        charter.outdated_at = timezone.now()
-        charter.outdated_reason = reason
-    elif reason not in charter.outdated_reason:
-        charter.outdated_reason = f"{charter.outdated_reason}\n{reason}"[-4000:]
-    charter.save(update_fields=["outdated_at", "outdated_reason"])
-    audit_record(
+    with audited_change(
         actor=actor,
-        action="post.charter.outdated",
         obj=charter,
-        before=before,
-        after=snapshot(charter, ["outdated_at", "outdated_reason"]),
-        reason=reason,
+        action="post.charter.outdated",
         clause=CLAUSE_CHARTER,
-    )
+        reason=reason,
+        fields=["outdated_at", "outdated_reason"],
+        update_fields=["outdated_at", "outdated_reason"],
+        lock=False,  # locked by the query above
+    ) as locked:
+        if locked.outdated_at is None:
+            locked.outdated_at = timezone.now()
+            locked.outdated_reason = reason
+        elif reason not in locked.outdated_reason:
+            locked.outdated_reason = f"{locked.outdated_reason}\n{reason}"[-4000:]
