@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cqo.api.permissions import ObjectPermission
+from cqo.api.viewsets import ServiceViewSet
 from cqo.core.permissions import require
 from cqo.organisation.models import Unit
 
@@ -267,23 +266,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 # --- views ------------------------------------------------------------------------------
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
-
-    def _target(self, perm: str = "", clause: str = "") -> Any:
-        """The object an action works on, checked for ``perm`` before the body is read, so a
-        refused request is a 403 whatever it carries, and nothing is parsed or written."""
-        queryset: Any = type(self).queryset
-        obj = get_object_or_404(queryset.model._base_manager.all(), pk=self.kwargs["pk"])
-        if perm:
-            require(self.request.user, perm, obj, clause=clause)
-        return obj
-
-    def _data(self, serializer_class: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+class _Base(ServiceViewSet):
+    """The authorities' viewsets: ``cqo.api.viewsets.ServiceViewSet``."""
 
 
 def _view(model: str, **extra: str) -> dict[str, str]:
@@ -322,8 +306,8 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
     @extend_schema(request=AuthorityReasonSerializer, responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
-        delegation = self._target("authorities.revoke_delegation", "§6")
-        data = self._data(AuthorityReasonSerializer)
+        delegation = self.target("authorities.revoke_delegation", "§6")
+        data = self.body(AuthorityReasonSerializer)
         delegation = S.delegation_revoke(
             actor=request.user, delegation=delegation, reason=data["reason"]
         )
@@ -358,7 +342,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
 
     @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
     def create(self, request: Request) -> Response:
-        data = self._data(ApprovalRaiseSerializer)
+        data = self.body(ApprovalRaiseSerializer)
         # Only a record of a type some app registered as an approval subject, and one the
         # caller may read: anything else (an audit event, a user, a token, a record out of
         # sight, no record) gets the same answer, which says nothing of what exists.
@@ -385,9 +369,9 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
-        target = self._target()
+        target = self.target()
         S.approval_decide_precheck(actor=request.user, request=target)
-        data = self._data(ApprovalDecideSerializer)
+        data = self.body(ApprovalDecideSerializer)
         approval = S.approval_decide(
             actor=request.user,
             request=target,
@@ -400,8 +384,8 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=AuthorityReasonSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.withdraw_approvalrequest", "§6 c)")
-        data = self._data(AuthorityReasonSerializer)
+        target = self.target("authorities.withdraw_approvalrequest", "§6 c)")
+        data = self.body(AuthorityReasonSerializer)
         approval = S.approval_withdraw(actor=request.user, request=target, reason=data["reason"])
         return Response(ApprovalRequestSerializer(approval).data)
 
@@ -427,8 +411,8 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: Any = None) -> Response:
-        strategy = self._target("authorities.change_qualitystrategy", "§6 a)")
-        data = self._data(StrategyStatusSerializer)
+        strategy = self.target("authorities.change_qualitystrategy", "§6 a)")
+        data = self.body(StrategyStatusSerializer)
         strategy = S.strategy_set_status(
             actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
         )
@@ -458,7 +442,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
     @action(detail=True, methods=["post"])
     def items(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.add_planitem", "§6 a)")
+        plan = self.target("authorities.add_planitem", "§6 a)")
         serializer = PlanItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = S.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
@@ -467,16 +451,16 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.submit_qualityplan", "§6 a)")
-        data = self._data(PlanSubmitSerializer)
+        plan = self.target("authorities.submit_qualityplan", "§6 a)")
+        data = self.body(PlanSubmitSerializer)
         approval = S.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.change_qualityplan", "§6 a)")
-        data = self._data(AuthorityReasonSerializer)
+        plan = self.target("authorities.change_qualityplan", "§6 a)")
+        data = self.body(AuthorityReasonSerializer)
         plan = S.plan_close(actor=request.user, plan=plan, reason=data["reason"])
         return Response(QualityPlanSerializer(plan).data)
 
@@ -495,8 +479,8 @@ class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
-        item = self._target("authorities.update_planitem", "§6 a)")
-        data = self._data(PlanItemProgressSerializer)
+        item = self.target("authorities.update_planitem", "§6 a)")
+        data = self.body(PlanItemProgressSerializer)
         item = S.plan_item_progress(
             actor=request.user, item=item, progress=data["progress"], note=data["note"]
         )
@@ -539,8 +523,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.answer_proposal", "§6 b)")
-        data = self._data(ProposalAnswerSerializer)
+        target = self.target("authorities.answer_proposal", "§6 b)")
+        data = self.body(ProposalAnswerSerializer)
         proposal = S.proposal_answer(
             actor=request.user,
             proposal=target,
@@ -578,8 +562,8 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _step(self, step: str) -> Response:
-        decision = self._target(S.DECISION_STEP_PERMS[step], "§6 b)")
-        reason = self._data(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
+        decision = self.target(S.DECISION_STEP_PERMS[step], "§6 b)")
+        reason = self.body(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
         decision = S.decision_advance(
             actor=self.request.user, decision=decision, step=step, reason=reason
         )
@@ -632,7 +616,7 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     def create(self, request: Request) -> Response:
         # The authority first ("anywhere?"), so a caller without it meets 403 whatever the body.
         require(request.user, "authorities.veto", None, clause=VETO_CLAUSE)
-        data = self._data(VetoImposeSerializer)
+        data = self.body(VetoImposeSerializer)
         subject = sel.subject_readable(
             request.user,
             subject_type=data["subject_type"],
@@ -652,8 +636,8 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=AuthoritySignedReasonSerializer, responses=VetoSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.lift_veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
+        target = self.target("authorities.lift_veto", "§6 i)")
+        data = self.body(AuthoritySignedReasonSerializer)
         veto = S.veto_lift(
             actor=request.user,
             veto=target,

@@ -16,15 +16,16 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.api.viewsets import ServiceViewSet
+
 from . import roles as R
 from . import selectors as sel
 from . import services as S
-from .api_permissions import ObjectPermission
 from .models import Enterprise, Person, Post, PostAssignment, Unit
 
 # --- serializers --------------------------------------------------------------------------
@@ -174,9 +175,8 @@ def _perms(model: str, **extra: str) -> dict[str, str]:
     }
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
+class _Base(ServiceViewSet):
+    """Every action the organisation API offers is listed in ``required_perms``."""
 
 
 class EnterpriseViewSet(

@@ -19,14 +19,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cqo.api.permissions import ObjectPermission
+from cqo.api.viewsets import ServiceViewSet
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
 from . import documents
@@ -311,10 +311,7 @@ def _file(data: bytes, content_type: str, filename: str, *, inline: bool = True)
 # --- views --------------------------------------------------------------------------------
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
-
+class _Base(ServiceViewSet):
     def get_object(self) -> Any:
         # A write on a record the caller cannot see is refused as a write (403, with the rule),
         # not hidden behind the visibility filter (404): the caller named the record by its id.
