@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cqo.core.views import errors_apply  # noqa: F401 (the views import it from here)
 from cqo.organisation.models import Person, Unit
 
 from .catalogue import AUTHORITY_CHOICES
@@ -17,17 +17,6 @@ from .models import ApprovalStatus, DecisionKind, QualityStrategy
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _people() -> Any:

@@ -8,7 +8,6 @@ from, in the user's language and with its clause; nothing is changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -21,10 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signatures_for
+from cqo.core.views import GET_POST, check, refusal_show, run_service
 
 from . import engine
 from . import selectors as sel
@@ -58,33 +58,12 @@ from .models import (
 )
 from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, flow_for, veto_active_for
 
-GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
 
 
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _refusal(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, VetoActiveError):
-        messages.error(request, exc.message)
-    elif isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("You do not have permission to do this."))
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
-    """Call a service; show its refusal (veto, authority, validation) as a message."""
-    try:
-        call()
-    except (VetoActiveError, PermissionDenied, ValidationError) as exc:
-        _refusal(request, exc)
-        return False
-    messages.success(request, done)
-    return True
+_check = check
+_refusal = refusal_show
+_run = run_service
 
 
 def _signature_form(request: HttpRequest, signed: Any, prefix: str) -> SignatureForm:

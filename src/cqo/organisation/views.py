@@ -10,14 +10,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+
+from cqo.core.views import GET_POST, can, check, errors_apply
 
 from . import selectors as sel
 from . import services as S
@@ -35,16 +36,11 @@ from .forms import (
     UnitForm,
     UnitMoveForm,
     VoidForm,
-    errors_apply,
 )
 from .models import Enterprise, Person, Post, PostAssignment, Unit
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+_check = check
+_can = can
 
 
 def _enterprise_or_404(request: HttpRequest) -> Enterprise:
@@ -52,10 +48,6 @@ def _enterprise_or_404(request: HttpRequest) -> Enterprise:
     if enterprise is None:
         raise Http404(_("No enterprise has been set up yet."))
     return enterprise
-
-
-def _can(request: HttpRequest, *perms: str, obj: Any = None) -> dict[str, bool]:
-    return {perm.split(".", 1)[1]: request.user.has_perm(perm, obj) for perm in perms}
 
 
 # --- enterprise ---------------------------------------------------------------------------

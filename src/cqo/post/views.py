@@ -17,10 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signature_matches, signatures_for
+from cqo.core.views import GET_POST, can, check
 from cqo.organisation.models import Person
 from cqo.organisation.rules import user_person
 from cqo.organisation.selectors import enterprise_current
@@ -55,16 +56,8 @@ from .models import (
 )
 from .qualification import declarations_latest, qualification_check, rule_set_for
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _can(request: HttpRequest, *perms: str, obj: Any = None) -> dict[str, bool]:
-    return {perm.split(".", 1)[1]: request.user.has_perm(perm, obj) for perm in perms}
+_check = check
+_can = can
 
 
 def _lang() -> str:
