@@ -19,6 +19,8 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from rest_framework import viewsets
 
+from cqo.accounts.actors import actor_of
+from cqo.accounts.models import User
 from cqo.core.permissions import require
 
 from .permissions import ObjectPermission
@@ -27,6 +29,11 @@ from .permissions import ObjectPermission
 class ServiceViewSet(viewsets.GenericViewSet):
     permission_classes = [ObjectPermission]
     required_perms: dict[str, str] = {}
+
+    @property
+    def actor(self) -> User:
+        """The signed-in caller, as services take it (``ObjectPermission`` has let in no other)."""
+        return actor_of(self.request)
 
     def target(self, perm: str = "", clause: str = "") -> Any:
         queryset: Any = type(self).queryset

@@ -293,7 +293,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         delegation = S.delegation_create(
-            actor=request.user,
+            actor=self.actor,
             authority=data["authority"],
             delegate=data["delegate"],
             units=data["units"],
@@ -309,7 +309,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         delegation = self.target("authorities.revoke_delegation", "§6")
         data = self.body(AuthorityReasonSerializer)
         delegation = S.delegation_revoke(
-            actor=request.user, delegation=delegation, reason=data["reason"]
+            actor=self.actor, delegation=delegation, reason=data["reason"]
         )
         return Response(DelegationSerializer(delegation).data)
 
@@ -355,7 +355,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         if subject is None:
             raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
         approval = S.approval_request_raise(
-            actor=request.user,
+            actor=self.actor,
             subject=subject,
             kind=data["kind"],
             authority=data["authority"],
@@ -370,10 +370,10 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         target = self.target()
-        S.approval_decide_precheck(actor=request.user, request=target)
+        S.approval_decide_precheck(actor=self.actor, request=target)
         data = self.body(ApprovalDecideSerializer)
         approval = S.approval_decide(
-            actor=request.user,
+            actor=self.actor,
             request=target,
             decision=data["decision"],
             reason=data["reason"],
@@ -386,7 +386,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         target = self.target("authorities.withdraw_approvalrequest", "§6 c)")
         data = self.body(AuthorityReasonSerializer)
-        approval = S.approval_withdraw(actor=request.user, request=target, reason=data["reason"])
+        approval = S.approval_withdraw(actor=self.actor, request=target, reason=data["reason"])
         return Response(ApprovalRequestSerializer(approval).data)
 
 
@@ -405,7 +405,7 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def create(self, request: Request) -> Response:
         serializer = QualityStrategySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        strategy = S.strategy_create(actor=request.user, **serializer.validated_data)
+        strategy = S.strategy_create(actor=self.actor, **serializer.validated_data)
         return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
@@ -414,7 +414,7 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         strategy = self.target("authorities.change_qualitystrategy", "§6 a)")
         data = self.body(StrategyStatusSerializer)
         strategy = S.strategy_set_status(
-            actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
+            actor=self.actor, strategy=strategy, status=data["status"], reason=data["reason"]
         )
         return Response(QualityStrategySerializer(strategy).data)
 
@@ -436,7 +436,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def create(self, request: Request) -> Response:
         serializer = QualityPlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = S.plan_create(actor=request.user, **serializer.validated_data)
+        plan = S.plan_create(actor=self.actor, **serializer.validated_data)
         return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
@@ -445,7 +445,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         plan = self.target("authorities.add_planitem", "§6 a)")
         serializer = PlanItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = S.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
+        item = S.plan_item_add(actor=self.actor, plan=plan, **serializer.validated_data)
         return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
@@ -453,7 +453,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def submit(self, request: Request, pk: Any = None) -> Response:
         plan = self.target("authorities.submit_qualityplan", "§6 a)")
         data = self.body(PlanSubmitSerializer)
-        approval = S.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
+        approval = S.plan_submit(actor=self.actor, plan=plan, due=data["due_date"])
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
@@ -461,7 +461,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def close(self, request: Request, pk: Any = None) -> Response:
         plan = self.target("authorities.change_qualityplan", "§6 a)")
         data = self.body(AuthorityReasonSerializer)
-        plan = S.plan_close(actor=request.user, plan=plan, reason=data["reason"])
+        plan = S.plan_close(actor=self.actor, plan=plan, reason=data["reason"])
         return Response(QualityPlanSerializer(plan).data)
 
 
@@ -482,7 +482,7 @@ class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
         item = self.target("authorities.update_planitem", "§6 a)")
         data = self.body(PlanItemProgressSerializer)
         item = S.plan_item_progress(
-            actor=request.user, item=item, progress=data["progress"], note=data["note"]
+            actor=self.actor, item=item, progress=data["progress"], note=data["note"]
         )
         return Response(PlanItemSerializer(item).data)
 
@@ -511,7 +511,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         proposal = S.proposal_submit(
-            actor=request.user,
+            actor=self.actor,
             title=data["title"],
             body=data["body"],
             addressee=data.get("addressee"),
@@ -526,7 +526,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         target = self.target("authorities.answer_proposal", "§6 b)")
         data = self.body(ProposalAnswerSerializer)
         proposal = S.proposal_answer(
-            actor=request.user,
+            actor=self.actor,
             proposal=target,
             answer=data["answer"],
             reason=data["reason"],
@@ -558,15 +558,13 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def create(self, request: Request) -> Response:
         serializer = BusinessDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decision = S.decision_create(actor=request.user, **serializer.validated_data)
+        decision = S.decision_create(actor=self.actor, **serializer.validated_data)
         return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _step(self, step: str) -> Response:
         decision = self.target(S.DECISION_STEP_PERMS[step], "§6 b)")
         reason = self.body(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
-        decision = S.decision_advance(
-            actor=self.request.user, decision=decision, step=step, reason=reason
-        )
+        decision = S.decision_advance(actor=self.actor, decision=decision, step=step, reason=reason)
         return Response(BusinessDecisionSerializer(decision).data)
 
     @_STEP_SCHEMA
@@ -626,7 +624,7 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         if subject is None:
             raise NotFound()
         veto = S.veto_impose(
-            actor=request.user,
+            actor=self.actor,
             subject=subject,
             reason=data["reason"],
             password=data["password"],
@@ -639,7 +637,7 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         target = self.target("authorities.lift_veto", "§6 i)")
         data = self.body(AuthoritySignedReasonSerializer)
         veto = S.veto_lift(
-            actor=request.user,
+            actor=self.actor,
             veto=target,
             reason=data["reason"],
             password=data["password"],
@@ -671,5 +669,5 @@ class NotificationViewSet(mixins.ListModelMixin, _Base):
         ids = request.data.get("ids") if hasattr(request.data, "get") else None
         if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
             raise serializers.ValidationError({"ids": [_("Give a list of notification ids.")]})
-        count = S.notifications_mark_read(actor=request.user, ids=ids)
+        count = S.notifications_mark_read(actor=self.actor, ids=ids)
         return Response({"read": count})

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import (
     SignedMeaning,
     audit_record,
@@ -89,7 +90,7 @@ def _user_person(user: Any) -> Person | None:
     return Person.objects.filter(user=user).first() if user is not None else None
 
 
-def _charter_outdated(reason: str, actor: Any = None) -> None:
+def _charter_outdated(reason: str, actor: User | None = None) -> None:
     """Tell the post app the published charter (§4.2) no longer lists the delegations in force."""
     try:
         module = importlib.import_module("cqo.post.services")
@@ -147,12 +148,12 @@ def _meaning(verb: str, capacity: str, clause: str) -> str:
     return texts[(verb, capacity or "cqo")] % {"clause": clause}
 
 
-def _capacity(actor: Any, code: str, obj: Any) -> str:
+def _capacity(actor: User, code: str, obj: Any) -> str:
     return engine.capacity(actor, code, unit=engine.unit_of(obj)) or "cqo"
 
 
 def approval_decide_meaning(
-    *, actor: Any, request: ApprovalRequest, decision: str
+    *, actor: User, request: ApprovalRequest, decision: str
 ) -> SignedMeaning:
     """What deciding ``request`` means when ``actor`` signs it (as CQO or as a delegate)."""
     verb = decision if decision in ("approve", "reject") else "approve"
@@ -162,19 +163,19 @@ def approval_decide_meaning(
     )
 
 
-def veto_impose_meaning(*, actor: Any, subject: Any) -> SignedMeaning:
+def veto_impose_meaning(*, actor: User, subject: Any) -> SignedMeaning:
     return SignedMeaning(
         _meaning("veto", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
     )
 
 
-def veto_lift_meaning(*, actor: Any, subject: Any) -> SignedMeaning:
+def veto_lift_meaning(*, actor: User, subject: Any) -> SignedMeaning:
     return SignedMeaning(
         _meaning("lift", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
     )
 
 
-def _refuse_lapsed(actor: Any, code: str, unit: Any) -> None:
+def _refuse_lapsed(actor: User, code: str, unit: Any) -> None:
     """A clear refusal for someone whose delegation has ended, rather than a bare "no"."""
     if engine.holds(actor, code, unit=unit):
         return
@@ -215,7 +216,7 @@ def _delegation_snapshot(d: Delegation) -> dict[str, Any]:
 
 
 def _check_within_own_authority(
-    actor: Any, code: str, units: list[Unit], start: datetime.date, end: datetime.date
+    actor: User, code: str, units: list[Unit], start: datetime.date, end: datetime.date
 ) -> Delegation | None:
     """Refuse a delegation wider than the delegator's own authority; return the delegator's
     delegation it is made under (None when the CQO delegates directly)."""
@@ -266,7 +267,7 @@ def _check_within_own_authority(
 @transaction.atomic
 def delegation_create(
     *,
-    actor: Any,
+    actor: User,
     authority: str,
     delegate: Person,
     units: Iterable[Unit],
@@ -344,7 +345,7 @@ def delegation_create(
 
 
 @transaction.atomic
-def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Delegation:
+def delegation_revoke(*, actor: User, delegation: Delegation, reason: str) -> Delegation:
     clause = delegation.clause
     require(actor, "authorities.revoke_delegation", delegation, clause=clause)
     reason = _reason(reason, message=_("Give a reason for revoking the delegation."))
@@ -422,7 +423,7 @@ def _amount(value: Any) -> Decimal | None:
 @transaction.atomic
 def approval_request_raise(
     *,
-    actor: Any,
+    actor: User,
     subject: models.Model,
     kind: str,
     authority: str = "c",
@@ -503,7 +504,7 @@ def approval_request_raise(
     return request
 
 
-def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
+def approval_decide_precheck(*, actor: User, request: ApprovalRequest) -> None:
     """Refuse, with the clause and the reason, someone who may not decide ``request``."""
     _refuse_lapsed(actor, request.authority, engine.unit_of(request))
     require(actor, "authorities.decide_approvalrequest", request, clause=request.clause)
@@ -511,7 +512,7 @@ def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
 
 @transaction.atomic
 def approval_decide(
-    *, actor: Any, request: ApprovalRequest, decision: str, reason: str, password: str
+    *, actor: User, request: ApprovalRequest, decision: str, reason: str, password: str
 ) -> ApprovalRequest:
     """Approve or reject with a reason and an e-signature ("approved as CQO under §6 c)")."""
     clause = request.clause
@@ -573,7 +574,7 @@ def approval_decide(
 
 
 @transaction.atomic
-def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> ApprovalRequest:
+def approval_withdraw(*, actor: User, request: ApprovalRequest, reason: str) -> ApprovalRequest:
     clause = request.clause
     require(actor, "authorities.withdraw_approvalrequest", request, clause=clause)
     reason = _reason(reason, message=_("Give a reason for withdrawing the request."))
@@ -690,7 +691,7 @@ def _year(value: Any, field: str) -> int:
 @transaction.atomic
 def strategy_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     start_year: int,
     end_year: int,
@@ -726,7 +727,7 @@ def strategy_create(
 
 @transaction.atomic
 def strategy_set_status(
-    *, actor: Any, strategy: QualityStrategy, status: str, reason: str = ""
+    *, actor: User, strategy: QualityStrategy, status: str, reason: str = ""
 ) -> QualityStrategy:
     require(actor, "authorities.change_qualitystrategy", strategy, clause=CLAUSE_STRATEGY)
     if status not in StrategyStatus.values:
@@ -750,7 +751,7 @@ def strategy_set_status(
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     year: int,
     strategy: QualityStrategy | None = None,
@@ -794,7 +795,7 @@ def plan_create(
 @transaction.atomic
 def plan_item_add(
     *,
-    actor: Any,
+    actor: User,
     plan: QualityPlan,
     title: str,
     owner: Person,
@@ -827,7 +828,7 @@ def plan_item_add(
 
 
 @transaction.atomic
-def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
+def plan_item_progress(*, actor: User, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
     require(actor, "authorities.update_planitem", item, clause=CLAUSE_STRATEGY)
     try:
         value = int(progress)
@@ -856,7 +857,7 @@ def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str =
     return locked
 
 
-def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
+def _plan_status(actor: User, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
     locked = QualityPlan.objects.select_for_update().get(pk=plan.pk)
     before = snapshot(locked)
     locked.status = status
@@ -877,7 +878,7 @@ def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = ""
 
 @transaction.atomic
 def plan_submit(
-    *, actor: Any, plan: QualityPlan, due: datetime.date | None = None
+    *, actor: User, plan: QualityPlan, due: datetime.date | None = None
 ) -> ApprovalRequest:
     """Send a plan for approval through the inbox (§6 c)); approval moves it to "approved"."""
     require(actor, "authorities.submit_qualityplan", plan, clause=CLAUSE_STRATEGY)
@@ -901,7 +902,7 @@ def plan_submit(
 
 
 @transaction.atomic
-def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPlan:
+def plan_close(*, actor: User, plan: QualityPlan, reason: str = "") -> QualityPlan:
     require(actor, "authorities.change_qualityplan", plan, clause=CLAUSE_STRATEGY)
     veto_refuse_if_active(plan)
     if plan.status != PlanStatus.APPROVED:
@@ -912,7 +913,7 @@ def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPla
 KIND_QUALITY_PLAN = "quality_plan"
 
 
-def plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+def plan_approval_decided(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
     """The ``quality_plan`` kind's handler: approval approves the submitted plan, rejection
     returns it."""
     if subject.status != PlanStatus.SUBMITTED:
@@ -923,7 +924,7 @@ def plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: Qual
     _plan_status(actor, subject, status, reason=request.decision_reason)
 
 
-def plan_approval_withdrawn(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+def plan_approval_withdrawn(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
     """A withdrawn plan request returns the submitted plan to its author."""
     if subject.status == PlanStatus.SUBMITTED:
         _plan_status(actor, subject, PlanStatus.RETURNED, reason=request.decision_reason)
@@ -944,7 +945,7 @@ def _principal_user() -> Any:
 @transaction.atomic
 def proposal_submit(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     body: str,
     addressee: Any = None,
@@ -1006,7 +1007,7 @@ def proposal_submit(
 @transaction.atomic
 def proposal_answer(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     answer: str,
     reason: str = "",
@@ -1069,7 +1070,7 @@ def proposal_answer(
 
 @transaction.atomic
 def decision_create(
-    *, actor: Any, kind: str, title: str, description: str = "", unit: Unit | None = None
+    *, actor: User, kind: str, title: str, description: str = "", unit: Unit | None = None
 ) -> BusinessDecision:
     require(actor, "authorities.add_businessdecision", clause=CLAUSE_DECISION)
     if kind not in DecisionKind.values:
@@ -1119,7 +1120,7 @@ DECISION_STEP_PERMS = {step: perm for step, (perm, _from, _to) in _DECISION_STEP
 
 @transaction.atomic
 def decision_advance(
-    *, actor: Any, decision: BusinessDecision, step: str, reason: str = ""
+    *, actor: User, decision: BusinessDecision, step: str, reason: str = ""
 ) -> BusinessDecision:
     """Move a business decision one step: submit, approve, put in effect, or withdraw."""
     if step not in _DECISION_STEPS:
@@ -1158,19 +1159,19 @@ def decision_advance(
     return locked
 
 
-def decision_submit(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_submit(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="submit")
 
 
-def decision_approve(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_approve(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="approve")
 
 
-def decision_put_in_effect(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_put_in_effect(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="effect")
 
 
-def decision_withdraw(*, actor: Any, decision: BusinessDecision, reason: str) -> BusinessDecision:
+def decision_withdraw(*, actor: User, decision: BusinessDecision, reason: str) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="withdraw", reason=reason)
 
 
@@ -1202,7 +1203,7 @@ def _veto_notify(subject: Any, text: Callable[[], str]) -> None:
 
 
 @transaction.atomic
-def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str) -> Veto:
+def veto_impose(*, actor: User, subject: models.Model, reason: str, password: str) -> Veto:
     """The CQO holds a decision with a one-vote veto on quality safety (§6 i))."""
     require(actor, "authorities.veto", subject, clause=VETO_CLAUSE)
     flow = flow_for(subject)
@@ -1262,7 +1263,7 @@ def _status_label(obj: Any, field: str) -> str:
 
 
 @transaction.atomic
-def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
+def veto_lift(*, actor: User, veto: Veto, reason: str, password: str) -> Veto:
     """Only the CQO in office lifts a veto, with a reason and an e-signature: not a delegate, even
     one holding §6 i) under a charter that allows delegating it."""
     if (
@@ -1315,7 +1316,7 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
 # --- notifications ---------------------------------------------------------------------
 
 
-def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
     from .models import Notification
 

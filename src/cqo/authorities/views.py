@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signatures_for
 from cqo.core.views import GET_POST, check, refusal_show, run_service
@@ -131,14 +132,14 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
         context["veto_reason_form"] = ReasonForm(prefix="veto")
         context["veto_form"] = SignatureForm(
             user=request.user,
-            signed=S.veto_impose_meaning(actor=request.user, subject=subject),
+            signed=S.veto_impose_meaning(actor=actor_of(request), subject=subject),
             prefix="vsig",
         )
     if may_lift:
         context["lift_reason_form"] = ReasonForm(prefix="lift")
         context["lift_form"] = SignatureForm(
             user=request.user,
-            signed=S.veto_lift_meaning(actor=request.user, subject=subject),
+            signed=S.veto_lift_meaning(actor=actor_of(request), subject=subject),
             prefix="lsig",
         )
     return context
@@ -155,7 +156,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        signed=S.veto_impose_meaning(actor=request.user, subject=subject),
+        signed=S.veto_impose_meaning(actor=actor_of(request), subject=subject),
         prefix="vsig",
     )
     back = redirect(_subject_page(subject))
@@ -167,7 +168,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     _run(
         request,
         lambda: S.veto_impose(
-            actor=request.user,
+            actor=actor_of(request),
             subject=subject,
             reason=reason_form.cleaned_data["reason"],
             password=sig_form.cleaned_data["password"],
@@ -229,14 +230,14 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     verb = request.POST.get("decision") if request.method == "POST" else "approve"
     sig_form = _signature_form(
         request,
-        S.approval_decide_meaning(actor=request.user, request=approval, decision=verb or ""),
+        S.approval_decide_meaning(actor=actor_of(request), request=approval, decision=verb or ""),
         "sig",
     )
     if request.method == "POST":
         if decide_form.is_valid() and sig_form.is_valid():
             try:
                 S.approval_decide(
-                    actor=request.user,
+                    actor=actor_of(request),
                     request=approval,
                     decision=decide_form.cleaned_data["decision"],
                     reason=decide_form.cleaned_data["reason"],
@@ -276,7 +277,7 @@ def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     reason = form.data.get("reason", "")
     _run(
         request,
-        lambda: S.approval_withdraw(actor=request.user, request=approval, reason=reason),
+        lambda: S.approval_withdraw(actor=actor_of(request), request=approval, reason=reason),
         _("The request was withdrawn."),
     )
     return redirect("authorities:approval_detail", pk=approval.pk)
@@ -296,7 +297,7 @@ def delegation_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                S.delegation_create(actor=request.user, **form.cleaned_data)
+                S.delegation_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -327,7 +328,7 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: S.delegation_revoke(actor=request.user, delegation=delegation, reason=reason),
+        lambda: S.delegation_revoke(actor=actor_of(request), delegation=delegation, reason=reason),
         _("The delegation was revoked."),
     )
     return redirect("authorities:delegation_list")
@@ -344,7 +345,7 @@ def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     _check(request, "authorities.change_qualitystrategy", strategy)
     try:
         S.strategy_set_status(
-            actor=request.user,
+            actor=actor_of(request),
             strategy=strategy,
             status=request.POST.get("status", ""),
             reason=(request.POST.get("reason") or "").strip(),
@@ -369,10 +370,10 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             try:
                 if form is strategy_form:
-                    S.strategy_create(actor=request.user, **form.cleaned_data)
+                    S.strategy_create(actor=actor_of(request), **form.cleaned_data)
                     done = _("The strategy was recorded.")
                 else:
-                    plan = S.plan_create(actor=request.user, **form.cleaned_data)
+                    plan = S.plan_create(actor=actor_of(request), **form.cleaned_data)
                     messages.success(request, _("The plan was created; add its items."))
                     return redirect("authorities:plan_detail", pk=plan.pk)
             except ValidationError as exc:
@@ -407,7 +408,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         if "item" in request.POST and item_form.is_valid():
             try:
-                S.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
+                S.plan_item_add(actor=actor_of(request), plan=plan, **item_form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(item_form, exc)
             except PermissionDenied as exc:
@@ -419,14 +420,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             due = submit_form.cleaned_data.get("due_date")
             _run(
                 request,
-                lambda: S.plan_submit(actor=request.user, plan=plan, due=due),
+                lambda: S.plan_submit(actor=actor_of(request), plan=plan, due=due),
                 _("The plan was sent for approval (§6 c))."),
             )
             return redirect("authorities:plan_detail", pk=plan.pk)
         elif "close" in request.POST:
             _run(
                 request,
-                lambda: S.plan_close(actor=request.user, plan=plan),
+                lambda: S.plan_close(actor=actor_of(request), plan=plan),
                 _("The plan was closed."),
             )
             return redirect("authorities:plan_detail", pk=plan.pk)
@@ -457,7 +458,7 @@ def plan_item_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: S.plan_item_progress(actor=request.user, item=item, **form.cleaned_data),
+            lambda: S.plan_item_progress(actor=actor_of(request), item=item, **form.cleaned_data),
             _("Progress was recorded."),
         )
     else:
@@ -479,7 +480,7 @@ def proposal_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                proposal = S.proposal_submit(actor=request.user, **form.cleaned_data)
+                proposal = S.proposal_submit(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -518,7 +519,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                S.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+                S.proposal_answer(actor=actor_of(request), proposal=proposal, **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except (VetoActiveError, PermissionDenied) as exc:
@@ -548,7 +549,7 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                decision = S.decision_create(actor=request.user, **form.cleaned_data)
+                decision = S.decision_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -625,7 +626,9 @@ def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: S.decision_advance(actor=request.user, decision=decision, step=step, reason=reason),
+        lambda: S.decision_advance(
+            actor=actor_of(request), decision=decision, step=step, reason=reason
+        ),
         done[step],
     )
     return redirect("authorities:decision_detail", pk=decision.pk)
@@ -641,14 +644,14 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        signed=S.veto_lift_meaning(actor=request.user, subject=subject),
+        signed=S.veto_lift_meaning(actor=actor_of(request), subject=subject),
         prefix="lsig",
     )
     back = redirect(_subject_page(subject))
     if reason_form.is_valid() and sig_form.is_valid():
         try:
             S.veto_lift(
-                actor=request.user,
+                actor=actor_of(request),
                 veto=veto,
                 reason=reason_form.cleaned_data["reason"],
                 password=sig_form.cleaned_data["password"],
@@ -684,7 +687,7 @@ def veto_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def notification_list(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
-        S.notifications_mark_read(actor=request.user)
+        S.notifications_mark_read(actor=actor_of(request))
         return redirect("authorities:notification_list")
     page = Paginator(sel.notifications_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")

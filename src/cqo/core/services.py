@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import audited_change
 from cqo.core.models import Voidable
 from cqo.core.permissions import require
@@ -16,7 +15,7 @@ from cqo.core.permissions import require
 
 @transaction.atomic
 def record_void(
-    *, actor: Any, record: Voidable, reason: str, perm: str, clause: str = ""
+    *, actor: User, record: Voidable, reason: str, perm: str, clause: str = ""
 ) -> Voidable:
     """Void ``record`` with a reason, in place of deleting it (nothing is ever hard-deleted)."""
     require(actor, perm, record, clause=clause)

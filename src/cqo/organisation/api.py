@@ -201,11 +201,11 @@ class EnterpriseViewSet(
         data = dict(serializer.validated_data)
         data.pop("legal_representative", None)
         data.pop("principal", None)
-        serializer.instance = S.enterprise_create(actor=self.request.user, **data)
+        serializer.instance = S.enterprise_create(actor=self.actor, **data)
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = S.enterprise_update(
-            actor=self.request.user, enterprise=serializer.instance, **serializer.validated_data
+            actor=self.actor, enterprise=serializer.instance, **serializer.validated_data
         )
 
 
@@ -241,7 +241,7 @@ class UnitViewSet(
         parent = data.get("parent")
         if parent is not None:
             enterprise = parent.enterprise
-        serializer.instance = S.unit_create(actor=self.request.user, enterprise=enterprise, **data)
+        serializer.instance = S.unit_create(actor=self.actor, enterprise=enterprise, **data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -253,9 +253,7 @@ class UnitViewSet(
                     ]
                 }
             )
-        serializer.instance = S.unit_update(
-            actor=self.request.user, unit=serializer.instance, **data
-        )
+        serializer.instance = S.unit_update(actor=self.actor, unit=serializer.instance, **data)
 
     @extend_schema(request=UnitMoveSerializer, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
@@ -264,7 +262,7 @@ class UnitViewSet(
         body = UnitMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         moved = S.unit_move(
-            actor=request.user,
+            actor=self.actor,
             unit=unit,
             new_parent=body.validated_data["parent"],
             reason=body.validated_data["reason"],
@@ -278,7 +276,7 @@ class UnitViewSet(
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(
-            UnitSerializer(S.unit_void(actor=request.user, unit=unit, **body.validated_data)).data
+            UnitSerializer(S.unit_void(actor=self.actor, unit=unit, **body.validated_data)).data
         )
 
 
@@ -332,11 +330,11 @@ class PersonViewSet(
         )
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = S.person_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = S.person_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = S.person_update(
-            actor=self.request.user, person=serializer.instance, **serializer.validated_data
+            actor=self.actor, person=serializer.instance, **serializer.validated_data
         )
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
@@ -354,7 +352,7 @@ class PersonViewSet(
         body.is_valid(raise_exception=True)
         return Response(
             PersonSerializer(
-                S.person_leave(actor=request.user, person=person, **body.validated_data)
+                S.person_leave(actor=self.actor, person=person, **body.validated_data)
             ).data
         )
 
@@ -364,7 +362,7 @@ class PersonViewSet(
         person = self.get_object()
         body = RolesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        S.person_roles_set(actor=request.user, person=person, **body.validated_data)
+        S.person_roles_set(actor=self.actor, person=person, **body.validated_data)
         person.refresh_from_db()
         return Response(PersonSerializer(person).data)
 
@@ -400,7 +398,7 @@ class PostViewSet(
         )
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = S.post_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = S.post_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -408,9 +406,7 @@ class PostViewSet(
             raise serializers.ValidationError(
                 {"unit": [_("A post stays in the unit it was created in.")]}
             )
-        serializer.instance = S.post_update(
-            actor=self.request.user, post=serializer.instance, **data
-        )
+        serializer.instance = S.post_update(actor=self.actor, post=serializer.instance, **data)
 
     @extend_schema(request=AssignSerializer, responses={201: PostAssignmentSerializer})
     @action(detail=True, methods=["post"])
@@ -418,7 +414,7 @@ class PostViewSet(
         post = self.get_object()
         body = AssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = S.post_assign(actor=request.user, post=post, **body.validated_data)
+        assignment = S.post_assign(actor=self.actor, post=post, **body.validated_data)
         return Response(PostAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VoidSerializer, responses=PostSerializer)
@@ -428,7 +424,7 @@ class PostViewSet(
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(
-            PostSerializer(S.post_void(actor=request.user, post=post, **body.validated_data)).data
+            PostSerializer(S.post_void(actor=self.actor, post=post, **body.validated_data)).data
         )
 
 
@@ -468,6 +464,6 @@ class PostAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _B
         body = AssignmentEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ended = S.post_assignment_end(
-            actor=request.user, assignment=assignment, **body.validated_data
+            actor=self.actor, assignment=assignment, **body.validated_data
         )
         return Response(PostAssignmentSerializer(ended).data)

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import audit_record, audited_change, snapshot
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
@@ -105,7 +106,7 @@ def _check_person_in(enterprise: Enterprise, person: Person | None, field: str) 
 
 @transaction.atomic
 def enterprise_create(
-    *, actor: Any, name: str, credit_code: str, size_class: str, **fields: Any
+    *, actor: User, name: str, credit_code: str, size_class: str, **fields: Any
 ) -> Enterprise:
     require(actor, "organisation.add_enterprise", clause=CLAUSE_ENTERPRISE)
     _only(fields, ENTERPRISE_FIELDS - {"legal_representative", "principal"})
@@ -129,7 +130,7 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, reason: str = "", **fields: Any
+    *, actor: User, enterprise: Enterprise, reason: str = "", **fields: Any
 ) -> Enterprise:
     require(actor, "organisation.change_enterprise", enterprise, clause=CLAUSE_ENTERPRISE)
     _only(fields, ENTERPRISE_FIELDS)
@@ -161,7 +162,7 @@ def _check_unit_head(unit: Unit, head: Person | None) -> None:
 @transaction.atomic
 def unit_create(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     kind: str,
     code: str,
@@ -201,7 +202,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, reason: str = "", **fields: Any) -> Unit:
+def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields: Any) -> Unit:
     require(actor, "organisation.change_unit", unit, clause=CLAUSE_UNIT)
     _only(fields, UNIT_FIELDS)
     with audited_change(
@@ -217,7 +218,7 @@ def unit_update(*, actor: Any, unit: Unit, reason: str = "", **fields: Any) -> U
 
 
 @transaction.atomic
-def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None, reason: str = "") -> Unit:
+def unit_move(*, actor: User, unit: Unit, new_parent: Unit | None, reason: str = "") -> Unit:
     """Put ``unit`` (and its whole subtree) under ``new_parent``; None makes it a root."""
     require(actor, "organisation.move_unit", unit, clause=CLAUSE_UNIT)
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -266,7 +267,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None, reason: str = 
 
 
 @transaction.atomic
-def unit_void(*, actor: Any, unit: Unit, reason: str) -> Unit:
+def unit_void(*, actor: User, unit: Unit, reason: str) -> Unit:
     require(actor, "organisation.void_unit", unit, clause=CLAUSE_UNIT)
     children = Unit.objects.active().filter(parent=unit).count()
     people = Person.objects.active().filter(unit=unit).count()
@@ -335,7 +336,7 @@ def _roles_apply(user: Any, codes: list[str]) -> None:
 
 def _account_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     username: str,
     password: str,
@@ -371,7 +372,7 @@ def _account_create(
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     employee_no: str,
     name: str,
@@ -419,7 +420,7 @@ def person_create(
 @transaction.atomic
 def person_account_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     username: str,
     password: str,
@@ -461,7 +462,7 @@ def person_account_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any) -> Person:
+def person_update(*, actor: User, person: Person, reason: str = "", **fields: Any) -> Person:
     require(actor, "organisation.change_person", person, clause=CLAUSE_PERSON)
     _only(fields, PERSON_FIELDS)
     with audited_change(
@@ -494,7 +495,9 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any
 
 
 @transaction.atomic
-def person_leave(*, actor: Any, person: Person, left_on: datetime.date, reason: str = "") -> Person:
+def person_leave(
+    *, actor: User, person: Person, left_on: datetime.date, reason: str = ""
+) -> Person:
     """Record that a person left: the account is switched off and open posts end that day."""
     require(actor, "organisation.leave_person", person, clause=CLAUSE_PERSON)
     locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -575,7 +578,7 @@ def person_leave(*, actor: Any, person: Person, left_on: datetime.date, reason: 
 
 @transaction.atomic
 def person_roles_set(
-    *, actor: Any, person: Person, roles: Iterable[str], reason: str = ""
+    *, actor: User, person: Person, roles: Iterable[str], reason: str = ""
 ) -> list[str]:
     require(actor, "organisation.set_person_roles", person, clause=CLAUSE_ROLES)
     codes = _roles_clean(roles)
@@ -620,7 +623,7 @@ def _current_roles(user: Any) -> list[str]:
 @transaction.atomic
 def post_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     code: str,
     name: str,
@@ -658,7 +661,7 @@ def post_create(
 
 
 @transaction.atomic
-def post_update(*, actor: Any, post: Post, reason: str = "", **fields: Any) -> Post:
+def post_update(*, actor: User, post: Post, reason: str = "", **fields: Any) -> Post:
     require(actor, "organisation.change_post", post, clause=post_clause(post))
     _only(fields, POST_FIELDS)
     locked = Post.objects.select_for_update().get(pk=post.pk)
@@ -695,7 +698,7 @@ def _overlaps_refuse_existing(post: Post) -> None:
 
 
 @transaction.atomic
-def post_void(*, actor: Any, post: Post, reason: str) -> Post:
+def post_void(*, actor: User, post: Post, reason: str) -> Post:
     require(actor, "organisation.void_post", post, clause=post_clause(post))
     today = timezone.localdate()
     if post.assignments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).exists():
@@ -718,7 +721,7 @@ def _fmt_span(start: datetime.date, end: datetime.date | None) -> str:
 @transaction.atomic
 def post_assign(
     *,
-    actor: Any,
+    actor: User,
     post: Post,
     person: Person,
     start_date: datetime.date,
@@ -791,7 +794,7 @@ def post_assign(
 @transaction.atomic
 def post_assignment_end(
     *,
-    actor: Any,
+    actor: User | None,
     assignment: PostAssignment,
     end_date: datetime.date | None = None,
     reason: str = "",

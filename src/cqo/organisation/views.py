@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts.actors import actor_of
 from cqo.core.views import GET_POST, can, check, errors_apply
 
 from . import selectors as sel
@@ -97,9 +98,9 @@ def enterprise_edit(request: HttpRequest) -> HttpResponseBase:
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
             if enterprise is None:
-                S.enterprise_create(actor=request.user, **data)
+                S.enterprise_create(actor=actor_of(request), **data)
             else:
-                S.enterprise_update(actor=request.user, enterprise=enterprise, **data)
+                S.enterprise_update(actor=actor_of(request), enterprise=enterprise, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -180,7 +181,7 @@ def unit_create(request: HttpRequest) -> HttpResponseBase:
         if data.get("parent") is not None:
             _check(request, "organisation.add_unit", data["parent"])
         try:
-            unit = S.unit_create(actor=request.user, enterprise=enterprise, **data)
+            unit = S.unit_create(actor=actor_of(request), enterprise=enterprise, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -197,7 +198,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = UnitForm(request.POST or None, instance=unit, enterprise=unit.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
-            S.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+            S.unit_update(actor=actor_of(request), unit=unit, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -215,7 +216,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             S.unit_move(
-                actor=request.user,
+                actor=actor_of(request),
                 unit=unit,
                 new_parent=form.cleaned_data["parent"],
                 reason=form.cleaned_data["reason"],
@@ -236,7 +237,7 @@ def unit_void(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.unit_void(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
+            S.unit_void(actor=actor_of(request), unit=unit, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -320,7 +321,7 @@ def person_create(request: HttpRequest) -> HttpResponseBase:
         data = dict(form.cleaned_data)
         _check(request, "organisation.add_person", data["unit"])
         try:
-            person = S.person_create(actor=request.user, **data)
+            person = S.person_create(actor=actor_of(request), **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -338,7 +339,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "employee_no"}
         try:
-            S.person_update(actor=request.user, person=person, **data)
+            S.person_update(actor=actor_of(request), person=person, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -355,7 +356,7 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = PersonLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            S.person_leave(actor=request.user, person=person, **form.cleaned_data)
+            S.person_leave(actor=actor_of(request), person=person, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -374,7 +375,7 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = RolesForm(request.POST or None, initial={"roles": sel.person_roles(person)})
     if request.method == "POST" and form.is_valid():
         try:
-            S.person_roles_set(actor=request.user, person=person, **form.cleaned_data)
+            S.person_roles_set(actor=actor_of(request), person=person, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -391,7 +392,7 @@ def person_account(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.person_account_create(actor=request.user, person=person, **form.cleaned_data)
+            S.person_account_create(actor=actor_of(request), person=person, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -453,7 +454,7 @@ def post_create(request: HttpRequest) -> HttpResponseBase:
         data = dict(form.cleaned_data)
         _check(request, "organisation.add_post", data["unit"])
         try:
-            post = S.post_create(actor=request.user, **data)
+            post = S.post_create(actor=actor_of(request), **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -470,7 +471,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = PostForm(request.POST or None, instance=post, enterprise=post.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_update(actor=request.user, post=post, **form.cleaned_data)
+            S.post_update(actor=actor_of(request), post=post, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -487,7 +488,7 @@ def post_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = AssignForm(request.POST or None, post=post)
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_assign(actor=request.user, post=post, **form.cleaned_data)
+            S.post_assign(actor=actor_of(request), post=post, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -504,7 +505,7 @@ def post_void(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_void(actor=request.user, post=post, reason=form.cleaned_data["reason"])
+            S.post_void(actor=actor_of(request), post=post, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -529,7 +530,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = AssignmentEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_assignment_end(actor=request.user, assignment=assignment, **form.cleaned_data)
+            S.post_assignment_end(
+                actor=actor_of(request), assignment=assignment, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:

@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import (
     SignatureError,
     SignedMeaning,
@@ -95,7 +96,7 @@ _principal_role = has_role(R.PRINCIPAL)
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _require_principal_signer(actor: Any, clause: str) -> None:
+def _require_principal_signer(actor: User, clause: str) -> None:
     """Only someone who holds the principal role signs for the principal (not even a superuser)."""
     if actor is None or not actor.is_active or not _principal_role(actor):
         raise PermissionDenied(
@@ -109,7 +110,7 @@ def _require_principal_signer(actor: Any, clause: str) -> None:
 
 def _sign(
     *,
-    actor: Any,
+    actor: User,
     password: str | None,
     obj: Any,
     content: dict[str, Any],
@@ -130,7 +131,7 @@ def _sign(
         raise ValidationError({"password": exc.messages}) from exc
 
 
-def _actor_person(actor: Any, field: str = "principal") -> Person:
+def _actor_person(actor: User, field: str = "principal") -> Person:
     person = user_person(actor)
     if person is None:
         raise ValidationError(
@@ -287,7 +288,7 @@ def appointment_content(appointment: Appointment) -> dict[str, Any]:
 
 
 def _declarations_apply(
-    actor: Any, person: Person, declarations: Mapping[str, bool] | None
+    actor: User, person: Person, declarations: Mapping[str, bool] | None
 ) -> None:
     if declarations:
         disqualification_declare(actor=actor, person=person, answers=declarations)
@@ -295,7 +296,7 @@ def _declarations_apply(
 
 def _draft_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     origin: str,
     predecessor: Appointment | None,
@@ -367,7 +368,7 @@ def _draft_create(
 @transaction.atomic
 def appointment_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     effective_from: datetime.date | None,
     effective_to: datetime.date | None = None,
@@ -433,7 +434,7 @@ def _predecessor_check(
 @transaction.atomic
 def appointment_renew(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     effective_to: datetime.date | None,
     effective_from: datetime.date | None = None,
@@ -480,7 +481,7 @@ def appointment_renew(
 @transaction.atomic
 def appointment_handover(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     person: Person,
     effective_from: datetime.date | None,
@@ -540,7 +541,7 @@ def charter_approve_meaning(charter: Charter) -> SignedMeaning:
 
 
 @transaction.atomic
-def appointment_sign(*, actor: Any, appointment: Appointment, password: str | None) -> Appointment:
+def appointment_sign(*, actor: User, appointment: Appointment, password: str | None) -> Appointment:
     """The principal's e-signature puts the appointment in force (never before the signing day).
 
     A renewal or handover ends the appointment it follows in the same transaction.
@@ -644,7 +645,12 @@ def _appointment_posts(appointment: Appointment, *, qsd: bool | None = None) -> 
 
 
 def _posts_release(
-    actor: Any, *, person: Person, posts: Iterable[Post], last_day: datetime.date, reason: str
+    actor: User | None,
+    *,
+    person: Person,
+    posts: Iterable[Post],
+    last_day: datetime.date,
+    reason: str,
 ) -> None:
     """End ``person``'s open assignments to ``posts`` on ``last_day`` (organisation services, so
     each end is audited in this transaction)."""
@@ -661,7 +667,7 @@ def _posts_release(
             )
 
 
-def _posts_take_up(actor: Any, appointment: Appointment) -> None:
+def _posts_take_up(actor: User, appointment: Appointment) -> None:
     """Assign the appointed person to the CQO post (and the QSD post when flagged) from the first
     day of the appointment; anyone else holding a one-holder post then is ended the day before."""
     from cqo.organisation.services import post_assign
@@ -754,7 +760,7 @@ def appointment_posts_expire(*, on: datetime.date | None = None) -> list[str]:
     return done
 
 
-def _predecessor_end(actor: Any, successor: Appointment) -> None:
+def _predecessor_end(actor: User, successor: Appointment) -> None:
     assert successor.predecessor_id is not None
     old = Appointment.objects.select_for_update().get(pk=successor.predecessor_id)
     last = successor.effective_from - datetime.timedelta(days=1)
@@ -802,7 +808,7 @@ def _predecessor_end(actor: Any, successor: Appointment) -> None:
 @transaction.atomic
 def appointment_remove(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     reason: str,
     password: str | None,
@@ -880,7 +886,7 @@ def appointment_remove(
 
 
 @transaction.atomic
-def appointment_withdraw(*, actor: Any, appointment: Appointment, reason: str) -> Appointment:
+def appointment_withdraw(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     """Withdraw a draft the principal will not sign; signed appointments are removed instead."""
     require(actor, "post.withdraw_appointment", appointment, clause=CLAUSE_APPOINT)
     if appointment.status != AppointmentStatus.DRAFT:
@@ -901,7 +907,7 @@ def appointment_withdraw(*, actor: Any, appointment: Appointment, reason: str) -
 
 @transaction.atomic
 def disqualification_declare(
-    *, actor: Any, person: Person, answers: Mapping[str, bool], note: str = ""
+    *, actor: User, person: Person, answers: Mapping[str, bool], note: str = ""
 ) -> list[DisqualificationDeclaration]:
     """The principal declares, condition by condition, whether §5.1.4 applies to ``person``."""
     require(actor, "post.declare_disqualification", person, clause=CLAUSE_DISQUALIFICATION)
@@ -954,7 +960,7 @@ def _upload_check(file: Any) -> None:
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: str,
     title: str,
@@ -1013,7 +1019,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_void(*, actor: Any, evidence: EvidenceDocument, reason: str) -> EvidenceDocument:
+def evidence_void(*, actor: User, evidence: EvidenceDocument, reason: str) -> EvidenceDocument:
     voided = record_void(
         actor=actor,
         record=evidence,
@@ -1027,7 +1033,7 @@ def evidence_void(*, actor: Any, evidence: EvidenceDocument, reason: str) -> Evi
 
 @transaction.atomic
 def qualification_policy_set(
-    *, actor: Any, enterprise: Enterprise, rule_set: QualificationRuleSet
+    *, actor: User, enterprise: Enterprise, rule_set: QualificationRuleSet
 ) -> QualificationPolicy:
     """Choose the qualification rule set the enterprise applies (default DB50/T 1696)."""
     require(actor, "post.change_qualificationpolicy", enterprise, clause=CLAUSE_QUALIFICATION)
@@ -1060,7 +1066,7 @@ def qualification_rule_set_current(enterprise: Enterprise | None) -> Qualificati
 
 @transaction.atomic
 def assessment_create(
-    *, actor: Any, person: Person, assessed_on: datetime.date | None = None, summary: str = ""
+    *, actor: User, person: Person, assessed_on: datetime.date | None = None, summary: str = ""
 ) -> CompetenceAssessment:
     """Open a knowledge and ability assessment (§5.2, §5.3), one row per area to score."""
     require(actor, "post.add_competenceassessment", person, clause=CLAUSE_COMPETENCE)
@@ -1094,7 +1100,7 @@ def assessment_create(
     return assessment
 
 
-def _score_side(actor: Any, assessment: CompetenceAssessment) -> str:
+def _score_side(actor: User, assessment: CompetenceAssessment) -> str:
     me = user_person(actor)
     if me is not None and me.pk == assessment.person_id:
         return "self"
@@ -1109,7 +1115,7 @@ def _score_side(actor: Any, assessment: CompetenceAssessment) -> str:
 @transaction.atomic
 def assessment_score(
     *,
-    actor: Any,
+    actor: User,
     assessment: CompetenceAssessment,
     scores: Mapping[str, Any],
     comments: Mapping[str, str] | None = None,
@@ -1163,7 +1169,7 @@ def assessment_score(
 @transaction.atomic
 def assessment_action_add(
     *,
-    actor: Any,
+    actor: User,
     assessment: CompetenceAssessment,
     action: str,
     due_on: datetime.date | None,
@@ -1198,7 +1204,7 @@ def assessment_action_add(
 
 @transaction.atomic
 def assessment_action_done(
-    *, actor: Any, action: DevelopmentAction, done_on: datetime.date | None = None
+    *, actor: User, action: DevelopmentAction, done_on: datetime.date | None = None
 ) -> DevelopmentAction:
     require(actor, "post.change_competenceassessment", action.assessment, clause=CLAUSE_COMPETENCE)
     with audited_change(
@@ -1215,7 +1221,7 @@ def assessment_action_done(
 
 @transaction.atomic
 def assessment_complete(
-    *, actor: Any, assessment: CompetenceAssessment, summary: str = ""
+    *, actor: User, assessment: CompetenceAssessment, summary: str = ""
 ) -> CompetenceAssessment:
     """The principal closes the assessment once both columns are scored for every area."""
     require(actor, "post.complete_competenceassessment", assessment, clause=CLAUSE_COMPETENCE)
@@ -1255,7 +1261,7 @@ def assessment_complete(
 
 
 @transaction.atomic
-def charter_generate(*, actor: Any, veto_delegable: bool = False, note: str = "") -> Charter:
+def charter_generate(*, actor: User, veto_delegable: bool = False, note: str = "") -> Charter:
     """Build a new charter version from the data (§4.2); an unapproved draft is rebuilt in place."""
     require(actor, "post.generate_charter", clause=CLAUSE_CHARTER)
     from .selectors import cqo_current
@@ -1369,7 +1375,7 @@ def _charter_stale_refuse(charter: Charter) -> None:
 
 
 @transaction.atomic
-def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Charter:
+def charter_approve(*, actor: User, charter: Charter, password: str | None) -> Charter:
     """The principal approves a draft with an e-signature over its content hash (§4.2)."""
     require(actor, "post.approve_charter", charter, clause=CLAUSE_CHARTER)
     _require_principal_signer(actor, CLAUSE_CHARTER)
@@ -1408,7 +1414,7 @@ def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Ch
 
 
 @transaction.atomic
-def charter_publish(*, actor: Any, charter: Charter) -> Charter:
+def charter_publish(*, actor: User, charter: Charter) -> Charter:
     """Publish an approved version; the one published before it is superseded.
 
     A version whose content no longer matches today's data (a delegation made or ended, the
@@ -1456,7 +1462,7 @@ def charter_publish(*, actor: Any, charter: Charter) -> Charter:
 
 
 @transaction.atomic
-def charter_mark_outdated(*, reason: str, actor: Any = None) -> None:
+def charter_mark_outdated(*, reason: str, actor: User | None = None) -> None:
     """Flag the published charter as out of date: the post or a delegation changed (§4.2).
 
     Called by the appointment services here and by the authorities app when a delegation is made

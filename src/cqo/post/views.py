@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signature_matches, signatures_for
 from cqo.core.views import GET_POST, can, check
@@ -239,7 +240,7 @@ def appointment_new(request: HttpRequest) -> HttpResponseBase:
         title=_("New CQO appointment"),
         perm="post.add_appointment",
         appointment=None,
-        call=lambda **kw: S.appointment_create(actor=request.user, **kw),
+        call=lambda **kw: S.appointment_create(actor=actor_of(request), **kw),
     )
 
 
@@ -253,7 +254,9 @@ def appointment_handover(request: HttpRequest, pk: int) -> HttpResponseBase:
         perm="post.handover_appointment",
         appointment=appointment,
         exclude_person=appointment.person,
-        call=lambda **kw: S.appointment_handover(actor=request.user, appointment=appointment, **kw),
+        call=lambda **kw: S.appointment_handover(
+            actor=actor_of(request), appointment=appointment, **kw
+        ),
     )
 
 
@@ -265,7 +268,7 @@ def appointment_renew(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             created = S.appointment_renew(
-                actor=request.user,
+                actor=actor_of(request),
                 appointment=appointment,
                 effective_from=form.cleaned_data.get("effective_from"),
                 effective_to=form.cleaned_data.get("effective_to"),
@@ -298,7 +301,9 @@ def appointment_sign(request: HttpRequest, pk: int) -> HttpResponseBase:
     if form.is_valid():
         try:
             S.appointment_sign(
-                actor=request.user, appointment=appointment, password=form.cleaned_data["password"]
+                actor=actor_of(request),
+                appointment=appointment,
+                password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -333,7 +338,7 @@ def appointment_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid() and sign_form.is_valid():
         try:
             S.appointment_remove(
-                actor=request.user,
+                actor=actor_of(request),
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 last_day=form.cleaned_data["last_day"],
@@ -363,7 +368,7 @@ def appointment_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             S.appointment_withdraw(
-                actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"]
+                actor=actor_of(request), appointment=appointment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -475,7 +480,9 @@ def qualification_policy(request: HttpRequest) -> HttpResponseBase:
     if form.is_valid():
         try:
             S.qualification_policy_set(
-                actor=request.user, enterprise=enterprise, rule_set=form.cleaned_data["rule_set"]
+                actor=actor_of(request),
+                enterprise=enterprise,
+                rule_set=form.cleaned_data["rule_set"],
             )
         except ValidationError as exc:
             _service_error(request, exc)
@@ -538,7 +545,7 @@ def qualification_declare(request: HttpRequest, pk: int) -> HttpResponseBase:
     if form.is_valid():
         try:
             S.disqualification_declare(
-                actor=request.user,
+                actor=actor_of(request),
                 person=person,
                 answers=form.declarations(),
                 note=form.cleaned_data.get("note", ""),
@@ -564,7 +571,7 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            S.evidence_add(actor=request.user, person=person, **data)
+            S.evidence_add(actor=actor_of(request), person=person, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -595,7 +602,9 @@ def evidence_void(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.evidence_void(actor=request.user, evidence=doc, reason=form.cleaned_data["reason"])
+            S.evidence_void(
+                actor=actor_of(request), evidence=doc, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -628,7 +637,7 @@ def competence_list(request: HttpRequest) -> HttpResponseBase:
             _check(request, "post.add_competenceassessment", person)
             try:
                 created = S.assessment_create(
-                    actor=request.user,
+                    actor=actor_of(request),
                     person=person,
                     assessed_on=form.cleaned_data["assessed_on"],
                     summary=form.cleaned_data.get("summary", ""),
@@ -717,7 +726,7 @@ def competence_score(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ScoreForm(request.POST)
     if form.is_valid():
         try:
-            S.assessment_score(actor=request.user, assessment=assessment, scores=form.scores())
+            S.assessment_score(actor=actor_of(request), assessment=assessment, scores=form.scores())
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -738,7 +747,9 @@ def competence_action(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
-            S.assessment_action_add(actor=request.user, assessment=assessment, **form.cleaned_data)
+            S.assessment_action_add(
+                actor=actor_of(request), assessment=assessment, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -760,7 +771,7 @@ def competence_action_done(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     _check(request, "post.change_competenceassessment", action.assessment)
     try:
-        S.assessment_action_done(actor=request.user, action=action)
+        S.assessment_action_done(actor=actor_of(request), action=action)
     except ValidationError as exc:
         _service_error(request, exc)
     return redirect("post:competence_detail", action.assessment_id)
@@ -771,7 +782,7 @@ def competence_action_done(request: HttpRequest, pk: int) -> HttpResponseBase:
 def competence_complete(request: HttpRequest, pk: int) -> HttpResponseBase:
     assessment = _assessment(request, pk, "post.complete_competenceassessment")
     try:
-        S.assessment_complete(actor=request.user, assessment=assessment)
+        S.assessment_complete(actor=actor_of(request), assessment=assessment)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -796,7 +807,7 @@ def charter_list(request: HttpRequest) -> HttpResponseBase:
             raise PermissionDenied(_("You do not have permission to do this."))
         if form.is_valid():
             try:
-                charter = S.charter_generate(actor=request.user, **form.cleaned_data)
+                charter = S.charter_generate(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             else:
@@ -866,7 +877,7 @@ def charter_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
     if form.is_valid():
         try:
             S.charter_approve(
-                actor=request.user, charter=charter, password=form.cleaned_data["password"]
+                actor=actor_of(request), charter=charter, password=form.cleaned_data["password"]
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -890,7 +901,7 @@ def charter_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
 def charter_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
     charter = _charter(request, pk, "post.publish_charter")
     try:
-        S.charter_publish(actor=request.user, charter=charter)
+        S.charter_publish(actor=actor_of(request), charter=charter)
     except ValidationError as exc:
         _service_error(request, exc)
     else:

@@ -89,7 +89,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:authorities:decision-approve": API_POST_ONLY,
     "api:authorities:decision-effect": API_POST_ONLY,
     "api:authorities:decision-withdraw": API_POST_ONLY,
-    "api:authorities:decision-veto": API_POST_ONLY,
     "api:authorities:veto-list": _api(),
     "api:authorities:veto-detail": _api(),
     "api:authorities:veto-lift": API_POST_ONLY,
@@ -119,7 +118,6 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:authorities:decision-approve": ("principal",),
     "api:authorities:decision-effect": ("principal", "quality_engineer"),
     "api:authorities:decision-withdraw": ("principal", "department_head", "quality_engineer"),
-    "api:authorities:decision-veto": ("cqo",),
     "api:authorities:veto-lift": ("cqo",),
     "api:authorities:veto-list": ("cqo",),  # POST vetoes any vetoable record (§6 i))
     "api:authorities:notification-read": ROLES,  # each marks only their own
