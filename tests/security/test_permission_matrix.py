@@ -54,8 +54,10 @@ def api_for(*roles: str) -> dict[str, int]:
     return {ANONYMOUS: 403, "*": 403, **dict.fromkeys(roles, 200)}
 
 
-# A POST-only API action: GET names no permission, so everyone is refused before the method.
-API_POST_ONLY = {"*": 403}
+# A POST-only API action: the shared ObjectPermission (cqo.api) reads a GET there as a read of the
+# model, which every member may do, so the method is what refuses it (405), as in post and
+# authorities; the anonymous caller is refused first (403).
+API_POST_ONLY = {ANONYMOUS: 403, "*": 405}
 
 EXPECTED: dict[str, dict[str, int]] = {
     # --- accounts -------------------------------------------------------------------------
