@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import chain
+from . import labels as audit_labels
 from .models import AuditEvent, Signature
 from .services import actor_name, verify_chain
 
@@ -104,13 +105,24 @@ def field_labels(model: type[models.Model] | None) -> dict[str, str]:
 
 
 def display_value(value: Any) -> str:
+    """A stored value as text; a list or a mapping reads as its items, not as a JSON blob."""
     if value is None:
         return "—"
-    if isinstance(value, dict | list):
-        return chain.canonical(value)
+    if isinstance(value, list):
+        return _list_separator().join(display_value(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        if not value:
+            return "—"
+        return "; ".join(f"{key}: {display_value(v)}" for key, v in value.items())
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return str(value)
+
+
+def _list_separator() -> str:
+    from django.utils.translation import pgettext
+
+    return pgettext("list separator", ", ")
 
 
 class FieldDisplay:
@@ -118,9 +130,10 @@ class FieldDisplay:
     a time in local time. Whatever cannot be resolved (a record since voided away, a value
     from an older schema) falls back to the raw value, never to an error."""
 
-    def __init__(self, model: type[models.Model] | None) -> None:
+    def __init__(self, *models_: type[models.Model] | None) -> None:
+        # The first model that has a field of that name describes it.
         self.fields: dict[str, Any] = {}
-        if model is not None:
+        for model in reversed([m for m in models_ if m is not None]):
             for f in model._meta.concrete_fields:
                 self.fields[f.name] = self.fields[f.attname] = f
         self._related: dict[tuple[Any, Any], str] = {}
@@ -131,6 +144,9 @@ class FieldDisplay:
         if field is None or value is None or value == "":
             return display_value(value)
         try:
+            coded = audit_labels.value_label(field, value)
+            if coded is not None:
+                return coded
             if field.choices:
                 labels = self._choices(field)
                 if str(value) in labels:
@@ -332,15 +348,21 @@ def story(user: Any, object_type: str, object_id: str) -> Story:
     )
     truncated = len(events) > STORY_LIMIT
     events = events[:STORY_LIMIT]
-    labels = field_labels(model)
-    show = FieldDisplay(model)
+    views = []
+    shows: dict[Any, FieldDisplay] = {}
+    for ev in events:
+        # An e-signature's or a veto's event snapshots that record, not the one it is about.
+        own = audit_labels.snapshot_model(ev.action, object_type)
+        show = shows.setdefault(own, FieldDisplay(own, model))
+        keys = audit_labels.key_labels(own, model)
+        views.append(EventView(ev, changes_between(ev.before, ev.after, keys, show)))
     result = Story(
         object_type=object_type,
         object_id=object_id,
         object_repr=str(obj) if obj is not None else (events[-1].object_repr if events else ""),
         model=model,
         obj=obj,
-        events=[EventView(ev, changes_between(ev.before, ev.after, labels, show)) for ev in events],
+        events=views,
         truncated=truncated,
     )
     if not user.has_perm("audit.view_auditevent"):

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cqo.accounts import throttle
+from cqo.core.texts import encode
 
 from . import chain
 from .models import AuditEvent, ChainHead, Signature
@@ -88,7 +89,8 @@ def audit_record(
         "object_repr": object_repr,
         "before": chain.normalise(before),
         "after": chain.normalise(after),
-        "reason": reason,
+        # A system reason keeps its msgid and parameters (shown in the reader's language).
+        "reason": encode(reason),
         "clause": clause,
         "prev_hash": head.hash,
     }

@@ -15,7 +15,7 @@ class AuthoritiesConfig(AppConfig):
         from cqo.core.clauses import clause
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-        from . import panels, services
+        from . import audit_actions, panels, services
         from .kinds import approval_kind_register
 
         # An appointment that changes changes who holds the nine authorities: forget what any
@@ -23,6 +23,7 @@ class AuthoritiesConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
 
+        audit_actions.register()
         panels.register()
         # §6 c): the kinds of approval this app owns. Domain apps register theirs the same way.
         approval_kind_register(

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.accounts.models import User
 from cqo.audit.services import (
@@ -31,6 +32,7 @@ from cqo.audit.services import (
 )
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
+from cqo.core.texts import stored
 from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
@@ -337,8 +339,11 @@ def delegation_create(
         clause=clause,
     )  # fmt: skip
     _charter_outdated(
-        reason=_("Delegation of %(clause)s to %(person)s created.")
-        % {"clause": clause, "person": delegate},
+        reason=stored(
+            gettext_noop("Delegation of %(clause)s to %(person)s created."),
+            clause=clause,
+            person=delegate,
+        ),
         actor=actor,
     )
     return delegation
@@ -347,7 +352,20 @@ def delegation_create(
 @transaction.atomic
 def delegation_revoke(*, actor: User, delegation: Delegation, reason: str) -> Delegation:
     clause = delegation.clause
-    require(actor, "authorities.revoke_delegation", delegation, clause=clause)
+    if (
+        actor is None
+        or not actor.is_active
+        or not actor.has_perm("authorities.revoke_delegation", delegation)
+    ):
+        # Revoking is not an exercise of the delegated authority: only the delegator and the
+        # CQO in office may do it, whoever holds that authority.
+        raise PermissionDenied(
+            _(
+                "Only the person who made the delegation or the CQO in office may revoke it "
+                "(%(clause)s)."
+            )
+            % {"clause": CLAUSE_DELEGATION}
+        )
     reason = _reason(reason, message=_("Give a reason for revoking the delegation."))
     locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if locked.revoked_at is not None:
@@ -376,8 +394,11 @@ def delegation_revoke(*, actor: User, delegation: Delegation, reason: str) -> De
         clause=clause,
     )
     _charter_outdated(
-        reason=_("Delegation of %(clause)s to %(person)s revoked.")
-        % {"clause": clause, "person": locked.delegate},
+        reason=stored(
+            gettext_noop("Delegation of %(clause)s to %(person)s revoked."),
+            clause=clause,
+            person=locked.delegate,
+        ),
         actor=actor,
     )
     return locked

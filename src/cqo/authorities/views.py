@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -57,7 +58,14 @@ from .models import (
     StrategyStatus,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, flow_for, veto_active_for
+from .vetoable import (
+    VETO_CLAUSE,
+    VETOABLE,
+    VetoActiveError,
+    flow_for,
+    veto_active_for,
+    veto_blocked_message,
+)
 
 PAGE_SIZE = 50
 
@@ -120,6 +128,8 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
     may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
     context: dict[str, Any] = {
         "veto": veto,
+        # What a page says where a forward step would be, while the veto holds.
+        "veto_blocks": veto_blocked_message(_("Going forward")) if veto is not None else "",
         "may_veto": may_veto,
         "may_lift": may_lift,
         "veto_clause": VETO_CLAUSE,
@@ -227,7 +237,17 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "authorities.decide_approvalrequest", approval
     )
     decide_form = DecideForm(request.POST if request.method == "POST" else None)
-    verb = request.POST.get("decision") if request.method == "POST" else "approve"
+    # ``approval_decide`` refuses an approval while a veto holds the request or its subject;
+    # a rejection still goes through, so that is all the form offers, with the reason.
+    approve_blocked = ""
+    if may_decide and (veto_active_for(approval) or veto_active_for(approval.subject)):
+        approve_blocked = veto_blocked_message(_("Approval"))
+        choice = decide_form.fields["decision"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("reject", _("Reject"))]
+        choice.initial = "reject"
+    default_verb = "reject" if approve_blocked else "approve"
+    verb = request.POST.get("decision") if request.method == "POST" else default_verb
     sig_form = _signature_form(
         request,
         S.approval_decide_meaning(actor=actor_of(request), request=approval, decision=verb or ""),
@@ -257,6 +277,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         {
             "approval": approval,
             "may_decide": may_decide,
+            "approve_blocked": approve_blocked,
             "may_withdraw": approval.status == ApprovalStatus.PENDING
             and request.user.has_perm("authorities.withdraw_approvalrequest", approval),
             "decide_form": decide_form,
@@ -591,12 +612,26 @@ def _decision_steps(request: HttpRequest, decision: BusinessDecision) -> dict[st
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
     _check(request, "authorities.view_businessdecision", decision)
+    steps = _decision_steps(request, decision)
+    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
+    # offer none, and say why instead.
+    veto = veto_active_for(decision)
+    blocked: list[str] = []
+    if veto is not None:
+        what = {
+            "submit": _("Submitting"),
+            "approve": _("Approval"),
+            "effect": _("Putting into effect"),
+        }
+        blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v]
+        steps = dict.fromkeys(steps, False)
     return render(
         request,
         "authorities/decision_detail.html",
         {
             "decision": decision,
-            "steps": _decision_steps(request, decision),
+            "steps": steps,
+            "blocked": blocked,
             "may_withdraw": decision.status
             in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
             and request.user.has_perm("authorities.withdraw_businessdecision", decision),

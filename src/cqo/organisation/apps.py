@@ -6,3 +6,8 @@ class OrganisationConfig(AppConfig):
     name = "cqo.organisation"
     label = "organisation"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import audit_actions
+
+        audit_actions.register()

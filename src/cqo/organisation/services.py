@@ -19,12 +19,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.accounts.models import User
 from cqo.audit.services import audit_record, audited_change, snapshot
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.services import record_void
+from cqo.core.texts import stored
 
 from . import roles as R
 from .models import (
@@ -570,7 +572,7 @@ def person_leave(
             obj=unit,
             before=u_before,
             after=snapshot(unit),
-            reason=_("The head left the enterprise."),
+            reason=stored(gettext_noop("The head left the enterprise.")),
             clause=CLAUSE_UNIT,
         )
     return locked

@@ -13,8 +13,9 @@ class PostConfig(AppConfig):
         from cqo.audit.selectors import signed_content_register
         from cqo.workbench.nav import nav_link
 
-        from . import panels
+        from . import audit_actions, panels
 
+        audit_actions.register()
         panels.register()
         nav_link("post.appointment", "post:appointment_list", perm="post.view_appointment")
         nav_link("post.charter", "post:charter_list", perm="post.view_charter")

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.accounts.models import User
 from cqo.audit.services import (
@@ -42,6 +43,7 @@ from cqo.audit.services import (
 from cqo.core.clauses import clause, clauses
 from cqo.core.permissions import require
 from cqo.core.services import record_void
+from cqo.core.texts import encode, stored
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
     SINGLE_HOLDER_KINDS,
@@ -617,7 +619,8 @@ def appointment_sign(*, actor: User, appointment: Appointment, password: str | N
         _predecessor_end(actor, locked)
     _posts_take_up(actor, locked)
     charter_mark_outdated(
-        reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number}, actor=actor
+        reason=stored(gettext_noop("CQO appointment %(number)s was signed."), number=locked.number),
+        actor=actor,
     )
     return locked
 
@@ -879,7 +882,9 @@ def appointment_remove(
         reason=reason,
     )
     charter_mark_outdated(
-        reason=_("CQO appointment %(number)s was ended by removal.") % {"number": locked.number},
+        reason=stored(
+            gettext_noop("CQO appointment %(number)s was ended by removal."), number=locked.number
+        ),
         actor=actor,
     )
     return locked
@@ -1443,7 +1448,7 @@ def charter_publish(*, actor: User, charter: Charter) -> Charter:
             obj=old,
             before=old_before,
             after=snapshot(old, ["status"]),
-            reason=_("Superseded by v%(v)s.") % {"v": locked.version},
+            reason=stored(gettext_noop("Superseded by v%(v)s."), v=locked.version),
             clause=CLAUSE_CHARTER,
         )
     before = snapshot(locked, ["status", "published_at"])
@@ -1468,7 +1473,8 @@ def charter_mark_outdated(*, reason: str, actor: User | None = None) -> None:
     Called by the appointment services here and by the authorities app when a delegation is made
     or revoked, after their own permission check; it only raises a flag, so it asks for none.
     """
-    reason = (reason or "").strip()
+    # A system reason is kept as its msgid and parameters, shown in the reader's language.
+    reason = encode(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the charter is out of date.")})
     charter = (
