@@ -15,9 +15,13 @@ SRC = Path(__file__).resolve().parents[2]
 NOT_DB50 = {SRC / "methods"}
 # Any letter, so "§6 j)" is read as a (wrong) lettered item rather than as "§6".
 CITATION = re.compile(r"§(\d+(?:\.\d+)*)(?: ([a-z])\))?")
+# A line naming sections of one of our issues ("Issue 7 §3.9 and §3.10") cites no clause.
+ISSUE = re.compile(r"\b[Ii]ssue \d+ §")
 
 
 def _codes_in(text: str) -> list[str]:
+    if ISSUE.search(text):
+        return []
     return [
         f"§{m.group(1)}" + (f" {m.group(2)})" if m.group(2) else "")
         for m in CITATION.finditer(text)
@@ -46,6 +50,7 @@ def test_every_clause_the_code_cites_is_in_the_registry() -> None:
 
 def test_the_scan_reads_a_typo_as_an_unknown_clause() -> None:
     codes = _codes_in("clause='§6 j)', see §6.9 and §3–§5; §7.2.4.")
+    assert _codes_in("Issue 7 §3.9 and §3.10: ...") == []
     assert codes == ["§6 j)", "§6.9", "§3", "§5", "§7.2.4"]
     assert [c for c in codes if c not in REGISTRY] == ["§6 j)", "§6.9"]
 
