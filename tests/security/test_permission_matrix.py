@@ -97,6 +97,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "organisation:post_assign": page_for("admin", "department_head"),
     "organisation:post_void": page_for("admin"),
     "organisation:assignment_end": page_for("admin", "department_head"),
+    "organisation:authority_changes": page_for("admin", "principal", "auditor"),
+    "organisation:authority_change_act": {ANONYMOUS: 302, "*": 405},  # POST only
     # --- API shell ------------------------------------------------------------------------
     "api:index": {"*": 302},  # /api/ → /api/v1/
     "api:root": api(),
@@ -128,6 +130,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:org:org-assignment-list": api(),
     "api:org:org-assignment-detail": api(),
     "api:org:org-assignment-end": API_POST_ONLY,
+    "api:org:org-authority-change-list": api_for("admin", "principal", "auditor"),
+    "api:org:org-authority-change-detail": api_for("admin", "principal", "auditor"),
+    "api:org:org-authority-change-confirm": API_POST_ONLY,
+    "api:org:org-authority-change-withdraw": API_POST_ONLY,
 }
 
 # Who may write through each API endpoint that takes a write method, in this test's world
@@ -150,6 +156,9 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:org:org-post-assign": ("admin", "department_head"),
     "api:org:org-post-void": ("admin",),
     "api:org:org-assignment-end": ("admin", "department_head"),
+    "api:org:org-authority-change-list": ("admin", "principal"),
+    "api:org:org-authority-change-confirm": ("admin", "principal"),
+    "api:org:org-authority-change-withdraw": ("admin", "principal"),
 }
 
 # Which object of the world fills a URL's ``pk``, by the start of the URL's name.
@@ -163,12 +172,18 @@ OBJECT_FOR_PK = {
     "api:org:org-person-": "person",
     "api:org:org-post-": "post",
     "api:org:org-assignment-": "assignment",
+    "api:org:org-authority-change-": "authority_change",
     "api:audit-event-": "event",
     "api:audit-signature-": "signature",
 }
 
 
-KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {}
+KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "organisation:authority_change_act": lambda world: {
+        "pk": world.objects["authority_change"].pk,
+        "step": "confirm",
+    },
+}
 BUILDERS: list[Callable[[World], None]] = []
 
 

@@ -148,7 +148,13 @@ def build_world() -> World:
         actor=users["admin"], action="organisation.unit.create", obj=quality,
         after={"name": quality.name}, clause="§4.1",
     )  # fmt: skip
+    from cqo.organisation.services import authority_change_propose
+
+    authority_change = authority_change_propose(
+        actor=users["admin"], kind="legal_representative", person=worker, reason="matrix"
+    )
     objects: dict[str, Any] = {
+        "authority_change": authority_change,
         "enterprise": enterprise,
         "root": root,
         "unit": quality,

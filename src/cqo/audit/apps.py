@@ -10,6 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from . import checks  # noqa: F401  (registers the deploy check)
         from .labels import actions_register
 
         actions_register({"signature.sign": _("Signed electronically")},

@@ -52,6 +52,9 @@ class AuditEvent(models.Model):
     clause = models.CharField(_("clause"), max_length=40, blank=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    # HMAC of ``hash`` with the key outside the database (decision 0007): not part of the hashed
+    # content, so archives written before it existed still hash the same.
+    mac = models.CharField(_("keyed seal"), max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -18,9 +18,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import chain
+from . import anchors, chain
 from . import labels as audit_labels
-from .models import AuditEvent, Signature
+from .models import AuditEvent, ChainHead, Signature
+from .records import record_problems
 from .services import actor_name, verify_chain
 
 STORY_LIMIT = 500
@@ -378,8 +379,14 @@ def story(user: Any, object_type: str, object_id: str) -> Story:
 
 def _problem_kind(text: str) -> str:
     """Which of the chain's four kinds of problem ``str(ChainProblem)`` describes."""
-    if text.startswith("chain head") or "the chain head records" in text:
+    if (
+        text.startswith("chain head")
+        or "the chain head records" in text
+        or "missing from the trail" in text
+    ):
         return "head"
+    if "keyed seal" in text or "anchor" in text:
+        return "anchor"
     if "expected sequence" in text:
         return "gap"
     if "does not link" in text:
@@ -406,11 +413,18 @@ def chain_status_last() -> dict[str, Any] | None:
 def chain_status_refresh(user: Any) -> dict[str, Any]:
     """Walk the whole chain now and keep the result for the page (the walk reads every event)."""
     problem = verify_chain()
+    records = [str(p) for p in record_problems()]
+    head = ChainHead.objects.filter(id=1).first()
+    seq, head_hash = (head.seq, head.hash) if head else (0, "")
     status: dict[str, Any] = {
         "checked_at": timezone.now().isoformat(),
         "checked_by": actor_name(user),
         "events": AuditEvent.objects.count(),
-        "intact": problem is None,
+        "intact": problem is None and not records,
+        "records": records[:20],
+        "records_total": len(records),
+        "head_seq": seq,
+        "digest": anchors.head_digest(seq, head_hash),
         "problem": str(problem) if problem else "",
         "problem_kind": _problem_kind(str(problem)) if problem else "",
         "first_bad_seq": problem.seq if problem else None,

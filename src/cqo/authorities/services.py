@@ -1264,7 +1264,9 @@ def veto_impose(*, actor: User, subject: models.Model, reason: str, password: st
         actor=actor,
         action="authorities.veto.impose",
         obj=locked,
-        after={"veto": veto.pk, "status": status, "capacity": capacity},
+        # The veto's own row rides along (as in ``veto_lift``), so ``cqo audit verify`` can tell
+        # a veto lifted behind the trail's back.
+        after={"veto": veto.pk, **snapshot(veto), "status": status, "capacity": capacity},
         reason=reason,
         clause=VETO_CLAUSE,
     )

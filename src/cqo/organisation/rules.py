@@ -22,6 +22,10 @@ end_postassignment (on an                (appointment, §3.1)
 assignment, by its post)               - quality-safety officers, key posts (§7.2.1.3): admin,
                                          cqo, or a department head whose subtree holds the post
                                        - other posts: admin, or that department head
+view_authoritychange                   admin, principal, auditor
+propose/confirm/withdraw_              admin, principal; the service says who confirms: the
+authoritychange                          current principal, else a second administrator
+                                         independent of the proposer (decision 0006)
 delete_* (any)                         nobody: records are voided or ended, never deleted
 =====================================  =====================================================
 
@@ -112,7 +116,8 @@ def _target_unit(obj: Any) -> Any:
     return None
 
 
-def _headed_paths(user: Any) -> list[str]:
+def headed_paths(user: Any) -> list[str]:
+    """The tree paths of the active units this user's person heads (read once per user)."""
     if not hasattr(user, "_cqo_headed_paths"):
         person = user_person(user)
         from .models import Unit
@@ -138,7 +143,7 @@ def in_own_subtree(user: Any, obj: Any) -> bool:
     unit = _target_unit(obj)
     if unit is None:
         return False
-    return any(unit.path.startswith(p) for p in _headed_paths(user))
+    return any(unit.path.startswith(p) for p in headed_paths(user))
 
 
 def _post_of(obj: Any) -> Any:
@@ -196,3 +201,13 @@ rules.add_perm("organisation.assign_post", may_assign)
 rules.add_perm("organisation.add_postassignment", may_assign)
 rules.add_perm("organisation.end_postassignment", may_assign)
 rules.add_perm("organisation.change_postassignment", rules.always_deny)
+
+# Authority changes (decision 0006): an administrator or the principal proposes; the service
+# decides who confirms (the current principal, else a second independent administrator).
+_authority_people = is_admin | is_principal
+rules.add_perm("organisation.view_authoritychange", _authority_people | has_role(R.AUDITOR))
+rules.add_perm("organisation.propose_authoritychange", _authority_people)
+rules.add_perm("organisation.confirm_authoritychange", _authority_people)
+rules.add_perm("organisation.withdraw_authoritychange", _authority_people)
+rules.add_perm("organisation.delete_authoritychange", rules.always_deny)
+rules.add_perm("organisation.change_authoritychange", rules.always_deny)

@@ -21,11 +21,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.api.input import JSONParser
 from cqo.api.viewsets import ServiceViewSet
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
@@ -41,6 +42,7 @@ from .models import (
     CompetenceScore,
     DevelopmentAction,
     Disqualification,
+    EndKind,
     EvidenceDocument,
     EvidenceKind,
     LedFunction,
@@ -73,6 +75,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
     kind = inline_choice(AppointmentKind.choices, read_only=True)
     in_force = serializers.SerializerMethodField()
     last_day = serializers.DateField(read_only=True)
+    # Empty while the appointment has not ended; the schema says so (issue 8 §4).
+    end_kind = serializers.ChoiceField(choices=EndKind.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appointment
@@ -523,8 +527,10 @@ class QualificationViewSet(_Base):
         )
         return Response(qualification_check(person).as_dict())
 
+    # The whole list, unpaged: a person has a handful of documents. pagination_class=None makes
+    # the schema say so too (it described a page, which the fuzz caught).
     @extend_schema(responses={200: EvidenceSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
         return Response(EvidenceSerializer(sel.evidence_for(person), many=True).data)
