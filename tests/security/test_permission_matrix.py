@@ -132,8 +132,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:org:org-assignment-end": API_POST_ONLY,
     "api:org:org-authority-change-list": api_for("admin", "principal", "auditor"),
     "api:org:org-authority-change-detail": api_for("admin", "principal", "auditor"),
-    "api:org:org-authority-change-confirm": API_POST_ONLY,
-    "api:org:org-authority-change-withdraw": API_POST_ONLY,
+    # POST-only, on a model only these read: 405 for them, 403 for everyone else.
+    "api:org:org-authority-change-confirm": {
+        ANONYMOUS: 403,
+        "*": 403,
+        **dict.fromkeys(("admin", "principal", "auditor"), 405),
+    },
+    "api:org:org-authority-change-withdraw": {
+        ANONYMOUS: 403,
+        "*": 403,
+        **dict.fromkeys(("admin", "principal", "auditor"), 405),
+    },
 }
 
 # Who may write through each API endpoint that takes a write method, in this test's world
