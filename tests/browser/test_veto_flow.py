@@ -12,7 +12,7 @@ import pytest
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as S
 from cqo.authorities.models import BusinessDecision, Veto
-from cqo.authorities.tests.support import PASSWORD, Org
+from cqo.testing.world import PASSWORD, Org
 
 TEXT = {
     "zh-hans": {

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cqo.authorities.tests.support import PASSWORD, Org
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -15,7 +16,6 @@ from cqo.audit.models import AuditEvent
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as S
 from cqo.authorities.models import BusinessDecision
-from cqo.authorities.tests.support import PASSWORD, Org
 
 from .models import Nonconformance
 

@@ -22,7 +22,7 @@ from cqo.organisation import roles as R
 from cqo.organisation import services as S
 from cqo.organisation.models import Enterprise, Person, UnitKind
 from cqo.organisation.rules import user_cache_clear
-from cqo.organisation.tests.factories import (
+from cqo.testing.factories import (
     TEST_PASSWORD,
     EnterpriseFactory,
     PersonFactory,
@@ -392,7 +392,7 @@ def test_on_the_page_the_admin_cannot_propose_itself_as_principal(org: Org) -> N
 
 
 def test_the_first_enterprise_is_recorded_on_the_page_without_a_principal(db: Any) -> None:
-    from cqo.organisation.tests.factories import UserFactory
+    from cqo.testing.factories import UserFactory
 
     client = Client()
     client.force_login(UserFactory(roles=[R.ADMIN]))

@@ -13,9 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cqo.organisation.tests.factories import member
-
-from .urlwalk import routes
+from cqo.testing.factories import member
+from cqo.testing.matrix import routes
 
 
 @pytest.fixture

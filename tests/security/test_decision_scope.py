@@ -19,13 +19,13 @@ from cqo.authorities import services as S
 from cqo.authorities.models import BusinessDecision, DecisionStatus
 from cqo.organisation import roles as R
 from cqo.organisation.models import UnitKind
-from cqo.organisation.tests.factories import (
+from cqo.post.models import Appointment, AppointmentStatus
+from cqo.testing.factories import (
     TEST_PASSWORD,
     EnterpriseFactory,
     UnitFactory,
     member,
 )
-from cqo.post.models import Appointment, AppointmentStatus
 
 
 class Org:

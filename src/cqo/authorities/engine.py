@@ -16,14 +16,14 @@ needs to decide whether to show a button; with an object whose unit is empty, th
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import datetime
 import importlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+
+from cqo.core import request_cache
 
 from .catalogue import BY_CODE, VETO
 
@@ -60,56 +60,28 @@ def _active(user: Any) -> bool:
     )
 
 
-# Within ``memo()``, the answer to "is this user the CQO on that day?" is asked of the post app
-# once; a page that asks many questions (the dashboard, an inbox) opens one such scope. Outside
-# it nothing is remembered, so a change to an appointment is seen at once.
-_MEMO: contextvars.ContextVar[dict[tuple[Any, ...], bool] | None] = contextvars.ContextVar(
-    "cqo_authority_memo", default=None
-)
-
-
-@contextlib.contextmanager
-def memo() -> Iterator[None]:
-    token = _MEMO.set({}) if _MEMO.get() is None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            _MEMO.reset(token)
-
-
-# Besides the scope above, each user object remembers its own answer for the day: a request has
-# its own user object, so a page asks the post app once however many panels and rules ask us.
-# ``forget`` (called whenever an appointment is saved) makes every remembered answer stale.
-_generation = 0
+def memo() -> contextlib.AbstractContextManager[None]:
+    """Remember the engine's answers for the block (a selector asking about many rows); inside a
+    request this joins the request's scope (``cqo.core.request_cache``). Outside any scope nothing
+    is remembered, so a change to an appointment is seen at once."""
+    return request_cache.scope()
 
 
 def forget() -> None:
-    global _generation
-    _generation += 1
+    """Called whenever an appointment is saved: what this request remembered may be stale."""
+    request_cache.forget()
 
 
 def is_current_cqo(user: Any, *, on: datetime.date | None = None) -> bool:
     """True when ``user`` holds the CQO appointment on ``on`` (today by default)."""
     if not _active(user):
         return False
-    day = on or _today()
-    cache = _MEMO.get()
-    key = ("cqo", user.pk, day)
-    if cache is not None and key in cache:
-        return cache[key]
-    own = user.__dict__.get("_cqo_is_cqo")
-    if own is not None and own[0] == _generation and day in own[1]:
-        return bool(own[1][day])
-    fn = _post_selector("user_is_current_cqo")
-    answer = bool(fn(user, on=on)) if fn is not None else False
-    if cache is not None:
-        cache[key] = answer
-    if own is None or own[0] != _generation:
-        own = (_generation, {})
-        user.__dict__["_cqo_is_cqo"] = own
-    own[1][day] = answer
-    return answer
+
+    def ask() -> bool:
+        fn = _post_selector("user_is_current_cqo")
+        return bool(fn(user, on=on)) if fn is not None else False
+
+    return request_cache.remember(("authorities.is_cqo", user.pk, on or _today()), ask)
 
 
 @dataclass(frozen=True)
@@ -140,14 +112,10 @@ def current_cqo_user(*, on: datetime.date | None = None) -> Any:
 
 def veto_delegable() -> bool:
     """Whether the published charter (§4.2) lets the CQO delegate the veto (§6 i)); default no."""
-    cache = _MEMO.get()
-    if cache is not None and ("veto",) in cache:
-        return cache[("veto",)]
     fn = _post_selector("charter_veto_delegable")
-    answer = bool(fn()) if fn is not None else False
-    if cache is not None:
-        cache[("veto",)] = answer
-    return answer
+    return request_cache.remember(
+        ("authorities.veto_delegable",), lambda: bool(fn()) if fn is not None else False
+    )
 
 
 def unit_of(obj: Any) -> Any:

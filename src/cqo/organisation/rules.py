@@ -41,35 +41,36 @@ from typing import Any
 
 import rules
 
+from cqo.core import request_cache
+
 from . import roles as R
 
 
 def user_roles(user: Any) -> frozenset[str]:
-    """The user's role codes, read once per user object (a request reuses one user object)."""
+    """The user's role codes, read once per request (``cqo.core.request_cache``)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_cqo_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True))
-        user._cqo_roles = cached
-    return cached
+    return request_cache.remember(
+        ("organisation.roles", user.pk),
+        lambda: frozenset(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True)),
+    )
 
 
 def user_person(user: Any) -> Any:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if not hasattr(user, "_cqo_person"):
-        from .models import Person
+    from .models import Person
 
-        user._cqo_person = Person.objects.select_related("unit").filter(user=user).first()
-    return user._cqo_person
+    return request_cache.remember(
+        ("organisation.person", user.pk),
+        lambda: Person.objects.select_related("unit").filter(user=user).first(),
+    )
 
 
 def user_cache_clear(user: Any) -> None:
-    """Forget cached roles and person after they change (services call this)."""
-    for attr in ("_cqo_roles", "_cqo_person", "_cqo_headed_paths"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    """Forget what this request remembered after roles, a person or a unit head change (services
+    call this). The user is named for the callers' sake: everything in the scope goes."""
+    request_cache.forget()
 
 
 def has_role(*codes: str) -> rules.Predicate:
@@ -117,17 +118,17 @@ def _target_unit(obj: Any) -> Any:
 
 
 def headed_paths(user: Any) -> list[str]:
-    """The tree paths of the active units this user's person heads (read once per user)."""
-    if not hasattr(user, "_cqo_headed_paths"):
-        person = user_person(user)
+    """The tree paths of the active units this user's person heads (read once per request)."""
+
+    def compute() -> list[str]:
         from .models import Unit
 
-        user._cqo_headed_paths = (
-            list(Unit.objects.active().filter(head=person).values_list("path", flat=True))
-            if person is not None
-            else []
-        )
-    return user._cqo_headed_paths
+        person = user_person(user)
+        if person is None:
+            return []
+        return list(Unit.objects.active().filter(head=person).values_list("path", flat=True))
+
+    return request_cache.remember(("organisation.headed_paths", user.pk), compute)
 
 
 @rules.predicate

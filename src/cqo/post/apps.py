@@ -24,6 +24,26 @@ class PostConfig(AppConfig):
         # The charter's signature is over its version and content hash; the audit pages can then
         # say whether a version still matches what the principal signed.
         signed_content_register("post.charter", _charter_signed_content)
+        # What §5 still asks (the dashboard's list) is remembered across requests until one of
+        # the records it reads changes.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(_due_source_changed, dispatch_uid=f"post.due.{id(signal)}")
+
+
+def _due_source_changed(sender: Any, **kwargs: Any) -> None:
+    from django.db import transaction
+
+    from . import selectors
+
+    meta = getattr(sender, "_meta", None)
+    if meta is None or not (meta.app_label == "post" or meta.label_lower in selectors.DUE_SOURCES):
+        return
+    # Now, for this process's next question; and again once the change is committed, so a
+    # request that read the old rows between the two cannot keep its answer under the new name.
+    selectors.competence_due_changed()
+    transaction.on_commit(selectors.competence_due_changed)
 
 
 def _charter_signed_content(charter: Any) -> dict[str, Any]:

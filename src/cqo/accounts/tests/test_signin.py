@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cqo.accounts import throttle
 from cqo.audit.models import AuditEvent
-from cqo.organisation.tests.factories import TEST_PASSWORD, UserFactory
+from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"
 

@@ -13,11 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
-ANONYMOUS = "anonymous"
-ROLES = (
-    "principal", "cqo", "deputy", "quality_engineer", "inspector", "metrology_officer",
-    "department_head", "employee", "auditor", "admin",
-)  # fmt: skip
+from cqo.testing.matrix import ANONYMOUS, ROLES
+
 MANAGEMENT = ("principal", "cqo", "deputy", "auditor", "department_head", "quality_engineer")
 
 
@@ -156,23 +153,15 @@ KWARGS = {
 
 def build(world: Any) -> None:
     from cqo.authorities import services as S
-    from cqo.organisation.tests.factories import TEST_PASSWORD
-    from cqo.post.models import Appointment, AppointmentStatus
     from cqo.post.selectors import cqo_current
+    from cqo.testing.factories import TEST_PASSWORD
+    from cqo.testing.world import appoint
 
     users = world.users
     unit = world.objects["unit"]
     today = timezone.localdate()
     if cqo_current() is None:
-        Appointment.objects.create(
-            enterprise=world.objects["enterprise"],
-            number="MATRIX-CQO",
-            person=users["cqo"].person,
-            principal=users["principal"].person,
-            effective_from=today - datetime.timedelta(days=30),
-            status=AppointmentStatus.SIGNED,
-            signed_at=timezone.now(),
-        )
+        appoint(world, users["cqo"], start=today - datetime.timedelta(days=30))
     enterprise = world.objects["enterprise"]
     if enterprise.principal_id is None:
         enterprise.principal = users["principal"].person

@@ -8,8 +8,7 @@ from rest_framework.test import APIClient
 from cqo.audit.models import AuditEvent
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, BusinessDecision, Delegation, Veto
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/authorities"

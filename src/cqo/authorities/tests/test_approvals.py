@@ -20,8 +20,7 @@ from cqo.authorities.models import (
     Delegation,
     Notification,
 )
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 

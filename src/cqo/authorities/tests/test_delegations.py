@@ -11,8 +11,7 @@ from cqo.audit.models import AuditEvent
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
 from cqo.authorities.models import Delegation, Notification
-
-from .conftest import Org, days, end_appointment, today
+from cqo.testing.world import Org, days, end_appointment, today
 
 pytestmark = pytest.mark.django_db
 

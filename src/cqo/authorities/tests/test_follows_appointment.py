@@ -5,9 +5,8 @@ from __future__ import annotations
 from cqo.authorities import engine, selectors
 from cqo.authorities import services as S
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import member
-
-from .conftest import Org, appoint, days, end_appointment
+from cqo.testing.factories import member
+from cqo.testing.world import Org, appoint, days, end_appointment
 
 
 def test_an_employee_appointed_cqo_sees_every_proposal_and_approval(org: Org) -> None:

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from cqo.authorities import services as S
 from cqo.authorities.models import Delegation
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,7 @@ from cqo.authorities.models import (
     Veto,
 )
 from cqo.authorities.vetoable import VetoActiveError, VetoTamperError, flow_for
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/authorities"

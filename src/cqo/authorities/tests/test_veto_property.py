@@ -38,8 +38,7 @@ from cqo.authorities.models import (
     Veto,
 )
 from cqo.authorities.vetoable import VetoActiveError, VetoTamperError, flow_for
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 # Wrong passwords are part of the sequences; the sign-in throttle they count against is tested in
 # accounts, and must not lock the CQO out halfway through a sequence about the veto.

@@ -12,8 +12,7 @@ from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
 from cqo.authorities.models import BusinessDecision, DecisionStatus, Veto
 from cqo.authorities.vetoable import VetoActiveError, VetoFlow, is_vetoable
-
-from .conftest import PASSWORD, Org, days, end_appointment, today
+from cqo.testing.world import PASSWORD, Org, days, end_appointment, today
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from cqo.organisation import roles as R
 from cqo.organisation import services as S
 from cqo.organisation.models import Person, PersonStatus, PostAssignment, Unit
 from cqo.organisation.rules import user_roles
-
-from .factories import PersonFactory, PostAssignmentFactory, UnitFactory, UserFactory
+from cqo.testing.factories import PersonFactory, PostAssignmentFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

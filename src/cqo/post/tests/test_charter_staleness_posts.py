@@ -13,11 +13,11 @@ from cqo.audit.models import AuditEvent
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as AS
 from cqo.organisation.models import PostAssignment, PostKind
-from cqo.organisation.tests.factories import PostFactory
 from cqo.post import selectors as sel
 from cqo.post import services as S
 from cqo.post.models import Charter, CharterStatus
 from cqo.post.tasks import charter_expiry_check, posts_expiry
+from cqo.testing.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.timedelta

@@ -15,9 +15,9 @@ from django.utils import translation
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import audit_record
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import UnitFactory, member
 from cqo.post import services as S
 from cqo.post.documents import charter_pdf
+from cqo.testing.factories import UnitFactory, member
 
 from .test_documents import pdf_text
 
