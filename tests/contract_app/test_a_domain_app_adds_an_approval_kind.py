@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cqo.authorities.tests.support import PASSWORD, Org
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent, Signature
@@ -17,6 +16,7 @@ from cqo.audit.services import signature_matches
 from cqo.authorities import services as S
 from cqo.authorities.kinds import APPROVAL_KINDS
 from cqo.authorities.models import ApprovalRequest
+from cqo.testing.world import PASSWORD, Org
 
 from .models import Nonconformance
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cqo.authorities.tests.support import PASSWORD, Org
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -16,6 +15,7 @@ from cqo.audit.models import AuditEvent
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as S
 from cqo.authorities.models import BusinessDecision
+from cqo.testing.world import PASSWORD, Org
 
 from .models import Nonconformance
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cqo.authorities.tests.support import PASSWORD, Org
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, Proposal, Veto
+from cqo.testing.world import PASSWORD, Org
 
 pytestmark = pytest.mark.django_db
 

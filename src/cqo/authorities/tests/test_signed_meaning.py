@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from cqo.audit.models import Signature
 from cqo.authorities import services as S
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 SHOWN = re.compile(r'<p class="sign-meaning"[^>]*><strong>(.*?)</strong>', re.S)

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cqo.audit.models import Signature
-from cqo.organisation.tests.factories import TEST_PASSWORD
 from cqo.post import services as S
 from cqo.post.models import Appointment
+from cqo.testing.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 SHOWN = re.compile(r'<p class="sign-meaning"[^>]*><strong>(.*?)</strong>', re.S)
