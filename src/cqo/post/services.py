@@ -44,6 +44,7 @@ from cqo.core.clauses import clause, clauses
 from cqo.core.permissions import require
 from cqo.core.services import record_void
 from cqo.core.texts import encode, stored
+from cqo.core.uploads import upload_check
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
     SINGLE_HOLDER_KINDS,
@@ -89,8 +90,6 @@ CLAUSE_QUALIFICATION = clause("§5.1")
 CLAUSE_DISQUALIFICATION = clause("§5.1.4")
 CLAUSE_COMPETENCE = clauses("§5.2", "§5.3")
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 _principal_role = has_role(R.PRINCIPAL)
 
@@ -952,16 +951,6 @@ def disqualification_declare(
     return rows
 
 
-def _upload_check(file: Any) -> None:
-    if file is None:
-        return
-    name = (getattr(file, "name", "") or "").lower()
-    if not name.endswith(EVIDENCE_EXTENSIONS):
-        raise ValidationError({"file": _("Upload a PDF, JPEG or PNG file.")})
-    if (getattr(file, "size", 0) or 0) > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-
-
 @transaction.atomic
 def evidence_add(
     *,
@@ -993,7 +982,7 @@ def evidence_add(
         errors["title_level"] = _("Only a title certificate shows a title level.")
     if errors:
         raise ValidationError(errors)
-    _upload_check(file)
+    upload_check(file, field="file")
     doc = EvidenceDocument(
         person=person,
         kind=kind,
