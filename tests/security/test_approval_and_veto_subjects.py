@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
@@ -54,21 +54,21 @@ def _an_audit_event(org: Org) -> AuditEvent:
 
 
 def test_raising_a_request_about_unregistered_records_answers_as_for_no_record(org: Org) -> None:
-    token = Token.objects.create(user=org.cqo)
+    token, key = AuthToken.objects.create(user=org.cqo)
     event = _an_audit_event(org)
     missing = _raise(_client(org.inspector), "authorities.businessdecision", 999_999)
     assert missing.status_code == 400
     for subject_type, object_id in [
         ("audit.auditevent", event.pk),
         ("accounts.user", org.cqo.pk),
-        ("authtoken.token", token.pk),
-        ("authtoken.token", "not-a-token"),
+        ("knox.authtoken", token.pk),
+        ("knox.authtoken", "not-a-token"),
         ("organisation.person", org.cqo.person.pk),
         ("nosuch.model", 1),
     ]:
         answer = _raise(_client(org.inspector), subject_type, object_id)
         assert (answer.status_code, answer.json()) == (400, missing.json()), subject_type
-        assert token.key not in answer.content.decode()
+        assert key not in answer.content.decode() and token.pk not in answer.content.decode()
     assert not ApprovalRequest.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_the_veto_route_refuses_types_no_app_registered_as_vetoable(org: Org) ->
     for subject_type, object_id in [
         ("audit.auditevent", event.pk),
         ("accounts.user", org.cqo.pk),
-        ("authtoken.token", 1),
+        ("knox.authtoken", 1),
     ]:
         answer = client.post(
             VETOES,
