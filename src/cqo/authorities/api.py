@@ -12,20 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cqo.api.permissions import ObjectPermission
+from cqo.api.viewsets import ServiceViewSet
 from cqo.core.permissions import require
 from cqo.core.uploads import file_response
 from cqo.organisation.models import Unit
@@ -33,9 +30,9 @@ from cqo.organisation.models import Unit
 from . import selectors as sel
 from . import services as S
 from .catalogue import AUTHORITY_CHOICES
+from .kinds import approval_kind_codes, approval_subject_models
 from .models import (
     ApprovalAttachment,
-    ApprovalKind,
     ApprovalRequest,
     BusinessDecision,
     Delegation,
@@ -47,7 +44,7 @@ from .models import (
     StrategyStatus,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, veto_active_for, vetoable_models
+from .vetoable import VETO_CLAUSE, VETOABLE, veto_active_for, vetoable_models
 
 # --- serializers ------------------------------------------------------------------------
 
@@ -133,10 +130,15 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
         return veto_active_for(obj) is not None
 
 
-@extend_schema_field({"type": "string", "enum": list(ApprovalKind.values)})
-class _ApprovalKindField(serializers.ChoiceField):
-    """Inline in the schema: the same choice set as ApprovalRequest.kind, named once there, so
-    it does not collide with other apps' "kind" enums."""
+class _ApprovalKindField(serializers.CharField):
+    """A kind registered by an app (``kinds.approval_kind_register``). Listed in the schema as the
+    kinds registered when the schema is built."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value not in approval_kind_codes():
+            raise serializers.ValidationError(_("Choose a kind of approval from the list."))
+        return value
 
 
 class ApprovalRaiseSerializer(serializers.Serializer):
@@ -148,7 +150,7 @@ class ApprovalRaiseSerializer(serializers.Serializer):
         default="",
     )
     object_id = serializers.CharField(required=False, allow_blank=True, default="")
-    kind = _ApprovalKindField(choices=ApprovalKind.choices)
+    kind = _ApprovalKindField()
     authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, default="c")
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False, allow_null=True, default=None
@@ -297,32 +299,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 # --- views ------------------------------------------------------------------------------
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, VetoActiveError):
-            # 409: the request is understood and allowed, but the record's state (a one-vote
-            # veto, §6 i)) forbids it until the veto is lifted.
-            return Response(
-                {"detail": str(exc.message), "clause": VETO_CLAUSE}, status=status.HTTP_409_CONFLICT
-            )
-        return super().handle_exception(exc)
-
-    def _target(self, perm: str = "", clause: str = "") -> Any:
-        """The object an action works on, checked for ``perm`` before the body is read, so a
-        refused request is a 403 whatever it carries, and nothing is parsed or written."""
-        queryset: Any = type(self).queryset
-        obj = get_object_or_404(queryset.model._base_manager.all(), pk=self.kwargs["pk"])
-        if perm:
-            require(self.request.user, perm, obj, clause=clause)
-        return obj
-
-    def _data(self, serializer_class: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+class _Base(ServiceViewSet):
+    """The authorities' viewsets: ``cqo.api.viewsets.ServiceViewSet``."""
 
 
 def _view(model: str, **extra: str) -> dict[str, str]:
@@ -348,7 +326,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         delegation = S.delegation_create(
-            actor=request.user,
+            actor=self.actor,
             authority=data["authority"],
             delegate=data["delegate"],
             units=data["units"],
@@ -361,10 +339,10 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
     @extend_schema(request=AuthorityReasonSerializer, responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
-        delegation = self._target("authorities.revoke_delegation", "§6")
-        data = self._data(AuthorityReasonSerializer)
+        delegation = self.target("authorities.revoke_delegation", "§6")
+        data = self.body(AuthorityReasonSerializer)
         delegation = S.delegation_revoke(
-            actor=request.user, delegation=delegation, reason=data["reason"]
+            actor=self.actor, delegation=delegation, reason=data["reason"]
         )
         return Response(DelegationSerializer(delegation).data)
 
@@ -398,22 +376,22 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
 
     @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
     def create(self, request: Request) -> Response:
-        data = self._data(ApprovalRaiseSerializer)
+        data = self.body(ApprovalRaiseSerializer)
         subject = None
         if data["subject_type"] or data["object_id"]:
-            app_label, _dot, model = data["subject_type"].partition(".")
-            ct = ContentType.objects.filter(app_label=app_label, model=model.lower()).first()
-            model_class = ct.model_class() if ct is not None else None
-            if model_class is not None:
-                try:
-                    subject = model_class._base_manager.filter(pk=data["object_id"]).first()
-                except (ValueError, TypeError, DjangoValidationError):
-                    subject = None
-            # Not found and not readable answer alike, so the answer tells nothing of the record.
-            if subject is None or not S.approval_subject_readable(request.user, subject):
+            # Only a record of a type some app registered as an approval subject, and one the
+            # caller may read: anything else (an audit event, a user, a token, a record out of
+            # sight) gets the same answer, which says nothing of what exists.
+            subject = sel.subject_readable(
+                request.user,
+                subject_type=data["subject_type"],
+                object_id=data["object_id"],
+                allowed=approval_subject_models(),
+            )
+            if subject is None:
                 raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
         approval = S.approval_request_raise(
-            actor=request.user,
+            actor=self.actor,
             subject=subject,
             kind=data["kind"],
             authority=data["authority"],
@@ -434,18 +412,18 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     )
     def attachment(self, request: Request, pk: Any = None, attachment: Any = None) -> Any:
         """A request's document, to those who may read the request."""
-        target = self._target("authorities.view_approvalrequest", "§6 c)")
+        target = self.target("authorities.view_approvalrequest", "§6 c)")
         doc = get_object_or_404(target.attachments.filter(voided_at__isnull=True), pk=attachment)
         return file_response(doc.file, filename=doc.name)
 
     @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
-        target = self._target()
-        S.approval_decide_precheck(actor=request.user, request=target)
-        data = self._data(ApprovalDecideSerializer)
+        target = self.target()
+        S.approval_decide_precheck(actor=self.actor, request=target)
+        data = self.body(ApprovalDecideSerializer)
         approval = S.approval_decide(
-            actor=request.user,
+            actor=self.actor,
             request=target,
             decision=data["decision"],
             reason=data["reason"],
@@ -456,9 +434,9 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=AuthorityReasonSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.withdraw_approvalrequest", "§6 c)")
-        data = self._data(AuthorityReasonSerializer)
-        approval = S.approval_withdraw(actor=request.user, request=target, reason=data["reason"])
+        target = self.target("authorities.withdraw_approvalrequest", "§6 c)")
+        data = self.body(AuthorityReasonSerializer)
+        approval = S.approval_withdraw(actor=self.actor, request=target, reason=data["reason"])
         return Response(ApprovalRequestSerializer(approval).data)
 
 
@@ -477,16 +455,16 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def create(self, request: Request) -> Response:
         serializer = QualityStrategySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        strategy = S.strategy_create(actor=request.user, **serializer.validated_data)
+        strategy = S.strategy_create(actor=self.actor, **serializer.validated_data)
         return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: Any = None) -> Response:
-        strategy = self._target("authorities.change_qualitystrategy", "§6 a)")
-        data = self._data(StrategyStatusSerializer)
+        strategy = self.target("authorities.change_qualitystrategy", "§6 a)")
+        data = self.body(StrategyStatusSerializer)
         strategy = S.strategy_set_status(
-            actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
+            actor=self.actor, strategy=strategy, status=data["status"], reason=data["reason"]
         )
         return Response(QualityStrategySerializer(strategy).data)
 
@@ -508,32 +486,32 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def create(self, request: Request) -> Response:
         serializer = QualityPlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = S.plan_create(actor=request.user, **serializer.validated_data)
+        plan = S.plan_create(actor=self.actor, **serializer.validated_data)
         return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
     @action(detail=True, methods=["post"])
     def items(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.add_planitem", "§6 a)")
+        plan = self.target("authorities.add_planitem", "§6 a)")
         serializer = PlanItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = S.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
+        item = S.plan_item_add(actor=self.actor, plan=plan, **serializer.validated_data)
         return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.submit_qualityplan", "§6 a)")
-        data = self._data(PlanSubmitSerializer)
-        approval = S.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
+        plan = self.target("authorities.submit_qualityplan", "§6 a)")
+        data = self.body(PlanSubmitSerializer)
+        approval = S.plan_submit(actor=self.actor, plan=plan, due=data["due_date"])
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.change_qualityplan", "§6 a)")
-        data = self._data(AuthorityReasonSerializer)
-        plan = S.plan_close(actor=request.user, plan=plan, reason=data["reason"])
+        plan = self.target("authorities.change_qualityplan", "§6 a)")
+        data = self.body(AuthorityReasonSerializer)
+        plan = S.plan_close(actor=self.actor, plan=plan, reason=data["reason"])
         return Response(QualityPlanSerializer(plan).data)
 
 
@@ -551,10 +529,10 @@ class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
-        item = self._target("authorities.update_planitem", "§6 a)")
-        data = self._data(PlanItemProgressSerializer)
+        item = self.target("authorities.update_planitem", "§6 a)")
+        data = self.body(PlanItemProgressSerializer)
         item = S.plan_item_progress(
-            actor=request.user, item=item, progress=data["progress"], note=data["note"]
+            actor=self.actor, item=item, progress=data["progress"], note=data["note"]
         )
         return Response(PlanItemSerializer(item).data)
 
@@ -583,7 +561,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         proposal = S.proposal_submit(
-            actor=request.user,
+            actor=self.actor,
             title=data["title"],
             body=data["body"],
             addressee=data.get("addressee"),
@@ -595,10 +573,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.answer_proposal", "§6 b)")
-        data = self._data(ProposalAnswerSerializer)
+        target = self.target("authorities.answer_proposal", "§6 b)")
+        data = self.body(ProposalAnswerSerializer)
         proposal = S.proposal_answer(
-            actor=request.user,
+            actor=self.actor,
             proposal=target,
             answer=data["answer"],
             reason=data["reason"],
@@ -620,7 +598,6 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         approve="authorities.view_businessdecision",
         effect="authorities.view_businessdecision",
         withdraw="authorities.view_businessdecision",
-        veto="authorities.view_businessdecision",
     )
 
     def get_queryset(self) -> Any:
@@ -631,15 +608,13 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def create(self, request: Request) -> Response:
         serializer = BusinessDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decision = S.decision_create(actor=request.user, **serializer.validated_data)
+        decision = S.decision_create(actor=self.actor, **serializer.validated_data)
         return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _step(self, step: str) -> Response:
-        decision = self._target(S.DECISION_STEP_PERMS[step], "§6 b)")
-        reason = self._data(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
-        decision = S.decision_advance(
-            actor=self.request.user, decision=decision, step=step, reason=reason
-        )
+        decision = self.target(S.DECISION_STEP_PERMS[step], "§6 b)")
+        reason = self.body(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
+        decision = S.decision_advance(actor=self.actor, decision=decision, step=step, reason=reason)
         return Response(BusinessDecisionSerializer(decision).data)
 
     @_STEP_SCHEMA
@@ -661,19 +636,6 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         return self._step("withdraw")
-
-    @extend_schema(request=AuthoritySignedReasonSerializer, responses={201: VetoSerializer})
-    @action(detail=True, methods=["post"])
-    def veto(self, request: Request, pk: Any = None) -> Response:
-        subject = self._target("authorities.veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
-        veto = S.veto_impose(
-            actor=request.user,
-            subject=subject,
-            reason=data["reason"],
-            password=data["password"],
-        )
-        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
 
 
 class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
@@ -702,17 +664,17 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     def create(self, request: Request) -> Response:
         # The authority first ("anywhere?"), so a caller without it meets 403 whatever the body.
         require(request.user, "authorities.veto", None, clause=VETO_CLAUSE)
-        data = self._data(VetoImposeSerializer)
-        model = apps.get_model(data["subject_type"])
-        try:
-            subject = model._default_manager.get(pk=data["subject_id"])
-        except (model.DoesNotExist, ValueError, DjangoValidationError) as exc:
-            raise NotFound() from exc
-        meta = subject._meta
-        if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}", subject):
+        data = self.body(VetoImposeSerializer)
+        subject = sel.subject_readable(
+            request.user,
+            subject_type=data["subject_type"],
+            object_id=data["subject_id"],
+            allowed=VETOABLE,
+        )
+        if subject is None:
             raise NotFound()
         veto = S.veto_impose(
-            actor=request.user,
+            actor=self.actor,
             subject=subject,
             reason=data["reason"],
             password=data["password"],
@@ -722,10 +684,10 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=AuthoritySignedReasonSerializer, responses=VetoSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.lift_veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
+        target = self.target("authorities.lift_veto", "§6 i)")
+        data = self.body(AuthoritySignedReasonSerializer)
         veto = S.veto_lift(
-            actor=request.user,
+            actor=self.actor,
             veto=target,
             reason=data["reason"],
             password=data["password"],
@@ -757,5 +719,5 @@ class NotificationViewSet(mixins.ListModelMixin, _Base):
         ids = request.data.get("ids") if hasattr(request.data, "get") else None
         if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
             raise serializers.ValidationError({"ids": [_("Give a list of notification ids.")]})
-        count = S.notifications_mark_read(actor=request.user, ids=ids)
+        count = S.notifications_mark_read(actor=self.actor, ids=ids)
         return Response({"read": count})

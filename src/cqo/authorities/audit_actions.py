@@ -35,6 +35,7 @@ def register() -> None:
             "authorities.proposal.accept": _("Proposal accepted"),
             "authorities.proposal.reject": _("Proposal rejected"),
             "authorities.proposal.defer": _("Proposal deferred"),
+            "authorities.veto.refused": _("Attempt stopped by a one-vote veto"),
         }
     )
     actions_register(

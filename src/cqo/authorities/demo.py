@@ -19,7 +19,7 @@ from cqo.core.demo import DemoContext
 
 from . import engine
 from . import services as S
-from .models import ApprovalKind, DecisionKind
+from .models import DecisionKind
 
 
 def _backdate(obj: Any, *, days: int, fields: dict[str, Any], actor: Any) -> None:
@@ -122,7 +122,7 @@ def build(ctx: DemoContext) -> None:
     concession = S.approval_request_raise(
         actor=inspector,
         subject=supplier,
-        kind=ApprovalKind.CONCESSION,
+        kind="concession",
         unit=units["QM-IN"],
         amount="18600.00",
         due=today,
@@ -140,7 +140,7 @@ def build(ctx: DemoContext) -> None:
     S.approval_request_raise(
         actor=qe,
         subject=launch,
-        kind=ApprovalKind.DEVIATION,
+        kind="deviation",
         unit=units["QM-MT"],
         due=today + datetime.timedelta(days=5),
         summary="BC-300 卡钳缸径检具校准到期前临时使用替代检具，申请偏离许可 2 周。",
@@ -148,7 +148,7 @@ def build(ctx: DemoContext) -> None:
     spending = S.approval_request_raise(
         actor=qe,
         subject=plan,
-        kind=ApprovalKind.SPENDING,
+        kind="spending",
         amount="46000.00",
         due=today + datetime.timedelta(days=10),
         summary="购置压铸件 X 射线探伤仪租赁服务 3 个月（气孔攻关项目）。",

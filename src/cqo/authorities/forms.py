@@ -5,28 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cqo.core.views import errors_apply  # noqa: F401 (the views import it from here)
 from cqo.organisation.models import Person, Unit
 
 from .catalogue import AUTHORITY_CHOICES
-from .models import ApprovalKind, ApprovalStatus, DecisionKind, QualityStrategy
+from .kinds import approval_kind_choices
+from .models import ApprovalStatus, DecisionKind, QualityStrategy
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _people() -> Any:
@@ -70,15 +60,18 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _kind_choices() -> list[tuple[str, str]]:
+    # A callable: the kinds are registered by the apps in ready(), after this module is read.
+    return [("", str(_("Any kind"))), *approval_kind_choices()]
+
+
 class InboxFilterForm(forms.Form):
     view = forms.ChoiceField(
         label=_("Show"),
         required=False,
         choices=[("inbox", _("Awaiting my decision")), ("all", _("All requests I may see"))],
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *ApprovalKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -197,11 +190,12 @@ class MultipleFileField(forms.FileField):
 
 
 # Raised from its own page, not here: a quality plan goes through "send for approval".
-RAISABLE_KINDS = [(v, label) for v, label in ApprovalKind.choices if v != "quality_plan"]
+def _raisable_kinds() -> list[tuple[str, str]]:
+    return [(v, label) for v, label in approval_kind_choices() if v != "quality_plan"]
 
 
 class ApprovalRaiseForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=RAISABLE_KINDS)
+    kind = forms.ChoiceField(label=_("Kind"), choices=_raisable_kinds)
     summary = forms.CharField(
         label=_("What is to be approved"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -22,7 +22,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cqo.audit.services import audit_record, signature_sign, snapshot
+from cqo.accounts.models import User
+from cqo.audit.services import (
+    SignedMeaning,
+    audit_record,
+    audited_change,
+    signature_sign,
+    snapshot,
+)
+from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.sod import people_of, sod_check
 from cqo.core.texts import stored
@@ -31,9 +39,9 @@ from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
 from .catalogue import BY_CODE, VETO, is_exercised
+from .kinds import APPROVAL_KINDS, approval_kind
 from .models import (
     ApprovalAttachment,
-    ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
     BusinessDecision,
@@ -59,11 +67,11 @@ from .vetoable import (
     veto_refuse_if_active,
 )
 
-CLAUSE_DELEGATION = "§6"
-CLAUSE_STRATEGY = "§6 a)"
-CLAUSE_PROPOSAL = "§6 b)"
-CLAUSE_APPROVAL = "§6 c)"
-CLAUSE_DECISION = "§6 b)"
+CLAUSE_DELEGATION = clause("§6")
+CLAUSE_STRATEGY = clause("§6 a)")
+CLAUSE_PROPOSAL = clause("§6 b)")
+CLAUSE_APPROVAL = clause("§6 c)")
+CLAUSE_DECISION = clause("§6 b)")
 
 
 def _url(name: str, *args: Any) -> str:
@@ -87,7 +95,7 @@ def _user_person(user: Any) -> Person | None:
     return Person.objects.filter(user=user).first() if user is not None else None
 
 
-def _charter_outdated(reason: str, actor: Any = None) -> None:
+def _charter_outdated(reason: str, actor: User | None = None) -> None:
     """Tell the post app the published charter (§4.2) no longer lists the delegations in force."""
     try:
         module = importlib.import_module("cqo.post.services")
@@ -129,7 +137,9 @@ def authority_holders(code: str, unit: Any = None, *, on: datetime.date | None =
 
 
 def _meaning(verb: str, capacity: str, clause: str) -> str:
-    """The meaning an e-signature states, e.g. "Approved as CQO under §6 c)"."""
+    """The text an e-signature states, e.g. "Approved as CQO under §6 c)". Reached through the
+    act's meaning function (``approval_decide_meaning``, ``veto_impose_meaning``,
+    ``veto_lift_meaning``), which the pages call too."""
     texts = {
         ("approve", "cqo"): _("Approved as CQO under %(clause)s"),
         ("approve", "delegate"): _("Approved as delegate of the CQO under %(clause)s"),
@@ -145,7 +155,32 @@ def _meaning(verb: str, capacity: str, clause: str) -> str:
     return texts[(verb, capacity or "cqo")] % {"clause": clause}
 
 
-def _refuse_lapsed(actor: Any, code: str, unit: Any) -> None:
+def _capacity(actor: User, code: str, obj: Any) -> str:
+    return engine.capacity(actor, code, unit=engine.unit_of(obj)) or "cqo"
+
+
+def approval_decide_meaning(
+    *, actor: User, request: ApprovalRequest, decision: str
+) -> SignedMeaning:
+    """What deciding ``request`` means when ``actor`` signs it (as CQO or as a delegate)."""
+    verb = decision if decision in ("approve", "reject") else "approve"
+    clause = request.clause
+    return SignedMeaning(_meaning(verb, approval_capacity(actor, request), clause), clause)
+
+
+def veto_impose_meaning(*, actor: User, subject: Any) -> SignedMeaning:
+    return SignedMeaning(
+        _meaning("veto", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
+    )
+
+
+def veto_lift_meaning(*, actor: User, subject: Any) -> SignedMeaning:
+    return SignedMeaning(
+        _meaning("lift", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
+    )
+
+
+def _refuse_lapsed(actor: User, code: str, unit: Any) -> None:
     """A clear refusal for someone whose delegation has ended, rather than a bare "no"."""
     if engine.holds(actor, code, unit=unit):
         return
@@ -186,7 +221,7 @@ def _delegation_snapshot(d: Delegation) -> dict[str, Any]:
 
 
 def _check_within_own_authority(
-    actor: Any, code: str, units: list[Unit], start: datetime.date, end: datetime.date
+    actor: User, code: str, units: list[Unit], start: datetime.date, end: datetime.date
 ) -> Delegation | None:
     """Refuse a delegation wider than the delegator's own authority; return the delegator's
     delegation it is made under (None when the CQO delegates directly)."""
@@ -237,7 +272,7 @@ def _check_within_own_authority(
 @transaction.atomic
 def delegation_create(
     *,
-    actor: Any,
+    actor: User,
     authority: str,
     delegate: Person,
     units: Iterable[Unit],
@@ -325,7 +360,7 @@ def delegation_create(
 
 
 @transaction.atomic
-def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Delegation:
+def delegation_revoke(*, actor: User, delegation: Delegation, reason: str) -> Delegation:
     clause = delegation.clause
     if (
         actor is None
@@ -381,21 +416,12 @@ def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Del
 
 # --- approvals (§6 c)) -------------------------------------------------------------------
 
-# What an approval means for its subject, by model label: a function (actor, request) that moves
-# the subject on, in the same transaction. Modules register theirs with
-# ``approval_handler_register``.
-ApprovalHandler = Callable[..., None]
-APPROVAL_HANDLERS: dict[str, ApprovalHandler] = {}
-
-
-def approval_handler_register(model_label: str, handler: ApprovalHandler) -> None:
-    APPROVAL_HANDLERS[model_label.lower()] = handler
-
 
 def approval_content(request: ApprovalRequest) -> dict[str, Any]:
-    """What an approver signs: the request as decided. Recomputed to check a signature still
+    """What an approver signs: the request as decided, and what its kind says about the subject
+    (``signed_content`` of the kind, when it has one). Recomputed to check a signature still
     matches the record."""
-    return {
+    content: dict[str, Any] = {
         "request": request.pk,
         "subject_type": request.content_type.model if request.content_type is not None else "",
         "subject_id": request.object_id,
@@ -407,6 +433,10 @@ def approval_content(request: ApprovalRequest) -> dict[str, Any]:
         "status": request.status,
         "reason": request.decision_reason,
     }
+    spec = APPROVAL_KINDS.get(request.kind)
+    if spec is not None and spec.signed_content is not None and request.subject is not None:
+        content["subject_content"] = spec.signed_content(request.subject)
+    return content
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -468,7 +498,7 @@ MAX_ATTACHMENTS = 10
 @transaction.atomic
 def approval_request_raise(
     *,
-    actor: Any,
+    actor: User,
     subject: models.Model | None = None,
     kind: str,
     authority: str = "c",
@@ -485,13 +515,16 @@ def approval_request_raise(
     require(actor, "authorities.add_approvalrequest", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
-    if kind not in ApprovalKind.values:
-        raise ValidationError({"kind": _("Choose a kind of approval from the list.")})
+    spec = approval_kind(kind)
     if subject is not None and (
         getattr(subject, "pk", None) is None or not approval_subject_readable(actor, subject)
     ):
         raise ValidationError({"subject": _("No such record to approve.")})
-    if subject is None and kind == ApprovalKind.QUALITY_PLAN:
+    if subject is not None and subject._meta.label_lower not in spec.subject_models:
+        raise ValidationError(
+            {"subject": _("A request of this kind cannot be about this kind of record.")}
+        )
+    if subject is None and kind == KIND_QUALITY_PLAN:
         raise ValidationError({"subject": _("Send a quality plan for approval from its page.")})
     checked = _attachments_check(list(attachments or ()))
     summary = (summary or "").strip()
@@ -588,7 +621,7 @@ def approval_capacity(actor: Any, request: ApprovalRequest) -> str:
     return engine.capacity(actor, request.authority, unit=engine.unit_of(request)) or "cqo"
 
 
-def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
+def approval_decide_precheck(*, actor: User, request: ApprovalRequest) -> None:
     """Refuse, with the clause and the reason, someone who may not decide ``request``."""
     sod_check(
         actor=actor,
@@ -603,7 +636,7 @@ def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
 
 @transaction.atomic
 def approval_decide(
-    *, actor: Any, request: ApprovalRequest, decision: str, reason: str, password: str
+    *, actor: User, request: ApprovalRequest, decision: str, reason: str, password: str
 ) -> ApprovalRequest:
     """Approve or reject with a reason and an e-signature ("approved as CQO under §6 c)")."""
     clause = request.clause
@@ -623,7 +656,8 @@ def approval_decide(
         veto_refuse_if_active(locked)
         veto_refuse_if_active(locked.subject)
     before = snapshot(locked)
-    meaning = _meaning(decision, approval_capacity(actor, locked), clause)
+    signed = approval_decide_meaning(actor=actor, request=locked, decision=decision)
+    meaning = signed.text
     locked.status = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -634,8 +668,8 @@ def approval_decide(
         password=password,
         obj=locked,
         content=approval_content(locked),
-        meaning=meaning,
-        clause=clause,
+        meaning=signed.text,
+        clause=signed.clause,
     )
     locked.save()
     audit_record(
@@ -647,11 +681,10 @@ def approval_decide(
         reason=reason,
         clause=clause,
     )
+    spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
-    if subject is not None:
-        handler = APPROVAL_HANDLERS.get(subject._meta.label_lower)
-        if handler is not None:
-            handler(actor=actor, request=locked, subject=subject)
+    if subject is not None and spec is not None and spec.on_decided is not None:
+        spec.on_decided(actor=actor, request=locked, subject=subject)
     notifications_resolve(url=_url("authorities:approval_detail", locked.pk))
     notify(
         [locked.raised_by],
@@ -666,30 +699,29 @@ def approval_decide(
 
 
 @transaction.atomic
-def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> ApprovalRequest:
+def approval_withdraw(*, actor: User, request: ApprovalRequest, reason: str) -> ApprovalRequest:
     clause = request.clause
     require(actor, "authorities.withdraw_approvalrequest", request, clause=clause)
     reason = _reason(reason, message=_("Give a reason for withdrawing the request."))
-    locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != ApprovalStatus.PENDING:
-        raise ValidationError({"status": _("Only a request awaiting a decision can be withdrawn.")})
-    before = snapshot(locked)
-    locked.status = ApprovalStatus.WITHDRAWN
-    locked.decision_reason = reason
-    locked.save(update_fields=["status", "decision_reason"])
-    audit_record(
+    with audited_change(
         actor=actor,
+        obj=request,
         action="authorities.approval.withdraw",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
         clause=clause,
-    )
+        reason=reason,
+        update_fields=["status", "decision_reason"],
+    ) as locked:
+        if locked.status != ApprovalStatus.PENDING:
+            raise ValidationError(
+                {"status": _("Only a request awaiting a decision can be withdrawn.")}
+            )
+        locked.status = ApprovalStatus.WITHDRAWN
+        locked.decision_reason = reason
     notifications_resolve(url=_url("authorities:approval_detail", locked.pk))
+    spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
-    if isinstance(subject, QualityPlan) and subject.status == PlanStatus.SUBMITTED:
-        _plan_status(actor, subject, PlanStatus.RETURNED, reason=reason)
+    if subject is not None and spec is not None and spec.on_withdrawn is not None:
+        spec.on_withdrawn(actor=actor, request=locked, subject=subject)
     return locked
 
 
@@ -783,7 +815,7 @@ def _year(value: Any, field: str) -> int:
 @transaction.atomic
 def strategy_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     start_year: int,
     end_year: int,
@@ -819,7 +851,7 @@ def strategy_create(
 
 @transaction.atomic
 def strategy_set_status(
-    *, actor: Any, strategy: QualityStrategy, status: str, reason: str = ""
+    *, actor: User, strategy: QualityStrategy, status: str, reason: str = ""
 ) -> QualityStrategy:
     require(actor, "authorities.change_qualitystrategy", strategy, clause=CLAUSE_STRATEGY)
     if status not in StrategyStatus.values:
@@ -843,7 +875,7 @@ def strategy_set_status(
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     year: int,
     strategy: QualityStrategy | None = None,
@@ -887,7 +919,7 @@ def plan_create(
 @transaction.atomic
 def plan_item_add(
     *,
-    actor: Any,
+    actor: User,
     plan: QualityPlan,
     title: str,
     owner: Person,
@@ -920,7 +952,7 @@ def plan_item_add(
 
 
 @transaction.atomic
-def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
+def plan_item_progress(*, actor: User, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
     require(actor, "authorities.update_planitem", item, clause=CLAUSE_STRATEGY)
     try:
         value = int(progress)
@@ -949,7 +981,7 @@ def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str =
     return locked
 
 
-def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
+def _plan_status(actor: User, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
     locked = QualityPlan.objects.select_for_update().get(pk=plan.pk)
     before = snapshot(locked)
     locked.status = status
@@ -970,7 +1002,7 @@ def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = ""
 
 @transaction.atomic
 def plan_submit(
-    *, actor: Any, plan: QualityPlan, due: datetime.date | None = None
+    *, actor: User, plan: QualityPlan, due: datetime.date | None = None
 ) -> ApprovalRequest:
     """Send a plan for approval through the inbox (§6 c)); approval moves it to "approved"."""
     require(actor, "authorities.submit_qualityplan", plan, clause=CLAUSE_STRATEGY)
@@ -984,7 +1016,7 @@ def plan_submit(
     return approval_request_raise(
         actor=actor,
         subject=plan,
-        kind=ApprovalKind.QUALITY_PLAN,
+        kind=KIND_QUALITY_PLAN,
         authority="c",
         unit=plan.unit,
         due=due,
@@ -994,7 +1026,7 @@ def plan_submit(
 
 
 @transaction.atomic
-def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPlan:
+def plan_close(*, actor: User, plan: QualityPlan, reason: str = "") -> QualityPlan:
     require(actor, "authorities.change_qualityplan", plan, clause=CLAUSE_STRATEGY)
     veto_refuse_if_active(plan)
     if plan.status != PlanStatus.APPROVED:
@@ -1002,7 +1034,12 @@ def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPla
     return _plan_status(actor, plan, PlanStatus.CLOSED, reason=reason)
 
 
-def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+KIND_QUALITY_PLAN = "quality_plan"
+
+
+def plan_approval_decided(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
+    """The ``quality_plan`` kind's handler: approval approves the submitted plan, rejection
+    returns it."""
     if subject.status != PlanStatus.SUBMITTED:
         return
     status = (
@@ -1011,7 +1048,10 @@ def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: Qua
     _plan_status(actor, subject, status, reason=request.decision_reason)
 
 
-approval_handler_register("authorities.qualityplan", _plan_approval_decided)
+def plan_approval_withdrawn(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
+    """A withdrawn plan request returns the submitted plan to its author."""
+    if subject.status == PlanStatus.SUBMITTED:
+        _plan_status(actor, subject, PlanStatus.RETURNED, reason=request.decision_reason)
 
 
 # --- proposals (§6 b)) -------------------------------------------------------------------
@@ -1029,7 +1069,7 @@ def _principal_user() -> Any:
 @transaction.atomic
 def proposal_submit(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     body: str,
     addressee: Any = None,
@@ -1091,7 +1131,7 @@ def proposal_submit(
 @transaction.atomic
 def proposal_answer(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     answer: str,
     reason: str = "",
@@ -1154,7 +1194,7 @@ def proposal_answer(
 
 @transaction.atomic
 def decision_create(
-    *, actor: Any, kind: str, title: str, description: str = "", unit: Unit | None = None
+    *, actor: User, kind: str, title: str, description: str = "", unit: Unit | None = None
 ) -> BusinessDecision:
     require(actor, "authorities.add_businessdecision", clause=CLAUSE_DECISION)
     if kind not in DecisionKind.values:
@@ -1204,7 +1244,7 @@ DECISION_STEP_PERMS = {step: perm for step, (perm, _from, _to) in _DECISION_STEP
 
 @transaction.atomic
 def decision_advance(
-    *, actor: Any, decision: BusinessDecision, step: str, reason: str = ""
+    *, actor: User, decision: BusinessDecision, step: str, reason: str = ""
 ) -> BusinessDecision:
     """Move a business decision one step: submit, approve, put in effect, or withdraw."""
     if step not in _DECISION_STEPS:
@@ -1245,19 +1285,19 @@ def decision_advance(
     return locked
 
 
-def decision_submit(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_submit(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="submit")
 
 
-def decision_approve(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_approve(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="approve")
 
 
-def decision_put_in_effect(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_put_in_effect(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="effect")
 
 
-def decision_withdraw(*, actor: Any, decision: BusinessDecision, reason: str) -> BusinessDecision:
+def decision_withdraw(*, actor: User, decision: BusinessDecision, reason: str) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="withdraw", reason=reason)
 
 
@@ -1329,7 +1369,7 @@ def _veto_notify(subject: Any, text: Callable[[], str]) -> None:
 
 
 @transaction.atomic
-def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str) -> Veto:
+def veto_impose(*, actor: User, subject: models.Model, reason: str, password: str) -> Veto:
     """The CQO holds a decision with a one-vote veto on quality safety (§6 i))."""
     require(actor, "authorities.veto", subject, clause=VETO_CLAUSE)
     flow = flow_for(subject)
@@ -1353,7 +1393,7 @@ def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str
         password=password,
         obj=locked,
         content=veto_content(locked, action="veto", reason=reason),
-        meaning=_meaning("veto", capacity, VETO_CLAUSE),
+        meaning=veto_impose_meaning(actor=actor, subject=locked).text,
         clause=VETO_CLAUSE,
     )
     veto = Veto.objects.create(
@@ -1391,7 +1431,7 @@ def _status_label(obj: Any, field: str) -> str:
 
 
 @transaction.atomic
-def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
+def veto_lift(*, actor: User, veto: Veto, reason: str, password: str) -> Veto:
     """Only the CQO in office lifts a veto, with a reason and an e-signature: not a delegate, even
     one holding §6 i) under a charter that allows delegating it."""
     if (
@@ -1409,7 +1449,6 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
     if subject is None:
         raise ValidationError(_("The vetoed decision no longer exists."))
     before = snapshot(locked)
-    capacity = engine.capacity(actor, "i", unit=engine.unit_of(subject)) or "cqo"
     signature_sign(
         user=actor,
         password=password,
@@ -1417,7 +1456,7 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
         content=veto_content(
             subject, action="lift", reason=reason, subject_repr=locked.subject_repr
         ),
-        meaning=_meaning("lift", capacity, VETO_CLAUSE),
+        meaning=veto_lift_meaning(actor=actor, subject=subject).text,
         clause=VETO_CLAUSE,
     )
     locked.lifted_at = timezone.now()
@@ -1447,7 +1486,7 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
 # --- notifications ---------------------------------------------------------------------
 
 
-def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
     from .models import Notification
 

@@ -24,7 +24,6 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
-    path("decisions/<int:pk>/veto/", views.decision_veto, name="decision_veto"),
     path("decisions/<int:pk>/<slug:step>/", views.decision_step, name="decision_step"),
     path("vetoes/", views.veto_list, name="veto_list"),
     path("vetoes/<int:pk>/lift/", views.veto_lift, name="veto_lift"),

@@ -8,7 +8,6 @@ from, in the user's language and with its clause; nothing is changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -22,16 +21,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
 from cqo.audit.selectors import signatures_with_status
 from cqo.core.uploads import file_response
+from cqo.core.views import GET_POST, check, refusal_show, run_service
 
 from . import engine
 from . import selectors as sel
 from . import services as S
-from .catalogue import VETO
 from .forms import (
     AnswerForm,
     ApprovalRaiseForm,
@@ -48,6 +48,7 @@ from .forms import (
     StrategyForm,
     errors_apply,
 )
+from .kinds import approval_subject_models
 from .models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -69,43 +70,17 @@ from .vetoable import (
     veto_blocked_message,
 )
 
-GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
 
 
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+_check = check
+_refusal = refusal_show
+_run = run_service
 
 
-def _refusal(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, VetoActiveError):
-        messages.error(request, exc.message)
-    elif isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("You do not have permission to do this."))
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
-    """Call a service; show its refusal (veto, authority, validation) as a message."""
-    try:
-        call()
-    except (VetoActiveError, PermissionDenied, ValidationError) as exc:
-        _refusal(request, exc)
-        return False
-    messages.success(request, done)
-    return True
-
-
-def _signature_form(request: HttpRequest, meaning: str, clause: str, prefix: str) -> SignatureForm:
+def _signature_form(request: HttpRequest, signed: Any, prefix: str) -> SignatureForm:
     data = request.POST if request.method == "POST" else None
-    return SignatureForm(data, user=request.user, meaning=meaning, clause=clause, prefix=prefix)
-
-
-def _capacity_meaning(request: HttpRequest, verb: str, code: str, obj: Any) -> str:
-    capacity = engine.capacity(request.user, code, unit=engine.unit_of(obj)) or "cqo"
-    return S._meaning(verb, capacity, engine.BY_CODE[code].clause)
+    return SignatureForm(data, user=request.user, signed=signed, prefix=prefix)
 
 
 # --- the veto on any vetoable record (§6 i)) ------------------------------------------
@@ -170,16 +145,14 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
         context["veto_reason_form"] = ReasonForm(prefix="veto")
         context["veto_form"] = SignatureForm(
             user=request.user,
-            meaning=_capacity_meaning(request, "veto", VETO, subject),
-            clause=VETO_CLAUSE,
+            signed=S.veto_impose_meaning(actor=actor_of(request), subject=subject),
             prefix="vsig",
         )
     if may_lift:
         context["lift_reason_form"] = ReasonForm(prefix="lift")
         context["lift_form"] = SignatureForm(
             user=request.user,
-            meaning=_capacity_meaning(request, "lift", VETO, subject),
-            clause=VETO_CLAUSE,
+            signed=S.veto_lift_meaning(actor=actor_of(request), subject=subject),
             prefix="lsig",
         )
     return context
@@ -196,8 +169,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=_capacity_meaning(request, "veto", VETO, subject),
-        clause=VETO_CLAUSE,
+        signed=S.veto_impose_meaning(actor=actor_of(request), subject=subject),
         prefix="vsig",
     )
     back = redirect(_subject_page(subject))
@@ -209,7 +181,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     _run(
         request,
         lambda: S.veto_impose(
-            actor=request.user,
+            actor=actor_of(request),
             subject=subject,
             reason=reason_form.cleaned_data["reason"],
             password=sig_form.cleaned_data["password"],
@@ -258,18 +230,13 @@ def approval_list(request: HttpRequest) -> HttpResponse:
 
 
 def approval_subject(subject_type: str, object_id: str, user: Any) -> Any:
-    """The record a request is about, named by ``app_label.model`` and id, if ``user`` may read
-    it; None for no record or one they may not see (the two are not told apart)."""
+    """The record a request is about, named by ``app_label.model`` and id, when its type is a
+    registered approval subject and ``user`` may read it; None otherwise (not told apart)."""
     if not subject_type or not object_id:
         return None
-    try:
-        model = apps.get_model(subject_type)
-        subject = model._default_manager.filter(pk=object_id).first()
-    except (LookupError, ValueError, TypeError, ValidationError):
-        return None
-    if subject is None or not S.approval_subject_readable(user, subject):
-        return None
-    return subject
+    return sel.subject_readable(
+        user, subject_type=subject_type, object_id=object_id, allowed=approval_subject_models()
+    )
 
 
 @login_required
@@ -294,7 +261,7 @@ def approval_new(request: HttpRequest) -> HttpResponseBase:
         data = form.cleaned_data
         try:
             approval = S.approval_request_raise(
-                actor=request.user,
+                actor=actor_of(request),
                 subject=subject,
                 kind=data["kind"],
                 unit=data["unit"],
@@ -359,16 +326,14 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     verb = request.POST.get("decision") if request.method == "POST" else default_verb
     sig_form = _signature_form(
         request,
-        S._meaning(verb if verb in ("approve", "reject") else "approve",
-                   S.approval_capacity(request.user, approval), approval.clause),
-        approval.clause,
+        S.approval_decide_meaning(actor=actor_of(request), request=approval, decision=verb or ""),
         "sig",
-    )  # fmt: skip
+    )
     if request.method == "POST":
         if decide_form.is_valid() and sig_form.is_valid():
             try:
                 S.approval_decide(
-                    actor=request.user,
+                    actor=actor_of(request),
                     request=approval,
                     decision=decide_form.cleaned_data["decision"],
                     reason=decide_form.cleaned_data["reason"],
@@ -414,7 +379,7 @@ def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     reason = form.data.get("reason", "")
     _run(
         request,
-        lambda: S.approval_withdraw(actor=request.user, request=approval, reason=reason),
+        lambda: S.approval_withdraw(actor=actor_of(request), request=approval, reason=reason),
         _("The request was withdrawn."),
     )
     return redirect("authorities:approval_detail", pk=approval.pk)
@@ -434,7 +399,7 @@ def delegation_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                S.delegation_create(actor=request.user, **form.cleaned_data)
+                S.delegation_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -465,7 +430,7 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: S.delegation_revoke(actor=request.user, delegation=delegation, reason=reason),
+        lambda: S.delegation_revoke(actor=actor_of(request), delegation=delegation, reason=reason),
         _("The delegation was revoked."),
     )
     return redirect("authorities:delegation_list")
@@ -482,7 +447,7 @@ def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     _check(request, "authorities.change_qualitystrategy", strategy)
     try:
         S.strategy_set_status(
-            actor=request.user,
+            actor=actor_of(request),
             strategy=strategy,
             status=request.POST.get("status", ""),
             reason=(request.POST.get("reason") or "").strip(),
@@ -512,10 +477,10 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             try:
                 if form is strategy_form:
-                    S.strategy_create(actor=request.user, **form.cleaned_data)
+                    S.strategy_create(actor=actor_of(request), **form.cleaned_data)
                     done = _("The strategy was recorded.")
                 else:
-                    plan = S.plan_create(actor=request.user, **form.cleaned_data)
+                    plan = S.plan_create(actor=actor_of(request), **form.cleaned_data)
                     messages.success(request, _("The plan was created; add its items."))
                     return redirect("authorities:plan_detail", pk=plan.pk)
             except ValidationError as exc:
@@ -550,7 +515,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         if "item" in request.POST and item_form.is_valid():
             try:
-                S.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
+                S.plan_item_add(actor=actor_of(request), plan=plan, **item_form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(item_form, exc)
             except PermissionDenied as exc:
@@ -562,14 +527,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             due = submit_form.cleaned_data.get("due_date")
             _run(
                 request,
-                lambda: S.plan_submit(actor=request.user, plan=plan, due=due),
+                lambda: S.plan_submit(actor=actor_of(request), plan=plan, due=due),
                 _("The plan was sent for approval (§6 c))."),
             )
             return redirect("authorities:plan_detail", pk=plan.pk)
         elif "close" in request.POST:
             _run(
                 request,
-                lambda: S.plan_close(actor=request.user, plan=plan),
+                lambda: S.plan_close(actor=actor_of(request), plan=plan),
                 _("The plan was closed."),
             )
             return redirect("authorities:plan_detail", pk=plan.pk)
@@ -600,7 +565,7 @@ def plan_item_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: S.plan_item_progress(actor=request.user, item=item, **form.cleaned_data),
+            lambda: S.plan_item_progress(actor=actor_of(request), item=item, **form.cleaned_data),
             _("Progress was recorded."),
         )
     else:
@@ -622,7 +587,7 @@ def proposal_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                proposal = S.proposal_submit(actor=request.user, **form.cleaned_data)
+                proposal = S.proposal_submit(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -661,7 +626,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                S.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+                S.proposal_answer(actor=actor_of(request), proposal=proposal, **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except (VetoActiveError, PermissionDenied) as exc:
@@ -691,7 +656,7 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                decision = S.decision_create(actor=request.user, **form.cleaned_data)
+                decision = S.decision_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -717,66 +682,50 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra: Any) -> dict:
-    veto = veto_active_for(decision)
-    flow = flow_for(decision)
-    assert flow is not None
-    vetoable_now = veto is None and not flow.is_final(decision.status)
-    may_veto = vetoable_now and request.user.has_perm("authorities.veto", decision)
-    may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
-    steps = {
-        "submit": request.user.has_perm("authorities.submit_businessdecision", decision)
+def _decision_steps(request: HttpRequest, decision: BusinessDecision) -> dict[str, bool]:
+    user = request.user
+    return {
+        "submit": user.has_perm("authorities.submit_businessdecision", decision)
         and decision.status == DecisionStatus.DRAFT,
-        "approve": request.user.has_perm("authorities.approve_businessdecision", decision)
+        "approve": user.has_perm("authorities.approve_businessdecision", decision)
         and decision.status == DecisionStatus.SUBMITTED,
-        "effect": request.user.has_perm("authorities.effect_businessdecision", decision)
+        "effect": user.has_perm("authorities.effect_businessdecision", decision)
         and decision.status == DecisionStatus.APPROVED,
     }
-    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
-    # offer none, and say why instead.
-    what = {"submit": _("Submitting"), "approve": _("Approval"), "effect": _("Putting into effect")}
-    blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v and veto]
-    if veto is not None:
-        steps = dict.fromkeys(steps, False)
-    context = {
-        "decision": decision,
-        "veto": veto,
-        "history": sel.vetoes_for(decision),
-        "steps": steps,
-        "blocked": blocked,
-        "may_withdraw": decision.status
-        in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
-        and request.user.has_perm("authorities.withdraw_businessdecision", decision),
-        "may_veto": may_veto,
-        "may_lift": may_lift,
-        "signatures": signatures_with_status(obj=decision),
-        "veto_clause": VETO_CLAUSE,
-    }
-    if may_veto and "veto_form" not in extra:
-        context["veto_reason_form"] = ReasonForm(prefix="veto")
-        context["veto_form"] = SignatureForm(
-            user=request.user,
-            meaning=_capacity_meaning(request, "veto", VETO, decision),
-            clause=VETO_CLAUSE,
-            prefix="vsig",
-        )
-    if may_lift and "lift_form" not in extra:
-        context["lift_reason_form"] = ReasonForm(prefix="lift")
-        context["lift_form"] = SignatureForm(
-            user=request.user,
-            meaning=_capacity_meaning(request, "lift", VETO, decision),
-            clause=VETO_CLAUSE,
-            prefix="lsig",
-        )
-    context.update(extra)
-    return context
 
 
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
     _check(request, "authorities.view_businessdecision", decision)
-    return render(request, "authorities/decision_detail.html", _decision_context(request, decision))
+    steps = _decision_steps(request, decision)
+    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
+    # offer none, and say why instead.
+    veto = veto_active_for(decision)
+    blocked: list[str] = []
+    if veto is not None:
+        what = {
+            "submit": _("Submitting"),
+            "approve": _("Approval"),
+            "effect": _("Putting into effect"),
+        }
+        blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v]
+        steps = dict.fromkeys(steps, False)
+    return render(
+        request,
+        "authorities/decision_detail.html",
+        {
+            "decision": decision,
+            "steps": steps,
+            "blocked": blocked,
+            "may_withdraw": decision.status
+            in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
+            and request.user.has_perm("authorities.withdraw_businessdecision", decision),
+            "signatures": signatures_with_status(obj=decision),
+            # The veto goes through the one path of every vetoable record (§6 i)).
+            **_veto_context(request, decision),
+        },
+    )
 
 
 @login_required
@@ -798,43 +747,12 @@ def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: S.decision_advance(actor=request.user, decision=decision, step=step, reason=reason),
+        lambda: S.decision_advance(
+            actor=actor_of(request), decision=decision, step=step, reason=reason
+        ),
         done[step],
     )
     return redirect("authorities:decision_detail", pk=decision.pk)
-
-
-@login_required
-@require_POST
-def decision_veto(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(BusinessDecision, pk=pk)
-    _check(request, "authorities.view_businessdecision", decision)
-    reason_form = ReasonForm(request.POST, prefix="veto")
-    sig_form = SignatureForm(
-        request.POST,
-        user=request.user,
-        meaning=_capacity_meaning(request, "veto", VETO, decision),
-        clause=VETO_CLAUSE,
-        prefix="vsig",
-    )
-    if reason_form.is_valid() and sig_form.is_valid():
-        try:
-            S.veto_impose(
-                actor=request.user,
-                subject=decision,
-                reason=reason_form.cleaned_data["reason"],
-                password=sig_form.cleaned_data["password"],
-            )
-        except ValidationError as exc:
-            errors_apply(reason_form, exc)
-        except PermissionDenied as exc:
-            _refusal(request, exc)
-            return redirect("authorities:decision_detail", pk=decision.pk)
-        else:
-            messages.success(request, _("The decision is vetoed (§6 i)); it cannot go forward."))
-            return redirect("authorities:decision_detail", pk=decision.pk)
-    context = _decision_context(request, decision, veto_form=sig_form, veto_reason_form=reason_form)
-    return render(request, "authorities/decision_detail.html", context, status=400)
 
 
 @login_required
@@ -847,15 +765,14 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=_capacity_meaning(request, "lift", VETO, subject),
-        clause=VETO_CLAUSE,
+        signed=S.veto_lift_meaning(actor=actor_of(request), subject=subject),
         prefix="lsig",
     )
     back = redirect(_subject_page(subject))
     if reason_form.is_valid() and sig_form.is_valid():
         try:
             S.veto_lift(
-                actor=request.user,
+                actor=actor_of(request),
                 veto=veto,
                 reason=reason_form.cleaned_data["reason"],
                 password=sig_form.cleaned_data["password"],
@@ -865,11 +782,6 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
             return back
         messages.success(request, _("The veto was lifted (§6 i))."))
         return back
-    if isinstance(subject, BusinessDecision):
-        context = _decision_context(
-            request, subject, lift_form=sig_form, lift_reason_form=reason_form
-        )
-        return render(request, "authorities/decision_detail.html", context, status=400)
     for errors in (*reason_form.errors.values(), *sig_form.errors.values()):
         for error in errors:
             messages.error(request, str(error))
@@ -896,7 +808,7 @@ def veto_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def notification_list(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
-        S.notifications_mark_read(actor=request.user)
+        S.notifications_mark_read(actor=actor_of(request))
         return redirect("authorities:notification_list")
     page = Paginator(sel.notifications_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")

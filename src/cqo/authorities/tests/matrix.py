@@ -56,7 +56,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "authorities:proposal_detail": _page_for(*MANAGEMENT),
     "authorities:decision_list": _page(),
     "authorities:decision_detail": _page(),
-    "authorities:decision_veto": PAGE_POST_ONLY,
     "authorities:decision_step": PAGE_POST_ONLY,
     "authorities:veto_list": _page(),
     "authorities:veto_lift": PAGE_POST_ONLY,
@@ -94,7 +93,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:authorities:decision-approve": API_POST_ONLY,
     "api:authorities:decision-effect": API_POST_ONLY,
     "api:authorities:decision-withdraw": API_POST_ONLY,
-    "api:authorities:decision-veto": API_POST_ONLY,
     "api:authorities:veto-list": _api(),
     "api:authorities:veto-detail": _api(),
     "api:authorities:veto-lift": API_POST_ONLY,
@@ -124,7 +122,6 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:authorities:decision-approve": ("principal",),
     "api:authorities:decision-effect": ("principal", "quality_engineer"),
     "api:authorities:decision-withdraw": ("principal", "department_head", "quality_engineer"),
-    "api:authorities:decision-veto": ("cqo",),
     "api:authorities:veto-lift": ("cqo",),
     "api:authorities:veto-list": ("cqo",),  # POST vetoes any vetoable record (§6 i))
     "api:authorities:notification-read": ROLES,  # each marks only their own

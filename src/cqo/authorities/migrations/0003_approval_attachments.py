@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorities', '0001_initial'),
+        ('authorities', '0002_approval_kind_registered'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
