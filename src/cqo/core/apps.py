@@ -12,9 +12,13 @@ class CoreConfig(AppConfig):
         _writes_forget_the_request_cache()
 
 
-def _forget(**kwargs: object) -> None:
+def _forget(sender: object = None, **kwargs: object) -> None:
+    from django.contrib.sessions.models import Session
+
     from . import request_cache
 
+    if sender is Session:
+        return  # a session is not quality data: signing in must not make every answer stale
     request_cache.forget()
 
 

@@ -48,7 +48,11 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def forget() -> None:
-    """Drop everything remembered in the current scope (after a write that may change it)."""
+    """Drop everything remembered in the current scope (after a write that may change it), and
+    make what is kept across requests stale too (``cqo.core.data_version``)."""
+    from . import data_version
+
+    data_version.changed()
     store = _SCOPE.get()
     if store is not None:
         store.clear()

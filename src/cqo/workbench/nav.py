@@ -10,6 +10,7 @@ new entry with ``nav_item_register``) and the shell picks it up without a templa
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,8 +211,46 @@ def _is_active(url: str, path: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
 
 
+def _perms_held(user: Any) -> frozenset[str]:
+    """Which of the navigation's permissions ``user`` holds. The rules behind them ask the
+    database (is this the CQO in office?), so the answer is kept in the shared cache under the
+    database's version (``cqo.core.data_version``): any write asks again."""
+    from django.core.cache import cache
+
+    from cqo.core import data_version
+
+    wanted = sorted({item.perm for s in NAV for g in s.groups for item in g.items if item.perm})
+    if not getattr(user, "pk", None):
+        return frozenset(p for p in wanted if user.has_perm(p))
+    digest = hashlib.sha256(",".join(wanted).encode()).hexdigest()
+    key = f"workbench.nav_perms:{data_version.current()}:{user.pk}:{digest}"
+    held = cache.get(key)
+    if held is None:
+        held = frozenset(p for p in wanted if user.has_perm(p))
+        cache.set(key, held, NAV_PERMS_SECONDS)
+    return held  # type: ignore[no-any-return]
+
+
+NAV_PERMS_SECONDS = 300
+_URLS: dict[tuple[str, str], str] = {}
+
+
+def _url(url_name: str) -> str:
+    """A navigation entry's address, resolved once per process (the URL configuration does not
+    change while it runs; the script prefix is part of the key for a server mounted elsewhere)."""
+    from django.urls import get_script_prefix
+
+    key = (url_name, get_script_prefix())
+    try:
+        return _URLS[key]
+    except KeyError:
+        url = _URLS[key] = url_or_empty(url_name)
+        return url
+
+
 def nav_for(user: Any, path: str) -> list[ResolvedSection]:
     """The navigation as this user sees it: entries they may not open are left out."""
+    held = _perms_held(user)
     sections: list[ResolvedSection] = []
     for section in NAV:
         groups: list[ResolvedGroup] = []
@@ -219,8 +258,8 @@ def nav_for(user: Any, path: str) -> list[ResolvedSection]:
             items = [
                 ResolvedItem(item.key, item.label, item.clause, url, _is_active(url, path))
                 for item in group.items
-                if not item.perm or user.has_perm(item.perm)
-                for url in [url_or_empty(item.url_name) if item.url_name else ""]
+                if not item.perm or item.perm in held
+                for url in [_url(item.url_name) if item.url_name else ""]
             ]
             if items:
                 groups.append(ResolvedGroup(group.key, group.label, group.clause, items))

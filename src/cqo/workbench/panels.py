@@ -18,6 +18,7 @@ to replace the placeholder with the real thing.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,16 +118,58 @@ def _unwrapped(user: Any) -> Any:
     return user
 
 
-def panels_for(user: Any, roles: Iterable[str]) -> list[RenderedPanel]:
-    user = _unwrapped(user)
-    role_set = frozenset(roles)
-    rendered: list[RenderedPanel] = []
+# The panels' items are kept in the shared cache (every server process sees them) for each user,
+# role set, language and day, under the database's version (``cqo.core.data_version``): any
+# write makes them stale, so a new approval or a lifted veto shows on the next view. The items
+# count days ("waiting 3 days"), hence the day in the key; PANELS_SECONDS bounds anything finer.
+PANELS_SECONDS = 300
+
+
+def _computed(user: Any, role_set: frozenset[str]) -> list[tuple[str, PanelItems]]:
+    shown: list[tuple[str, PanelItems]] = []
     for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
         if not panel.visible_to(user, role_set):
             continue
         result = panel.items(user) if panel.available else PanelItems(())
         if not isinstance(result, PanelItems):
             result = PanelItems(tuple(result))
+        shown.append((panel.key, PanelItems(tuple(result.items), result.total)))
+    return shown
+
+
+def _remembered(user: Any, role_set: frozenset[str]) -> list[tuple[str, PanelItems]]:
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from cqo.core import data_version
+
+    if not getattr(user, "pk", None):
+        return _computed(user, role_set)
+    parts = ":".join(
+        [
+            str(user.pk),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            ",".join(sorted(role_set)),
+            ",".join(sorted(PANELS)),  # a panel registered or replaced (tests do) is a new set
+        ]
+    )
+    key = f"workbench.panels:{data_version.current()}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    shown = cache.get(key)
+    if shown is None:
+        shown = _computed(user, role_set)
+        cache.set(key, shown, PANELS_SECONDS)
+    return shown  # type: ignore[no-any-return]
+
+
+def panels_for(user: Any, roles: Iterable[str]) -> list[RenderedPanel]:
+    user = _unwrapped(user)
+    rendered: list[RenderedPanel] = []
+    for key, result in _remembered(user, frozenset(roles)):
+        panel = PANELS.get(key)
+        if panel is None:
+            continue
         rendered.append(
             RenderedPanel(
                 panel,
