@@ -80,10 +80,14 @@ INSTALLED_APPS = [
     "cqo.audit",
     "cqo.accounts",
     "cqo.organisation",
+    "cqo.api",
+    "cqo.notifications",
+    "cqo.workbench",
+    # the kernel: the post, the authorities, the charter that documents both
     "cqo.post",
     "cqo.authorities",
-    "cqo.workbench",
-    "cqo.api",
+    "cqo.charter",
+    # domain apps
 ]
 
 MIDDLEWARE = [
@@ -122,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cqo.workbench.context_processors.shell",
+                "cqo.charter.context_processors.published",
             ],
         },
     }

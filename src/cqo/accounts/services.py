@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cqo.audit.services import audit_record, snapshot
+from cqo.core import throttle
 from cqo.core.permissions import require
-
-from . import throttle
 
 ADMIN_ROLE = "admin"
 

@@ -14,7 +14,9 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cqo.accounts import throttle
+from cqo.core import throttle
+from cqo.core.models import Voidable
+from cqo.core.permissions import require
 
 from . import chain
 from .models import AuditEvent, ChainHead, Signature
@@ -209,3 +211,32 @@ def signatures_for(obj: Any) -> models.QuerySet[Signature]:
 
 def signature_matches(signature: Signature, content: dict[str, Any]) -> bool:
     return signature.content_hash == chain.content_hash(content)
+
+
+@transaction.atomic
+def record_void(
+    *, actor: Any, record: Voidable, reason: str, perm: str, clause: str = ""
+) -> Voidable:
+    """Void ``record`` with a reason, in place of deleting it (nothing is ever hard-deleted)."""
+    require(actor, perm, record, clause=clause)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for voiding this record.")})
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if locked.voided_at is not None:
+        raise ValidationError(_("This record is already voided."))
+    before = snapshot(locked)
+    locked.voided_at = timezone.now()
+    locked.voided_by = actor
+    locked.void_reason = reason
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit_record(
+        actor=actor,
+        action=f"{locked._meta.label_lower}.void",
+        obj=locked,
+        before=before,
+        after=snapshot(locked),
+        reason=reason,
+        clause=clause,
+    )
+    return locked

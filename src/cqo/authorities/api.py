@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -36,7 +36,6 @@ from .models import (
     ApprovalRequest,
     BusinessDecision,
     Delegation,
-    Notification,
     PlanItem,
     Proposal,
     QualityPlan,
@@ -253,13 +252,6 @@ class VetoImposeSerializer(AuthoritySignedReasonSerializer):
                 _("This kind of record is not a decision that can be vetoed.")
             )
         return value
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "message", "message_en", "url", "clause", "created_at", "read_at"]
-        read_only_fields = fields
 
 
 # --- views ------------------------------------------------------------------------------
@@ -682,31 +674,3 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
             password=data["password"],
         )
         return Response(VetoSerializer(veto).data)
-
-
-class NotificationViewSet(mixins.ListModelMixin, _Base):
-    serializer_class = NotificationSerializer
-    queryset = Notification.objects.all()
-    required_perms = {
-        "list": "authorities.view_notification",
-        "read": "authorities.view_notification",
-    }
-
-    def get_queryset(self) -> Any:
-        unread = self.request.query_params.get("unread") in ("1", "true")
-        return sel.notifications_for(self.request.user, unread=unread)
-
-    @extend_schema(
-        request=inline_serializer(
-            "NotificationRead",
-            {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)},
-        ),
-        responses=inline_serializer("NotificationReadResult", {"read": serializers.IntegerField()}),
-    )
-    @action(detail=False, methods=["post"])
-    def read(self, request: Request) -> Response:
-        ids = request.data.get("ids") if hasattr(request.data, "get") else None
-        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
-            raise serializers.ValidationError({"ids": [_("Give a list of notification ids.")]})
-        count = S.notifications_mark_read(actor=request.user, ids=ids)
-        return Response({"read": count})

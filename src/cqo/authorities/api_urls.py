@@ -13,6 +13,5 @@ router.register("plan-items", api.PlanItemViewSet, basename="plan-item")
 router.register("proposals", api.ProposalViewSet, basename="proposal")
 router.register("decisions", api.BusinessDecisionViewSet, basename="decision")
 router.register("vetoes", api.VetoViewSet, basename="veto")
-router.register("notifications", api.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

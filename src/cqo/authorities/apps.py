@@ -8,17 +8,13 @@ class AuthoritiesConfig(AppConfig):
     verbose_name = _("Authorities")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        from cqo.api.registry import api_urls_register
         from cqo.audit.selectors import signed_content_register
+        from cqo.core.demo import demo_builder_register
+        from cqo.notifications.services import reminder_register
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-        from . import panels, services
-
-        # An appointment that changes changes who holds the nine authorities: forget what any
-        # user object remembers about it.
-        for signal in (post_save, post_delete):
-            signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
+        from . import api_urls, demo, panels, services, tasks
 
         panels.register()
         nav_link("authority.a", "authorities:strategy_list")
@@ -41,9 +37,6 @@ class AuthoritiesConfig(AppConfig):
             "authorities.approvalrequest",
             services.approval_content,  # type: ignore[arg-type]
         )
-
-
-def _forget(**kwargs: object) -> None:
-    from . import engine
-
-    engine.forget()
+        demo_builder_register("authorities", demo.build, after=("organisation", "post"))
+        reminder_register("authorities.approvals", tasks.approvals_remind)
+        api_urls_register("authorities/", api_urls.urlpatterns, namespace="authorities")

@@ -15,17 +15,20 @@ needs to decide whether to show a button; with an object whose unit is empty, th
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
-import importlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import rules
 from django.utils import timezone
 
+from cqo.post import office
+from cqo.post import selectors as post_selectors
+from cqo.post.office import _active, forget, is_current_cqo, memo
+
 from .catalogue import BY_CODE, VETO
+
+__all__ = ["forget", "is_current_cqo", "memo"]
 
 MAX_CHAIN = 5
 
@@ -43,75 +46,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _post_selector(name: str) -> Any:
-    """A function of the post app's selectors, or None while that app does not offer it."""
-    try:
-        module = importlib.import_module("cqo.post.selectors")
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
-def _active(user: Any) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-    )
-
-
-# Within ``memo()``, the answer to "is this user the CQO on that day?" is asked of the post app
-# once; a page that asks many questions (the dashboard, an inbox) opens one such scope. Outside
-# it nothing is remembered, so a change to an appointment is seen at once.
-_MEMO: contextvars.ContextVar[dict[tuple[Any, ...], bool] | None] = contextvars.ContextVar(
-    "cqo_authority_memo", default=None
-)
-
-
-@contextlib.contextmanager
-def memo() -> Iterator[None]:
-    token = _MEMO.set({}) if _MEMO.get() is None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            _MEMO.reset(token)
-
-
-# Besides the scope above, each user object remembers its own answer for the day: a request has
-# its own user object, so a page asks the post app once however many panels and rules ask us.
-# ``forget`` (called whenever an appointment is saved) makes every remembered answer stale.
-_generation = 0
-
-
-def forget() -> None:
-    global _generation
-    _generation += 1
-
-
-def is_current_cqo(user: Any, *, on: datetime.date | None = None) -> bool:
-    """True when ``user`` holds the CQO appointment on ``on`` (today by default)."""
-    if not _active(user):
-        return False
-    day = on or _today()
-    cache = _MEMO.get()
-    key = ("cqo", user.pk, day)
-    if cache is not None and key in cache:
-        return cache[key]
-    own = user.__dict__.get("_cqo_is_cqo")
-    if own is not None and own[0] == _generation and day in own[1]:
-        return bool(own[1][day])
-    fn = _post_selector("user_is_current_cqo")
-    answer = bool(fn(user, on=on)) if fn is not None else False
-    if cache is not None:
-        cache[key] = answer
-    if own is None or own[0] != _generation:
-        own = (_generation, {})
-        user.__dict__["_cqo_is_cqo"] = own
-    own[1][day] = answer
-    return answer
-
-
 @dataclass(frozen=True)
 class Term:
     start: datetime.date
@@ -120,8 +54,7 @@ class Term:
 
 def cqo_term(user: Any, *, on: datetime.date | None = None) -> Term | None:
     """The dates of the appointment ``user`` holds as CQO on ``on``; None when not the CQO."""
-    fn = _post_selector("cqo_term")
-    term = fn(user, on=on) if fn is not None and _active(user) else None
+    term = post_selectors.cqo_term(user, on=on) if _active(user) else None
     if term is None:
         return None
     start, end = term
@@ -130,8 +63,7 @@ def cqo_term(user: Any, *, on: datetime.date | None = None) -> Term | None:
 
 def current_cqo_user(*, on: datetime.date | None = None) -> Any:
     """The account of the CQO in office on ``on``, or None."""
-    fn = _post_selector("cqo_current")
-    appointment = fn(on=on) if fn is not None else None
+    appointment = post_selectors.cqo_current(on=on)
     if appointment is None or appointment.person.user_id is None:
         return None
     user = appointment.person.user
@@ -140,11 +72,11 @@ def current_cqo_user(*, on: datetime.date | None = None) -> Any:
 
 def veto_delegable() -> bool:
     """Whether the published charter (§4.2) lets the CQO delegate the veto (§6 i)); default no."""
-    cache = _MEMO.get()
+    cache = office._MEMO.get()
     if cache is not None and ("veto",) in cache:
         return cache[("veto",)]
-    fn = _post_selector("charter_veto_delegable")
-    answer = bool(fn()) if fn is not None else False
+    # The charter sits above the engine and adds this rule; no charter app, no delegated veto.
+    answer = bool(rules.test_rule("charter_veto_delegable"))
     if cache is not None:
         cache[("veto",)] = answer
     return answer

@@ -305,9 +305,8 @@ class ApprovalRequest(VetoableMixin, Voidable):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     decided_as = models.CharField(_("decided as"), max_length=200, blank=True)
-    last_reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["last_reminded_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["raised_at", "id"]
@@ -641,36 +640,3 @@ class BusinessDecision(VetoableMixin, Voidable):
 
     def __str__(self) -> str:
         return self.title
-
-
-# --- notifications ----------------------------------------------------------------------
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    """An in-app message to one user; kept in both languages, shown in the reader's."""
-
-    recipient = models.ForeignKey(
-        USER, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(_("message"), max_length=500)
-    message_en = models.CharField(_("message (English)"), max_length=500, blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    clause = models.CharField(_("clause"), max_length=40, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.message

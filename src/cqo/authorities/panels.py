@@ -16,8 +16,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cqo.core.links import url_or_empty
 from cqo.workbench.panels import Panel, PanelItem, PanelItems, cqo_in_office, panel_register
-from cqo.workbench.templatetags.workbench import url_or_empty
 
 from . import engine
 from . import selectors as sel

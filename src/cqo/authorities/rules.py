@@ -35,7 +35,6 @@ submit/withdraw_businessdecision (obj) its author, a principal or a department h
 approve/effect_businessdecision (obj)  a principal (effect: also its author)
 veto (obj)                             holders of §6 i) for the decision's unit
 lift_veto (obj)                        the current CQO only (never a delegate of §6 i))
-view_notification                      its recipient
 =====================================  =====================================================
 """
 
@@ -104,11 +103,6 @@ def is_item_owner(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_recipient(user: Any, obj: Any) -> bool:
-    return obj is None or getattr(obj, "recipient_id", None) == user.pk
-
-
-@rules.predicate
 def is_listing(user: Any, obj: Any) -> bool:
     """No object: the question is whether to open the list, which the selector then filters to
     what this user may see."""
@@ -149,7 +143,7 @@ for _model in (
     rules.add_perm(f"authorities.view_{_model}", is_member)
 for _model in (
     "delegation", "veto", "businessdecision", "qualitystrategy", "qualityplan", "planitem",
-    "approvalrequest", "proposal", "notification",
+    "approvalrequest", "proposal",
 ):  # fmt: skip
     rules.add_perm(f"authorities.delete_{_model}", rules.always_deny)
 
@@ -194,4 +188,11 @@ rules.add_perm("authorities.veto", is_active_user & holds_veto_over)
 # Lifting is the CQO's alone: a deputy holding a delegated §6 i) may veto but not lift.
 rules.add_perm("authorities.lift_veto", is_active_user & is_current_cqo)
 
-rules.add_perm("authorities.view_notification", is_active_user & is_recipient)
+# The post's panels (below this app) ask by name whether someone holds an authority by delegation.
+rules.add_rule("holds_a_delegated_authority", lambda user: bool(_delegated_codes(user)))
+
+
+def _delegated_codes(user: Any) -> frozenset[str]:
+    from .panels import delegated_codes
+
+    return delegated_codes(user)

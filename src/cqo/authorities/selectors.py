@@ -20,7 +20,6 @@ from .models import (
     ApprovalStatus,
     BusinessDecision,
     Delegation,
-    Notification,
     Proposal,
     ProposalStatus,
     QualityPlan,
@@ -286,13 +285,3 @@ def vetoed_ids(model: Any, ids: list[Any]) -> set[str]:
     from .vetoable import _vetoed_ids
 
     return _vetoed_ids(model, ids)
-
-
-# --- notifications ---------------------------------------------------------------------
-
-
-def notifications_for(user: Any, *, unread: bool = False) -> QuerySet[Notification]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user)
-    return qs.filter(read_at__isnull=True) if unread else qs

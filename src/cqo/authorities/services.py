@@ -10,7 +10,6 @@ written in the same transaction and their e-mails leave on commit.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,7 +21,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cqo.audit.services import audit_record, signature_sign, snapshot
+from cqo.core.links import url_or_empty
 from cqo.core.permissions import require
+from cqo.notifications.services import notify, reminder_claim
 from cqo.organisation.models import Person, PersonStatus, Unit
 
 from . import engine
@@ -44,7 +45,7 @@ from .models import (
     StrategyStatus,
     Veto,
 )
-from .notify import notify
+from .signals import delegation_changed
 from .vetoable import (
     VETO_CLAUSE,
     VetoActiveError,
@@ -62,8 +63,6 @@ CLAUSE_DECISION = "§6 b)"
 
 
 def _url(name: str, *args: Any) -> str:
-    from cqo.workbench.templatetags.workbench import url_or_empty
-
     return url_or_empty(name, *args)
 
 
@@ -83,14 +82,8 @@ def _user_person(user: Any) -> Person | None:
 
 
 def _charter_outdated(reason: str, actor: Any = None) -> None:
-    """Tell the post app the published charter (§4.2) no longer lists the delegations in force."""
-    try:
-        module = importlib.import_module("cqo.post.services")
-    except ImportError:
-        return
-    fn = getattr(module, "charter_mark_outdated", None)
-    if fn is not None:
-        fn(reason=reason, actor=actor)
+    """Tell the charter (§4.2, above this app) the delegations in force changed."""
+    delegation_changed.send(sender=Delegation, reason=reason, actor=actor)
 
 
 def _unit_check(unit: Unit | None, field: str = "unit") -> None:
@@ -583,28 +576,18 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
     every notification. Returns how many requests were reminded."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    start_of_day = datetime.datetime.combine(
-        today, datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
     waited = approvals_remind_after_days()
-    due = (
-        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING, voided_at__isnull=True)
-        .filter(
-            models.Q(due_date__lt=today)
-            | models.Q(due_date__isnull=True, raised_at__lte=now - datetime.timedelta(days=waited))
-        )
-        .exclude(last_reminded_at__gte=start_of_day)
+    due = ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, voided_at__isnull=True
+    ).filter(
+        models.Q(due_date__lt=today)
+        | models.Q(due_date__isnull=True, raised_at__lte=now - datetime.timedelta(days=waited))
     )
     count = 0
     for request in due.select_related("unit").order_by("raised_at", "id"):
         with transaction.atomic():
             # Claim today's reminder first: a second run (or a second worker) finds it taken.
-            claimed = (
-                ApprovalRequest.objects.filter(pk=request.pk)
-                .exclude(last_reminded_at__gte=start_of_day)
-                .update(last_reminded_at=now)
-            )
-            if not claimed:
+            if not reminder_claim(f"authorities.approval:{request.pk}", on=today):
                 continue
             unit = request.unit if request.unit is not None else engine.WHOLE_ENTERPRISE
 
@@ -1272,21 +1255,6 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
         ),
     )
     return locked
-
-
-# --- notifications ---------------------------------------------------------------------
-
-
-def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
-    from .models import Notification
-
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("You do not have permission to do this."))
-    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
 
 
 __all__ = [

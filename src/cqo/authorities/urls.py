@@ -23,5 +23,4 @@ urlpatterns = [
     path("vetoes/", views.veto_list, name="veto_list"),
     path("vetoes/<int:pk>/lift/", views.veto_lift, name="veto_lift"),
     path("vetoes/impose/<str:subject_type>/<str:pk>/", views.veto_impose, name="veto_impose"),
-    path("notifications/", views.notification_list, name="notification_list"),
 ]

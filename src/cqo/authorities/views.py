@@ -769,18 +769,3 @@ def veto_list(request: HttpRequest) -> HttpResponse:
             "lifted": sel.vetoes_visible(request.user, active=False)[:PAGE_SIZE],
         },
     )
-
-
-# --- notifications -------------------------------------------------------------------
-
-
-@login_required
-@GET_POST
-def notification_list(request: HttpRequest) -> HttpResponseBase:
-    if request.method == "POST":
-        S.notifications_mark_read(actor=request.user)
-        return redirect("authorities:notification_list")
-    page = Paginator(sel.notifications_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "authorities/notification_list.html", {"page": page})

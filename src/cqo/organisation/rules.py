@@ -37,18 +37,17 @@ from typing import Any
 
 import rules
 
+from cqo.core.predicates import in_group, is_active_user, user_groups
+
 from . import roles as R
 
 
 def user_roles(user: Any) -> frozenset[str]:
     """The user's role codes, read once per user object (a request reuses one user object)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_cqo_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True))
-        user._cqo_roles = cached
-    return cached
+    return user_groups(user) & _ROLES
+
+
+_ROLES = frozenset(R.ROLES)
 
 
 def user_person(user: Any) -> Any:
@@ -63,24 +62,12 @@ def user_person(user: Any) -> Any:
 
 def user_cache_clear(user: Any) -> None:
     """Forget cached roles and person after they change (services call this)."""
-    for attr in ("_cqo_roles", "_cqo_person", "_cqo_headed_paths"):
+    for attr in ("_cqo_groups", "_cqo_person", "_cqo_headed_paths"):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def has_role(*codes: str) -> rules.Predicate:
-    wanted = frozenset(codes)
-
-    @rules.predicate(name=f"has_role({','.join(codes)})")
-    def _has_role(user: Any) -> bool:
-        return bool(user_roles(user) & wanted)
-
-    return _has_role
-
-
-@rules.predicate
-def is_active_user(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+has_role = in_group
 
 
 @rules.predicate

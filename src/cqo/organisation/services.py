@@ -20,9 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqo.audit.services import audit_record, snapshot
+from cqo.audit.services import audit_record, record_void, snapshot
 from cqo.core.permissions import require
-from cqo.core.services import record_void
 
 from . import roles as R
 from .models import (

@@ -35,7 +35,6 @@ from . import services as S
 from .models import (
     Appointment,
     AppointmentKind,
-    Charter,
     CompetenceArea,
     CompetenceAssessment,
     CompetenceScore,
@@ -240,22 +239,6 @@ class ScoresSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text=", ".join(CompetenceArea.values)
     )
     comments = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
-
-
-class CharterSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Charter
-        fields = [
-            "id", "version", "status", "veto_delegable", "appointment", "content", "content_hash",
-            "created_at", "approved_at", "signature", "published_at", "outdated_at", "outdated_reas"
-                                                                                     "on",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class CharterGenerateSerializer(serializers.Serializer):
-    veto_delegable = serializers.BooleanField(default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -651,53 +634,4 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         S.assessment_complete(actor=request.user, assessment=assessment)
         return Response(
             AssessmentSerializer(CompetenceAssessment.objects.get(pk=assessment.pk)).data
-        )
-
-
-class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = CharterSerializer
-    queryset = Charter.objects.order_by("-version")
-    required_perms = {
-        "list": "post.view_charter",
-        "retrieve": "post.view_charter",
-        "create": "post.generate_charter",
-        "approve": "post.approve_charter",
-        "publish": "post.publish_charter",
-        "pdf": "post.view_charter",
-    }
-
-    @extend_schema(request=CharterGenerateSerializer, responses={201: CharterSerializer})
-    def create(self, request: Request) -> Response:
-        ser = CharterGenerateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        charter = S.charter_generate(actor=request.user, **ser.validated_data)
-        return Response(CharterSerializer(charter).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PasswordSerializer, responses={200: CharterSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        charter = self.get_object()
-        ser = PasswordSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        approved = S.charter_approve(
-            actor=request.user, charter=charter, password=ser.validated_data["password"]
-        )
-        return Response(CharterSerializer(approved).data)
-
-    @extend_schema(request=None, responses={200: CharterSerializer})
-    @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
-        charter = self.get_object()
-        published = S.charter_publish(actor=request.user, charter=charter)
-        return Response(CharterSerializer(published).data)
-
-    @extend_schema(responses=PDF_RESPONSE)
-    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
-    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """The charter version (§4.2) as PDF, with the principal's approval signature."""
-        charter = self.get_object()
-        return _file(
-            documents.charter_pdf(charter, language=_lang()),
-            "application/pdf",
-            f"cqo-charter-v{charter.version}.pdf",
         )

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,20 +8,29 @@ class PostConfig(AppConfig):
     verbose_name = _("The CQO post")
 
     def ready(self) -> None:
-        from cqo.audit.selectors import signed_content_register
+        from django.db.models.signals import post_delete, post_save
+
+        from cqo.api.registry import api_urls_register
+        from cqo.core.demo import demo_builder_register
+        from cqo.notifications.services import reminder_register
         from cqo.workbench.nav import nav_link
 
-        from . import panels
+        from . import api_urls, demo, panels, tasks
 
         panels.register()
         nav_link("post.appointment", "post:appointment_list", perm="post.view_appointment")
-        nav_link("post.charter", "post:charter_list", perm="post.view_charter")
         nav_link("post.qualification", "post:qualification_index", perm="post.view_qualification")
         nav_link("post.competence", "post:competence_list", perm="post.view_competenceassessment")
-        # The charter's signature is over its version and content hash; the audit pages can then
-        # say whether a version still matches what the principal signed.
-        signed_content_register("post.charter", _charter_signed_content)
+        # An appointment that changes changes who is the CQO: forget what any user object
+        # remembers about it.
+        for signal in (post_save, post_delete):
+            signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"post.{signal}")
+        demo_builder_register("post", demo.build, after=("organisation",))
+        reminder_register("post.competence", tasks.competence_remind)
+        api_urls_register("post/", api_urls.urlpatterns, namespace="post")
 
 
-def _charter_signed_content(charter: Any) -> dict[str, Any]:
-    return {"version": charter.version, "content_hash": charter.content_hash}
+def _forget(**kwargs: object) -> None:
+    from . import office
+
+    office.forget()

@@ -30,9 +30,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqo.audit.services import SignatureError, audit_record, signature_sign, snapshot
+from cqo.audit.services import SignatureError, audit_record, record_void, signature_sign, snapshot
 from cqo.core.permissions import require
-from cqo.core.services import record_void
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
     SINGLE_HOLDER_KINDS,
@@ -46,15 +45,12 @@ from cqo.organisation.models import (
 )
 from cqo.organisation.rules import has_role, user_person
 
-from .charter import charter_content, charter_hash
 from .models import (
     Appointment,
     AppointmentKind,
     AppointmentOrigin,
     AppointmentStatus,
     AssessmentStatus,
-    Charter,
-    CharterStatus,
     CompetenceArea,
     CompetenceAssessment,
     CompetenceScore,
@@ -70,6 +66,7 @@ from .models import (
     QualificationRuleSet,
 )
 from .qualification import QualificationReport, qualification_check, rule_set_for
+from .signals import appointment_changed
 
 CLAUSE_APPOINT = "§3.1"
 CLAUSE_POST = "§3.1, §4.1"
@@ -590,8 +587,10 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
     if locked.predecessor_id:
         _predecessor_end(actor, locked)
     _posts_take_up(actor, locked)
-    charter_mark_outdated(
-        reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number}, actor=actor
+    appointment_changed.send(
+        sender=Appointment,
+        reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number},
+        actor=actor,
     )
     return locked
 
@@ -848,7 +847,8 @@ def appointment_remove(
         last_day=last_day,
         reason=reason,
     )
-    charter_mark_outdated(
+    appointment_changed.send(
+        sender=Appointment,
         reason=_("CQO appointment %(number)s was ended by removal.") % {"number": locked.number},
         actor=actor,
     )
@@ -1233,246 +1233,3 @@ def assessment_complete(
         clause=CLAUSE_COMPETENCE,
     )
     return locked
-
-
-# --- charter --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def charter_generate(*, actor: Any, veto_delegable: bool = False, note: str = "") -> Charter:
-    """Build a new charter version from the data (§4.2); an unapproved draft is rebuilt in place."""
-    require(actor, "post.generate_charter", clause=CLAUSE_CHARTER)
-    from .selectors import cqo_current
-
-    appointment = cqo_current()
-    if appointment is None:
-        raise ValidationError(
-            _(
-                "No CQO appointment is in force; the charter names the CQO, so appoint and sign "
-                "first (§3.1)."
-            )
-        )
-    enterprise = _enterprise_lock(appointment.enterprise)
-    draft = (
-        Charter.objects.select_for_update()
-        .filter(enterprise=enterprise, status=CharterStatus.DRAFT)
-        .order_by("-version")
-        .first()
-    )
-    version = (
-        draft.version
-        if draft
-        else (
-            (
-                Charter.objects.filter(enterprise=enterprise)
-                .order_by("-version")
-                .values_list("version", flat=True)
-                .first()
-                or 0
-            )
-            + 1
-        )
-    )
-    content = charter_content(
-        enterprise=enterprise,
-        appointment=appointment,
-        version=version,
-        veto_delegable=bool(veto_delegable),
-    )
-    before = snapshot(draft) if draft else None
-    charter = draft or Charter(enterprise=enterprise, version=version)
-    charter.veto_delegable = bool(veto_delegable)
-    charter.appointment = appointment
-    charter.content = content
-    charter.content_hash = charter_hash(content)
-    charter.note = (note or "").strip()
-    charter.created_by = actor
-    charter.created_at = timezone.now()
-    charter.save()
-    audit_record(
-        actor=actor,
-        action="post.charter.regenerate" if draft else "post.charter.generate",
-        obj=charter,
-        before=before,
-        after=snapshot(
-            charter, ["version", "status", "veto_delegable", "appointment", "content_hash"]
-        ),
-        clause=CLAUSE_CHARTER,
-    )
-    return charter
-
-
-def charter_content_intact(charter: Charter) -> bool:
-    return charter_hash(charter.content) == charter.content_hash
-
-
-# Keys of the content that change with the day or the numbering, not with the data (§4.2).
-_CHARTER_VOLATILE = ("as_of", "version")
-
-
-def _charter_substance_hash(content: Mapping[str, Any]) -> str:
-    return charter_hash({k: v for k, v in content.items() if k not in _CHARTER_VOLATILE})
-
-
-def charter_matches_data(charter: Charter) -> bool:
-    """Would ``charter_generate`` today produce this version's content (§4.2)?
-
-    The appointment in force, its terms, the authorities and the delegations in force are
-    compared; the generation day and the version number are not. No CQO in office, or another
-    enterprise's CQO, means it does not match.
-    """
-    from .selectors import cqo_current
-
-    appointment = cqo_current()
-    if appointment is None or appointment.enterprise_id != charter.enterprise_id:
-        return False
-    fresh = charter_content(
-        enterprise=charter.enterprise,
-        appointment=appointment,
-        version=charter.version,
-        veto_delegable=charter.veto_delegable,
-    )
-    return _charter_substance_hash(fresh) == _charter_substance_hash(charter.content)
-
-
-def _charter_stale_refuse(charter: Charter) -> None:
-    """Refuse to approve or publish a version the data has moved past (§4.2).
-
-    We refuse rather than publish it already marked out of date: a charter that is wrong on the
-    day it is published should never be the one in force.
-    """
-    if not charter_matches_data(charter):
-        raise ValidationError(
-            _(
-                "Charter v%(v)s no longer matches the data: the CQO appointment or the "
-                "delegations in force changed after it was generated. Generate a new version and "
-                "approve that one (§4.2)."
-            )
-            % {"v": charter.version}
-        )
-
-
-@transaction.atomic
-def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Charter:
-    """The principal approves a draft with an e-signature over its content hash (§4.2)."""
-    require(actor, "post.approve_charter", charter, clause=CLAUSE_CHARTER)
-    _require_principal_signer(actor, CLAUSE_CHARTER)
-    locked = Charter.objects.select_for_update().get(pk=charter.pk)
-    if locked.status != CharterStatus.DRAFT:
-        raise ValidationError(
-            _("Only a draft charter can be approved; v%(v)s is %(status)s.")
-            % {"v": locked.version, "status": locked.get_status_display()}
-        )
-    if not charter_content_intact(locked):
-        raise ValidationError(
-            _("The charter's content does not match its hash; generate it again.")
-        )
-    _charter_stale_refuse(locked)
-    signature = _sign(
-        actor=actor,
-        password=password,
-        obj=locked,
-        content={"version": locked.version, "content_hash": locked.content_hash},
-        meaning=_(
-            "Approved as the CQO's charter of authorities and duties by the principal under §4.2"
-        ),
-        clause=CLAUSE_CHARTER,
-    )
-    before = snapshot(locked, ["status", "approved_at", "signature"])
-    locked.status = CharterStatus.APPROVED
-    locked.approved_at = signature.signed_at
-    locked.signature = signature
-    locked.save()
-    audit_record(
-        actor=actor,
-        action="post.charter.approve",
-        obj=locked,
-        before=before,
-        after=snapshot(locked, ["status", "approved_at", "signature", "content_hash"]),
-        clause=CLAUSE_CHARTER,
-    )
-    return locked
-
-
-@transaction.atomic
-def charter_publish(*, actor: Any, charter: Charter) -> Charter:
-    """Publish an approved version; the one published before it is superseded.
-
-    A version whose content no longer matches today's data (a delegation made or ended, the
-    appointment changed since it was generated) is refused, citing §4.2: generate a new one.
-    """
-    require(actor, "post.publish_charter", charter, clause=CLAUSE_CHARTER)
-    locked = Charter.objects.select_for_update().get(pk=charter.pk)
-    if locked.status != CharterStatus.APPROVED:
-        raise ValidationError(
-            _("Only an approved charter can be published; approve it with your signature first.")
-        )
-    if not charter_content_intact(locked):
-        raise ValidationError(
-            _("The charter's content does not match its hash; generate it again.")
-        )
-    _charter_stale_refuse(locked)
-    for old in Charter.objects.select_for_update().filter(
-        enterprise=locked.enterprise, status=CharterStatus.PUBLISHED
-    ):
-        old_before = snapshot(old, ["status"])
-        old.status = CharterStatus.SUPERSEDED
-        old.save()
-        audit_record(
-            actor=actor,
-            action="post.charter.supersede",
-            obj=old,
-            before=old_before,
-            after=snapshot(old, ["status"]),
-            reason=_("Superseded by v%(v)s.") % {"v": locked.version},
-            clause=CLAUSE_CHARTER,
-        )
-    before = snapshot(locked, ["status", "published_at"])
-    locked.status = CharterStatus.PUBLISHED
-    locked.published_at = timezone.now()
-    locked.save()
-    audit_record(
-        actor=actor,
-        action="post.charter.publish",
-        obj=locked,
-        before=before,
-        after=snapshot(locked, ["status", "published_at"]),
-        clause=CLAUSE_CHARTER,
-    )
-    return locked
-
-
-@transaction.atomic
-def charter_mark_outdated(*, reason: str, actor: Any = None) -> None:
-    """Flag the published charter as out of date: the post or a delegation changed (§4.2).
-
-    Called by the appointment services here and by the authorities app when a delegation is made
-    or revoked, after their own permission check; it only raises a flag, so it asks for none.
-    """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the charter is out of date.")})
-    charter = (
-        Charter.objects.select_for_update()
-        .filter(status=CharterStatus.PUBLISHED)
-        .order_by("-version")
-        .first()
-    )
-    if charter is None:
-        return
-    before = snapshot(charter, ["outdated_at", "outdated_reason"])
-    if charter.outdated_at is None:
-        charter.outdated_at = timezone.now()
-        charter.outdated_reason = reason
-    elif reason not in charter.outdated_reason:
-        charter.outdated_reason = f"{charter.outdated_reason}\n{reason}"[-4000:]
-    charter.save(update_fields=["outdated_at", "outdated_reason"])
-    audit_record(
-        actor=actor,
-        action="post.charter.outdated",
-        obj=charter,
-        before=before,
-        after=snapshot(charter, ["outdated_at", "outdated_reason"]),
-        reason=reason,
-        clause=CLAUSE_CHARTER,
-    )

@@ -24,9 +24,16 @@ from cqo.audit.services import verify_chain
 
 
 def _triggers() -> Any:
-    from importlib import import_module
+    """The migration that installs the append-only triggers, found through Django's migration
+    loader (its module name starts with a digit): its SQL stays frozen with the migration."""
+    import sys
 
-    return import_module("cqo.audit.migrations.0002_append_only_triggers")
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = MigrationLoader(None, ignore_no_migrations=True).get_migration(
+        "audit", "0002_append_only_triggers"
+    )
+    return sys.modules[type(migration).__module__]
 
 
 class Command(BaseCommand):

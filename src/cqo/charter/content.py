@@ -8,7 +8,6 @@ signs. Duties are our own short summaries of §7, never the standard's words.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cqo.audit.chain import content_hash
+from cqo.authorities.catalogue import AUTHORITIES
+from cqo.authorities.selectors import delegations_in_force
 
 LANGS = ("zh-hans", "en")
 
@@ -154,16 +155,9 @@ def _both(text: Callable[[], Any] | Any) -> dict[str, str]:
 
 
 def _delegations(on: datetime.date) -> list[dict[str, Any]]:
-    """The delegations in force, if the authorities app offers them yet."""
-    try:
-        module = importlib.import_module("cqo.authorities.selectors")
-    except ImportError:
-        return []
-    fn = getattr(module, "delegations_in_force", None)
-    if fn is None:
-        return []
+    """The delegations in force on ``on``."""
     rows: list[dict[str, Any]] = []
-    for d in fn(on=on):
+    for d in delegations_in_force(on=on):
         units = getattr(d, "units", None)
         unit_names = (
             [str(u) for u in units.all()] if units is not None and hasattr(units, "all") else []
@@ -185,10 +179,6 @@ def _delegations(on: datetime.date) -> list[dict[str, Any]]:
 
 
 def _authorities() -> list[dict[str, Any]]:
-    try:
-        from cqo.authorities.catalogue import AUTHORITIES
-    except ImportError:
-        return []
     return [
         {
             "code": a.code,
@@ -204,7 +194,7 @@ def charter_content(
     *, enterprise: Any, appointment: Any, version: int, veto_delegable: bool
 ) -> dict[str, Any]:
     today = timezone.localdate()
-    from .models import LedFunction, PostForm
+    from cqo.post.models import LedFunction, PostForm
 
     appt: dict[str, Any] | None = None
     if appointment is not None:

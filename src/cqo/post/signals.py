@@ -1,0 +1,7 @@
+"""Events the post sends to apps above it, which it must not import (the charter, §4.2)."""
+
+from django.dispatch import Signal
+
+# Sent inside the service's transaction when an appointment takes or loses effect; arguments:
+# ``reason`` (text in the actor's language) and ``actor``.
+appointment_changed = Signal()
