@@ -87,7 +87,9 @@ INSTALLED_APPS = [
     "cqo.post",
     "cqo.authorities",
     "cqo.charter",
-    # domain apps
+    # domain apps: each imports the kernel and the platform, never another domain app
+    "cqo.plans",
+    "cqo.decisions",
 ]
 
 MIDDLEWARE = [
@@ -310,7 +312,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a field named "status"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
-        "StrategyStatusEnum": "cqo.authorities.models.StrategyStatus.choices",
+        "StrategyStatusEnum": "cqo.plans.models.StrategyStatus.choices",
     },
 }
 

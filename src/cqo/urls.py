@@ -10,8 +10,10 @@ from cqo.api import urls as api_urls
 from cqo.audit import urls as audit_urls
 from cqo.authorities import urls as authorities_urls
 from cqo.charter import urls as charter_urls
+from cqo.decisions import urls as decisions_urls
 from cqo.notifications import urls as notifications_urls
 from cqo.organisation import urls as organisation_urls
+from cqo.plans import urls as plans_urls
 from cqo.post import urls as post_urls
 from cqo.workbench import urls as workbench_urls
 
@@ -30,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("post/", include(post_urls)),
     path("authorities/notifications/", include(notifications_urls)),
     path("authorities/", include(authorities_urls)),
+    path("authorities/", include(plans_urls)),
+    path("authorities/", include(decisions_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
     path("", include(workbench_urls)),

@@ -34,13 +34,7 @@ from .catalogue import AUTHORITY_CHOICES
 from .models import (
     ApprovalKind,
     ApprovalRequest,
-    BusinessDecision,
     Delegation,
-    PlanItem,
-    Proposal,
-    QualityPlan,
-    QualityStrategy,
-    StrategyStatus,
     Veto,
 )
 from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, veto_active_for, vetoable_models
@@ -73,11 +67,6 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 class AuthorityReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
-
-
-class StrategyStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=StrategyStatus.choices)
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class AuthoritySignedReasonSerializer(serializers.Serializer):
@@ -117,7 +106,7 @@ class _ApprovalKindField(serializers.ChoiceField):
 
 
 class ApprovalRaiseSerializer(serializers.Serializer):
-    subject_type = serializers.CharField(help_text="app_label.model, e.g. authorities.qualityplan")
+    subject_type = serializers.CharField(help_text="app_label.model, e.g. plans.qualityplan")
     object_id = serializers.CharField()
     kind = _ApprovalKindField(choices=ApprovalKind.choices)
     authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, default="c")
@@ -133,87 +122,6 @@ class ApprovalRaiseSerializer(serializers.Serializer):
 
 class ApprovalDecideSerializer(AuthoritySignedReasonSerializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
-
-
-class PlanItemSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PlanItem
-        fields = ["id", "plan", "title", "owner", "due_date", "progress", "note"]
-        read_only_fields = ["plan", "progress"]
-
-
-class PlanItemProgressSerializer(serializers.Serializer):
-    progress = serializers.IntegerField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class QualityStrategySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = QualityStrategy
-        fields = [
-            "id", "title", "title_en", "summary", "start_year", "end_year", "status", "owner",
-            "created_at",
-        ]  # fmt: skip
-        read_only_fields = ["status", "owner", "created_at"]
-
-
-class QualityPlanSerializer(serializers.ModelSerializer):
-    items = PlanItemSerializer(many=True, read_only=True)
-    progress = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = QualityPlan
-        fields = [
-            "id", "strategy", "title", "title_en", "year", "unit", "owner", "status", "progress",
-            "items", "created_at",
-        ]  # fmt: skip
-        read_only_fields = ["owner", "status", "created_at"]
-
-
-class PlanSubmitSerializer(serializers.Serializer):
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class ProposalSerializer(serializers.ModelSerializer):
-    age_days = serializers.IntegerField(read_only=True)
-    awaiting_answer = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Proposal
-        fields = [
-            "id", "title", "body", "unit", "addressee", "raised_by", "submitted_at", "answer_by",
-            "status", "answered_by", "answered_at", "answer", "deferred_until", "age_days",
-            "awaiting_answer",
-        ]  # fmt: skip
-        read_only_fields = [
-            "raised_by", "submitted_at", "status", "answered_by", "answered_at", "answer",
-            "deferred_until",
-        ]  # fmt: skip
-        extra_kwargs = {"addressee": {"required": False, "allow_null": True}}
-
-
-class ProposalAnswerSerializer(serializers.Serializer):
-    answer = serializers.ChoiceField(choices=["accept", "reject", "defer"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    deferred_until = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class BusinessDecisionSerializer(serializers.ModelSerializer):
-    vetoed = serializers.SerializerMethodField()
-
-    class Meta:
-        model = BusinessDecision
-        fields = [
-            "id", "kind", "title", "description", "unit", "status", "created_by", "created_at",
-            "submitted_at", "approved_by", "approved_at", "effective_at", "vetoed",
-        ]  # fmt: skip
-        read_only_fields = [
-            "status", "created_by", "created_at", "submitted_at", "approved_by", "approved_at",
-            "effective_at",
-        ]  # fmt: skip
-
-    def get_vetoed(self, obj: BusinessDecision) -> bool:
-        return veto_active_for(obj) is not None
 
 
 class VetoSerializer(serializers.ModelSerializer):
@@ -241,7 +149,7 @@ class VetoImposeSerializer(AuthoritySignedReasonSerializer):
     """The record to veto, named by its type and id, with the reason and the e-signature."""
 
     subject_type = _VetoableTypeField(
-        help_text="app_label.model_name of a vetoable record, e.g. authorities.proposal"
+        help_text="app_label.model_name of a vetoable record, e.g. decisions.proposal"
     )
     subject_id = serializers.CharField()
 
@@ -403,220 +311,6 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         data = self._data(AuthorityReasonSerializer)
         approval = S.approval_withdraw(actor=request.user, request=target, reason=data["reason"])
         return Response(ApprovalRequestSerializer(approval).data)
-
-
-class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = QualityStrategySerializer
-    queryset = QualityStrategy.objects.all()
-    required_perms = _view(
-        "qualitystrategy",
-        create="authorities.add_qualitystrategy",
-        set_status="authorities.view_qualitystrategy",
-    )
-
-    def get_queryset(self) -> Any:
-        return sel.strategies_visible(self.request.user)
-
-    def create(self, request: Request) -> Response:
-        serializer = QualityStrategySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        strategy = S.strategy_create(actor=request.user, **serializer.validated_data)
-        return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
-    @action(detail=True, methods=["post"], url_path="status")
-    def set_status(self, request: Request, pk: Any = None) -> Response:
-        strategy = self._target("authorities.change_qualitystrategy", "§6 a)")
-        data = self._data(StrategyStatusSerializer)
-        strategy = S.strategy_set_status(
-            actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
-        )
-        return Response(QualityStrategySerializer(strategy).data)
-
-
-class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = QualityPlanSerializer
-    queryset = QualityPlan.objects.all()
-    required_perms = _view(
-        "qualityplan",
-        create="authorities.add_qualityplan",
-        items="authorities.view_qualityplan",
-        submit="authorities.view_qualityplan",
-        close="authorities.view_qualityplan",
-    )
-
-    def get_queryset(self) -> Any:
-        return sel.plans_visible(self.request.user)
-
-    def create(self, request: Request) -> Response:
-        serializer = QualityPlanSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        plan = S.plan_create(actor=request.user, **serializer.validated_data)
-        return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
-    @action(detail=True, methods=["post"])
-    def items(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.add_planitem", "§6 a)")
-        serializer = PlanItemSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = S.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
-        return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.submit_qualityplan", "§6 a)")
-        data = self._data(PlanSubmitSerializer)
-        approval = S.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
-        return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("authorities.change_qualityplan", "§6 a)")
-        data = self._data(AuthorityReasonSerializer)
-        plan = S.plan_close(actor=request.user, plan=plan, reason=data["reason"])
-        return Response(QualityPlanSerializer(plan).data)
-
-
-class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
-    serializer_class = PlanItemSerializer
-    queryset = PlanItem.objects.all()
-    required_perms = {
-        "retrieve": "authorities.view_qualityplan",
-        "progress": "authorities.view_qualityplan",
-    }
-
-    def get_queryset(self) -> Any:
-        return PlanItem.objects.filter(plan__in=sel.plans_visible(self.request.user))
-
-    @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
-    @action(detail=True, methods=["post"])
-    def progress(self, request: Request, pk: Any = None) -> Response:
-        item = self._target("authorities.update_planitem", "§6 a)")
-        data = self._data(PlanItemProgressSerializer)
-        item = S.plan_item_progress(
-            actor=request.user, item=item, progress=data["progress"], note=data["note"]
-        )
-        return Response(PlanItemSerializer(item).data)
-
-
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    """``?side=cqo`` lists the caller's proposals awaiting an answer, ``?side=principal`` those
-    the caller must answer."""
-
-    serializer_class = ProposalSerializer
-    queryset = Proposal.objects.all()
-    required_perms = _view(
-        "proposal", create="authorities.add_proposal", answer="authorities.view_proposal"
-    )
-
-    def get_queryset(self) -> Any:
-        user = self.request.user
-        side = self.request.query_params.get("side", "")
-        if side == "cqo":
-            return sel.proposals_awaiting_answer(user)
-        if side == "principal":
-            return sel.proposals_to_answer(user)
-        return sel.proposals_visible(user, state=self.request.query_params.get("state", ""))
-
-    def create(self, request: Request) -> Response:
-        serializer = ProposalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        proposal = S.proposal_submit(
-            actor=request.user,
-            title=data["title"],
-            body=data["body"],
-            addressee=data.get("addressee"),
-            unit=data.get("unit"),
-            answer_by=data.get("answer_by"),
-        )
-        return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.answer_proposal", "§6 b)")
-        data = self._data(ProposalAnswerSerializer)
-        proposal = S.proposal_answer(
-            actor=request.user,
-            proposal=target,
-            answer=data["answer"],
-            reason=data["reason"],
-            deferred_until=data["deferred_until"],
-        )
-        return Response(ProposalSerializer(proposal).data)
-
-
-_STEP_SCHEMA = extend_schema(request=None, responses=BusinessDecisionSerializer)
-
-
-class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = BusinessDecisionSerializer
-    queryset = BusinessDecision.objects.all()
-    required_perms = _view(
-        "businessdecision",
-        create="authorities.add_businessdecision",
-        submit="authorities.view_businessdecision",
-        approve="authorities.view_businessdecision",
-        effect="authorities.view_businessdecision",
-        withdraw="authorities.view_businessdecision",
-        veto="authorities.view_businessdecision",
-    )
-
-    def get_queryset(self) -> Any:
-        return sel.decisions_visible(
-            self.request.user, status=self.request.query_params.get("status", "")
-        )
-
-    def create(self, request: Request) -> Response:
-        serializer = BusinessDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        decision = S.decision_create(actor=request.user, **serializer.validated_data)
-        return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-
-    def _step(self, step: str) -> Response:
-        decision = self._target(S.DECISION_STEP_PERMS[step], "§6 b)")
-        reason = self._data(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
-        decision = S.decision_advance(
-            actor=self.request.user, decision=decision, step=step, reason=reason
-        )
-        return Response(BusinessDecisionSerializer(decision).data)
-
-    @_STEP_SCHEMA
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: Any = None) -> Response:
-        return self._step("submit")
-
-    @_STEP_SCHEMA
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: Any = None) -> Response:
-        return self._step("approve")
-
-    @_STEP_SCHEMA
-    @action(detail=True, methods=["post"])
-    def effect(self, request: Request, pk: Any = None) -> Response:
-        return self._step("effect")
-
-    @extend_schema(request=AuthorityReasonSerializer, responses=BusinessDecisionSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: Any = None) -> Response:
-        return self._step("withdraw")
-
-    @extend_schema(request=AuthoritySignedReasonSerializer, responses={201: VetoSerializer})
-    @action(detail=True, methods=["post"])
-    def veto(self, request: Request, pk: Any = None) -> Response:
-        subject = self._target("authorities.veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
-        veto = S.veto_impose(
-            actor=request.user,
-            subject=subject,
-            reason=data["reason"],
-            password=data["password"],
-        )
-        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
 
 
 class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):

@@ -12,26 +12,14 @@ class AuthoritiesConfig(AppConfig):
         from cqo.audit.selectors import signed_content_register
         from cqo.core.demo import demo_builder_register
         from cqo.notifications.services import reminder_register
-        from cqo.workbench.nav import NavItem, nav_item_register, nav_link
+        from cqo.workbench.nav import nav_link
 
         from . import api_urls, demo, panels, services, tasks
 
         panels.register()
-        nav_link("authority.a", "authorities:strategy_list")
-        nav_link("authority.b", "authorities:proposal_list")
         nav_link("authority.c", "authorities:approval_list")
         nav_link("authority.i", "authorities:veto_list")
         nav_link("authority.delegations", "authorities:delegation_list")
-        nav_item_register(
-            "authorities",
-            NavItem(
-                "authority.decisions",
-                _("Business decisions"),
-                "§6 b), §6 i)",
-                "authorities:decision_list",
-                "authorities.view_businessdecision",
-            ),
-        )
         # The approval page can then say whether a signature still matches the request.
         signed_content_register(
             "authorities.approvalrequest",

@@ -132,19 +132,9 @@ decision_maker = is_active_user & has_role(
 )
 exercise_a = is_active_user & exercise("a")
 
-for _model in (
-    "delegation",
-    "veto",
-    "businessdecision",
-    "qualitystrategy",
-    "qualityplan",
-    "planitem",
-):
+for _model in ("delegation", "veto"):
     rules.add_perm(f"authorities.view_{_model}", is_member)
-for _model in (
-    "delegation", "veto", "businessdecision", "qualitystrategy", "qualityplan", "planitem",
-    "approvalrequest", "proposal",
-):  # fmt: skip
+for _model in ("delegation", "veto", "approvalrequest"):
     rules.add_perm(f"authorities.delete_{_model}", rules.always_deny)
 
 rules.add_perm("authorities.add_delegation", is_active_user & holds_any_delegable)
@@ -163,26 +153,6 @@ rules.add_perm(
     "authorities.withdraw_approvalrequest", is_active_user & (is_raiser | is_current_cqo)
 )
 
-for _verb in ("add", "change"):
-    rules.add_perm(f"authorities.{_verb}_qualitystrategy", exercise_a)
-    rules.add_perm(f"authorities.{_verb}_qualityplan", exercise_a)
-rules.add_perm("authorities.submit_qualityplan", exercise_a)
-rules.add_perm("authorities.add_planitem", exercise_a)
-rules.add_perm("authorities.update_planitem", exercise_a | (is_active_user & is_item_owner))
-
-rules.add_perm(
-    "authorities.view_proposal",
-    is_management | (is_member & is_listing) | (is_active_user & (is_raiser | is_addressee)),
-)
-rules.add_perm("authorities.add_proposal", is_active_user & exercise("b"))
-rules.add_perm("authorities.answer_proposal", is_active_user & (is_addressee | is_principal))
-
-rules.add_perm("authorities.add_businessdecision", decision_maker)
-_author_or_head = is_active_user & (is_author | has_role("principal", "department_head"))
-rules.add_perm("authorities.submit_businessdecision", _author_or_head)
-rules.add_perm("authorities.withdraw_businessdecision", _author_or_head)
-rules.add_perm("authorities.approve_businessdecision", is_principal)
-rules.add_perm("authorities.effect_businessdecision", is_principal | (is_active_user & is_author))
 
 rules.add_perm("authorities.veto", is_active_user & holds_veto_over)
 # Lifting is the CQO's alone: a deputy holding a delegated §6 i) may veto but not lift.

@@ -77,7 +77,7 @@ def test_a_module_raises_a_request_and_the_cqo_decides_it_with_a_signature(org: 
     raised = _as(org.inspector).post(
         f"{BASE}/approvals/",
         {
-            "subject_type": "authorities.businessdecision", "object_id": str(decision.pk),
+            "subject_type": "decisions.businessdecision", "object_id": str(decision.pk),
             "kind": "deviation", "unit": org.inspection.pk, "summary": "偏离许可：尺寸公差放宽",
             "amount": "300.00",
         },
@@ -105,7 +105,7 @@ def test_a_module_raises_a_request_and_the_cqo_decides_it_with_a_signature(org: 
 def test_raising_for_a_record_that_does_not_exist_is_a_400(org: Org) -> None:
     response = _as(org.inspector).post(
         f"{BASE}/approvals/",
-        {"subject_type": "authorities.businessdecision", "object_id": "999", "kind": "anomaly",
+        {"subject_type": "decisions.businessdecision", "object_id": "999", "kind": "anomaly",
          "summary": "x"},
         format="json",
     )  # fmt: skip

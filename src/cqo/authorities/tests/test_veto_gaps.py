@@ -144,8 +144,8 @@ def test_the_cqo_vetoes_a_proposal_a_plan_and_an_approval_from_their_pages(org: 
     request = S.plan_submit(actor=org.cqo, plan=plan)
     cqo = _client(org.cqo)
     for subject, detail in (
-        (proposal, "authorities:proposal_detail"),
-        (plan, "authorities:plan_detail"),
+        (proposal, "decisions:proposal_detail"),
+        (plan, "plans:plan_detail"),
         (request, "authorities:approval_detail"),
     ):
         url = reverse("authorities:veto_impose", args=[subject._meta.label_lower, subject.pk])
@@ -170,16 +170,16 @@ def test_the_cqo_vetoes_a_proposal_a_plan_and_an_approval_from_their_pages(org: 
 def test_the_cqo_vetoes_any_vetoable_record_through_the_api(org: Org) -> None:
     proposal = S.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
     plan = _plan(org)
-    body = {"subject_type": "authorities.proposal", "subject_id": str(proposal.pk),
+    body = {"subject_type": "decisions.proposal", "subject_id": str(proposal.pk),
             "reason": "验证未完成", "password": PASSWORD}  # fmt: skip
     refused = _api(org.principal).post(f"{API}/vetoes/", body, format="json")
     assert refused.status_code == 403 and "§6 i)" in refused.json()["detail"]
     created = _api(org.cqo).post(f"{API}/vetoes/", body, format="json")
     assert created.status_code == 201, created.content
-    assert created.json()["subject_type"] == "authorities.proposal"
+    assert created.json()["subject_type"] == "decisions.proposal"
     again = _api(org.cqo).post(f"{API}/vetoes/", body, format="json")
     assert again.status_code == 400
-    plan_body = {**body, "subject_type": "authorities.qualityplan", "subject_id": str(plan.pk)}
+    plan_body = {**body, "subject_type": "plans.qualityplan", "subject_id": str(plan.pk)}
     assert _api(org.cqo).post(f"{API}/vetoes/", plan_body, format="json").status_code == 201
     unknown = {**body, "subject_type": "organisation.unit", "subject_id": str(org.qm.pk)}
     assert _api(org.cqo).post(f"{API}/vetoes/", unknown, format="json").status_code == 400

@@ -44,12 +44,12 @@ PAGES = [
     ("authorities:approval_list", None),
     ("authorities:approval_detail", "request"),
     ("authorities:delegation_list", None),
-    ("authorities:strategy_list", None),
-    ("authorities:plan_detail", "plan"),
-    ("authorities:proposal_list", None),
-    ("authorities:proposal_detail", "proposal"),
-    ("authorities:decision_list", None),
-    ("authorities:decision_detail", "decision"),
+    ("plans:strategy_list", None),
+    ("plans:plan_detail", "plan"),
+    ("decisions:proposal_list", None),
+    ("decisions:proposal_detail", "proposal"),
+    ("decisions:decision_list", None),
+    ("decisions:decision_detail", "decision"),
     ("authorities:veto_list", None),
     ("authorities:notification_list", None),
 ]
@@ -74,7 +74,7 @@ def test_an_account_without_a_role_may_not_open_the_approvals(org: Org, data: di
         client.get(reverse("authorities:approval_detail", args=[data["request"].pk])).status_code
         == 403
     )
-    assert client.get(reverse("authorities:decision_list")).status_code == 403
+    assert client.get(reverse("decisions:decision_list")).status_code == 403
 
 
 def test_the_inbox_shows_the_request_to_the_delegate_with_its_ageing(org: Org, data: dict) -> None:
@@ -107,16 +107,16 @@ def test_a_wrong_password_on_the_page_signs_and_decides_nothing(org: Org, data: 
 
 def test_the_veto_flow_through_the_pages(org: Org, data: dict) -> None:
     decision: BusinessDecision = data["decision"]
-    detail = reverse("authorities:decision_detail", args=[decision.pk])
+    detail = reverse("decisions:decision_detail", args=[decision.pk])
     cqo, principal = _client(org.cqo), _client(org.principal, "zh-hans")
     response = cqo.post(
-        reverse("authorities:decision_veto", args=[decision.pk]),
+        reverse("decisions:decision_veto", args=[decision.pk]),
         {"veto-reason": "验证未完成", "vsig-password": PASSWORD, "vsig-confirm": "on"},
     )
     assert response.status_code == 302
     veto = Veto.objects.get()
     page = principal.post(
-        reverse("authorities:decision_step", args=[decision.pk, "approve"]), follow=True
+        reverse("decisions:decision_step", args=[decision.pk, "approve"]), follow=True
     ).content.decode()
     assert "该决策已被质量安全一票否决（§6 i)）" in page
     decision.refresh_from_db()
@@ -135,7 +135,7 @@ def test_the_veto_flow_through_the_pages(org: Org, data: dict) -> None:
     )
     veto.refresh_from_db()
     assert not veto.is_active
-    principal.post(reverse("authorities:decision_step", args=[decision.pk, "approve"]))
+    principal.post(reverse("decisions:decision_step", args=[decision.pk, "approve"]))
     decision.refresh_from_db()
     assert decision.status == "approved"
 
@@ -155,7 +155,7 @@ def test_a_delegation_wider_than_ones_own_is_refused_on_the_page(org: Org, data:
 def test_the_principal_answers_a_proposal_on_the_page(org: Org, data: dict) -> None:
     proposal = data["proposal"]
     client = _client(org.principal)
-    url = reverse("authorities:proposal_detail", args=[proposal.pk])
+    url = reverse("decisions:proposal_detail", args=[proposal.pk])
     response = client.post(url, {"answer": "reject", "reason": ""})
     assert response.status_code == 200  # a rejection needs a reason
     client.post(url, {"answer": "defer", "deferred_until": days(7).isoformat()})

@@ -1,0 +1,260 @@
+"""Pages of proposals (§6 b)) and business decisions with their veto (§6 i))."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cqo.audit.forms import SignatureForm
+from cqo.audit.services import signatures_for
+from cqo.authorities import selectors as sel
+from cqo.authorities import services as S
+from cqo.authorities.catalogue import VETO
+from cqo.authorities.forms import ReasonForm, errors_apply
+from cqo.authorities.vetoable import (
+    VETO_CLAUSE,
+    VetoActiveError,
+    flow_for,
+    veto_active_for,
+)
+from cqo.authorities.views import (
+    GET_POST,
+    PAGE_SIZE,
+    _capacity_meaning,
+    _check,
+    _refusal,
+    _run,
+    _veto_context,
+)
+
+from .forms import AnswerForm, DecisionForm, ProposalForm
+from .models import BusinessDecision, DecisionStatus, Proposal
+
+# --- proposals (§6 b)) ---------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def proposal_list(request: HttpRequest) -> HttpResponseBase:
+    _check(request, "decisions.view_proposal")
+    may_add = request.user.has_perm("decisions.add_proposal")
+    form = ProposalForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        _check(request, "decisions.add_proposal")
+        assert form is not None
+        if form.is_valid():
+            try:
+                proposal = S.proposal_submit(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The proposal was sent to the decision layer."))
+                return redirect("decisions:proposal_detail", pk=proposal.pk)
+    state = request.GET.get("state", "")
+    return render(
+        request,
+        "decisions/proposal_list.html",
+        {
+            "form": form,
+            "state": state,
+            "to_answer": sel.proposals_to_answer(request.user),
+            "page": Paginator(sel.proposals_visible(request.user, state=state), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("addressee", "raised_by", "answered_by", "unit"), pk=pk
+    )
+    _check(request, "decisions.view_proposal", proposal)
+    may_answer = proposal.awaiting_answer and request.user.has_perm(
+        "decisions.answer_proposal", proposal
+    )
+    form = AnswerForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        _check(request, "decisions.answer_proposal", proposal)
+        assert form is not None
+        if form.is_valid():
+            try:
+                S.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except (VetoActiveError, PermissionDenied) as exc:
+                _refusal(request, exc)
+                return redirect("decisions:proposal_detail", pk=proposal.pk)
+            else:
+                messages.success(request, _("Your answer was recorded."))
+                return redirect("decisions:proposal_detail", pk=proposal.pk)
+    return render(
+        request,
+        "decisions/proposal_detail.html",
+        {"proposal": proposal, "form": form, **_veto_context(request, proposal)},
+    )
+
+
+# --- business decisions and the veto (§6 i)) -----------------------------------------
+
+
+@login_required
+@GET_POST
+def decision_list(request: HttpRequest) -> HttpResponseBase:
+    _check(request, "decisions.view_businessdecision")
+    may_add = request.user.has_perm("decisions.add_businessdecision")
+    form = DecisionForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        _check(request, "decisions.add_businessdecision")
+        assert form is not None
+        if form.is_valid():
+            try:
+                decision = S.decision_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The decision was recorded as a draft."))
+                return redirect("decisions:decision_detail", pk=decision.pk)
+    status = request.GET.get("status", "")
+    page = Paginator(sel.decisions_visible(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    vetoed = sel.vetoed_ids(BusinessDecision, [d.pk for d in page])
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "form": form,
+            "page": page,
+            "vetoed": vetoed,
+            "status": status,
+            "statuses": DecisionStatus.choices,
+        },
+    )
+
+
+def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra: Any) -> dict:
+    veto = veto_active_for(decision)
+    flow = flow_for(decision)
+    assert flow is not None
+    vetoable_now = veto is None and not flow.is_final(decision.status)
+    may_veto = vetoable_now and request.user.has_perm("authorities.veto", decision)
+    may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
+    steps = {
+        "submit": request.user.has_perm("decisions.submit_businessdecision", decision)
+        and decision.status == DecisionStatus.DRAFT,
+        "approve": request.user.has_perm("decisions.approve_businessdecision", decision)
+        and decision.status == DecisionStatus.SUBMITTED,
+        "effect": request.user.has_perm("decisions.effect_businessdecision", decision)
+        and decision.status == DecisionStatus.APPROVED,
+    }
+    context = {
+        "decision": decision,
+        "veto": veto,
+        "history": sel.vetoes_for(decision),
+        "steps": steps,
+        "may_withdraw": decision.status
+        in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
+        and request.user.has_perm("decisions.withdraw_businessdecision", decision),
+        "may_veto": may_veto,
+        "may_lift": may_lift,
+        "signatures": signatures_for(decision),
+        "veto_clause": VETO_CLAUSE,
+    }
+    if may_veto and "veto_form" not in extra:
+        context["veto_reason_form"] = ReasonForm(prefix="veto")
+        context["veto_form"] = SignatureForm(
+            user=request.user,
+            meaning=_capacity_meaning(request, "veto", VETO, decision),
+            clause=VETO_CLAUSE,
+            prefix="vsig",
+        )
+    if may_lift and "lift_form" not in extra:
+        context["lift_reason_form"] = ReasonForm(prefix="lift")
+        context["lift_form"] = SignatureForm(
+            user=request.user,
+            meaning=_capacity_meaning(request, "lift", VETO, decision),
+            clause=VETO_CLAUSE,
+            prefix="lsig",
+        )
+    context.update(extra)
+    return context
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
+    _check(request, "decisions.view_businessdecision", decision)
+    return render(request, "decisions/decision_detail.html", _decision_context(request, decision))
+
+
+@login_required
+@require_POST
+def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Submit, approve, put in effect or withdraw. The buttons for a vetoed decision still post
+    here; the service refuses with the §6 i) message and the page shows it."""
+    decision = get_object_or_404(BusinessDecision, pk=pk)
+    _check(request, "decisions.view_businessdecision", decision)
+    done = {
+        "submit": _("The decision was submitted."),
+        "approve": _("The decision was approved."),
+        "effect": _("The decision is now in effect."),
+        "withdraw": _("The decision was withdrawn."),
+    }
+    if step not in done:
+        messages.error(request, _("Choose submit, approve, put in effect or withdraw."))
+        return redirect("decisions:decision_detail", pk=decision.pk)
+    reason = request.POST.get("reason", "")
+    _run(
+        request,
+        lambda: S.decision_advance(actor=request.user, decision=decision, step=step, reason=reason),
+        done[step],
+    )
+    return redirect("decisions:decision_detail", pk=decision.pk)
+
+
+@login_required
+@require_POST
+def decision_veto(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(BusinessDecision, pk=pk)
+    _check(request, "decisions.view_businessdecision", decision)
+    reason_form = ReasonForm(request.POST, prefix="veto")
+    sig_form = SignatureForm(
+        request.POST,
+        user=request.user,
+        meaning=_capacity_meaning(request, "veto", VETO, decision),
+        clause=VETO_CLAUSE,
+        prefix="vsig",
+    )
+    if reason_form.is_valid() and sig_form.is_valid():
+        try:
+            S.veto_impose(
+                actor=request.user,
+                subject=decision,
+                reason=reason_form.cleaned_data["reason"],
+                password=sig_form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            errors_apply(reason_form, exc)
+        except PermissionDenied as exc:
+            _refusal(request, exc)
+            return redirect("decisions:decision_detail", pk=decision.pk)
+        else:
+            messages.success(request, _("The decision is vetoed (§6 i)); it cannot go forward."))
+            return redirect("decisions:decision_detail", pk=decision.pk)
+    context = _decision_context(request, decision, veto_form=sig_form, veto_reason_form=reason_form)
+    return render(request, "decisions/decision_detail.html", context, status=400)

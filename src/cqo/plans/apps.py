@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    """A domain app: the quality strategy and plans (§6 a)). It registers everything it brings
+    with the kernel and the platform here, and imports no other domain app."""
+
+    name = "cqo.plans"
+    label = "plans"
+    verbose_name = _("Quality strategy and plans")
+
+    def ready(self) -> None:
+        from cqo.api.registry import api_urls_register
+        from cqo.core.demo import demo_builder_register
+        from cqo.workbench.nav import nav_link
+
+        from . import api, demo, services
+
+        nav_link("authority.a", "plans:strategy_list")
+        services.register()
+        demo_builder_register("plans", demo.build, after=("organisation", "authorities"))
+        api_urls_register("authorities/", api.urlpatterns, namespace="plans")
