@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cqo.audit.services import verify_chain
+from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
 from cqo.organisation.models import UnitKind
 from cqo.organisation.tests.factories import (
@@ -18,7 +19,7 @@ from cqo.organisation.tests.factories import (
     UnitFactory,
     member,
 )
-from cqo.post.models import Appointment, AppointmentStatus, Charter, CharterStatus, EvidenceKind
+from cqo.post.models import Appointment, AppointmentStatus, EvidenceKind
 from cqo.post.presets import rule_sets_ensure
 from cqo.post.tests.support import add_evidence, make_candidate
 

@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
 from cqo.authorities.api import (
     AuthorityReasonSerializer,
@@ -24,6 +23,7 @@ from cqo.authorities.vetoable import (
     veto_active_for,
 )
 
+from . import selectors, services
 from .models import BusinessDecision, Proposal
 
 
@@ -83,16 +83,16 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         user = self.request.user
         side = self.request.query_params.get("side", "")
         if side == "cqo":
-            return sel.proposals_awaiting_answer(user)
+            return selectors.proposals_awaiting_answer(user)
         if side == "principal":
-            return sel.proposals_to_answer(user)
-        return sel.proposals_visible(user, state=self.request.query_params.get("state", ""))
+            return selectors.proposals_to_answer(user)
+        return selectors.proposals_visible(user, state=self.request.query_params.get("state", ""))
 
     def create(self, request: Request) -> Response:
         serializer = ProposalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        proposal = S.proposal_submit(
+        proposal = services.proposal_submit(
             actor=request.user,
             title=data["title"],
             body=data["body"],
@@ -107,7 +107,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     def answer(self, request: Request, pk: Any = None) -> Response:
         target = self._target("decisions.answer_proposal", "§6 b)")
         data = self._data(ProposalAnswerSerializer)
-        proposal = S.proposal_answer(
+        proposal = services.proposal_answer(
             actor=request.user,
             proposal=target,
             answer=data["answer"],
@@ -134,20 +134,20 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
 
     def get_queryset(self) -> Any:
-        return sel.decisions_visible(
+        return selectors.decisions_visible(
             self.request.user, status=self.request.query_params.get("status", "")
         )
 
     def create(self, request: Request) -> Response:
         serializer = BusinessDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decision = S.decision_create(actor=request.user, **serializer.validated_data)
+        decision = services.decision_create(actor=request.user, **serializer.validated_data)
         return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _step(self, step: str) -> Response:
-        decision = self._target(S.DECISION_STEP_PERMS[step], "§6 b)")
+        decision = self._target(services.DECISION_STEP_PERMS[step], "§6 b)")
         reason = self._data(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
-        decision = S.decision_advance(
+        decision = services.decision_advance(
             actor=self.request.user, decision=decision, step=step, reason=reason
         )
         return Response(BusinessDecisionSerializer(decision).data)

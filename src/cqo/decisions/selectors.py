@@ -28,7 +28,7 @@ def proposals_visible(user: Any, *, state: str = "") -> QuerySet[Proposal]:
     )
     from cqo.organisation.rules import user_roles
 
-    from .rules import MANAGEMENT_ROLES
+    from cqo.authorities.rules import MANAGEMENT_ROLES
 
     if not _sees_everything(user, user_roles(user) & set(MANAGEMENT_ROLES)):
         qs = qs.filter(Q(raised_by=user) | Q(addressee=user))

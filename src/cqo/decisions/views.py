@@ -35,6 +35,7 @@ from cqo.authorities.views import (
     _veto_context,
 )
 
+from . import selectors, services
 from .forms import AnswerForm, DecisionForm, ProposalForm
 from .models import BusinessDecision, DecisionStatus, Proposal
 
@@ -52,7 +53,7 @@ def proposal_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                proposal = S.proposal_submit(actor=request.user, **form.cleaned_data)
+                proposal = services.proposal_submit(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -67,10 +68,10 @@ def proposal_list(request: HttpRequest) -> HttpResponseBase:
         {
             "form": form,
             "state": state,
-            "to_answer": sel.proposals_to_answer(request.user),
-            "page": Paginator(sel.proposals_visible(request.user, state=state), PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "to_answer": selectors.proposals_to_answer(request.user),
+            "page": Paginator(
+                selectors.proposals_visible(request.user, state=state), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
         },
     )
 
@@ -91,7 +92,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                S.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+                services.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except (VetoActiveError, PermissionDenied) as exc:
@@ -121,7 +122,7 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                decision = S.decision_create(actor=request.user, **form.cleaned_data)
+                decision = services.decision_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -130,7 +131,7 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
                 messages.success(request, _("The decision was recorded as a draft."))
                 return redirect("decisions:decision_detail", pk=decision.pk)
     status = request.GET.get("status", "")
-    page = Paginator(sel.decisions_visible(request.user, status=status), PAGE_SIZE).get_page(
+    page = Paginator(selectors.decisions_visible(request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     vetoed = sel.vetoed_ids(BusinessDecision, [d.pk for d in page])
@@ -221,7 +222,9 @@ def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: S.decision_advance(actor=request.user, decision=decision, step=step, reason=reason),
+        lambda: services.decision_advance(
+            actor=request.user, decision=decision, step=step, reason=reason
+        ),
         done[step],
     )
     return redirect("decisions:decision_detail", pk=decision.pk)

@@ -12,8 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from cqo.authorities import selectors as sel
-from cqo.authorities import services as S
 from cqo.authorities.api import (
     ApprovalRequestSerializer,
     AuthorityReasonSerializer,
@@ -21,6 +19,7 @@ from cqo.authorities.api import (
     _view,
 )
 
+from . import selectors, services
 from .models import PlanItem, QualityPlan, QualityStrategy, StrategyStatus
 
 
@@ -78,12 +77,12 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     )
 
     def get_queryset(self) -> Any:
-        return sel.strategies_visible(self.request.user)
+        return selectors.strategies_visible(self.request.user)
 
     def create(self, request: Request) -> Response:
         serializer = QualityStrategySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        strategy = S.strategy_create(actor=request.user, **serializer.validated_data)
+        strategy = services.strategy_create(actor=request.user, **serializer.validated_data)
         return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
@@ -91,7 +90,7 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def set_status(self, request: Request, pk: Any = None) -> Response:
         strategy = self._target("plans.change_qualitystrategy", "§6 a)")
         data = self._data(StrategyStatusSerializer)
-        strategy = S.strategy_set_status(
+        strategy = services.strategy_set_status(
             actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
         )
         return Response(QualityStrategySerializer(strategy).data)
@@ -109,12 +108,12 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     )
 
     def get_queryset(self) -> Any:
-        return sel.plans_visible(self.request.user)
+        return selectors.plans_visible(self.request.user)
 
     def create(self, request: Request) -> Response:
         serializer = QualityPlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = S.plan_create(actor=request.user, **serializer.validated_data)
+        plan = services.plan_create(actor=request.user, **serializer.validated_data)
         return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
@@ -123,7 +122,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         plan = self._target("plans.add_planitem", "§6 a)")
         serializer = PlanItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = S.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
+        item = services.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
         return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
@@ -131,7 +130,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def submit(self, request: Request, pk: Any = None) -> Response:
         plan = self._target("plans.submit_qualityplan", "§6 a)")
         data = self._data(PlanSubmitSerializer)
-        approval = S.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
+        approval = services.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
@@ -139,7 +138,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def close(self, request: Request, pk: Any = None) -> Response:
         plan = self._target("plans.change_qualityplan", "§6 a)")
         data = self._data(AuthorityReasonSerializer)
-        plan = S.plan_close(actor=request.user, plan=plan, reason=data["reason"])
+        plan = services.plan_close(actor=request.user, plan=plan, reason=data["reason"])
         return Response(QualityPlanSerializer(plan).data)
 
 
@@ -152,14 +151,14 @@ class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
     }
 
     def get_queryset(self) -> Any:
-        return PlanItem.objects.filter(plan__in=sel.plans_visible(self.request.user))
+        return PlanItem.objects.filter(plan__in=selectors.plans_visible(self.request.user))
 
     @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
         item = self._target("plans.update_planitem", "§6 a)")
         data = self._data(PlanItemProgressSerializer)
-        item = S.plan_item_progress(
+        item = services.plan_item_progress(
             actor=request.user, item=item, progress=data["progress"], note=data["note"]
         )
         return Response(PlanItemSerializer(item).data)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqo.authorities import selectors as sel
-from cqo.authorities import services as S
 from cqo.authorities.forms import errors_apply
 from cqo.authorities.views import GET_POST, _check, _run, _veto_context
 
+from . import selectors, services
 from .forms import PlanForm, PlanItemForm, PlanSubmitForm, ProgressForm, StrategyForm
 from .models import PlanItem, QualityPlan, StrategyStatus
 
@@ -28,10 +28,10 @@ from .models import PlanItem, QualityPlan, StrategyStatus
 @require_POST
 def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Put a strategy in force, or retire it (§6 a)); the service checks the authority."""
-    strategy = get_object_or_404(sel.strategies_visible(request.user), pk=pk)
+    strategy = get_object_or_404(selectors.strategies_visible(request.user), pk=pk)
     _check(request, "plans.change_qualitystrategy", strategy)
     try:
-        S.strategy_set_status(
+        services.strategy_set_status(
             actor=request.user,
             strategy=strategy,
             status=request.POST.get("status", ""),
@@ -57,10 +57,10 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             try:
                 if form is strategy_form:
-                    S.strategy_create(actor=request.user, **form.cleaned_data)
+                    services.strategy_create(actor=request.user, **form.cleaned_data)
                     done = _("The strategy was recorded.")
                 else:
-                    plan = S.plan_create(actor=request.user, **form.cleaned_data)
+                    plan = services.plan_create(actor=request.user, **form.cleaned_data)
                     messages.success(request, _("The plan was created; add its items."))
                     return redirect("plans:plan_detail", pk=plan.pk)
             except ValidationError as exc:
@@ -74,10 +74,10 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
         request,
         "plans/strategy_list.html",
         {
-            "strategies": sel.strategies_visible(request.user).prefetch_related("plans"),
+            "strategies": selectors.strategies_visible(request.user).prefetch_related("plans"),
             "may_change_strategy": request.user.has_perm("plans.change_qualitystrategy"),
             "strategy_statuses": StrategyStatus.choices,
-            "plans": sel.plans_visible(request.user),
+            "plans": selectors.plans_visible(request.user),
             "may_add": may_add,
             "strategy_form": strategy_form,
             "plan_form": plan_form,
@@ -95,7 +95,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         if "item" in request.POST and item_form.is_valid():
             try:
-                S.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
+                services.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(item_form, exc)
             except PermissionDenied as exc:
@@ -107,14 +107,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             due = submit_form.cleaned_data.get("due_date")
             _run(
                 request,
-                lambda: S.plan_submit(actor=request.user, plan=plan, due=due),
+                lambda: services.plan_submit(actor=request.user, plan=plan, due=due),
                 _("The plan was sent for approval (§6 c))."),
             )
             return redirect("plans:plan_detail", pk=plan.pk)
         elif "close" in request.POST:
             _run(
                 request,
-                lambda: S.plan_close(actor=request.user, plan=plan),
+                lambda: services.plan_close(actor=request.user, plan=plan),
                 _("The plan was closed."),
             )
             return redirect("plans:plan_detail", pk=plan.pk)
@@ -145,7 +145,7 @@ def plan_item_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: S.plan_item_progress(actor=request.user, item=item, **form.cleaned_data),
+            lambda: services.plan_item_progress(actor=request.user, item=item, **form.cleaned_data),
             _("Progress was recorded."),
         )
     else:

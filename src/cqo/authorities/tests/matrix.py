@@ -1,4 +1,6 @@
 """The authorities' rows of the permission matrix (tests/security/test_permission_matrix.py).
+from cqo.decisions import services as DS
+from cqo.plans import services as PS
 
 The world: the matrix's CQO-role account holds a signed appointment (so it holds the nine
 authorities), the deputy holds §6 c) for the quality unit, an inspector has raised a request
@@ -62,7 +64,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "authorities:veto_list": _page(),
     "authorities:veto_lift": PAGE_POST_ONLY,
     "authorities:veto_impose": PAGE_POST_ONLY,
-    "authorities:notification_list": _page(),
+    "notifications:notification_list": _page(),
     "api:authorities:api-root": _api(),
     "api:authorities:delegation-list": _api(),
     "api:authorities:delegation-detail": _api(),
@@ -94,8 +96,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:authorities:veto-list": _api(),
     "api:authorities:veto-detail": _api(),
     "api:authorities:veto-lift": API_POST_ONLY,
-    "api:authorities:notification-list": _api(),
-    "api:authorities:notification-read": API_POST_ONLY,
+    "api:notifications:notification-list": _api(),
+    "api:notifications:notification-read": API_POST_ONLY,
 }
 
 DECIDERS = ("principal", "cqo", "deputy", "department_head", "quality_engineer")
@@ -123,7 +125,7 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:decisions:decision-veto": ("cqo",),
     "api:authorities:veto-lift": ("cqo",),
     "api:authorities:veto-list": ("cqo",),  # POST vetoes any vetoable record (§6 i))
-    "api:authorities:notification-read": ROLES,  # each marks only their own
+    "api:notifications:notification-read": ROLES,  # each marks only their own
 }
 
 OBJECT_FOR_PK = {
@@ -159,7 +161,9 @@ KWARGS = {
 
 def build(world: Any) -> None:
     from cqo.authorities import services as S
+    from cqo.decisions import services as DS
     from cqo.organisation.tests.factories import TEST_PASSWORD
+    from cqo.plans import services as PS
     from cqo.post.models import Appointment, AppointmentStatus
     from cqo.post.selectors import cqo_current
 
@@ -184,24 +188,24 @@ def build(world: Any) -> None:
         actor=users["cqo"], authority="c", delegate=users["deputy"].person, units=[unit],
         start_date=today, end_date=today + datetime.timedelta(days=30),
     )  # fmt: skip
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=users["quality_engineer"], kind="other", title="矩阵决策", unit=unit
     )
-    vetoed = S.decision_create(
+    vetoed = DS.decision_create(
         actor=users["quality_engineer"], kind="product_launch", title="矩阵否决", unit=unit
     )
     veto = S.veto_impose(actor=users["cqo"], subject=vetoed, reason="矩阵", password=TEST_PASSWORD)
     approval = S.approval_request_raise(
         actor=users["inspector"], subject=decision, kind="concession", unit=unit, summary="矩阵"
     )
-    strategy = S.strategy_create(actor=users["cqo"], title="矩阵战略", start_year=today.year,
+    strategy = PS.strategy_create(actor=users["cqo"], title="矩阵战略", start_year=today.year,
                                  end_year=today.year)  # fmt: skip
-    plan = S.plan_create(actor=users["cqo"], title="矩阵计划", year=today.year, strategy=strategy)
-    item = S.plan_item_add(
+    plan = PS.plan_create(actor=users["cqo"], title="矩阵计划", year=today.year, strategy=strategy)
+    item = PS.plan_item_add(
         actor=users["cqo"], plan=plan, title="矩阵事项",
         owner=users["quality_engineer"].person, due_date=today + datetime.timedelta(days=30),
     )  # fmt: skip
-    proposal = S.proposal_submit(
+    proposal = DS.proposal_submit(
         actor=users["cqo"], title="矩阵建议", body="……", addressee=users["principal"]
     )
     world.objects.update(

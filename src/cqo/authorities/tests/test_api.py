@@ -7,7 +7,9 @@ from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
 from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, BusinessDecision, Delegation, Veto
+from cqo.authorities.models import ApprovalRequest, Delegation, Veto
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
 
 from .conftest import PASSWORD, Org, days, today
 
@@ -22,10 +24,10 @@ def _as(user: Any, language: str = "en") -> APIClient:
 
 
 def _decision(org: Org) -> BusinessDecision:
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=org.head, kind="supplier_approval", title="批准新压铸件供应商", unit=org.production
     )
-    return S.decision_submit(actor=org.head, decision=decision)
+    return DS.decision_submit(actor=org.head, decision=decision)
 
 
 def test_the_cqo_delegates_through_the_api_and_a_wider_sub_delegation_is_refused(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cqo.authorities import engine, selectors
-from cqo.authorities import services as S
+from cqo.decisions import services as DS
 from cqo.organisation import roles as R
 from cqo.organisation.tests.factories import member
 
@@ -11,7 +11,7 @@ from .conftest import Org, appoint, days, end_appointment
 
 
 def test_an_employee_appointed_cqo_sees_every_proposal_and_approval(org: Org) -> None:
-    proposal = S.proposal_submit(actor=org.cqo, title="增设检验工位", body="外观全检。")
+    proposal = DS.proposal_submit(actor=org.cqo, title="增设检验工位", body="外观全检。")
     newcomer = member([R.EMPLOYEE], unit=org.root, username="newcomer")
     assert proposal not in selectors.proposals_visible(newcomer)
     end_appointment(org.appointment, days(-1))

@@ -7,15 +7,15 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
-from cqo.authorities import services as S
-from cqo.authorities.models import QualityStrategy, StrategyStatus
+from cqo.plans import services as PS
+from cqo.plans.models import QualityStrategy, StrategyStatus
 
 from .conftest import Org, today
 
 
 def _strategy(org: Org) -> QualityStrategy:
     year = today().year
-    return S.strategy_create(
+    return PS.strategy_create(
         actor=org.cqo, title="质量强企三年规划", start_year=year, end_year=year + 2
     )
 

@@ -7,7 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cqo.authorities import services as S
-from cqo.authorities.models import BusinessDecision, Veto
+from cqo.authorities.models import Veto
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
+from cqo.plans import services as PS
 
 from .conftest import PASSWORD, Org, days, today
 
@@ -26,15 +29,15 @@ def data(org: Org) -> dict[str, Any]:
         actor=org.cqo, authority="c", delegate=org.deputy.person, units=[org.inspection],
         start_date=today(), end_date=days(10),
     )  # fmt: skip
-    decision = S.decision_create(actor=org.head, kind="product_launch", title="新卡钳上市")
-    decision = S.decision_submit(actor=org.head, decision=decision)
+    decision = DS.decision_create(actor=org.head, kind="product_launch", title="新卡钳上市")
+    decision = DS.decision_submit(actor=org.head, decision=decision)
     request = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="concession", unit=org.inspection,
         summary="让步接收", due=days(2),
     )  # fmt: skip
-    proposal = S.proposal_submit(actor=org.cqo, title="增加检验员", body="……")
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    S.plan_item_add(
+    proposal = DS.proposal_submit(actor=org.cqo, title="增加检验员", body="……")
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    PS.plan_item_add(
         actor=org.cqo, plan=plan, title="项目一", owner=org.deputy.person, due_date=days(30)
     )
     return {"decision": decision, "request": request, "proposal": proposal, "plan": plan}
@@ -51,7 +54,7 @@ PAGES = [
     ("decisions:decision_list", None),
     ("decisions:decision_detail", "decision"),
     ("authorities:veto_list", None),
-    ("authorities:notification_list", None),
+    ("notifications:notification_list", None),
 ]
 
 

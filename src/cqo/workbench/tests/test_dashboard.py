@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from cqo.audit.services import audit_record
+from cqo.decisions import services as DS
 from cqo.organisation import roles as R
 from cqo.workbench.panels import PANELS, Panel, PanelItem, panel_register, panel_unregister
 
@@ -207,7 +208,7 @@ def test_the_cqo_in_office_gets_the_dashboard_in_few_queries_however_many_reques
     )  # fmt: skip
 
     def raise_one(n: int) -> None:
-        subject = S.decision_create(
+        subject = DS.decision_create(
             actor=org.engineer, kind="other", title=f"让步接收 {n}", unit=org.inspection
         )
         S.approval_request_raise(
