@@ -193,8 +193,8 @@ class _Base(viewsets.GenericViewSet):
         return dict(serializer.validated_data)
 
 
-def _view(model: str, **extra: str) -> dict[str, str]:
-    perm = f"authorities.view_{model}"
+def _view(model: str, *, app: str = "authorities", **extra: str) -> dict[str, str]:
+    perm = f"{app}.view_{model}"
     return {"list": perm, "retrieve": perm, "metadata": perm, **extra}
 
 

@@ -76,7 +76,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     serializer_class = ProposalSerializer
     queryset = Proposal.objects.all()
     required_perms = _view(
-        "proposal", create="decisions.add_proposal", answer="decisions.view_proposal"
+        "proposal",
+        app="decisions",
+        create="decisions.add_proposal",
+        answer="decisions.view_proposal",
     )
 
     def get_queryset(self) -> Any:
@@ -125,6 +128,7 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     queryset = BusinessDecision.objects.all()
     required_perms = _view(
         "businessdecision",
+        app="decisions",
         create="decisions.add_businessdecision",
         submit="decisions.view_businessdecision",
         approve="decisions.view_businessdecision",

@@ -26,9 +26,8 @@ def proposals_visible(user: Any, *, state: str = "") -> QuerySet[Proposal]:
     qs = Proposal.objects.filter(voided_at__isnull=True).select_related(
         "addressee", "raised_by", "answered_by", "unit"
     )
-    from cqo.organisation.rules import user_roles
-
     from cqo.authorities.rules import MANAGEMENT_ROLES
+    from cqo.organisation.rules import user_roles
 
     if not _sees_everything(user, user_roles(user) & set(MANAGEMENT_ROLES)):
         qs = qs.filter(Q(raised_by=user) | Q(addressee=user))

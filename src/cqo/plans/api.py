@@ -72,6 +72,7 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     queryset = QualityStrategy.objects.all()
     required_perms = _view(
         "qualitystrategy",
+        app="plans",
         create="plans.add_qualitystrategy",
         set_status="plans.view_qualitystrategy",
     )
@@ -101,6 +102,7 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     queryset = QualityPlan.objects.all()
     required_perms = _view(
         "qualityplan",
+        app="plans",
         create="plans.add_qualityplan",
         items="plans.view_qualityplan",
         submit="plans.view_qualityplan",
