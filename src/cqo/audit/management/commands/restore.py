@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
@@ -90,5 +91,8 @@ class Command(BaseCommand):
             if media.exists():
                 shutil.copytree(media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
         finally:
+            # The flush re-creates content types under new ids before the archive's come back;
+            # whatever this process cached in between (or before a rollback) is wrong now.
+            ContentType.objects.clear_cache()
             shutil.rmtree(tmp, ignore_errors=True)
         self.stdout.write(self.style.SUCCESS(f"restored {archive}; audit chain verified"))
