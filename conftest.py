@@ -63,3 +63,19 @@ def _throttle_counts_start_at_zero(request: pytest.FixtureRequest) -> Iterator[N
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_file_per_test(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    # The anchor file outside the database outlives each test's database; a test that commits
+    # events (a transactional one) would leave anchors the next test's fresh trail contradicts.
+    from django.conf import settings
+
+    saved = getattr(settings, "AUDIT_ANCHOR_FILE", None)
+    base = tmp_path_factory.getbasetemp() / "audit-anchors"
+    base.mkdir(exist_ok=True)
+    settings.AUDIT_ANCHOR_FILE = base / f"{abs(hash(request.node.nodeid))}.log"
+    yield
+    settings.AUDIT_ANCHOR_FILE = saved

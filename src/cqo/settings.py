@@ -20,8 +20,24 @@ import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CQO_VAR_DIR", Path.cwd() / "var")).resolve()
-# The job queue, backups and (embedded) the database live here; made on first start in either mode.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The job queue, backups and (embedded) the database live here; made on first start in either mode,
+# owner-only: it holds the database, the keys and the backups (issue 8 §5).
+if not VAR_DIR.exists():
+    VAR_DIR.mkdir(mode=0o700, parents=True)
+    VAR_DIR.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty and owner-only if missing; SQLite then opens it (an empty file is an
+    empty database) and gives its -wal and -shm files the same mode."""
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 MODE = os.environ.get("CQO_MODE", "embedded").strip().lower()
 if MODE not in {"embedded", "production"}:
     raise RuntimeError("CQO_MODE must be 'embedded' or 'production'")
@@ -49,8 +65,8 @@ def _secret_key() -> str:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
     if not path.exists():
+        _private_file(path)  # owner-only before the key is in it
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -152,6 +168,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CQO_SQLITE_TEST_NAME") or None}
+    _sqlite_name = str(DATABASES["default"].get("NAME") or "")
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        _private_file(Path(_sqlite_name))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (login throttling lives here) ----------------------------------------------------
@@ -181,6 +200,7 @@ if REDIS_URL and not _huey_immediate:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
+    _private_file(VAR_DIR / "huey.sqlite3")
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "cqo",
@@ -278,6 +298,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("CQO_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("CQO_MEDIA_ROOT", VAR_DIR / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Outside the database and its backups (decision 0007): an HMAC'd line per committed audit event.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("CQO_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.log"))
 if not PRODUCTION:
     # Embedded mode serves from the finders; an existing (empty) root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,9 @@ from cqo.decisions.models import BusinessDecision
 
 TEXT = {
     "zh-hans": {
+        "open_veto": "否决此记录…",
         "veto": "否决该决策",
+        "blocked": "暂不能批准：该记录受一票否决（§6 i)）约束",
         "vetoed": "该决策已被一票否决（§6 i)），不得推进。",
         "approve": "批准",
         "refused": "该决策已被质量安全一票否决（§6 i)）",
@@ -27,7 +29,9 @@ TEXT = {
         "meaning": "以首席质量官身份依据 §6 i) 一票否决",
     },
     "en": {
+        "open_veto": "Veto this record…",
         "veto": "Veto this decision",
+        "blocked": "Approval is unavailable: a one-vote veto (§6 i)) holds this record",
         "vetoed": "The decision is vetoed (§6 i)); it cannot go forward.",
         "approve": "Approve",
         "refused": "This decision is held by a one-vote veto on quality safety (§6 i))",
@@ -74,6 +78,9 @@ def test_the_cqo_vetoes_and_nothing_moves_the_decision_until_the_cqo_lifts_it(
     # The CQO vetoes, with a reason and an e-signature.
     _sign_in(page, base, "cqo", language)
     page.goto(detail)
+    # The veto form waits behind its one button.
+    assert not page.locator("form.veto-form input[type=password]").is_visible()
+    page.get_by_text(text["open_veto"]).click()
     _sign(page, "form.veto-form", "veto-reason", "vsig", "台架制动性能验证未完成")
     page.get_by_role("button", name=text["veto"]).click()
     page.wait_for_load_state()
@@ -81,20 +88,25 @@ def test_the_cqo_vetoes_and_nothing_moves_the_decision_until_the_cqo_lifts_it(
     assert text["meaning"] in page.content()
     assert Veto.objects.filter(lifted_at__isnull=True).count() == 1
 
-    # The principal tries to approve it: on the page, then through the API with the session.
+    # The page offers the principal no approve button and says why; a forged post and the API
+    # are refused.
     other = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     principal = other.new_page()
     principal.set_default_timeout(15000)
     try:
         _sign_in(principal, base, "principal", language)
         principal.goto(detail)
-        principal.get_by_role("button", name=text["approve"], exact=True).click()
-        principal.wait_for_load_state()
+        assert principal.get_by_role("button", name=text["approve"], exact=True).count() == 0
+        assert text["blocked"] in principal.locator("main").inner_text()
+        csrf = next(c["value"] for c in other.cookies() if c["name"] == "csrftoken")
+        principal.request.post(
+            f"{detail}approve/", headers={"X-CSRFToken": csrf, "Referer": detail}, max_redirects=0
+        )
+        principal.goto(detail)
         assert text["refused"] in principal.content()
         assert "§6 i)" in principal.locator(".messages").first.inner_text()
         assert BusinessDecision.objects.get(pk=decision.pk).status == "submitted"
 
-        csrf = next(c["value"] for c in other.cookies() if c["name"] == "csrftoken")
         response = principal.request.post(
             f"{base}/api/v1/authorities/decisions/{decision.pk}/approve/",
             headers={"X-CSRFToken": csrf, "Referer": detail},

@@ -22,7 +22,7 @@ _SCRUB = {
     "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "CQO_MODE",
     "CQO_TESTING", "CQO_HUEY_IMMEDIATE", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "CQO_AUDIT_KEY",
 }  # fmt: skip
 
 
@@ -34,6 +34,7 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="cqo.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        CQO_AUDIT_KEY=secrets.token_hex(32),
     )
     env.update(values)
     return {k: v for k, v in env.items() if v != ""}
@@ -63,6 +64,12 @@ def test_the_deploy_check_fails_on_a_weak_secret_key(tmp_path: Path) -> None:
     result = _cqo(tmp_path, "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="too-short")
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_the_deploy_check_asks_for_an_audit_key_every_app_server_shares(tmp_path: Path) -> None:
+    result = _cqo(tmp_path, "check", "--deploy", "--fail-level", "WARNING", CQO_AUDIT_KEY="")
+    assert result.returncode != 0
+    assert "cqo.audit.W001" in result.stdout + result.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:

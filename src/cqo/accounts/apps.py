@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "cqo.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import audit_actions
+
+        audit_actions.register()

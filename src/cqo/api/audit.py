@@ -13,19 +13,33 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from cqo.audit import selectors as audit_selectors
+from cqo.audit.labels import action_label
 from cqo.audit.models import AuditEvent, Signature
+from cqo.core import texts
 
 from .permissions import ObjectPermission
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    # ``action`` and ``reason`` are what the chain hashes (a system reason is stored as its msgid
+    # and parameters); these two are the same in the reader's language.
+    action_label = serializers.SerializerMethodField()
+    reason_text = serializers.SerializerMethodField()
+
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "seq", "occurred_at", "actor", "actor_repr", "action", "object_type",
-            "object_id", "object_repr", "before", "after", "reason", "clause", "prev_hash", "hash",
+            "id", "seq", "occurred_at", "actor", "actor_repr", "action", "action_label",
+            "object_type", "object_id", "object_repr", "before", "after", "reason", "reason_text",
+            "clause", "prev_hash", "hash",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_action_label(self, event: AuditEvent) -> str:
+        return action_label(event.action, event.object_type)
+
+    def get_reason_text(self, event: AuditEvent) -> str:
+        return texts.render(event.reason)
 
 
 class SignatureSerializer(serializers.ModelSerializer):

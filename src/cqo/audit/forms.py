@@ -34,7 +34,15 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args: Any, object_types: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["object_type"].widget.attrs["list"] = "audit-object-types"
+        self.fields["action"].widget.attrs["list"] = "audit-actions"
         self.object_types = object_types or []
+
+    @property
+    def actions(self) -> list[tuple[str, str]]:
+        """The registered actions with their labels, for the filter's suggestions."""
+        from .labels import ACTIONS
+
+        return sorted((code, str(entry.label)) for code, entry in ACTIONS.items())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

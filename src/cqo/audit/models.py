@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -41,7 +42,9 @@ class AuditEvent(models.Model):
     actor_repr = models.CharField(_("actor name"), max_length=200, editable=False)
     action = models.CharField(_("action"), max_length=100, db_index=True, editable=False)
     object_type = models.CharField(_("object type"), max_length=100, editable=False)
-    object_id = models.CharField(_("object id"), max_length=64, editable=False)
+    object_id = models.CharField(
+        pgettext_lazy("of a record", "object id"), max_length=64, editable=False
+    )
     object_repr = models.CharField(_("object"), max_length=300, editable=False)
     before = models.JSONField(_("before"), null=True, blank=True, editable=False)
     after = models.JSONField(_("after"), null=True, blank=True, editable=False)
@@ -49,6 +52,9 @@ class AuditEvent(models.Model):
     clause = models.CharField(_("clause"), max_length=40, blank=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    # HMAC of ``hash`` with the key outside the database (decision 0007): not part of the hashed
+    # content, so archives written before it existed still hash the same.
+    mac = models.CharField(_("keyed seal"), max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -97,7 +103,7 @@ class Signature(models.Model):
     meaning = models.CharField(_("meaning"), max_length=300)
     clause = models.CharField(_("clause"), max_length=40, blank=True)
     object_type = models.CharField(_("object type"), max_length=100)
-    object_id = models.CharField(_("object id"), max_length=64)
+    object_id = models.CharField(pgettext_lazy("of a record", "object id"), max_length=64)
     content_hash = models.CharField(_("hash of what was signed"), max_length=64)
     signed_at = models.DateTimeField(_("signed at"))
     audit_event = models.OneToOneField(

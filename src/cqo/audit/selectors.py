@@ -18,8 +18,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import chain
-from .models import AuditEvent, Signature
+from . import anchors, chain
+from . import labels as audit_labels
+from .models import AuditEvent, ChainHead, Signature
+from .records import record_problems
 from .services import actor_name, verify_chain
 
 STORY_LIMIT = 500
@@ -104,13 +106,24 @@ def field_labels(model: type[models.Model] | None) -> dict[str, str]:
 
 
 def display_value(value: Any) -> str:
+    """A stored value as text; a list or a mapping reads as its items, not as a JSON blob."""
     if value is None:
         return "—"
-    if isinstance(value, dict | list):
-        return chain.canonical(value)
+    if isinstance(value, list):
+        return _list_separator().join(display_value(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        if not value:
+            return "—"
+        return "; ".join(f"{key}: {display_value(v)}" for key, v in value.items())
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return str(value)
+
+
+def _list_separator() -> str:
+    from django.utils.translation import pgettext
+
+    return pgettext("list separator", ", ")
 
 
 class FieldDisplay:
@@ -118,9 +131,10 @@ class FieldDisplay:
     a time in local time. Whatever cannot be resolved (a record since voided away, a value
     from an older schema) falls back to the raw value, never to an error."""
 
-    def __init__(self, model: type[models.Model] | None) -> None:
+    def __init__(self, *models_: type[models.Model] | None) -> None:
+        # The first model that has a field of that name describes it.
         self.fields: dict[str, Any] = {}
-        if model is not None:
+        for model in reversed([m for m in models_ if m is not None]):
             for f in model._meta.concrete_fields:
                 self.fields[f.name] = self.fields[f.attname] = f
         self._related: dict[tuple[Any, Any], str] = {}
@@ -131,6 +145,9 @@ class FieldDisplay:
         if field is None or value is None or value == "":
             return display_value(value)
         try:
+            coded = audit_labels.value_label(field, value)
+            if coded is not None:
+                return coded
             if field.choices:
                 labels = self._choices(field)
                 if str(value) in labels:
@@ -332,15 +349,21 @@ def story(user: Any, object_type: str, object_id: str) -> Story:
     )
     truncated = len(events) > STORY_LIMIT
     events = events[:STORY_LIMIT]
-    labels = field_labels(model)
-    show = FieldDisplay(model)
+    views = []
+    shows: dict[Any, FieldDisplay] = {}
+    for ev in events:
+        # An e-signature's or a veto's event snapshots that record, not the one it is about.
+        own = audit_labels.snapshot_model(ev.action, object_type)
+        show = shows.setdefault(own, FieldDisplay(own, model))
+        keys = audit_labels.key_labels(own, model)
+        views.append(EventView(ev, changes_between(ev.before, ev.after, keys, show)))
     result = Story(
         object_type=object_type,
         object_id=object_id,
         object_repr=str(obj) if obj is not None else (events[-1].object_repr if events else ""),
         model=model,
         obj=obj,
-        events=[EventView(ev, changes_between(ev.before, ev.after, labels, show)) for ev in events],
+        events=views,
         truncated=truncated,
     )
     if not user.has_perm("audit.view_auditevent"):
@@ -356,8 +379,14 @@ def story(user: Any, object_type: str, object_id: str) -> Story:
 
 def _problem_kind(text: str) -> str:
     """Which of the chain's four kinds of problem ``str(ChainProblem)`` describes."""
-    if text.startswith("chain head") or "the chain head records" in text:
+    if (
+        text.startswith("chain head")
+        or "the chain head records" in text
+        or "missing from the trail" in text
+    ):
         return "head"
+    if "keyed seal" in text or "anchor" in text:
+        return "anchor"
     if "expected sequence" in text:
         return "gap"
     if "does not link" in text:
@@ -384,11 +413,18 @@ def chain_status_last() -> dict[str, Any] | None:
 def chain_status_refresh(user: Any) -> dict[str, Any]:
     """Walk the whole chain now and keep the result for the page (the walk reads every event)."""
     problem = verify_chain()
+    records = [str(p) for p in record_problems()]
+    head = ChainHead.objects.filter(id=1).first()
+    seq, head_hash = (head.seq, head.hash) if head else (0, "")
     status: dict[str, Any] = {
         "checked_at": timezone.now().isoformat(),
         "checked_by": actor_name(user),
         "events": AuditEvent.objects.count(),
-        "intact": problem is None,
+        "intact": problem is None and not records,
+        "records": records[:20],
+        "records_total": len(records),
+        "head_seq": seq,
+        "digest": anchors.head_digest(seq, head_hash),
         "problem": str(problem) if problem else "",
         "problem_kind": _problem_kind(str(problem)) if problem else "",
         "first_bad_seq": problem.seq if problem else None,

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from cqo.core import throttle
 from cqo.core.models import Voidable
 from cqo.core.permissions import require
+from cqo.core.texts import encode
 
-from . import chain
+from . import anchors, chain
 from .models import AuditEvent, ChainHead, Signature
 
 FIELD_EXCLUDE = {"password"}
@@ -86,18 +87,25 @@ def audit_record(
         "object_repr": object_repr,
         "before": chain.normalise(before),
         "after": chain.normalise(after),
-        "reason": reason,
+        # A system reason keeps its msgid and parameters (shown in the reader's language).
+        "reason": encode(reason),
         "clause": clause,
         "prev_hash": head.hash,
     }
     fields["hash"] = chain.event_hash(fields)
-    event = AuditEvent(**fields)
+    event = AuditEvent(**fields, mac=anchors.event_mac(fields["hash"]))
     event.save()
     ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
+    seq, digest = fields["seq"], fields["hash"]
+    # After commit (a rolled-back event must not be anchored); robust: a full disk loses an anchor
+    # line, not the committed change's answer.
+    transaction.on_commit(lambda: anchors.anchor_event(seq, digest), robust=True)
     return event
 
 
-def verify_chain(*, batch_size: int = 5000) -> chain.ChainProblem | None:
+def verify_chain(*, batch_size: int = 5000, anchored: bool = True) -> chain.ChainProblem | None:
+    """The first problem of the trail, or None: the chain, the keyed seals, the anchor file
+    (unless ``anchored`` is off: a restore replaces the trail the file describes), signatures."""
     head = ChainHead.objects.filter(id=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, chain.GENESIS)
     columns = (
@@ -106,11 +114,55 @@ def verify_chain(*, batch_size: int = 5000) -> chain.ChainProblem | None:
     )  # fmt: skip
     rows = AuditEvent.objects.order_by("seq").values(*columns).iterator(chunk_size=batch_size)
     problem = chain.verify_events(rows, head_seq=head_seq, head_hash=head_hash)
-    return problem or _verify_signatures(batch_size=batch_size)
+    return (
+        problem
+        or _verify_seals(batch_size=batch_size)
+        or (_verify_anchors(head_seq=head_seq) if anchored else None)
+        or _verify_signatures(batch_size=batch_size)
+    )
+
+
+def _verify_seals(*, batch_size: int) -> chain.ChainProblem | None:
+    """Every event's MAC must fit its hash: an event re-hashed or inserted by someone without the
+    key (the chain above still holds for them) has none that does."""
+    rows = AuditEvent.objects.order_by("seq").values_list("seq", "id", "hash", "mac")
+    for seq, event_id, event_hash, mac in rows.iterator(chunk_size=batch_size):
+        if not anchors.mac_matches(event_hash, mac):
+            return chain.ChainProblem(
+                seq, event_id, "its keyed seal does not match: written without the audit key"
+            )
+    return None
+
+
+def _verify_anchors(*, head_seq: int) -> chain.ChainProblem | None:
+    """The anchor file outside the database must agree with the trail: an anchored event that
+    is gone (a cut tail, the head moved back) or holds another hash (a rewritten past)."""
+    log = anchors.read_anchors()
+    if log.forged_lines:
+        return chain.ChainProblem(
+            None, None, f"anchor file line {log.forged_lines[0]} does not carry a valid seal"
+        )
+    if not log.anchors:
+        return None
+    hashes = dict(AuditEvent.objects.filter(seq__in=list(log.anchors)).values_list("seq", "hash"))
+    for seq in sorted(log.anchors):
+        anchor = log.anchors[seq]
+        if seq not in hashes:
+            return chain.ChainProblem(
+                seq,
+                None,
+                f"anchored in the anchor file (line {anchor.line}) but missing from the trail, "
+                f"which ends at #{head_seq}",
+            )
+        if hashes[seq] != anchor.hash:
+            return chain.ChainProblem(
+                seq, None, f"differs from the hash anchored in the anchor file (line {anchor.line})"
+            )
+    return None
 
 
 def _verify_signatures(*, batch_size: int) -> chain.ChainProblem | None:
-    """Each signature must say what its (chained, hence trusted) audit event says: signer,
+    """Every signing event must still have its signature row, and each signature must say what its (chained, hence trusted) audit event says: signer,
     meaning, clause, record, time and content hash. A signature row edited behind the platform's
     back no longer matches the event it was written with."""
     signatures = Signature.objects.select_related("audit_event").order_by("audit_event__seq")
@@ -139,6 +191,23 @@ def _verify_signatures(*, batch_size: int) -> chain.ChainProblem | None:
             return chain.ChainProblem(
                 event.seq, event.id, f"signature {sig.pk} does not match its event ({what})"
             )
+    unsigned = (
+        AuditEvent.objects.filter(action="signature.sign", signature__isnull=True)
+        .order_by("seq")
+        .values_list("seq", "id")
+        .first()
+    )
+    if unsigned is not None:
+        return chain.ChainProblem(
+            unsigned[0], unsigned[1], "records a signature whose row is missing"
+        )
+    orphan = (
+        Signature.objects.exclude(audit_event_id__in=AuditEvent.objects.values("id"))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if orphan is not None:
+        return chain.ChainProblem(None, None, f"signature {orphan} is named by no audit event")
     return None
 
 

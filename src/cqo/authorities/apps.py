@@ -14,8 +14,9 @@ class AuthoritiesConfig(AppConfig):
         from cqo.notifications.services import reminder_register
         from cqo.workbench.nav import nav_link
 
-        from . import api_urls, demo, panels, services, tasks
+        from . import api_urls, audit_actions, demo, panels, services, tasks
 
+        audit_actions.register()
         panels.register()
         nav_link("authority.c", "authorities:approval_list")
         nav_link("authority.i", "authorities:veto_list")

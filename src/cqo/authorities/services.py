@@ -19,10 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import audit_record, signature_sign, snapshot
 from cqo.core.links import url_or_empty
 from cqo.core.permissions import require
+from cqo.core.texts import stored
 from cqo.notifications.services import notify, reminder_claim
 from cqo.organisation.models import Person, Unit
 
@@ -283,8 +285,11 @@ def delegation_create(
         clause=clause,
     )  # fmt: skip
     _charter_outdated(
-        reason=_("Delegation of %(clause)s to %(person)s created.")
-        % {"clause": clause, "person": delegate},
+        reason=stored(
+            gettext_noop("Delegation of %(clause)s to %(person)s created."),
+            clause=clause,
+            person=delegate,
+        ),
         actor=actor,
     )
     return delegation
@@ -293,7 +298,20 @@ def delegation_create(
 @transaction.atomic
 def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Delegation:
     clause = delegation.clause
-    require(actor, "authorities.revoke_delegation", delegation, clause=clause)
+    if (
+        actor is None
+        or not actor.is_active
+        or not actor.has_perm("authorities.revoke_delegation", delegation)
+    ):
+        # Revoking is not an exercise of the delegated authority: only the delegator and the
+        # CQO in office may do it, whoever holds that authority.
+        raise PermissionDenied(
+            _(
+                "Only the person who made the delegation or the CQO in office may revoke it "
+                "(%(clause)s)."
+            )
+            % {"clause": CLAUSE_DELEGATION}
+        )
     reason = _reason(reason, message=_("Give a reason for revoking the delegation."))
     locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if locked.revoked_at is not None:
@@ -322,8 +340,11 @@ def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Del
         clause=clause,
     )
     _charter_outdated(
-        reason=_("Delegation of %(clause)s to %(person)s revoked.")
-        % {"clause": clause, "person": locked.delegate},
+        reason=stored(
+            gettext_noop("Delegation of %(clause)s to %(person)s revoked."),
+            clause=clause,
+            person=locked.delegate,
+        ),
         actor=actor,
     )
     return locked
@@ -695,7 +716,9 @@ def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str
         actor=actor,
         action="authorities.veto.impose",
         obj=locked,
-        after={"veto": veto.pk, "status": status, "capacity": capacity},
+        # The veto's own row rides along (as in ``veto_lift``), so ``cqo audit verify`` can tell
+        # a veto lifted behind the trail's back.
+        after={"veto": veto.pk, **snapshot(veto), "status": status, "capacity": capacity},
         reason=reason,
         clause=VETO_CLAUSE,
     )

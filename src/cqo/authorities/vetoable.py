@@ -155,6 +155,14 @@ def veto_active_for(obj: Any) -> Any:
     return Veto.objects.active_for(obj).first()
 
 
+def veto_blocked_message(what: str) -> str:
+    """Why ``what`` ("Approval", "Putting into effect") is not offered on a vetoed record: the
+    page says so beside where the button would be, instead of a button the service refuses."""
+    return _(
+        "%(what)s is unavailable: a one-vote veto (§6 i)) holds this record until the CQO lifts it."
+    ) % {"what": what}
+
+
 def veto_refuse_if_active(obj: Any) -> None:
     veto = veto_active_for(obj)
     if veto is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,7 +44,14 @@ from .models import (
     Delegation,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, flow_for, veto_active_for
+from .vetoable import (
+    VETO_CLAUSE,
+    VETOABLE,
+    VetoActiveError,
+    flow_for,
+    veto_active_for,
+    veto_blocked_message,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
@@ -132,6 +140,8 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
     may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
     context: dict[str, Any] = {
         "veto": veto,
+        # What a page says where a forward step would be, while the veto holds.
+        "veto_blocks": veto_blocked_message(_("Going forward")) if veto is not None else "",
         "may_veto": may_veto,
         "may_lift": may_lift,
         "veto_clause": VETO_CLAUSE,
@@ -242,7 +252,17 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "authorities.decide_approvalrequest", approval
     )
     decide_form = DecideForm(request.POST if request.method == "POST" else None)
-    verb = request.POST.get("decision") if request.method == "POST" else "approve"
+    # ``approval_decide`` refuses an approval while a veto holds the request or its subject;
+    # a rejection still goes through, so that is all the form offers, with the reason.
+    approve_blocked = ""
+    if may_decide and (veto_active_for(approval) or veto_active_for(approval.subject)):
+        approve_blocked = veto_blocked_message(_("Approval"))
+        choice = decide_form.fields["decision"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("reject", _("Reject"))]
+        choice.initial = "reject"
+    default_verb = "reject" if approve_blocked else "approve"
+    verb = request.POST.get("decision") if request.method == "POST" else default_verb
     sig_form = _signature_form(
         request,
         _capacity_meaning(request, verb if verb in ("approve", "reject") else "approve",
@@ -274,6 +294,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         {
             "approval": approval,
             "may_decide": may_decide,
+            "approve_blocked": approve_blocked,
             "may_withdraw": approval.status == ApprovalStatus.PENDING
             and request.user.has_perm("authorities.withdraw_approvalrequest", approval),
             "decide_form": decide_form,

@@ -17,7 +17,9 @@ class CharterConfig(AppConfig):
         from cqo.post.signals import appointment_changed
         from cqo.workbench.nav import nav_link
 
-        from . import api, demo, panels
+        from . import api, audit_actions, demo, panels
+
+        audit_actions.register()
 
         panels.register()
         nav_link("post.charter", "charter:charter_list", perm="charter.view_charter")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -52,7 +53,7 @@ class Charter(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    content = models.JSONField(_("content"), editable=False)
+    content = models.JSONField(pgettext_lazy("of a charter", "content"), editable=False)
     content_hash = models.CharField(_("content hash"), max_length=64, editable=False)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(

@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import audit_record, snapshot
 from cqo.core.permissions import require
+from cqo.core.texts import encode, stored
 from cqo.post import selectors as post_selectors
 from cqo.post.services import _enterprise_lock, _require_principal_signer, _sign
 
@@ -208,7 +210,7 @@ def charter_publish(*, actor: Any, charter: Charter) -> Charter:
             obj=old,
             before=old_before,
             after=snapshot(old, ["status"]),
-            reason=_("Superseded by v%(v)s.") % {"v": locked.version},
+            reason=stored(gettext_noop("Superseded by v%(v)s."), v=locked.version),
             clause=CLAUSE_CHARTER,
         )
     before = snapshot(locked, ["status", "published_at"])
@@ -233,7 +235,8 @@ def charter_mark_outdated(*, reason: str, actor: Any = None) -> None:
     Called by the appointment services here and by the authorities app when a delegation is made
     or revoked, after their own permission check; it only raises a flag, so it asks for none.
     """
-    reason = (reason or "").strip()
+    # A system reason is kept as its msgid and parameters, shown in the reader's language.
+    reason = encode(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the charter is out of date.")})
     charter = (

@@ -16,7 +16,9 @@ class DecisionsConfig(AppConfig):
         from cqo.core.demo import demo_builder_register
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-        from . import api, demo, panels
+        from . import api, audit_actions, demo, panels
+
+        audit_actions.register()
 
         panels.register()
         nav_link("authority.b", "decisions:proposal_list")

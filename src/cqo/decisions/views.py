@@ -24,6 +24,7 @@ from cqo.authorities.vetoable import (
     VetoActiveError,
     flow_for,
     veto_active_for,
+    veto_blocked_message,
 )
 from cqo.authorities.views import (
     GET_POST,
@@ -163,11 +164,18 @@ def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra:
         "effect": request.user.has_perm("decisions.effect_businessdecision", decision)
         and decision.status == DecisionStatus.APPROVED,
     }
+    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
+    # offer none, and say why instead.
+    what = {"submit": _("Submitting"), "approve": _("Approval"), "effect": _("Putting into effect")}
+    blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v and veto]
+    if veto is not None:
+        steps = dict.fromkeys(steps, False)
     context = {
         "decision": decision,
         "veto": veto,
         "history": sel.vetoes_for(decision),
         "steps": steps,
+        "blocked": blocked,
         "may_withdraw": decision.status
         in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
         and request.user.has_perm("decisions.withdraw_businessdecision", decision),

@@ -15,3 +15,7 @@ class OrganisationConfig(AppConfig):
         demo_builder_register(
             "organisation", demo.build, present=demo.present, accounts=demo.accounts_present
         )
+
+        from . import audit_actions
+
+        audit_actions.register()

@@ -40,12 +40,13 @@ def _active_units(enterprise: Enterprise | None) -> Any:
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.employee_no} {obj.name} ({obj.unit.name})"
+        # str() of a person or a unit reads in the page's language (English names on an English page).
+        return f"{obj.employee_no} {obj} ({obj.unit})"
 
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * obj.depth}{obj.code} {obj.name}"
+        return f"{'— ' * obj.depth}{obj}"
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -98,6 +98,8 @@ class Enterprise(models.Model):
         verbose_name_plural = _("enterprises")
 
     def __str__(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
@@ -175,7 +177,9 @@ class Unit(Voidable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        # As Person: an English page shows the English name when one is recorded.
+        name = self.name_en if self.name_en and (get_language() or "").startswith("en") else ""
+        return f"{self.code} {name or self.name}"
 
     def path_expected(self) -> str:
         prefix = self.parent.path if self.parent_id and self.parent is not None else "/"
@@ -366,7 +370,8 @@ class Post(Voidable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        name = self.name_en if self.name_en and (get_language() or "").startswith("en") else ""
+        return f"{self.code} {name or self.name}"
 
 
 class PostAssignmentQuerySet(models.QuerySet):

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import audit_record, record_void, snapshot
 from cqo.core.permissions import require
+from cqo.core.texts import stored
 
 from . import roles as R
 from .models import (
@@ -408,13 +410,6 @@ def person_create(
             username, password, {"display_name": person.name, "email": person.email}
         )
     person.save()
-    audit_record(
-        actor=actor,
-        action="organisation.person.create",
-        obj=person,
-        after=snapshot(person),
-        clause=CLAUSE_PERSON,
-    )
     if username:
         person.user = _account_create(
             actor=actor,
@@ -425,6 +420,15 @@ def person_create(
             must_change_password=must_change_password,
         )
         person.save(update_fields=["user", "updated_at"])
+    # After the account is linked: the event must hold the row as it is left, or the record
+    # check (``cqo audit verify``) sees a link made without an event.
+    audit_record(
+        actor=actor,
+        action="organisation.person.create",
+        obj=person,
+        after=snapshot(person),
+        clause=CLAUSE_PERSON,
+    )
     return person
 
 
@@ -584,7 +588,7 @@ def person_leave(*, actor: Any, person: Person, left_on: datetime.date, reason: 
             obj=unit,
             before=u_before,
             after=snapshot(unit),
-            reason=_("The head left the enterprise."),
+            reason=stored(gettext_noop("The head left the enterprise.")),
             clause=CLAUSE_UNIT,
         )
     return locked

@@ -15,7 +15,9 @@ class PlansConfig(AppConfig):
         from cqo.core.demo import demo_builder_register
         from cqo.workbench.nav import nav_link
 
-        from . import api, demo, services
+        from . import api, audit_actions, demo, services
+
+        audit_actions.register()
 
         nav_link("authority.a", "plans:strategy_list")
         services.register()

@@ -15,8 +15,9 @@ class PostConfig(AppConfig):
         from cqo.notifications.services import reminder_register
         from cqo.workbench.nav import nav_link
 
-        from . import api_urls, demo, panels, tasks
+        from . import api_urls, audit_actions, demo, panels, tasks
 
+        audit_actions.register()
         panels.register()
         nav_link("post.appointment", "post:appointment_list", perm="post.view_appointment")
         nav_link("post.qualification", "post:qualification_index", perm="post.view_qualification")

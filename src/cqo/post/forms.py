@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cqo.organisation.forms import errors_apply  # noqa: F401 — re-exported for the views
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
@@ -33,7 +34,7 @@ class DateInput(forms.DateInput):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         title = f" · {obj.job_title}" if obj.job_title else ""
-        return f"{obj.employee_no} {obj.name}{title}"
+        return f"{obj.employee_no} {obj}{title}"
 
 
 def _people(enterprise: Any) -> Any:
@@ -249,5 +250,5 @@ class ActionForm(forms.Form):
     area = forms.ChoiceField(
         label=_("Area"), choices=[("", "—"), *CompetenceArea.choices], required=False
     )
-    action = forms.CharField(label=_("Action"), max_length=300)
+    action = forms.CharField(label=pgettext_lazy("development action", "Action"), max_length=300)
     due_on = forms.DateField(label=_("Due"), widget=DateInput)

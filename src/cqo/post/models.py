@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cqo.core.models import Voidable
@@ -505,7 +506,7 @@ class CompetenceArea(models.TextChoices):
     K_SKILLS = "k2", _("Quality engineering, quality cost control and performance excellence")
     K_BUSINESS = "k3", _("Business, strategy and change management")
     A_STRATEGY = "a1", _("Strategic thinking")
-    A_ORGANISATION = "a2", _("Organisation")
+    A_ORGANISATION = "a2", pgettext_lazy("ability area", "Organisation")
     A_COMMUNICATION = "a3", _("Communication")
     A_COORDINATION = "a4", _("Coordination")
     A_INNOVATION = "a5", _("Innovation")
@@ -610,7 +611,7 @@ class DevelopmentAction(models.Model):
         related_name="actions",
     )
     area = models.CharField(_("area"), max_length=4, choices=CompetenceArea.choices, blank=True)
-    action = models.CharField(_("action"), max_length=300)
+    action = models.CharField(pgettext_lazy("development action", "action"), max_length=300)
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+# Findings are stored on the signed appointment: each keeps its msgid and parameters so it shows
+# in the reader's language later (``cqo.core.texts``).
+from cqo.core.texts import as_json
+from cqo.core.texts import gettext_stored as _
 from cqo.organisation.models import (
     EDUCATION_RANK,
     TITLE_RANK,
@@ -55,6 +58,8 @@ class CheckResult:
             "clause": self.clause,
             "outcome": self.outcome,
             "message": self.message,
+            "label_text": as_json(self.label),
+            "message_text": as_json(self.message),
             "evidence": [
                 {
                     "id": e.pk,
@@ -139,8 +144,9 @@ def declarations_latest(person: Person) -> dict[str, DisqualificationDeclaration
     return latest
 
 
-def _label(choices: Any, value: str) -> str:
-    return str(dict(choices).get(value, value or "—"))
+def _label(choices: Any, value: str) -> Any:
+    """The choice's lazy label (so a stored finding keeps its msgid), or the raw value."""
+    return dict(choices).get(value, value or "—")
 
 
 def qualification_check(

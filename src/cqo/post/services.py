@@ -29,9 +29,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqo.audit.services import SignatureError, audit_record, record_void, signature_sign, snapshot
 from cqo.core.permissions import require
+from cqo.core.texts import stored
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
     SINGLE_HOLDER_KINDS,
@@ -589,7 +591,7 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
     _posts_take_up(actor, locked)
     appointment_changed.send(
         sender=Appointment,
-        reason=_("CQO appointment %(number)s was signed.") % {"number": locked.number},
+        reason=stored(gettext_noop("CQO appointment %(number)s was signed."), number=locked.number),
         actor=actor,
     )
     return locked
@@ -849,7 +851,9 @@ def appointment_remove(
     )
     appointment_changed.send(
         sender=Appointment,
-        reason=_("CQO appointment %(number)s was ended by removal.") % {"number": locked.number},
+        reason=stored(
+            gettext_noop("CQO appointment %(number)s was ended by removal."), number=locked.number
+        ),
         actor=actor,
     )
     return locked

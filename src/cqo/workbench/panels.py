@@ -155,14 +155,17 @@ RECENT_EVENTS = 8
 
 
 def recent_audit_events(user: Any) -> PanelItems:
+    """The latest quality events: sign-ins and other account housekeeping (``routine``
+    actions) stay on the audit trail's own page."""
+    from cqo.audit.labels import action_label, routine_q
     from cqo.audit.selectors import events_visible
 
-    events = list(events_visible(user).order_by("-seq")[:RECENT_EVENTS])
+    events = list(events_visible(user).exclude(routine_q()).order_by("-seq")[:RECENT_EVENTS])
     items = [
         PanelItem(
             title=ev.object_repr or f"{ev.object_type} {ev.object_id}",
             url=url_or_empty("audit:story", ev.object_type, ev.object_id),
-            meta=f"#{ev.seq} · {ev.action} · {ev.actor_repr}",
+            meta=f"#{ev.seq} · {action_label(ev.action, ev.object_type)} · {ev.actor_repr}",
             when=ev.occurred_at,
             clause=ev.clause,
         )

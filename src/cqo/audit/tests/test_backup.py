@@ -80,3 +80,26 @@ def test_a_restore_adds_no_history_of_its_own(tmp_path: Path) -> None:
     call_command("restore", str(archive), force=True, stdout=io.StringIO())
     after = {m._meta.label: m.objects.count() for m in history}
     assert after == before
+
+
+@pytest.mark.parametrize("name", ["../escaped.txt", "media/../../up.txt"])
+def test_an_archive_with_entries_outside_the_restore_directory_is_refused_in_one_line(
+    populated: User, tmp_path: Path, name: str
+) -> None:
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for entry, blob in (("manifest.json", b"{}"), (name, b"owned")):
+            info = tarfile.TarInfo(entry)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    with pytest.raises(CommandError, match="cannot restore") as refused:
+        call_command("restore", str(archive), force=True, stdout=io.StringIO())
+    assert "\n" not in str(refused.value)
+    assert AuditEvent.objects.count() == 4
+
+
+def test_a_damaged_archive_is_refused_in_one_line(populated: User, tmp_path: Path) -> None:
+    archive = tmp_path / "damaged.tar.gz"
+    archive.write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+    with pytest.raises(CommandError, match="cannot restore"):
+        call_command("restore", str(archive), force=True, stdout=io.StringIO())

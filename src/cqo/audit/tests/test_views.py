@@ -286,3 +286,19 @@ def test_a_record_page_links_to_its_story_for_those_who_read_the_trail() -> None
     assert f'href="{_story_url(unit)}"' in cqo_client.get(page).content.decode()
     employee_client, _employee = _client(R.EMPLOYEE, username="worker")
     assert _story_url(unit) not in employee_client.get(page).content.decode()
+
+
+def test_the_chain_status_names_a_record_changed_behind_the_trail_and_shows_the_digest() -> None:
+    from cqo.organisation.models import Unit
+
+    client, user = _client(R.CQO)
+    unit = UnitFactory()
+    audit_record(actor=user, action="test.unit.create", obj=unit, after=snapshot(unit))
+    html = client.post(VERIFY, follow=True).content.decode()
+    assert "已验证" in html and "摘要 <code>" in html
+
+    Unit.objects.filter(pk=unit.pk).update(name="悄悄改名")
+    html = client.post(VERIFY, follow=True).content.decode()
+    assert "已断开" in html
+    assert "1 条记录在没有审计事件的情况下被改动" in html
+    assert f"organisation.unit {unit.pk}" in html

@@ -41,7 +41,10 @@ def test_it_creates_a_person_with_an_account_and_roles(admin: Any, quality: Unit
     assert user.display_name == "张三"
     assert user_roles(user) == {R.INSPECTOR}
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions[-2:] == ["organisation.person.create", "accounts.user.create"]
+    assert actions[-2:] == ["accounts.user.create", "organisation.person.create"]
+    # The person's event holds the row as it was left, account linked: nothing changed after it.
+    person_event = AuditEvent.objects.get(action="organisation.person.create")
+    assert person_event.after["user_id"] == user.pk
     account_event = AuditEvent.objects.get(action="accounts.user.create")
     assert account_event.after["roles"] == [R.INSPECTOR]
     assert "password" not in account_event.after

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-        out = Path(options["output"] or Path(settings.VAR_DIR) / "backups" / f"cqo-{stamp}.tar.gz")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        default_dir = Path(settings.VAR_DIR) / "backups"
+        out = Path(options["output"] or default_dir / f"cqo-{stamp}.tar.gz")
+        # An archive holds every record and password hash: owner-only, like the var dir.
+        out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if out.parent == default_dir:
+            default_dir.chmod(0o700)
         data = io.StringIO()
         # One snapshot for every table and the chain head: requests go on writing while a backup
         # runs, and an archive whose head and events were read at different moments would not
@@ -58,7 +63,9 @@ class Command(BaseCommand):
             "created_at": timezone.now().isoformat(),
             "audit_head": {"seq": head.seq if head else 0, "hash": head.hash if head else ""},
         }
-        with tarfile.open(out, "w:gz") as tar:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             for name, text in (
                 ("manifest.json", json.dumps(manifest, indent=1)),
                 ("data.json", data.getvalue()),
@@ -72,3 +79,7 @@ class Command(BaseCommand):
             if media.exists():
                 tar.add(media, arcname="media")
         self.stdout.write(self.style.SUCCESS(f"backup written: {out}"))
+        self.stdout.write(
+            "The audit key is not in the archive (decision 0007): keep a copy of CQO_AUDIT_KEY "
+            "or var/audit_key apart from it; the archive restores only where that key is."
+        )

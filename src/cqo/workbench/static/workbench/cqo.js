@@ -106,4 +106,31 @@
       event.preventDefault();
     }
   }, true);
+  // Lists become cards on a phone (see cqo.css): each cell takes its column's name from the
+  // header row, unless the template gave it one. Runs again after htmx swaps a list in.
+  function labelListCells(root) {
+    var tables = (root || document).querySelectorAll("table.list");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.querySelectorAll("thead tr:first-child th");
+      if (!heads.length) {
+        return;
+      }
+      var names = Array.prototype.map.call(heads, function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (!cell.hasAttribute("data-label") && names[i] !== undefined) {
+            cell.setAttribute("data-label", names[i]);
+          }
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { labelListCells(document); });
+  } else {
+    labelListCells(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { labelListCells(event.target); });
 })();
