@@ -1,10 +1,13 @@
 """Login and dashboard latency (p50/p95) and requests per second under concurrent load.
 
 Builds the large demo data set (`cqo demo --scale large`) in a scratch SQLite database (or the
-database named by BENCH_DATABASE_URL), starts the production-style server (`cqo serve`: gunicorn,
-2 workers x 4 threads), and drives it from this process over loopback only.
+PostgreSQL database named by BENCH_DATABASE_URL, which is DROPPED and created afresh: name a
+scratch database), starts the production-style server (`cqo serve`: gunicorn, 2 workers x 4
+threads), and drives it from this process over loopback only. Afterwards it measures one dashboard
+request in-process (benchmarks/dashboard_inprocess.py: CPU time and SQL queries, no queueing).
 
     .venv/bin/python benchmarks/bench_web.py [--seconds 20] [--concurrency 8]
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cqo_bench .venv/bin/python benchmarks/bench_web.py
 
 Numbers go to stdout as a Markdown table; docs/performance.md records the latest run.
 """
@@ -87,6 +90,18 @@ def wait_for_server(deadline: float) -> None:
     raise SystemExit("server did not come up")
 
 
+def recreate_postgres(url: str) -> None:
+    """Drop and create the scratch database ``url`` names, through the server's own database."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
@@ -99,6 +114,10 @@ def main() -> None:
     env = {**os.environ, "CQO_VAR_DIR": str(var), "CQO_LOGIN_MAX_FAILURES": "1000"}
     if os.environ.get("BENCH_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        recreate_postgres(env["DATABASE_URL"])
+    else:
+        env.pop("DATABASE_URL", None)
+    database = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
     t0 = time.perf_counter()
     subprocess.run([*CQO, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run(
@@ -146,9 +165,14 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
 
+    inprocess = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "dashboard_inprocess.py")],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+
     ms = 1000.0
     print(
-        f"data set: demo --scale {args.scale}, built in {build_seconds:.1f} s; server: cqo serve (gunicorn 2x4)"
+        f"data set: demo --scale {args.scale} on {database}, built in {build_seconds:.1f} s; server: cqo serve (gunicorn 2x4)"
     )
     print("| measure | p50 | p95 | n |")
     print("|---|---|---|---|")
@@ -162,6 +186,7 @@ def main() -> None:
         f"\nthroughput: {len(latencies) / elapsed:.1f} dashboard requests/s over {elapsed:.1f} s; non-200 answers: {errors}"
     )
     print(f"mean dashboard latency {statistics.fmean(latencies) * ms:.1f} ms")
+    print(f"\n| one request, no load | time | queries |\n|---|---|---|\n{inprocess}")
 
 
 if __name__ == "__main__":

@@ -111,12 +111,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cqo.core.request_cache.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cqo.api.middleware.ApiLanguageMiddleware",
+    "cqo.api.middleware.RequestGuardMiddleware",
     "cqo.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -319,7 +321,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "cqo.core.api_input.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "cqo.core.api_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("CQO_API_RATE", "6000/hour")},
@@ -337,6 +344,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field named "status"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "StrategyStatusEnum": "cqo.plans.models.StrategyStatus.choices",
+        "AuthorityChangeKindEnum": "cqo.organisation.models.AuthorityChangeKind.choices",
+        "AuthorityChangeModeEnum": "cqo.organisation.models.AuthorityChangeMode.choices",
+        "AuthorityChangeStatusEnum": "cqo.organisation.models.AuthorityChangeStatus.choices",
     },
 }
 

@@ -11,9 +11,9 @@ import pytest
 
 from cqo.audit.services import verify_chain
 from cqo.authorities.models import Veto
-from cqo.authorities.tests.support import PASSWORD, Org
 from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision
+from cqo.testing.world import PASSWORD, Org
 
 TEXT = {
     "zh-hans": {

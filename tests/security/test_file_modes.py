@@ -12,6 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Real `cqo` processes on real database files: seconds each (marked, still run by `make test`).
+pytestmark = pytest.mark.slow
+
 _SCRUB = {"DATABASE_URL", "REDIS_URL", "CQO_MODE", "DJANGO_SETTINGS_MODULE", "CQO_TESTING",
           "CQO_AUDIT_KEY", "CQO_AUDIT_ANCHOR_FILE", "CQO_MEDIA_ROOT"}  # fmt: skip
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
@@ -51,6 +52,7 @@ def _cqo(tmp_path: Path, *args: str, **values: str) -> subprocess.CompletedProce
     )
 
 
+@pytest.mark.slow
 def test_the_deploy_check_is_clean_in_production_mode(tmp_path: Path) -> None:
     result = _cqo(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     output = result.stdout + result.stderr
@@ -59,6 +61,7 @@ def test_the_deploy_check_is_clean_in_production_mode(tmp_path: Path) -> None:
     assert "WARNING" not in output and "?: (security." not in output
 
 
+@pytest.mark.slow
 def test_the_deploy_check_fails_on_a_weak_secret_key(tmp_path: Path) -> None:
     # The same check, shown able to fail: a short key is reported and the exit code says so.
     result = _cqo(tmp_path, "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="too-short")
@@ -66,12 +69,14 @@ def test_the_deploy_check_fails_on_a_weak_secret_key(tmp_path: Path) -> None:
     assert "security.W009" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_the_deploy_check_asks_for_an_audit_key_every_app_server_shares(tmp_path: Path) -> None:
     result = _cqo(tmp_path, "check", "--deploy", "--fail-level", "WARNING", CQO_AUDIT_KEY="")
     assert result.returncode != 0
     assert "cqo.audit.W001" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = _cqo(tmp_path, "check", SECRET_KEY="")
     assert result.returncode != 0
@@ -80,6 +85,7 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -
     assert not (tmp_path / "secret_key").exists()
 
 
+@pytest.mark.slow
 def test_production_mode_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
     result = _cqo(tmp_path, "check", ALLOWED_HOSTS="")
     assert result.returncode != 0
@@ -109,6 +115,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_production_mode_hashes_with_argon2_and_sends_cookies_over_https_only(
     tmp_path: Path,
 ) -> None:

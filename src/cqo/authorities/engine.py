@@ -22,7 +22,7 @@ from typing import Any
 import rules
 from django.utils import timezone
 
-from cqo.post import office
+from cqo.core import request_cache
 from cqo.post import selectors as post_selectors
 from cqo.post.office import _active, forget, is_current_cqo, memo
 
@@ -72,14 +72,10 @@ def current_cqo_user(*, on: datetime.date | None = None) -> Any:
 
 def veto_delegable() -> bool:
     """Whether the published charter (§4.2) lets the CQO delegate the veto (§6 i)); default no."""
-    cache = office._MEMO.get()
-    if cache is not None and ("veto",) in cache:
-        return cache[("veto",)]
     # The charter sits above the engine and adds this rule; no charter app, no delegated veto.
-    answer = bool(rules.test_rule("charter_veto_delegable"))
-    if cache is not None:
-        cache[("veto",)] = answer
-    return answer
+    return request_cache.remember(
+        ("authorities.veto_delegable",), lambda: bool(rules.test_rule("charter_veto_delegable"))
+    )
 
 
 def unit_of(obj: Any) -> Any:

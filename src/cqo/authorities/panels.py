@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cqo.core import request_cache
 from cqo.core.links import url_or_empty
 from cqo.workbench.panels import Panel, PanelItem, PanelItems, cqo_in_office, panel_register
 
@@ -27,17 +28,16 @@ LIMIT = 6
 
 def delegated_codes(user: Any) -> frozenset[str]:
     """The authorities ``user`` holds today through a delegation in force that covers some unit
-    and is still backed by its delegator. Asked once per request: the answer is kept on the user
-    object, which lives for one request."""
-    cached = user.__dict__.get("_cqo_panel_delegated")
-    if cached is not None:
-        return frozenset(cached)
-    from cqo.organisation.models import PersonStatus
+    and is still backed by its delegator. Asked once per request (``cqo.core.request_cache``)."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return frozenset()
 
-    from .models import Delegation
+    def ask() -> frozenset[str]:
+        from cqo.organisation.models import PersonStatus
 
-    codes: set[str] = set()
-    if getattr(user, "is_authenticated", False) and getattr(user, "is_active", False):
+        from .models import Delegation
+
+        codes: set[str] = set()
         delegations = (
             Delegation.objects.in_force()
             .filter(delegate__user=user, delegate__status=PersonStatus.ACTIVE)
@@ -52,8 +52,9 @@ def delegated_codes(user: Any) -> frozenset[str]:
                     and engine.delegation_valid(d)
                 ):
                     codes.add(d.authority)
-    user.__dict__["_cqo_panel_delegated"] = frozenset(codes)
-    return frozenset(codes)
+        return frozenset(codes)
+
+    return request_cache.remember(("authorities.delegated_codes", user.pk), ask)
 
 
 def cqo_or_any_delegate(user: Any) -> bool:

@@ -31,7 +31,9 @@ add_proposal                           holders of §6 b)
 answer_proposal (obj)                  its addressee, or a principal
 add_businessdecision                   principal, CQO, deputy, department heads, quality
                                        engineers
-submit/withdraw_businessdecision (obj) its author, a principal or a department head
+submit/withdraw_businessdecision (obj) its author, a principal, or the head of the decision's
+                                       unit or a unit above it; once approved, withdrawing
+                                       is the approver's alone
 approve/effect_businessdecision (obj)  a principal (effect: also its author)
 veto (obj)                             holders of §6 i) for the decision's unit
 lift_veto (obj)                        the current CQO only (never a delegate of §6 i))

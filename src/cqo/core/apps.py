@@ -9,6 +9,23 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         _admin_read_only_everywhere()
+        _writes_forget_the_request_cache()
+
+
+def _forget(**kwargs: object) -> None:
+    from . import request_cache
+
+    request_cache.forget()
+
+
+def _writes_forget_the_request_cache() -> None:
+    """Any saved, deleted or re-linked row may change a remembered answer (an appointment, a
+    delegation, a role): the request that wrote it forgets them all. ``QuerySet.update`` sends no
+    signal; a service that uses it on something a page remembers calls ``forget()`` itself."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_forget, dispatch_uid=f"core.request_cache.{id(signal)}")
 
 
 def _admin_read_only_everywhere() -> None:

@@ -10,17 +10,17 @@ from typing import Any
 
 import rules
 
+from cqo.core import request_cache
+
 
 def user_groups(user: Any) -> frozenset[str]:
-    """The names of the user's groups (roles are groups), read once per user object: a request
-    reuses one user object, so a page asking many rules queries once."""
+    """The names of the user's groups (roles are groups), read once per request
+    (``cqo.core.request_cache``), so a page asking many rules queries once."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_cqo_groups", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._cqo_groups = cached
-    return cached
+    return request_cache.remember(
+        ("core.groups", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))
+    )
 
 
 def in_group(*names: str) -> rules.Predicate:

@@ -21,11 +21,21 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.core.api_input import MAX_ID
+
 from . import roles as R
 from . import selectors as sel
 from . import services as S
 from .api_permissions import ObjectPermission
-from .models import Enterprise, Person, Post, PostAssignment, Unit
+from .models import (
+    AuthorityChange,
+    AuthorityChangeMode,
+    Enterprise,
+    Person,
+    Post,
+    PostAssignment,
+    Unit,
+)
 
 # --- serializers --------------------------------------------------------------------------
 
@@ -63,7 +73,10 @@ class VoidSerializer(serializers.Serializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    # None for a person without an account; the schema says so (issue 8 §4).
+    username = serializers.CharField(
+        source="user.username", read_only=True, default=None, allow_null=True
+    )
     roles = serializers.SerializerMethodField()
 
     class Meta:
@@ -156,7 +169,8 @@ def _int_param(params: Any, name: str) -> int | None:
     raw = params.get(name, "")
     if raw == "":
         return None
-    if not str(raw).isdigit():
+    # Beyond a 64-bit id no row can match, and SQLite cannot even compare such a number.
+    if not (str(raw).isascii() and str(raw).isdigit()) or int(raw) > MAX_ID:
         raise serializers.ValidationError({name: [_("Give a whole number.")]})
     return int(raw)
 
@@ -471,3 +485,87 @@ class PostAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _B
             actor=request.user, assignment=assignment, **body.validated_data
         )
         return Response(PostAssignmentSerializer(ended).data)
+
+
+# --- authority changes (decision 0006) ------------------------------------------------------
+
+
+class AuthorityChangeSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=R.ROLE_CHOICES), required=False, default=list
+    )
+    password = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="The current principal's password: proposing with it signs the change at once.",
+    )
+    # Empty until the change is confirmed; the schema says so.
+    mode = serializers.ChoiceField(
+        choices=AuthorityChangeMode.choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = AuthorityChange
+        fields = [
+            "id", "enterprise", "kind", "person", "roles", "roles_before", "reason", "status",
+            "proposed_by", "proposed_at", "confirmed_by", "confirmed_at", "mode", "signature",
+            "withdrawn_reason", "password",
+        ]  # fmt: skip
+        read_only_fields = [
+            "enterprise", "roles_before", "status", "proposed_by", "proposed_at", "confirmed_by",
+            "confirmed_at", "mode", "signature", "withdrawn_reason",
+        ]  # fmt: skip
+
+
+class SignSerializer(serializers.Serializer):
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class AuthorityChangeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _Base
+):
+    """Changes to the principal, CQO, deputy and auditor roles and to the enterprise's principal
+    and legal representative: proposed, then signed by the current principal, or by a second,
+    independent administrator where there is no current principal (§3.1, §4.2)."""
+
+    queryset = AuthorityChange.objects.select_related("person", "proposed_by", "confirmed_by")
+    required_perms = {
+        "list": "organisation.view_authoritychange",
+        "retrieve": "organisation.view_authoritychange",
+        "metadata": "organisation.view_authoritychange",
+        "create": "organisation.propose_authoritychange",
+        "confirm": "organisation.confirm_authoritychange",
+        "withdraw": "organisation.withdraw_authoritychange",
+    }
+
+    def get_serializer_class(self) -> Any:
+        return {"confirm": SignSerializer, "withdraw": VoidSerializer}.get(
+            self.action or "", AuthorityChangeSerializer
+        )
+
+    def get_queryset(self) -> Any:
+        return self.queryset.all()
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = S.authority_change_propose(actor=self.request.user, **data)
+
+    @extend_schema(request=SignSerializer, responses=AuthorityChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: Any = None) -> Response:
+        change = self.get_object()
+        body = SignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = S.authority_change_confirm(actor=request.user, change=change, **body.validated_data)
+        return Response(AuthorityChangeSerializer(done).data)
+
+    @extend_schema(request=VoidSerializer, responses=AuthorityChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        change = self.get_object()
+        body = VoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = S.authority_change_withdraw(actor=request.user, change=change, **body.validated_data)
+        return Response(AuthorityChangeSerializer(done).data)

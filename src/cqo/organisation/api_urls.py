@@ -10,5 +10,6 @@ router.register("units", api.UnitViewSet, basename="org-unit")
 router.register("people", api.PersonViewSet, basename="org-person")
 router.register("posts", api.PostViewSet, basename="org-post")
 router.register("assignments", api.PostAssignmentViewSet, basename="org-assignment")
+router.register("authority-changes", api.AuthorityChangeViewSet, basename="org-authority-change")
 
 urlpatterns = router.urls

@@ -25,5 +25,8 @@ def register() -> None:
             "organisation.post.update": _("Post changed"),
             "organisation.postassignment.create": _("Assigned to a post"),
             "organisation.postassignment.end": _("Post assignment ended"),
+            "organisation.authority.propose": _("Authority change proposed"),
+            "organisation.authority.confirm": _("Authority change signed and applied"),
+            "organisation.authority.withdraw": _("Authority change withdrawn"),
         }
     )

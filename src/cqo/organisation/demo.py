@@ -292,7 +292,8 @@ def build(ctx: DemoContext) -> None:
                 name=name,
                 username=username,
                 password=ctx.password,
-                roles=roles,
+                # Authority roles come afterwards, signed by the principal (decision 0006).
+                roles=[r for r in roles if r not in R.AUTHORITY_ROLES],
                 must_change_password=False,
                 **fields,
             )
@@ -327,12 +328,21 @@ def build(ctx: DemoContext) -> None:
     for unit_code in ("QM-IN", "QM-MT", "QM-QE"):
         head_key = {"QM-IN": "inspector1", "QM-MT": "metrology", "QM-QE": "qe1"}[unit_code]
         S.unit_update(actor=admin, unit=units[unit_code], head=people[head_key])
-    S.enterprise_update(
-        actor=admin,
-        enterprise=enterprise,
-        legal_representative=people["principal"],
-        principal=people["principal"],
-    )
+    _bootstrap_principal(enterprise, people["principal"])
+    principal_user = users["principal"]
+    for username, roles, *_rest in PERSONAS:
+        person = people[username]
+        wanted = set(roles) & R.AUTHORITY_ROLES
+        if username in ("admin", "principal") or not wanted:
+            continue
+        change = S.authority_change_propose(
+            actor=admin,
+            kind="roles",
+            person=person,
+            roles=sorted(set(S.account_roles(person.user)) | wanted),
+            reason="demo: roles of the post",
+        )
+        S.authority_change_confirm(actor=principal_user, change=change, password=ctx.password)
 
     actors = {
         PostKind.CQO: users["principal"],
@@ -361,6 +371,36 @@ def build(ctx: DemoContext) -> None:
 
     if ctx.large:
         _build_large(ctx, admin, enterprise, units)
+
+
+def _bootstrap_principal(enterprise: Any, person: Person) -> None:
+    # As with the first administrator: the installation records the first principal, since no
+    # principal yet exists to sign for it (decision 0006). No page or API call can do this.
+    before = snapshot(enterprise)
+    enterprise.principal = enterprise.legal_representative = person
+    enterprise.save(update_fields=["principal", "legal_representative", "updated_at"])
+    audit_record(
+        actor=None,
+        action="organisation.enterprise.update",
+        obj=enterprise,
+        before=before,
+        after=snapshot(enterprise),
+        reason="demo: first principal, recorded by the installation",
+        clause=S.CLAUSE_ENTERPRISE,
+    )
+    user = person.user
+    assert user is not None
+    user.groups.add(Group.objects.get(name=R.PRINCIPAL))
+    user_cache_clear(user)
+    audit_record(
+        actor=None,
+        action="accounts.user.roles",
+        obj=user,
+        before={"roles": []},
+        after={"roles": [R.PRINCIPAL]},
+        reason="demo: first principal, recorded by the installation",
+        clause=S.CLAUSE_ROLES,
+    )
 
 
 def _link_bootstrap_account(admin: Any, person: Person) -> None:

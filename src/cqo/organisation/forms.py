@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import roles as R
-from .models import Enterprise, Person, Post, Unit
+from .models import AuthorityChangeKind, Enterprise, Person, Post, Unit
 from .validators import normalise_credit_code
 
 
@@ -64,6 +64,14 @@ class EnterpriseForm(forms.ModelForm):
         # Codes are often typed or pasted in groups ("9150 0112 ..."): the length is checked
         # after the spaces are gone, by the validator.
         self.fields["credit_code"].max_length = None  # type: ignore[attr-defined]
+        if self.instance.pk:
+            # Who appoints the CQO changes only by a signed authority change (decision 0006):
+            # shown here, never taken from the form.
+            for name in ("legal_representative", "principal"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Changed by an authority change that the current principal signs."
+                )
         self.fields["credit_code"].validators = [
             v for v in self.fields["credit_code"].validators if not hasattr(v, "limit_value")
         ]
@@ -243,3 +251,36 @@ class PeopleFilterForm(forms.Form):
     def __init__(self, *args: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _active_units(enterprise)  # type: ignore[attr-defined]
+
+
+class AuthorityChangeForm(forms.Form):
+    """Propose a change of authority (decision 0006); the principal's password signs it at once."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=AuthorityChangeKind.choices)
+    person = PersonChoiceField(
+        label=_("person"), queryset=Person.objects.active().select_related("unit")
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("roles after the change"),
+        choices=R.ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a change of roles: every role the account will hold afterwards."),
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    password = forms.CharField(
+        label=_("your password (principal: signs at once)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label=_("your password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("reason for withdrawing"))

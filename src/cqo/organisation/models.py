@@ -419,3 +419,86 @@ class PostAssignment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ProtectedRecordError(_("Assignments are ended, never deleted."))
+
+
+class AuthorityChangeKind(models.TextChoices):
+    ROLES = "roles", _("Authority roles of an account")
+    PRINCIPAL = "principal", _("Principal person in charge")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+
+
+class AuthorityChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    APPLIED = "applied", _("Applied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AuthorityChangeMode(models.TextChoices):
+    PRINCIPAL = "principal", _("Signed by the principal")
+    TWO_ADMINS = "two_admins", _("Signed by a second administrator")
+
+
+class AuthorityChange(models.Model):
+    """A change to who holds authority under the standard: the principal, CQO, deputy and auditor
+    roles of an account, or the person recorded as the enterprise's principal or legal
+    representative (§3.1, §4.2). One person proposes it; it takes effect only when the current
+    principal signs it, or a second, independent administrator where there is no current
+    principal (decision 0006)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AuthorityChangeKind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    roles = models.JSONField(_("roles after the change"), default=list, blank=True)
+    roles_before = models.JSONField(_("roles before the change"), default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AuthorityChangeStatus.choices,
+        default=AuthorityChangeStatus.PENDING,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    mode = models.CharField(
+        _("confirmed as"), max_length=12, choices=AuthorityChangeMode.choices, blank=True
+    )
+    signature = models.ForeignKey(
+        "audit.Signature",
+        verbose_name=_("signature"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("authority change")
+        verbose_name_plural = _("authority changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ProtectedRecordError(_("Authority changes are withdrawn, never deleted."))

@@ -38,6 +38,11 @@ ROLE_LABELS: dict[str, Promise] = {
 }
 
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
+
+# The roles that carry authority under the standard: the principal appoints and hears the CQO
+# (§3.1), the CQO and deputy exercise the authorities (§6), the auditor reads the whole trail. No
+# administrator grants or takes them alone (decision 0006).
+AUTHORITY_ROLES: frozenset[str] = frozenset({PRINCIPAL, CQO, DEPUTY, AUDITOR})
 ROLE_CHOICES: list[tuple[str, Promise]] = list(ROLE_LABELS.items())
 
 

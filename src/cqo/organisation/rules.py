@@ -22,6 +22,10 @@ end_postassignment (on an                (appointment, §3.1)
 assignment, by its post)               - quality-safety officers, key posts (§7.2.1.3): admin,
                                          cqo, or a department head whose subtree holds the post
                                        - other posts: admin, or that department head
+view_authoritychange                   admin, principal, auditor
+propose/confirm/withdraw_              admin, principal; the service says who confirms: the
+authoritychange                          current principal, else a second administrator
+                                         independent of the proposer (decision 0006)
 delete_* (any)                         nobody: records are voided or ended, never deleted
 =====================================  =====================================================
 
@@ -37,34 +41,37 @@ from typing import Any
 
 import rules
 
-from cqo.core.predicates import in_group, is_active_user, user_groups
+from cqo.core import request_cache
+from cqo.core.predicates import in_group, is_active_user
 
 from . import roles as R
 
 
 def user_roles(user: Any) -> frozenset[str]:
-    """The user's role codes, read once per user object (a request reuses one user object)."""
-    return user_groups(user) & _ROLES
-
-
-_ROLES = frozenset(R.ROLES)
+    """The user's role codes, read once per request (``cqo.core.request_cache``)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return request_cache.remember(
+        ("organisation.roles", user.pk),
+        lambda: frozenset(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True)),
+    )
 
 
 def user_person(user: Any) -> Any:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if not hasattr(user, "_cqo_person"):
-        from .models import Person
+    from .models import Person
 
-        user._cqo_person = Person.objects.select_related("unit").filter(user=user).first()
-    return user._cqo_person
+    return request_cache.remember(
+        ("organisation.person", user.pk),
+        lambda: Person.objects.select_related("unit").filter(user=user).first(),
+    )
 
 
 def user_cache_clear(user: Any) -> None:
-    """Forget cached roles and person after they change (services call this)."""
-    for attr in ("_cqo_groups", "_cqo_person", "_cqo_headed_paths"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    """Forget what this request remembered after roles, a person or a unit head change (services
+    call this). The user is named for the callers' sake: everything in the scope goes."""
+    request_cache.forget()
 
 
 has_role = in_group
@@ -99,17 +106,18 @@ def _target_unit(obj: Any) -> Any:
     return None
 
 
-def _headed_paths(user: Any) -> list[str]:
-    if not hasattr(user, "_cqo_headed_paths"):
-        person = user_person(user)
+def headed_paths(user: Any) -> list[str]:
+    """The tree paths of the active units this user's person heads (read once per request)."""
+
+    def compute() -> list[str]:
         from .models import Unit
 
-        user._cqo_headed_paths = (
-            list(Unit.objects.active().filter(head=person).values_list("path", flat=True))
-            if person is not None
-            else []
-        )
-    return user._cqo_headed_paths
+        person = user_person(user)
+        if person is None:
+            return []
+        return list(Unit.objects.active().filter(head=person).values_list("path", flat=True))
+
+    return request_cache.remember(("organisation.headed_paths", user.pk), compute)
 
 
 @rules.predicate
@@ -125,7 +133,7 @@ def in_own_subtree(user: Any, obj: Any) -> bool:
     unit = _target_unit(obj)
     if unit is None:
         return False
-    return any(unit.path.startswith(p) for p in _headed_paths(user))
+    return any(unit.path.startswith(p) for p in headed_paths(user))
 
 
 def _post_of(obj: Any) -> Any:
@@ -183,3 +191,13 @@ rules.add_perm("organisation.assign_post", may_assign)
 rules.add_perm("organisation.add_postassignment", may_assign)
 rules.add_perm("organisation.end_postassignment", may_assign)
 rules.add_perm("organisation.change_postassignment", rules.always_deny)
+
+# Authority changes (decision 0006): an administrator or the principal proposes; the service
+# decides who confirms (the current principal, else a second independent administrator).
+_authority_people = is_admin | is_principal
+rules.add_perm("organisation.view_authoritychange", _authority_people | has_role(R.AUDITOR))
+rules.add_perm("organisation.propose_authoritychange", _authority_people)
+rules.add_perm("organisation.confirm_authoritychange", _authority_people)
+rules.add_perm("organisation.withdraw_authoritychange", _authority_people)
+rules.add_perm("organisation.delete_authoritychange", rules.always_deny)
+rules.add_perm("organisation.change_authoritychange", rules.always_deny)

@@ -14,20 +14,33 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cqo.audit.services import audit_record, record_void, snapshot
+from cqo.audit.models import AuditEvent
+from cqo.audit.services import (
+    SignatureError,
+    actor_name,
+    audit_record,
+    object_ref,
+    record_void,
+    signature_sign,
+    snapshot,
+)
 from cqo.core.permissions import require
 from cqo.core.texts import stored
 
 from . import roles as R
 from .models import (
     SINGLE_HOLDER_KINDS,
+    AuthorityChange,
+    AuthorityChangeKind,
+    AuthorityChangeMode,
+    AuthorityChangeStatus,
     Enterprise,
     Person,
     PersonStatus,
@@ -36,7 +49,7 @@ from .models import (
     PostKind,
     Unit,
 )
-from .rules import user_cache_clear
+from .rules import is_admin, user_cache_clear
 from .validators import normalise_credit_code
 
 CLAUSE_ENTERPRISE = "§3.1"
@@ -57,6 +70,8 @@ PERSON_FIELDS = frozenset(
         "quality_years", "email", "phone",
     }
 )  # fmt: skip
+# Who appoints the CQO (§3.1): changed only by a signed authority change (decision 0006).
+AUTHORITY_FIELDS = frozenset({"legal_representative", "principal"})
 POST_FIELDS = frozenset(
     {"code", "name", "name_en", "kind", "single_holder", "responsibilities", "responsibilities_en"}
 )
@@ -134,6 +149,11 @@ def enterprise_update(
     require(actor, "organisation.change_enterprise", enterprise, clause=CLAUSE_ENTERPRISE)
     _only(fields, ENTERPRISE_FIELDS)
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    for field in AUTHORITY_FIELDS & set(fields):
+        current = getattr(locked, f"{field}_id")
+        wanted = fields.pop(field)
+        if (wanted.pk if wanted is not None else None) != current:
+            raise ValidationError({field: _authority_field_message()})
     before = snapshot(locked)
     if "credit_code" in fields:
         fields["credit_code"] = normalise_credit_code(fields["credit_code"])
@@ -399,6 +419,7 @@ def person_create(
     require(actor, "organisation.add_person", unit, clause=CLAUSE_PERSON)
     _only(fields, PERSON_FIELDS - {"unit"})
     codes = _roles_clean(roles)
+    _authority_roles_refuse([], codes)
     if unit.is_voided:
         raise ValidationError({"unit": _("This unit has been voided.")})
     person = Person(
@@ -451,6 +472,7 @@ def person_account_create(
     if not locked.is_active:
         raise ValidationError(_("%(person)s has left the enterprise.") % {"person": locked})
     codes = _roles_clean(roles)
+    _authority_roles_refuse([], codes)
     username = _account_check(
         username, password, {"display_name": locked.name, "email": locked.email}
     )
@@ -612,10 +634,15 @@ def person_roles_set(
         actor is not None
         and user.pk == actor.pk
         and R.ADMIN not in codes
-        and R.ADMIN in _current_roles(user)
+        and R.ADMIN in account_roles(user)
     ):
         raise ValidationError({"roles": _("You cannot take the administrator role from yourself.")})
-    before = _current_roles(user)
+    before = account_roles(user)
+    if actor is not None and user.pk == actor.pk and set(codes) - set(before):
+        raise ValidationError(
+            {"roles": _("Nobody grants a role to themself; ask another administrator.")}
+        )
+    _authority_roles_refuse(before, codes)
     _roles_apply(user, codes)
     if actor is not None and actor.pk == user.pk:
         user_cache_clear(actor)
@@ -631,8 +658,31 @@ def person_roles_set(
     return codes
 
 
-def _current_roles(user: Any) -> list[str]:
+def account_roles(user: Any) -> list[str]:
     return sorted(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True))
+
+
+def _authority_field_message() -> str:
+    return _(
+        "Who is the enterprise's principal or legal representative changes only by an authority "
+        "change the current principal signs, or two administrators where there is none (§3.1)."
+    )
+
+
+def _authority_roles_refuse(before: Iterable[str], after: Iterable[str]) -> None:
+    """An administrator alone sets every role but those that carry authority (decision 0006)."""
+    touched = sorted((set(before) ^ set(after)) & R.AUTHORITY_ROLES)
+    if touched:
+        raise ValidationError(
+            {
+                "roles": _(
+                    "The roles %(roles)s carry authority under the standard: they change only by "
+                    "an authority change the current principal signs, or two administrators "
+                    "where there is none (§3.1, §4.2)."
+                )
+                % {"roles": "、".join(R.role_label(code) for code in touched)}
+            }
+        )
 
 
 # --- posts --------------------------------------------------------------------------------
@@ -849,4 +899,297 @@ def post_assignment_end(
         reason=locked.end_reason,
         clause=assignment_clause(locked.post),
     )
+    return locked
+
+
+# --- authority changes (decision 0006) ------------------------------------------------------
+
+CLAUSE_AUTHORITY = "§3.1, §4.2"
+
+
+def principal_user_current(enterprise: Enterprise) -> Any:
+    """The account of the enterprise's principal while it can sign: the person recorded as
+    principal is active and their account is active and holds the principal role. None otherwise
+    (no principal recorded, or the principal left): then two administrators act instead."""
+    person = enterprise.principal
+    if person is None or not person.is_active or person.user is None:
+        return None
+    user = person.user
+    if not user.is_active or not user.groups.filter(name=R.PRINCIPAL).exists():
+        return None
+    return user
+
+
+def _name(user: Any) -> str:
+    return actor_name(user)
+
+
+def _admin_role_granted_by(user: Any, granter: Any) -> bool:
+    """Whether ``granter`` ever gave ``user`` the administrator role (by the audit trail)."""
+    object_type, object_id, _repr = object_ref(user)
+    events = AuditEvent.objects.filter(
+        action__in=("accounts.user.create", "accounts.user.roles"),
+        object_type=object_type,
+        object_id=object_id,
+        actor=granter,
+    ).values_list("after", flat=True)
+    return any(R.ADMIN in ((after or {}).get("roles") or []) for after in events)
+
+
+def _self_refuse(actor: Any, person: Person) -> None:
+    if actor is not None and person.user_id is not None and person.user_id == actor.pk:
+        raise ValidationError(
+            {
+                "person": _(
+                    "Nobody changes their own authority or makes themself principal; another "
+                    "person must propose it."
+                )
+            }
+        )
+
+
+def authority_change_content(change: Any) -> dict[str, Any]:
+    """What the confirming signer signs: who, what, and who proposed it."""
+    return {
+        "id": change.pk,
+        "enterprise": change.enterprise.credit_code,
+        "kind": change.kind,
+        "person": {"id": change.person_id, "name": change.person.name},
+        "roles_before": list(change.roles_before),
+        "roles": list(change.roles),
+        "reason": change.reason,
+        "proposed_by": _name(change.proposed_by),
+    }
+
+
+@transaction.atomic
+def authority_change_propose(
+    *,
+    actor: Any,
+    kind: str,
+    person: Person,
+    roles: Iterable[str] = (),
+    reason: str,
+    password: str | None = None,
+) -> Any:
+    """Propose a change of authority (decision 0006). The current principal who proposes with
+    their password signs it at once; anything else waits for ``authority_change_confirm``."""
+    require(actor, "organisation.propose_authoritychange", clause=CLAUSE_AUTHORITY)
+    if kind not in AuthorityChangeKind.values:
+        raise ValidationError({"kind": _("Choose what the change is about from the list.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    enterprise = Enterprise.objects.select_for_update().get(pk=person.unit.enterprise_id)
+    _check_person_in(enterprise, person, "person")
+    _self_refuse(actor, person)
+    codes: list[str] = []
+    before: list[str] = []
+    if kind == AuthorityChangeKind.ROLES:
+        if person.user is None:
+            raise ValidationError(
+                {"person": _("%(person)s has no account; open one first.") % {"person": person}}
+            )
+        codes = _roles_clean(roles)
+        before = account_roles(person.user)
+        if not (set(before) ^ set(codes)) & R.AUTHORITY_ROLES:
+            raise ValidationError(
+                {"roles": _("This changes no role that carries authority; set the roles directly.")}
+            )
+    elif getattr(enterprise, f"{kind}_id") == person.pk:
+        raise ValidationError(
+            {"person": _("%(person)s already holds this place.") % {"person": person}}
+        )
+    change = AuthorityChange(
+        enterprise=enterprise,
+        kind=kind,
+        person=person,
+        roles=codes,
+        roles_before=before,
+        reason=reason,
+        proposed_by=actor,
+    )
+    change.full_clean(exclude=["signature", "confirmed_by"])
+    change.save()
+    audit_record(
+        actor=actor,
+        action="organisation.authority.propose",
+        obj=change,
+        after={**snapshot(change), "proposed_by": _name(actor), "person_name": person.name},
+        reason=reason,
+        clause=CLAUSE_AUTHORITY,
+    )
+    if password is not None:
+        return authority_change_confirm(actor=actor, change=change, password=password)
+    return change
+
+
+def _confirmer_check(actor: Any, change: Any) -> str:
+    """Who may confirm: the current principal; where there is none, an administrator who is not
+    the proposer and whose administrator role neither gave to the other. Returns the mode."""
+    _self_refuse(actor, change.person)
+    principal = principal_user_current(change.enterprise)
+    if principal is not None:
+        if actor is None or actor.pk != principal.pk:
+            raise PermissionDenied(
+                _("Only %(principal)s, the enterprise's principal, may confirm this (§3.1).")
+                % {"principal": _name(principal)}
+            )
+        return AuthorityChangeMode.PRINCIPAL
+    if actor is None or not is_admin(actor):
+        raise PermissionDenied(
+            _("The enterprise has no principal who can sign; two administrators confirm instead.")
+        )
+    proposer = change.proposed_by
+    if actor.pk == proposer.pk:
+        raise PermissionDenied(
+            _("A second administrator must confirm this; you proposed it (decision 0006).")
+        )
+    if _admin_role_granted_by(actor, proposer) or _admin_role_granted_by(proposer, actor):
+        raise PermissionDenied(
+            _(
+                "One of you gave the other the administrator role, so you are not two "
+                "independent administrators; another administrator must confirm."
+            )
+        )
+    return AuthorityChangeMode.TWO_ADMINS
+
+
+@transaction.atomic
+def authority_change_confirm(*, actor: Any, change: Any, password: str) -> Any:
+    """Sign a proposed authority change and apply it, in one transaction; the audit events name
+    both the proposer and the signer."""
+    require(actor, "organisation.confirm_authoritychange", change, clause=CLAUSE_AUTHORITY)
+    locked = (
+        AuthorityChange.objects.select_for_update()
+        .select_related("enterprise", "person", "proposed_by")
+        .get(pk=change.pk)
+    )
+    if locked.status != AuthorityChangeStatus.PENDING:
+        raise ValidationError(
+            {"status": _("This change is “%(status)s”; only a change awaiting confirmation can be "
+                         "confirmed.") % {"status": locked.get_status_display()}}
+        )  # fmt: skip
+    mode = _confirmer_check(actor, locked)
+    person = Person.objects.select_for_update().get(pk=locked.person_id)
+    if not person.is_active:
+        raise ValidationError(
+            {"person": _("%(person)s has left the enterprise.") % {"person": person}}
+        )
+    user = person.user
+    if locked.kind == AuthorityChangeKind.ROLES:
+        if user is None or account_roles(user) != sorted(locked.roles_before):
+            raise ValidationError(
+                {"roles": _("The account's roles changed since this was proposed; propose again.")}
+            )
+    if not password:
+        raise ValidationError({"password": _("Enter your password to sign.")})
+    try:
+        signature = signature_sign(
+            user=actor,
+            password=password,
+            obj=locked,
+            content=authority_change_content(locked),
+            meaning=_("Confirmed a change of authority under §3.1 and §4.2"),
+            clause=CLAUSE_AUTHORITY,
+        )
+    except SignatureError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    names = {
+        "proposed_by": _name(locked.proposed_by),
+        "confirmed_by": _name(actor),
+        "mode": mode,
+        "change": locked.pk,
+    }
+    if locked.kind == AuthorityChangeKind.ROLES:
+        assert user is not None
+        _roles_apply(user, list(locked.roles))
+        audit_record(
+            actor=actor,
+            action="accounts.user.roles",
+            obj=user,
+            before={"roles": list(locked.roles_before)},
+            after={"roles": list(locked.roles), **names},
+            reason=locked.reason,
+            clause=CLAUSE_AUTHORITY,
+        )
+    else:
+        enterprise = Enterprise.objects.select_for_update().get(pk=locked.enterprise_id)
+        e_before = snapshot(enterprise)
+        setattr(enterprise, locked.kind, person)
+        enterprise.save()
+        audit_record(
+            actor=actor,
+            action="organisation.enterprise.update",
+            obj=enterprise,
+            before=e_before,
+            after={**snapshot(enterprise), **names},
+            reason=locked.reason,
+            clause=CLAUSE_ENTERPRISE,
+        )
+        held = account_roles(user) if user is not None else []
+        if (
+            locked.kind == AuthorityChangeKind.PRINCIPAL
+            and user is not None
+            and (R.PRINCIPAL not in held)
+        ):
+            # The new principal signs as principal from now on (§3.1): the role comes with the
+            # place, in the same signed act.
+            _roles_apply(user, [*held, R.PRINCIPAL])
+            audit_record(
+                actor=actor,
+                action="accounts.user.roles",
+                obj=user,
+                before={"roles": held},
+                after={"roles": sorted([*held, R.PRINCIPAL]), **names},
+                reason=locked.reason,
+                clause=CLAUSE_AUTHORITY,
+            )
+    before = snapshot(locked)
+    locked.status = AuthorityChangeStatus.APPLIED
+    locked.confirmed_by = actor
+    locked.confirmed_at = timezone.now()
+    locked.mode = mode
+    locked.signature = signature
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="organisation.authority.confirm",
+        obj=locked,
+        before=before,
+        after={**snapshot(locked), **names, "person_name": person.name},
+        reason=locked.reason,
+        clause=CLAUSE_AUTHORITY,
+    )
+    if actor is not None and user is not None and actor.pk == user.pk:
+        user_cache_clear(actor)
+    return locked
+
+
+@transaction.atomic
+def authority_change_withdraw(*, actor: Any, change: Any, reason: str) -> Any:
+    """The proposer withdraws a change, or anyone who may confirm it turns it down."""
+    require(actor, "organisation.withdraw_authoritychange", change, clause=CLAUSE_AUTHORITY)
+    locked = AuthorityChange.objects.select_for_update().get(pk=change.pk)
+    if locked.status != AuthorityChangeStatus.PENDING:
+        raise ValidationError(
+            {"status": _("Only a change awaiting confirmation can be withdrawn.")}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for withdrawing the change.")})
+    before = snapshot(locked)
+    locked.status = AuthorityChangeStatus.WITHDRAWN
+    locked.withdrawn_reason = reason
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="organisation.authority.withdraw",
+        obj=locked,
+        before=before,
+        after={**snapshot(locked), "proposed_by": _name(locked.proposed_by),
+               "withdrawn_by": _name(actor)},
+        reason=reason,
+        clause=CLAUSE_AUTHORITY,
+    )  # fmt: skip
     return locked

@@ -28,4 +28,10 @@ urlpatterns = [
     path("posts/<int:pk>/assign/", views.post_assign, name="post_assign"),
     path("posts/<int:pk>/void/", views.post_void, name="post_void"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
+    path("authority-changes/", views.authority_changes, name="authority_changes"),
+    path(
+        "authority-changes/<int:pk>/<slug:step>/",
+        views.authority_change_act,
+        name="authority_change_act",
+    ),
 ]

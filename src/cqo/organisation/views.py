@@ -25,6 +25,7 @@ from .forms import (
     AccountForm,
     AssignForm,
     AssignmentEndForm,
+    AuthorityChangeForm,
     EnterpriseForm,
     PeopleFilterForm,
     PersonCreateForm,
@@ -32,12 +33,14 @@ from .forms import (
     PersonLeaveForm,
     PostForm,
     RolesForm,
+    SignForm,
     UnitForm,
     UnitMoveForm,
     VoidForm,
+    WithdrawForm,
     errors_apply,
 )
-from .models import Enterprise, Person, Post, PostAssignment, Unit
+from .models import AuthorityChange, Enterprise, Person, Post, PostAssignment, Unit
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -546,3 +549,65 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(
         request, "organisation/assignment_end.html", {"form": form, "assignment": assignment}
     )
+
+
+# --- authority changes (decision 0006) ------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def authority_changes(request: HttpRequest) -> HttpResponseBase:
+    """Proposed and applied changes to who holds authority; propose one here (§3.1, §4.2)."""
+    _check(request, "organisation.view_authoritychange")
+    may_propose = request.user.has_perm("organisation.propose_authoritychange")
+    form = AuthorityChangeForm(request.POST or None) if may_propose else None
+    if request.method == "POST":
+        _check(request, "organisation.propose_authoritychange")
+        assert form is not None
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["password"] = data.get("password") or None
+            try:
+                S.authority_change_propose(actor=request.user, **data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The authority change was recorded."))
+                return redirect("organisation:authority_changes")
+    changes = AuthorityChange.objects.select_related("person", "proposed_by", "confirmed_by")
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisation/authority_changes.html",
+        {"form": form, "page": page, "sign_form": SignForm(), "withdraw_form": WithdrawForm()},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def authority_change_act(request: HttpRequest, pk: int, step: str) -> HttpResponseBase:
+    """Confirm (with the password) or withdraw (with a reason) one proposed change."""
+    change = get_object_or_404(AuthorityChange, pk=pk)
+    if step not in ("confirm", "withdraw"):
+        raise Http404
+    _check(request, f"organisation.{step}_authoritychange", change)
+    try:
+        if step == "confirm":
+            form: Any = SignForm(request.POST)
+            if form.is_valid():
+                S.authority_change_confirm(actor=request.user, change=change, **form.cleaned_data)
+                messages.success(request, _("The authority change was signed and applied."))
+        else:
+            form = WithdrawForm(request.POST)
+            if form.is_valid():
+                S.authority_change_withdraw(actor=request.user, change=change, **form.cleaned_data)
+                messages.success(request, _("The authority change was withdrawn."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    return redirect("organisation:authority_changes")

@@ -21,12 +21,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cqo.api.permissions import ObjectPermission
+from cqo.core.api_input import JSONParser
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
 from . import documents
@@ -40,6 +41,7 @@ from .models import (
     CompetenceScore,
     DevelopmentAction,
     Disqualification,
+    EndKind,
     EvidenceDocument,
     EvidenceKind,
     LedFunction,
@@ -72,6 +74,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
     kind = inline_choice(AppointmentKind.choices, read_only=True)
     in_force = serializers.SerializerMethodField()
     last_day = serializers.DateField(read_only=True)
+    # Empty while the appointment has not ended; the schema says so (issue 8 §4).
+    end_kind = serializers.ChoiceField(choices=EndKind.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appointment
@@ -509,8 +513,10 @@ class QualificationViewSet(_Base):
         )
         return Response(qualification_check(person).as_dict())
 
+    # The whole list, unpaged: a person has a handful of documents. pagination_class=None makes
+    # the schema say so too (it described a page, which the fuzz caught).
     @extend_schema(responses={200: EvidenceSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
         return Response(EvidenceSerializer(sel.evidence_for(person), many=True).data)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +10,6 @@ class PostConfig(AppConfig):
     verbose_name = _("The CQO post")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
         from cqo.api.registry import api_urls_register
         from cqo.core.demo import demo_builder_register
         from cqo.notifications.services import reminder_register
@@ -22,16 +22,26 @@ class PostConfig(AppConfig):
         nav_link("post.appointment", "post:appointment_list", perm="post.view_appointment")
         nav_link("post.qualification", "post:qualification_index", perm="post.view_qualification")
         nav_link("post.competence", "post:competence_list", perm="post.view_competenceassessment")
-        # An appointment that changes changes who is the CQO: forget what any user object
-        # remembers about it.
-        for signal in (post_save, post_delete):
-            signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"post.{signal}")
         demo_builder_register("post", demo.build, after=("organisation",))
         reminder_register("post.competence", tasks.competence_remind)
         api_urls_register("post/", api_urls.urlpatterns, namespace="post")
+        # What §5 still asks (the dashboard's list) is remembered across requests until one of
+        # the records it reads changes.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(_due_source_changed, dispatch_uid=f"post.due.{id(signal)}")
 
 
-def _forget(**kwargs: object) -> None:
-    from . import office
+def _due_source_changed(sender: Any, **kwargs: Any) -> None:
+    from django.db import transaction
 
-    office.forget()
+    from . import selectors
+
+    meta = getattr(sender, "_meta", None)
+    if meta is None or not (meta.app_label == "post" or meta.label_lower in selectors.DUE_SOURCES):
+        return
+    # Now, for this process's next question; and again once the change is committed, so a
+    # request that read the old rows between the two cannot keep its answer under the new name.
+    selectors.competence_due_changed()
+    transaction.on_commit(selectors.competence_due_changed)

@@ -24,11 +24,8 @@ LIMIT = 6
 
 
 def _current(user: Any) -> Any:
-    # Both panels ask on the same dashboard view; one query serves them (the user object lives
-    # for one request).
-    if not hasattr(user, "_cqo_post_current"):
-        user._cqo_post_current = sel.cqo_current()
-    return user._cqo_post_current
+    # Both panels ask on the same dashboard view; the selector remembers it for the request.
+    return sel.cqo_current()
 
 
 def cqo_or_delegate(user: Any) -> bool:
@@ -79,7 +76,7 @@ def current_appointment(user: Any) -> PanelItems:
 def actions_due(user: Any) -> PanelItems:
     if _current(user) is None:
         return PanelItems(())
-    rows = sel.competence_due()
+    rows = sel.competence_due_remembered()
     items = [
         PanelItem(
             title=row.title,

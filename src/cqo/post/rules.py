@@ -39,6 +39,7 @@ from typing import Any
 
 import rules
 
+from cqo.core import request_cache
 from cqo.organisation import roles as R
 from cqo.organisation.rules import has_role, is_active_user, is_member, user_person
 
@@ -95,18 +96,18 @@ def is_current_cqo(user: Any) -> bool:
 @rules.predicate
 def is_candidate(user: Any) -> bool:
     """Named on an appointment awaiting the principal's signature, or the subject of an open
-    competence assessment: someone the principal is appointing or assessing. Remembered on the
-    user object (one request)."""
+    competence assessment: someone the principal is appointing or assessing. Asked once per
+    request (``cqo.core.request_cache``)."""
     if not is_active_user(user):
         return False
-    cached = user.__dict__.get("_cqo_post_candidate")
-    if cached is None:
+
+    def ask() -> bool:
         from django.db.models import Q
 
         from .models import AppointmentStatus, AssessmentStatus
 
         me = user_person(user)
-        cached = me is not None and (
+        return me is not None and (
             type(me)
             .objects.filter(pk=me.pk)
             .filter(
@@ -118,8 +119,8 @@ def is_candidate(user: Any) -> bool:
             )
             .exists()
         )
-        user.__dict__["_cqo_post_candidate"] = cached
-    return bool(cached)
+
+    return bool(request_cache.remember(("post.candidate", user.pk), ask))
 
 
 # The workbench (below the post) asks this rule by name for its CQO-only panels.

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.core import request_cache
 from cqo.organisation import roles as R
 from cqo.organisation.models import Person
 from cqo.organisation.rules import user_person, user_roles
@@ -31,12 +32,18 @@ REASSESS_DAYS = 365
 
 
 def cqo_current(*, on: datetime.date | None = None) -> Appointment | None:
-    """The signed appointment in force on ``on`` (today by default), or None."""
-    return (
-        Appointment.objects.in_force(on)
-        .select_related("person", "person__user", "person__unit", "principal", "enterprise")
-        .order_by("-effective_from", "-id")
-        .first()
+    """The signed appointment in force on ``on`` (today by default), or None. Asked once per
+    request: the engine, the rules and the dashboard's panels all ask it."""
+    return request_cache.remember(
+        ("post.cqo_current", on or timezone.localdate()),
+        lambda: (
+            Appointment.objects.in_force(on)
+            .select_related(
+                "person", "person__user", "person__unit__enterprise", "principal", "enterprise"
+            )
+            .order_by("-effective_from", "-id")
+            .first()
+        ),
     )
 
 
@@ -178,3 +185,43 @@ def competence_due(*, on: datetime.date | None = None) -> list[DueItem]:
                 )
             )
     return items
+
+
+# --- the §5 list, remembered across requests ------------------------------------------------
+# The dashboard asks ``competence_due`` on every view of the CQO and the principal, and it reads
+# eight tables. Its answer changes only when one of the post's records, a person, a unit or the
+# enterprise changes, or the day or the reader's language does; so it is kept in the shared cache
+# (every server process sees it) under a version that any such write replaces (``PostConfig``).
+DUE_VERSION_KEY = "post.competence_due.version"
+DUE_SECONDS = 3600
+DUE_SOURCES = frozenset({"organisation.person", "organisation.unit", "organisation.enterprise"})
+
+
+def competence_due_changed() -> None:
+    """Make every remembered ``competence_due`` answer stale."""
+    import uuid
+
+    from django.core.cache import cache
+
+    cache.set(DUE_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def competence_due_remembered(*, on: datetime.date | None = None) -> list[DueItem]:
+    """``competence_due`` for today's appointment, from the shared cache when nothing it reads
+    has changed since it was computed."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    day = on or timezone.localdate()
+    appointment = cqo_current(on=day)
+    if appointment is None:
+        return []
+    version = cache.get_or_set(DUE_VERSION_KEY, uuid.uuid4().hex, None)
+    key = f"post.competence_due:{version}:{appointment.pk}:{day.isoformat()}:{get_language()}"
+    items = cache.get(key)
+    if items is None:
+        items = competence_due(on=day)
+        cache.set(key, items, DUE_SECONDS)
+    return list(items)

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from cqo.organisation.tests.factories import UserFactory
+from cqo.testing.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from cqo.audit.models import AuditEvent
-from cqo.organisation.tests.factories import UserFactory
+from cqo.testing.factories import UserFactory
 
 GOOD = "Admin-Console-2026"
 

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from cqo.accounts.services import user_password_change
 from cqo.audit.models import AuditEvent
-from cqo.organisation.tests.factories import TEST_PASSWORD, UserFactory
+from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 CHANGE = "/accounts/password/"
 NEW = "Quality-Gate-2027"

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from cqo.organisation.tests.factories import member
+from cqo.testing.factories import member
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import audit_record, signature_sign
-from cqo.organisation.tests.factories import TEST_PASSWORD, UserFactory
+from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 EVENTS = "/api/v1/audit/events/"
 SIGNATURES = "/api/v1/audit/signatures/"

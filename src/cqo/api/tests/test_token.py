@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
-from cqo.organisation.tests.factories import TEST_PASSWORD, UserFactory
+from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 TOKEN = "/api/v1/auth/token/"
 

@@ -21,7 +21,7 @@ from cqo.audit.models import AuditEvent
 from cqo.audit.records import record_problems
 from cqo.audit.services import audit_record, snapshot, verify_chain
 from cqo.organisation.models import Unit
-from cqo.organisation.tests.factories import UnitFactory
+from cqo.testing.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 

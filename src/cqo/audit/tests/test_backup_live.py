@@ -12,7 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 _SCRUB = {"DATABASE_URL", "REDIS_URL", "CQO_MODE", "DJANGO_SETTINGS_MODULE", "CQO_TESTING"}
+
+# Real `cqo` processes on real database files: seconds each (marked, still run by `make test`).
+pytestmark = pytest.mark.slow
 
 WRITER = """
 from cqo.accounts.models import User

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from cqo.audit.services import audit_record, signature_sign
 from cqo.core.texts import stored
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import TEST_PASSWORD, UnitFactory, member
+from cqo.testing.factories import TEST_PASSWORD, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,12 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
+import pytest
+
 _SCRUB = {"DATABASE_URL", "REDIS_URL", "CQO_MODE", "DJANGO_SETTINGS_MODULE", "CQO_TESTING"}
+
+# Real `cqo` processes on real database files: seconds each (marked, still run by `make test`).
+pytestmark = pytest.mark.slow
 
 
 def _cqo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

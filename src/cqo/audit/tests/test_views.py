@@ -16,7 +16,7 @@ from cqo.audit.models import Signature
 from cqo.audit.selectors import SIGNED_CONTENT, changes_between, signed_content_register
 from cqo.audit.services import audit_record, signature_sign, snapshot
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import TEST_PASSWORD, UnitFactory, member
+from cqo.testing.factories import TEST_PASSWORD, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Fixtures: a small enterprise with a CQO appointed a month ago, a deputy, a principal and others
-(see ``support``)."""
+(``cqo.testing.world.Org``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from .support import PASSWORD, Org, appoint, days, end_appointment, today
-
-__all__ = ["PASSWORD", "Org", "appoint", "days", "end_appointment", "today"]
+from cqo.testing.world import Org
 
 
 @pytest.fixture

@@ -1,6 +1,4 @@
 """The authorities' rows of the permission matrix (tests/security/test_permission_matrix.py).
-from cqo.decisions import services as DS
-from cqo.plans import services as PS
 
 The world: the matrix's CQO-role account holds a signed appointment (so it holds the nine
 authorities), the deputy holds §6 c) for the quality unit, an inspector has raised a request
@@ -15,11 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-ANONYMOUS = "anonymous"
-ROLES = (
-    "principal", "cqo", "deputy", "quality_engineer", "inspector", "metrology_officer",
-    "department_head", "employee", "auditor", "admin",
-)  # fmt: skip
+from cqo.decisions import services as DS
+from cqo.plans import services as PS
+from cqo.testing.matrix import ANONYMOUS, ROLES
+
 MANAGEMENT = ("principal", "cqo", "deputy", "auditor", "department_head", "quality_engineer")
 
 
@@ -132,9 +129,9 @@ OBJECT_FOR_PK = {
     "authorities:approval_": "authorities.approval",
     "authorities:delegation_": "authorities.delegation",
     "plans:plan_detail": "authorities.plan",
-    "plans:plan_item_": "authorities.item",
-    "decisions:proposal_": "decisions.proposal",
-    "decisions:decision_": "authorities.decision",
+    "authorities:plan_item_": "authorities.item",
+    "authorities:proposal_": "decisions.proposal",
+    "authorities:decision_": "authorities.decision",
     "authorities:veto_": "authorities.veto",
     "api:authorities:delegation-": "authorities.delegation",
     "api:authorities:approval-": "authorities.approval",
@@ -161,25 +158,15 @@ KWARGS = {
 
 def build(world: Any) -> None:
     from cqo.authorities import services as S
-    from cqo.decisions import services as DS
-    from cqo.organisation.tests.factories import TEST_PASSWORD
-    from cqo.plans import services as PS
-    from cqo.post.models import Appointment, AppointmentStatus
     from cqo.post.selectors import cqo_current
+    from cqo.testing.factories import TEST_PASSWORD
+    from cqo.testing.world import appoint
 
     users = world.users
     unit = world.objects["unit"]
     today = timezone.localdate()
     if cqo_current() is None:
-        Appointment.objects.create(
-            enterprise=world.objects["enterprise"],
-            number="MATRIX-CQO",
-            person=users["cqo"].person,
-            principal=users["principal"].person,
-            effective_from=today - datetime.timedelta(days=30),
-            status=AppointmentStatus.SIGNED,
-            signed_at=timezone.now(),
-        )
+        appoint(world, users["cqo"], start=today - datetime.timedelta(days=30))
     enterprise = world.objects["enterprise"]
     if enterprise.principal_id is None:
         enterprise.principal = users["principal"].person

@@ -10,8 +10,7 @@ from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, Delegation, Veto
 from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/authorities"

@@ -8,8 +8,7 @@ from cqo.authorities import engine
 from cqo.authorities import services as S
 from cqo.authorities.catalogue import AUTHORITIES, BY_CODE, CODES
 from cqo.authorities.models import Delegation
-
-from .conftest import Org, appoint, days, end_appointment, today
+from cqo.testing.world import Org, appoint, days, end_appointment, today
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +49,7 @@ def test_the_authority_ends_with_the_appointment(org: Org) -> None:
 
 def test_the_cqo_role_alone_grants_no_authority(org: Org) -> None:
     from cqo.organisation import roles as R
-    from cqo.organisation.tests.factories import member
+    from cqo.testing.factories import member
 
     other = member([R.CQO], unit=org.root, username="cqo2")
     assert not any(engine.holds(other, code) for code in CODES)

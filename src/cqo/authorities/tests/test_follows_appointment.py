@@ -6,9 +6,8 @@ from cqo.authorities import engine
 from cqo.decisions import selectors as dsel
 from cqo.decisions import services as DS
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import member
-
-from .conftest import Org, appoint, days, end_appointment
+from cqo.testing.factories import member
+from cqo.testing.world import Org, appoint, days, end_appointment
 
 
 def test_an_employee_appointed_cqo_sees_every_proposal_and_approval(org: Org) -> None:

@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 from cqo.audit.models import AuditEvent
 from cqo.plans import services as PS
 from cqo.plans.models import QualityStrategy, StrategyStatus
-
-from .conftest import Org, today
+from cqo.testing.world import Org, today
 
 
 def _strategy(org: Org) -> QualityStrategy:

@@ -15,8 +15,7 @@ from cqo.authorities import services as S
 from cqo.authorities.models import Delegation
 from cqo.decisions import services as DS
 from cqo.plans import services as PS
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,7 @@ from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision, Proposal
 from cqo.plans import services as PS
 from cqo.plans.models import QualityPlan
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/authorities"

@@ -36,8 +36,7 @@ from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision, Proposal
 from cqo.plans import services as PS
 from cqo.plans.models import QualityPlan
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 # Wrong passwords are part of the sequences; the sign-in throttle they count against is tested in
 # accounts, and must not lock the CQO out halfway through a sequence about the veto.

@@ -15,8 +15,7 @@ from cqo.authorities.vetoable import VetoActiveError, VetoFlow, is_vetoable
 from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision, DecisionStatus
 from cqo.plans import services as PS
-
-from .conftest import PASSWORD, Org, days, end_appointment, today
+from cqo.testing.world import PASSWORD, Org, days, end_appointment, today
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from cqo.authorities.models import Veto
 from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision
 from cqo.plans import services as PS
-
-from .conftest import PASSWORD, Org, days, today
+from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +69,7 @@ def test_every_page_opens_for_the_cqo_principal_and_auditor(
 
 
 def test_an_account_without_a_role_may_not_open_the_approvals(org: Org, data: dict) -> None:
-    from cqo.organisation.tests.factories import UserFactory
+    from cqo.testing.factories import UserFactory
 
     client = _client(UserFactory())
     assert (
@@ -179,7 +178,7 @@ def test_the_dashboard_shows_the_authorities_panels(org: Org, data: dict) -> Non
 
 def test_an_inspector_lists_only_the_requests_they_raised(org: Org, data: dict) -> None:
     from cqo.organisation import roles as R
-    from cqo.organisation.tests.factories import member
+    from cqo.testing.factories import member
 
     mine = _client(org.inspector).get(reverse("authorities:approval_list")).content.decode()
     assert "让步接收" in mine

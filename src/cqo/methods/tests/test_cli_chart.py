@@ -255,6 +255,7 @@ def test_the_top_level_cqo_command_hands_stats_to_this_cli() -> None:
     assert json.loads(out.getvalue())["center"] == pytest.approx(1.93)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_the_installed_cqo_command_charts_an_oracle_file_as_a_user_types_it() -> None:
     # The console script pip installed beside this interpreter: ``cqo stats chart xbar ...``.
     cqo = Path(sys.executable).with_name("cqo")
@@ -269,6 +270,7 @@ def test_the_installed_cqo_command_charts_an_oracle_file_as_a_user_types_it() ->
     assert flagged(doc) == ORACLE["pistonrings_xbar"]["flagged"]
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_python_dash_m_cqo_methods_runs_the_same_command() -> None:
     src = Path(__file__).resolve().parents[3]
     proc = subprocess.run(

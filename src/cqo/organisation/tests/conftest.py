@@ -6,8 +6,7 @@ import pytest
 
 from cqo.organisation import roles as R
 from cqo.organisation.models import Enterprise, Unit, UnitKind
-
-from .factories import EnterpriseFactory, UnitFactory, member
+from cqo.testing.factories import EnterpriseFactory, UnitFactory, member
 
 
 @pytest.fixture

@@ -9,8 +9,13 @@ from rest_framework.test import APIClient
 from cqo.audit.models import AuditEvent
 from cqo.organisation import roles as R
 from cqo.organisation.models import Person, PostAssignment, PostKind, Unit
-
-from .factories import PersonFactory, PostAssignmentFactory, PostFactory, UnitFactory, UserFactory
+from cqo.testing.factories import (
+    PersonFactory,
+    PostAssignmentFactory,
+    PostFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("cqo.organisation.tests.urls")]
 BASE = "/api/v1/org"

@@ -13,8 +13,7 @@ from cqo.organisation import roles as R
 from cqo.organisation import services as S
 from cqo.organisation.models import Person, PersonStatus, PostAssignment, Unit
 from cqo.organisation.rules import user_roles
-
-from .factories import PersonFactory, PostAssignmentFactory, UnitFactory, UserFactory
+from cqo.testing.factories import PersonFactory, PostAssignmentFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -86,7 +85,7 @@ def test_it_refuses_a_duplicate_employee_number(admin: Any, quality: Unit) -> No
 
 def test_it_refuses_roles_without_an_account_name(admin: Any, quality: Unit) -> None:
     with pytest.raises(ValidationError) as caught:
-        _create(admin, quality, roles=[R.CQO])
+        _create(admin, quality, roles=[R.INSPECTOR])
     assert "username" in caught.value.message_dict
 
 
@@ -150,14 +149,14 @@ def test_setting_roles_replaces_only_role_groups(admin: Any, quality: Unit) -> N
     assert person.user is not None
     other = Group.objects.create(name="newsletter")
     person.user.groups.add(other)
-    S.person_roles_set(actor=admin, person=person, roles=[R.QUALITY_ENGINEER, R.DEPUTY])
-    S.person_roles_set(actor=admin, person=person, roles=[R.DEPUTY])
+    S.person_roles_set(actor=admin, person=person, roles=[R.QUALITY_ENGINEER, R.INSPECTOR])
+    S.person_roles_set(actor=admin, person=person, roles=[R.INSPECTOR])
     names = set(person.user.groups.values_list("name", flat=True))
-    assert names == {R.DEPUTY, "newsletter"}
+    assert names == {R.INSPECTOR, "newsletter"}
     event = AuditEvent.objects.filter(action="accounts.user.roles").last()
     assert event is not None
-    assert event.before == {"roles": [R.DEPUTY, R.QUALITY_ENGINEER]}
-    assert event.after == {"roles": [R.DEPUTY]}
+    assert event.before == {"roles": [R.INSPECTOR, R.QUALITY_ENGINEER]}
+    assert event.after == {"roles": [R.INSPECTOR]}
 
 
 def test_an_admin_cannot_take_the_admin_role_from_themselves(admin: Any) -> None:

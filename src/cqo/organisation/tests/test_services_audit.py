@@ -14,8 +14,13 @@ from cqo.audit.services import verify_chain
 from cqo.organisation import roles as R
 from cqo.organisation import services as S
 from cqo.organisation.models import Enterprise, Person, Post, PostAssignment, PostKind, Unit
-
-from .factories import PASSWORD_OK, PersonFactory, PostAssignmentFactory, PostFactory, UnitFactory
+from cqo.testing.factories import (
+    PASSWORD_OK,
+    PersonFactory,
+    PostAssignmentFactory,
+    PostFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -114,7 +119,7 @@ def test_each_service_writes_an_audit_event_with_actor_and_clause(
 def test_a_signed_out_or_disabled_user_is_refused(root: Unit) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    from .factories import member
+    from cqo.testing.factories import member
 
     disabled = member(R.ADMIN, unit=root)
     disabled.is_active = False

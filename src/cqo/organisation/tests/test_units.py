@@ -12,8 +12,7 @@ from cqo.organisation import roles as R
 from cqo.organisation import selectors as sel
 from cqo.organisation import services as S
 from cqo.organisation.models import Unit, UnitKind
-
-from .factories import PersonFactory, PostFactory, UnitFactory
+from cqo.testing.factories import PersonFactory, PostFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 

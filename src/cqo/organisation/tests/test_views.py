@@ -10,8 +10,13 @@ from django.urls import reverse
 from cqo.audit.models import AuditEvent
 from cqo.organisation import roles as R
 from cqo.organisation.models import Person, PostKind, Unit
-
-from .factories import PersonFactory, PostAssignmentFactory, PostFactory, UnitFactory, UserFactory
+from cqo.testing.factories import (
+    PersonFactory,
+    PostAssignmentFactory,
+    PostFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,16 +8,15 @@ from django.utils import timezone
 
 from cqo.organisation import roles as R
 from cqo.organisation.models import Enterprise, Unit, UnitKind
-from cqo.organisation.tests.factories import (
+from cqo.post.models import Disqualification
+from cqo.post.presets import rule_sets_ensure
+from cqo.testing.factories import (
     TEST_PASSWORD,
     EnterpriseFactory,
     UnitFactory,
     member,
 )
-from cqo.post.models import Disqualification
-from cqo.post.presets import rule_sets_ensure
-
-from .support import add_evidence, declare_clean, make_candidate
+from cqo.testing.world import add_evidence, declare_clean, make_candidate
 
 CLEAN = {code: False for code in Disqualification.values}
 

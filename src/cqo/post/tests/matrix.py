@@ -26,7 +26,8 @@ from typing import Any
 
 from django.utils import timezone
 
-ANONYMOUS = "anonymous"
+from cqo.testing.matrix import ANONYMOUS
+
 # view_appointment, view_qualification, view_evidencedocument, view_competenceassessment: the
 # principal, the auditor and the person concerned (the CQO in this world).
 READERS = ("principal", "auditor", "cqo")
@@ -189,10 +190,10 @@ OBJECT_FOR_PK = {
 def build(world: Any) -> None:
     from cqo.charter import services as CS
     from cqo.organisation.models import EducationLevel, TitleLevel
-    from cqo.organisation.tests.factories import TEST_PASSWORD
     from cqo.post import services as S
     from cqo.post.models import CompetenceArea, Disqualification, EvidenceKind
     from cqo.post.qualification import rule_set_for
+    from cqo.testing.factories import TEST_PASSWORD
 
     users = world.users
     principal, cqo = users["principal"], users["cqo"]

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from cqo.audit.models import AuditEvent
 from cqo.charter import services as CS
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import member
 from cqo.post import services as S
 from cqo.post.models import CompetenceArea, EvidenceDocument
+from cqo.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/post"

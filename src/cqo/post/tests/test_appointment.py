@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import signatures_for, verify_chain
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import member
 from cqo.post import selectors as sel
 from cqo.post import services as S
 from cqo.post.models import Appointment, AppointmentStatus, EndKind, PostForm
+from cqo.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from cqo.charter import selectors as csel
 from cqo.charter import services as CS
 from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import member
 from cqo.post import selectors as sel
 from cqo.post import services as S
 from cqo.post.models import AssessmentStatus, CompetenceArea
 from cqo.post.tasks import competence_remind
+from cqo.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 D = datetime.timedelta
@@ -82,6 +82,23 @@ def test_competence_due_asks_for_the_yearly_assessment(appointed, principal, can
     S.assessment_score(actor=principal, assessment=b, scores=ALL)
     S.assessment_complete(actor=principal, assessment=b)
     assert "assessment" not in {i.kind for i in sel.competence_due()}
+
+
+def test_the_dashboards_section_5_list_is_remembered_until_a_record_it_reads_changes(
+    appointed, principal, candidate, today, django_assert_num_queries
+):
+    first = sel.competence_due_remembered()
+    assert "assessment" in {i.kind for i in first}
+    # Asked again: only the appointment in force is read, not the eight tables of the §5 check.
+    with django_assert_num_queries(1):
+        assert sel.competence_due_remembered() == first
+    a = S.assessment_create(actor=principal, person=candidate, assessed_on=today)
+    assert "assessment_open" in {i.kind for i in sel.competence_due_remembered()}
+    S.assessment_score(actor=candidate.user, assessment=a, scores=ALL)
+    S.assessment_score(actor=principal, assessment=a, scores=ALL)
+    S.assessment_complete(actor=principal, assessment=a)
+    assert sel.competence_due_remembered() == sel.competence_due()
+    assert "assessment" not in {i.kind for i in sel.competence_due_remembered()}
 
 
 def test_the_yearly_reminder_finds_an_old_assessment_and_does_not_repeat_daily(

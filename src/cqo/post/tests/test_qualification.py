@@ -9,13 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cqo.audit.models import AuditEvent
 from cqo.organisation import roles as R
 from cqo.organisation.models import EducationLevel, SizeClass, TitleLevel
-from cqo.organisation.tests.factories import member
 from cqo.post import services as S
 from cqo.post.models import Appointment, EvidenceDocument, EvidenceKind, QualificationRuleSet
 from cqo.post.presets import DEFAULT_CODE, STRICT_CODE
 from cqo.post.qualification import BLOCK, PASS, WARNING, qualification_check
-
-from .support import add_evidence, declare_clean, make_candidate
+from cqo.testing.factories import member
+from cqo.testing.world import add_evidence, declare_clean, make_candidate
 
 pytestmark = pytest.mark.django_db
 

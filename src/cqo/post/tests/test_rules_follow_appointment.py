@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import member
 from cqo.post.models import Appointment, AppointmentStatus
+from cqo.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 

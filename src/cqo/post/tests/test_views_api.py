@@ -8,11 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
-from cqo.organisation.tests.factories import TEST_PASSWORD, member
 from cqo.post import services as S
-from cqo.post.models import Appointment, AppointmentStatus
+from cqo.post.models import Appointment, AppointmentStatus, Charter, CharterStatus
+from cqo.testing.factories import TEST_PASSWORD, member
 
 pytestmark = pytest.mark.django_db
 CLEAN = {"decl_serious_error": "no", "decl_abuse_of_office": "no", "decl_leaked_secrets": "no"}

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cqo.organisation.tests.factories import member
+from cqo.testing.factories import member
 
 
 @pytest.fixture

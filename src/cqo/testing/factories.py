@@ -1,4 +1,4 @@
-"""Factories for the organisation's models, for this app's tests and everyone else's.
+"""Factories for the organisation's models: set-up for every app's tests (``cqo.testing``).
 
 They write straight to the database (not through the services), as set-up; tests of behaviour
 call the services. ``UserFactory(roles=["cqo"])`` puts the account in those role groups.
@@ -57,8 +57,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if unknown:
             raise ValueError(f"unknown roles: {unknown}")
         groups = {g.name: g for g in R.roles_ensure()}
-        self.groups.add(*(groups[c] for c in codes))
-        user_cache_clear(self)
+        user: Any = self  # the User instance factory_boy passes, not the factory
+        user.groups.add(*(groups[c] for c in codes))
+        user_cache_clear(user)
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

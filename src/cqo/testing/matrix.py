@@ -1,13 +1,17 @@
-"""Every URL pattern of the project, and a world of objects to fill their arguments.
+"""The permission matrix's world: every URL pattern of the project, one member per role and an
+object of every kind a URL names, built once per test module.
 
-``routes()`` walks ``get_resolver()`` recursively. Only these prefixes are left out, each for a
-reason; everything else, pages and API alike, must appear in the permission matrix:
+``routes()`` walks ``get_resolver()`` recursively, so a new view is found without being listed
+anywhere. Only these prefixes are left out, each for a reason; everything else, pages and API
+alike, must appear in the permission matrix (``tests/security/test_permission_matrix.py``):
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +114,20 @@ class World:
             self.clients[who] = client
         return self.clients[who]
 
+    @property
+    def enterprise(self) -> Any:
+        return self.objects["enterprise"]
+
+    @property
+    def principal(self) -> Any:
+        return self.users["principal"]
+
+    def sign_in_everyone(self) -> None:
+        """A client per identity, signed in now: in a world shared by a module, a session made
+        inside one test would be rolled back with it, and the next test would be anonymous."""
+        for who in WHO:
+            self.client(who)
+
 
 def build_world() -> World:
     """Objects of every kind a URL names, and one member per role with a person record.
@@ -119,7 +137,7 @@ def build_world() -> World:
     """
     from cqo.audit.services import audit_record
     from cqo.organisation.models import PostKind, UnitKind
-    from cqo.organisation.tests.factories import (
+    from cqo.testing.factories import (
         EnterpriseFactory,
         PersonFactory,
         PostAssignmentFactory,
@@ -128,9 +146,10 @@ def build_world() -> World:
         member,
     )
 
-    enterprise = EnterpriseFactory()
-    root = UnitFactory(enterprise=enterprise, kind=UnitKind.COMPANY, code="ROOT", name="公司")
-    quality = UnitFactory(parent=root, code="QM", name="质量管理部")
+    # factory_boy's calls are typed as returning the factory; they return the model instance.
+    enterprise: Any = EnterpriseFactory()
+    root: Any = UnitFactory(enterprise=enterprise, kind=UnitKind.COMPANY, code="ROOT", name="公司")
+    quality: Any = UnitFactory(parent=root, code="QM", name="质量管理部")
     users = {
         role: member([role], unit=quality if role == "department_head" else root,
                      username=f"matrix-{role}")
@@ -140,7 +159,7 @@ def build_world() -> World:
     quality.head = head
     quality.save(update_fields=["head"])
     post = PostFactory(unit=quality, kind=PostKind.OTHER, code="QM-ENG", name="质量工程师岗")
-    worker = PersonFactory(unit=quality, name="王五", name_en="Wang Wu")
+    worker: Any = PersonFactory(unit=quality, name="王五", name_en="Wang Wu")
     assignment = PostAssignmentFactory(
         post=post, person=worker, start_date=datetime.date(2025, 1, 1)
     )
@@ -148,7 +167,13 @@ def build_world() -> World:
         actor=users["admin"], action="organisation.unit.create", obj=quality,
         after={"name": quality.name}, clause="§4.1",
     )  # fmt: skip
+    from cqo.organisation.services import authority_change_propose
+
+    authority_change = authority_change_propose(
+        actor=users["admin"], kind="legal_representative", person=worker, reason="matrix"
+    )
     objects: dict[str, Any] = {
+        "authority_change": authority_change,
         "enterprise": enterprise,
         "root": root,
         "unit": quality,
@@ -163,7 +188,7 @@ def build_world() -> World:
 
 def _signature(user: Any, unit: Any) -> dict[str, Any]:
     from cqo.audit.services import signature_sign
-    from cqo.organisation.tests.factories import TEST_PASSWORD
+    from cqo.testing.factories import TEST_PASSWORD
 
     signature = signature_sign(
         user=user, password=TEST_PASSWORD, obj=unit, content={"name": unit.name},
@@ -178,3 +203,40 @@ def url_for(route: Route, kwargs: dict[str, Any]) -> str:
 
 def readable(route: Route) -> str:
     return re.sub(r"\s+", " ", route.pattern)
+
+
+@contextlib.contextmanager
+def module_world(django_db_blocker: Any, build: Callable[[], World]) -> Iterator[World]:
+    """Build a world once for a whole test module, inside a transaction that is rolled back when
+    the module is done.
+
+    Each test still asks for ``db``: pytest-django's per-test transaction then nests inside this
+    one as a savepoint, so whatever a test writes (a refused write that got through) is undone
+    before the next test, while the world stays. Works the same on SQLite and PostgreSQL. The
+    audit trail's triggers are whatever the database has when the module starts; the project's
+    ``_audit_triggers`` fixture restores them per test on SQLite, as for any other test.
+    """
+    from django.core.cache import cache
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        cache.clear()
+        outer = transaction.atomic()
+        # Lets pytest-django's per-test block, and any durable block inside it, nest here as
+        # they would in a TestCase class.
+        outer._from_testcase = True  # type: ignore[attr-defined]
+        outer.__enter__()
+        try:
+            world = build()
+            world.sign_in_everyone()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            cache.clear()
