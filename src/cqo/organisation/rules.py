@@ -42,19 +42,18 @@ from typing import Any
 import rules
 
 from cqo.core import request_cache
-from cqo.core.predicates import in_group, is_active_user
+from cqo.core.predicates import in_group, is_active_user, user_groups
 
 from . import roles as R
 
 
 def user_roles(user: Any) -> frozenset[str]:
-    """The user's role codes, read once per request (``cqo.core.request_cache``)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return request_cache.remember(
-        ("organisation.roles", user.pk),
-        lambda: frozenset(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True)),
-    )
+    """The user's role codes: their groups (read once per request, ``core.predicates``) that
+    are roles."""
+    return user_groups(user) & _ROLES
+
+
+_ROLES = frozenset(R.ROLES)
 
 
 def user_person(user: Any) -> Any:

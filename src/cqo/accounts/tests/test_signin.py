@@ -7,8 +7,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from cqo.accounts import throttle
 from cqo.audit.models import AuditEvent
+from cqo.core import throttle
 from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"

@@ -13,9 +13,10 @@ from cqo.audit.models import AuditEvent, Signature
 from cqo.audit.services import signatures_for, verify_chain
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, ApprovalStatus, Delegation, Notification
+from cqo.authorities.models import ApprovalRequest, ApprovalStatus, Delegation
 from cqo.decisions import services as DS
 from cqo.decisions.models import BusinessDecision
+from cqo.notifications.models import Notification
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db

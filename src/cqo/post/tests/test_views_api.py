@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
 from cqo.post import services as S
-from cqo.post.models import Appointment, AppointmentStatus, Charter, CharterStatus
+from cqo.post.models import Appointment, AppointmentStatus
 from cqo.testing.factories import TEST_PASSWORD, member
 
 pytestmark = pytest.mark.django_db
