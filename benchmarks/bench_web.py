@@ -29,7 +29,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
-PASSWORD = "Cqo-Demo-2026"
+PASSWORD = "Yujia-Demo-2026"
 ROOT = Path(__file__).resolve().parent.parent
 CQO = [sys.executable, "-m", "cqo"]
 

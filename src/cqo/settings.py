@@ -10,6 +10,7 @@ Two modes (``CQO_MODE``):
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 import sys
@@ -86,7 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "cqo.core.request_cache.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): a body over the limit is not read.
+    "cqo.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -258,6 +261,8 @@ PRODUCTION_PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The username repeated passes the similarity ratio above (qe2qe2qe2qe2 for qe2).
+    {"NAME": "cqo.accounts.validators.UsernameInPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -273,8 +278,18 @@ CSRF_FAILURE_VIEW = "cqo.accounts.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sign-in throttling (cqo.accounts.throttle; docs/decisions/0008-sign-in-throttle.md): five
+# failures lock a username from one address, twenty lock one address, and twenty for a username
+# from everywhere start a doubling lock for the addresses it has not signed in from.
 CQO_LOGIN_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_MAX_FAILURES", "5"))
 CQO_LOGIN_LOCK_SECONDS = int(os.environ.get("CQO_LOGIN_LOCK_SECONDS", "900"))
+CQO_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+CQO_LOGIN_USER_MAX_FAILURES = int(os.environ.get("CQO_LOGIN_USER_MAX_FAILURES", "20"))
+CQO_LOGIN_USER_WINDOW_SECONDS = int(os.environ.get("CQO_LOGIN_USER_WINDOW_SECONDS", "3600"))
+CQO_LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("CQO_LOGIN_KNOWN_ADDRESS_DAYS", "30"))
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default,
+# so a client cannot choose the address it is counted under.
+CQO_TRUSTED_PROXIES = _env_list("CQO_TRUSTED_PROXIES", "")
 # An approval request with no due date is reminded daily once it has waited this many calendar days.
 CQO_APPROVAL_REMIND_AFTER_DAYS = int(os.environ.get("CQO_APPROVAL_REMIND_AFTER_DAYS", "3"))
 
@@ -307,7 +322,12 @@ AUDIT_ANCHOR_FILE = Path(os.environ.get("CQO_AUDIT_ANCHOR_FILE", VAR_DIR / "audi
 if not PRODUCTION:
     # Embedded mode serves from the finders; an existing (empty) root keeps WhiteNoise quiet.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Never served from here: no URL pattern serves MEDIA_URL, files go out through permission-checked
+# views (cqo.core.uploads.file_response).
 MEDIA_URL = "/media/"
+# The largest file one upload may carry; a request body larger than this (plus room for the
+# form's other fields) is refused before it is read.
+CQO_UPLOAD_MAX_BYTES = int(os.environ.get("CQO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -317,7 +337,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "cqo.accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -331,6 +351,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("CQO_API_RATE", "6000/hour")},
     "EXCEPTION_HANDLER": "cqo.api.exceptions.exception_handler",
+}
+# API tokens (django-rest-knox): stored as SHA-512 hashes, each valid this many days from issue.
+CQO_API_TOKEN_DAYS = int(os.environ.get("CQO_API_TOKEN_DAYS", "90"))
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=CQO_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CQO platform API",

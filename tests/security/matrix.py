@@ -59,6 +59,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:logout": {"*": 405},  # POST only
     "accounts:password_change": page(),
     "accounts:password_change_done": page(),
+    "accounts:tokens": page(),  # each user's own API tokens
+    "accounts:token_revoke": {ANONYMOUS: 302, "*": 405},  # POST only
+    "accounts:locks": page_for("admin"),  # sign-in locks: the administrator sees and clears
+    "accounts:lock_clear": {ANONYMOUS: 302, "*": 405},  # POST only
     # --- workbench ------------------------------------------------------------------------
     "workbench:dashboard": page(),
     # --- audit (CQO, deputy, auditor, admin) ----------------------------------------------
@@ -97,6 +101,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:index": {"*": 302},  # /api/ → /api/v1/
     "api:root": api(),
     "api:token": {ANONYMOUS: 403, "*": 405},  # POST to obtain, DELETE to revoke
+    "api:tokens": api(),  # each caller's own tokens
+    "api:token_detail": {ANONYMOUS: 403, "*": 405},  # DELETE to revoke one's own
     "api:me": api(),
     "api:schema": api(),
     "api:docs": page(),
@@ -135,6 +141,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 # refused with 403 and nothing written.
 API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:token": ROLES,  # anyone may ask for a token or revoke their own
+    "api:token_detail": ROLES,  # a token id names only the caller's own tokens
     "api:org:org-enterprise-list": ("admin",),
     "api:org:org-enterprise-detail": ("admin",),
     "api:org:org-unit-list": ("admin",),
@@ -173,6 +180,11 @@ OBJECT_FOR_PK = {
 
 
 KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    # A token id of nobody's: the route answers 404 after the method and sign-in checks.
+    "api:token_detail": lambda world: {"token_id": "0" * 16},
+    # No lock in this world: a GET is refused (405) before the lock is looked up.
+    "accounts:lock_clear": lambda world: {"pk": 1},
+    "accounts:token_revoke": lambda world: {"token_id": "0" * 16},
     "organisation:authority_change_act": lambda world: {
         "pk": world.objects["authority_change"].pk,
         "step": "confirm",
@@ -244,7 +256,7 @@ def _tables() -> list[str]:
     models = [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label in {"auth", "authtoken", "accounts", "audit"}
+        if m._meta.app_label in {"auth", "knox", "accounts", "audit"}
         or m.__module__.startswith("cqo.")
     ]
     return sorted({m._meta.db_table for m in models if m._meta.managed or m._meta.auto_created})

@@ -323,7 +323,7 @@ def test_an_admin_made_by_the_proposer_does_not_count_as_the_second(org: Org) ->
     puppet_person = PersonFactory(unit=org.root)
     S.person_account_create(
         actor=org.admin, person=puppet_person, username="puppet",
-        password="Puppet-Strings-2026", roles=[R.ADMIN], must_change_password=False,
+        password="Strings-Attached-2026", roles=[R.ADMIN], must_change_password=False,
     )  # fmt: skip
     puppet_person.refresh_from_db()
     change = S.authority_change_propose(
@@ -331,7 +331,7 @@ def test_an_admin_made_by_the_proposer_does_not_count_as_the_second(org: Org) ->
     )
     response = org.api(puppet_person.user).post(
         f"/api/v1/org/authority-changes/{change.pk}/confirm/",
-        {"password": "Puppet-Strings-2026"},
+        {"password": "Strings-Attached-2026"},
         format="json",
     )
     assert response.status_code == 403

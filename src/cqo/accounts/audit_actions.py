@@ -14,12 +14,14 @@ def register() -> None:
             "accounts.login_failed": _("Sign-in failed"),
             "accounts.password_change": _("Password changed"),
             "accounts.token_revoke": _("API token revoked"),
+            "accounts.token_create": _("API token issued"),
         },
         routine=True,
     )
     actions_register(
         {
             "accounts.locked": _("Account locked after failed sign-ins"),
+            "accounts.lock_clear": _("Sign-in lock cleared"),
             "accounts.admin_create": _("Administrator account created"),
             "accounts.user.create": _("Account created"),
             "accounts.user.roles": _("Roles changed"),

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from cqo.core import throttle
+from cqo.accounts import throttle
 
 from . import services
 
@@ -58,3 +58,11 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return old_password
+
+
+class LockClearForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Why the lock may go before its time, e.g. who called and how you checked."),
+    )

@@ -42,10 +42,9 @@ def _token_user(request: HttpRequest) -> Any:
     header = request.META.get("HTTP_AUTHORIZATION", "").split()
     if len(header) != 2 or header[0].lower() != "token":
         return None
-    from rest_framework.authtoken.models import Token
+    from .tokens import token_user
 
-    token = Token.objects.select_related("user").filter(key=header[1]).first()
-    return token.user if token is not None else None
+    return token_user(header[1])
 
 
 def must_change_message() -> str:

@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cqo.accounts import throttle
 from cqo.audit.services import audit_record, snapshot
-from cqo.core import throttle
 from cqo.core.permissions import require
 
 ADMIN_ROLE = "admin"
@@ -93,9 +94,11 @@ def signin_authenticate(
             audit_record(
                 actor=_Visitor(ip), action="accounts.locked", obj=subject,
                 after={"ip": ip, "via": via, "scopes": list(failure.scopes),
-                       "seconds": throttle.lock_seconds()},
+                       "seconds": failure.seconds},
             )  # fmt: skip
-            raise SigninLocked(throttle.lock_seconds())
+            remaining = throttle.lock_remaining(username, ip)
+            if remaining:
+                raise SigninLocked(remaining)
         raise ValidationError(
             _(
                 "The username or the password is not correct. Both are case-sensitive; "
@@ -103,7 +106,7 @@ def signin_authenticate(
             ),
             code="invalid_login",
         )
-    throttle.success_note(username)
+    throttle.success_note(username, ip)
     audit_record(actor=user, action="accounts.login", obj=user, after={"ip": ip, "via": via})
     return user
 
@@ -121,9 +124,9 @@ def user_password_change(*, actor: Any, user: Any, password: str) -> Any:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     # A new password ends every API token too: a token made under the old one is not trusted.
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    revoked, _detail = Token.objects.filter(user=user).delete()
+    revoked, _detail = AuthToken.objects.filter(user=user).delete()
     audit_record(
         actor=actor,
         action="accounts.password_change",
@@ -193,3 +196,56 @@ def user_create_admin(*, username: str, email: str, password: str, display_name:
         reason="cqo createadmin",
     )
     return user
+
+
+@transaction.atomic
+def signin_lock_clear(*, actor: Any, lock: Any, reason: str) -> Any:
+    """Lift a sign-in lock before its time (the user called, the address is the office's) and
+    forget the failures behind it; the administrator's act, with a reason, audited."""
+    from .models import SigninLock
+
+    require(actor, "accounts.clear_signinlock", lock)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the lock is cleared.")})
+    lock = SigninLock.objects.select_for_update().get(pk=lock.pk)
+    if lock.cleared_at is not None:
+        raise ValidationError({"reason": _("This lock was cleared already.")})
+    lock.cleared_at = timezone.now()
+    lock.cleared_by = actor
+    lock.clear_reason = reason
+    lock.save(update_fields=["cleared_at", "cleared_by", "clear_reason"])
+    throttle.counts_clear(lock)
+    audit_record(
+        actor=actor,
+        action="accounts.lock_clear",
+        obj=lock,
+        after={
+            "scope": lock.scope, "username": lock.username, "address": lock.address,
+            "locked_until": lock.locked_until.isoformat(),
+        },
+        reason=reason,
+    )  # fmt: skip
+    return lock
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token_id: str = "", every: bool = False, digest: str = "") -> int:
+    """Revoke the actor's own API tokens: one by its public id or digest, or ``every`` one.
+    Returns how many went; another user's token is never found."""
+    from knox.models import AuthToken
+
+    from .tokens import PUBLIC_ID_LENGTH, public_id
+
+    tokens = AuthToken.objects.filter(user=actor)
+    if digest:
+        tokens = tokens.filter(digest=digest)
+    elif not every:
+        if len(token_id) != PUBLIC_ID_LENGTH or any(c not in "0123456789abcdef" for c in token_id):
+            return 0
+        tokens = tokens.filter(digest__startswith=token_id)
+    ids = [public_id(t) for t in tokens]
+    deleted, _rows = tokens.delete()
+    if deleted:
+        audit_record(actor=actor, action="accounts.token_revoke", obj=actor, after={"tokens": ids})
+    return int(deleted)

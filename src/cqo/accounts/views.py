@@ -7,14 +7,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from . import services
-from .forms import PasswordChangeForm, SigninForm
+from .forms import LockClearForm, PasswordChangeForm, SigninForm
+from .models import SigninLock
 
 
 class SigninView(auth_views.LoginView):
@@ -84,3 +89,74 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"reason": reason, "form_url": form_url, "signed_in": signed_in, "login_url": login_url},
         status=403,
     )
+
+
+# --- sign-in locks (the administrator's page) ----------------------------------------------
+
+
+def _may(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@login_required
+@require_GET
+def lock_list(request: HttpRequest) -> HttpResponse:
+    """Sign-in locks in force, and the last ones cleared or run out, for the administrator."""
+    _may(request, "accounts.view_signinlock")
+    moment = timezone.now()
+    active = SigninLock.objects.filter(cleared_at__isnull=True, locked_until__gt=moment)
+    past = SigninLock.objects.exclude(pk__in=active.values("pk")).select_related("cleared_by")
+    return render(
+        request,
+        "accounts/lock_list.html",
+        {"active": active, "past": past[:50], "form": LockClearForm()},
+    )
+
+
+@login_required
+@require_POST
+def lock_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    _may(request, "accounts.clear_signinlock")
+    lock = get_object_or_404(SigninLock, pk=pk)
+    form = LockClearForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signin_lock_clear(
+                actor=request.user, lock=lock, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The lock was cleared."))
+    else:
+        messages.error(request, _("Say why the lock is cleared."))
+    return redirect("accounts:locks")
+
+
+# --- the user's own API tokens ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens: when each was issued and runs out; revoke any."""
+    from knox.models import AuthToken
+
+    from .tokens import public_id
+
+    tokens = [
+        {"id": public_id(t), "created": t.created, "expiry": t.expiry}
+        for t in AuthToken.objects.filter(user=request.user).order_by("-created")
+    ]
+    return render(request, "accounts/token_list.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    if services.token_revoke(actor=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked."))
+    else:
+        messages.error(request, _("No such token."))
+    return redirect("accounts:tokens")

@@ -36,6 +36,8 @@ audit_router.register("signatures", audit.SignatureViewSet, basename="audit-sign
 v1: list[URLPattern | URLResolver] = [
     path("", views.RootView.as_view(), name="root"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/tokens/", views.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_id>/", views.TokenDetailView.as_view(), name="token_detail"),
     path("me/", views.MeView.as_view(), name="me"),
     path("org/", include(_app(organisation_api_urls.urlpatterns, "org"))),
     *[

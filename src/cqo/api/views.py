@@ -7,10 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox.models import AuthToken
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,12 +19,14 @@ from rest_framework.views import APIView
 
 from cqo.accounts import services as accounts
 from cqo.accounts.middleware import must_change_message
+from cqo.accounts.tokens import public_id
 from cqo.audit.services import audit_record
 
 # The endpoints the root lists, by name in the ``api`` namespace.
 ROOT_LINKS = {
     "me": "api:me",
     "auth_token": "api:token",
+    "auth_tokens": "api:tokens",
     "organisation": "api:org:api-root",
     "post": "api:post:api-root",
     "authorities": "api:authorities:api-root",
@@ -63,8 +66,17 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="shown once; only its hash is kept")
     username = serializers.CharField(read_only=True)
+    id = serializers.CharField(read_only=True, help_text="the token's id in the list of tokens")
+    expiry = serializers.DateTimeField(read_only=True)
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    id = serializers.CharField(read_only=True)
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True)
+    current = serializers.BooleanField(read_only=True, help_text="the token of this request")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -92,8 +104,10 @@ class TokenView(APIView):
             403: OpenApiResponse(ErrorSerializer, description="The password must be changed."),
             429: OpenApiResponse(ErrorSerializer, description="Sign-in is locked for a while."),
         },
-        description="Obtain an API token with a username and password. Failures count towards "
-        "the same sign-in lock as the web form; send the token as `Authorization: Token <key>`.",
+        description="Obtain a new API token with a username and password. Failures count "
+        "towards the same sign-in lock as the web form; send the token as "
+        "`Authorization: Token <key>`. Each call issues a new token, valid for "
+        "`CQO_API_TOKEN_DAYS` (90) days; only its hash is stored, so it is shown once.",
         auth=[],
     )
     def post(self, request: Request) -> Response:
@@ -114,19 +128,75 @@ class TokenView(APIView):
             )
         if user.must_change_password:
             return Response({"detail": must_change_message()}, status=status.HTTP_403_FORBIDDEN)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key, "username": user.get_username()})
+        instance, key = AuthToken.objects.create(user=user)
+        audit_record(
+            actor=user, action="accounts.token_create", obj=user,
+            after={"token": public_id(instance), "expiry": instance.expiry.isoformat()},
+        )  # fmt: skip
+        return Response(
+            {
+                "token": key,
+                "username": user.get_username(),
+                "id": public_id(instance),
+                "expiry": instance.expiry,
+            }
+        )
 
     @extend_schema(
         request=None,
         responses={204: None},
-        description="Revoke the caller's API token; a new one can be obtained afterwards.",
+        description="Revoke the token this request carries; signed in by session instead, "
+        "revoke every token of the account.",
     )
     def delete(self, request: Request) -> Response:
-        user: Any = request.user
-        deleted, _rows = Token.objects.filter(user=user).delete()
-        if deleted:
-            audit_record(actor=user, action="accounts.token_revoke", obj=user)
+        if isinstance(request.auth, AuthToken):
+            accounts.token_revoke(actor=request.user, digest=request.auth.digest)
+        else:
+            accounts.token_revoke(actor=request.user, every=True)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _current(request: Request, token: AuthToken) -> bool:
+    return isinstance(request.auth, AuthToken) and request.auth.digest == token.digest
+
+
+class TokenListView(APIView):
+    """The caller's own API tokens (never anyone else's), newest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=TokenInfoSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
+        return Response(
+            TokenInfoSerializer(
+                [
+                    {
+                        "id": public_id(t),
+                        "created": t.created,
+                        "expiry": t.expiry,
+                        "current": _current(request, t),
+                    }
+                    for t in tokens
+                ],
+                many=True,
+            ).data
+        )
+
+
+class TokenDetailView(APIView):
+    """One of the caller's tokens, by its id from the list."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: OpenApiResponse(ErrorSerializer, description="No such token.")},
+        description="Revoke one of the caller's tokens.",
+    )
+    def delete(self, request: Request, token_id: str) -> Response:
+        if not accounts.token_revoke(actor=request.user, token_id=token_id):
+            return Response({"detail": _("No such token.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -6,6 +6,7 @@ transaction, so a change and its audit event are committed together or not at al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cqo.core import throttle
 from cqo.core.models import Voidable
 from cqo.core.permissions import require
 from cqo.core.texts import encode
@@ -215,17 +215,38 @@ class SignatureError(ValidationError):
     pass
 
 
+class PasswordRecheckLocked(Exception):
+    """Raised by the registered password check while the signer's name is locked."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(minutes)
+        self.minutes = minutes
+
+
+def _plain_recheck(user: Any, password: str) -> bool:
+    return bool(password) and bool(user.check_password(password))
+
+
+# How a signer's password is checked. The accounts app (above this one) registers its throttled
+# check from its ``ready()``, so wrong passwords at signing count like wrong sign-ins.
+_password_recheck: list[Callable[[Any, str], bool]] = [_plain_recheck]
+
+
+def password_recheck_register(check: Callable[[Any, str], bool]) -> None:
+    _password_recheck[0] = check
+
+
 def password_check_for_signing(*, user: Any, password: str) -> None:
     """Raise ``SignatureError`` unless ``password`` is the signer's; failures are throttled."""
     try:
-        correct = throttle.password_recheck(user, password)
-    except throttle.RecheckLocked as locked:
+        correct = _password_recheck[0](user, password)
+    except PasswordRecheckLocked as locked:
         raise SignatureError(
             _(
                 "Too many wrong passwords: signing is locked for %(minutes)d minutes; "
                 "nothing was signed."
             )
-            % {"minutes": throttle.minutes(locked.seconds)},
+            % {"minutes": locked.minutes},
             code="locked",
         ) from locked
     if not correct:

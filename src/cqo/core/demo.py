@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 
 SCALES = ("small", "large")
-DEMO_PASSWORD = "Cqo-Demo-2026"  # noqa: S105 — printed for everyone to use; demo data only
+DEMO_PASSWORD = "Yujia-Demo-2026"  # noqa: S105 — printed for everyone to use; demo data only
 DEMO_SEED = 20241108  # the day DB50/T 1696-2024 came into force
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -26,8 +27,10 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.api.fields import ProtectedFileField
 from cqo.api.permissions import ObjectPermission
 from cqo.core.api_input import JSONParser
+from cqo.core.uploads import file_response
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
 from . import documents
@@ -147,6 +150,13 @@ class ReasonSerializer(serializers.Serializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     kind = inline_choice(EvidenceKind.choices)
+    file = ProtectedFileField(
+        url_name="api:post:post-evidence-file",
+        required=False,
+        allow_null=True,
+        help_text="PDF, JPEG or PNG (checked by content, at most the upload limit). Read back as "
+        "the link that serves the file to those who may read the document.",
+    )
 
     class Meta:
         model = EvidenceDocument
@@ -272,6 +282,11 @@ class PDFRenderer(_FileRenderer):
 class XLSXRenderer(_FileRenderer):
     media_type = XLSX
     format = "xlsx"
+
+
+class _AnyFileRenderer(_FileRenderer):
+    media_type = "application/octet-stream"
+    format = "file"
 
 
 PDF_RENDERERS = [JSONRenderer, PDFRenderer]
@@ -519,7 +534,11 @@ class QualificationViewSet(_Base):
     @action(detail=True, methods=["get"], pagination_class=None)
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
-        return Response(EvidenceSerializer(sel.evidence_for(person), many=True).data)
+        return Response(
+            EvidenceSerializer(
+                sel.evidence_for(person), many=True, context={"request": request}
+            ).data
+        )
 
     @extend_schema(request=EvidenceSerializer, responses={201: EvidenceSerializer})
     @evidence.mapping.post
@@ -528,7 +547,10 @@ class QualificationViewSet(_Base):
         ser = EvidenceSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         doc = S.evidence_add(actor=request.user, person=person, **ser.validated_data)
-        return Response(EvidenceSerializer(doc).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EvidenceSerializer(doc, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class EvidenceViewSet(_Base):
@@ -537,7 +559,10 @@ class EvidenceViewSet(_Base):
 
     serializer_class = EvidenceSerializer
     queryset = EvidenceDocument.objects.select_related("person")
-    required_perms = {"void": "post.void_evidencedocument"}
+    required_perms = {
+        "void": "post.void_evidencedocument",
+        "file": "post.view_evidencedocument",
+    }
 
     @extend_schema(request=ReasonSerializer, responses={200: EvidenceSerializer})
     @action(detail=True, methods=["post"])
@@ -547,7 +572,26 @@ class EvidenceViewSet(_Base):
         ser = ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         voided = S.evidence_void(actor=request.user, evidence=doc, **ser.validated_data)
-        return Response(EvidenceSerializer(voided).data)
+        return Response(EvidenceSerializer(voided, context={"request": request}).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment."
+            ),
+            404: OpenApiResponse(description="No file was uploaded for this document."),
+        }
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, _AnyFileRenderer])
+    def file(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        """The document's file, to those who may read the document (§5.1)."""
+        doc = self.get_object()
+        if not doc.file:
+            return Response(
+                {"detail": _("No file was uploaded for this document.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return file_response(doc.file)
 
 
 class DevelopmentActionViewSet(_Base):

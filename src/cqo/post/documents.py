@@ -5,13 +5,13 @@ also as an Excel workbook, one row per appointment, for a regulator's own list.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cqo.audit.services import signature_matches, signatures_for
+from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
 from cqo.core.pdf import render_pdf
 
 from .models import Appointment, EvidenceDocument
@@ -164,29 +164,26 @@ def filing_headers() -> list[str]:
 
 def filing_xlsx(appointments: list[Appointment], *, language: str = "zh-hans") -> bytes:
     """The filing record as a workbook: a header row and one row per appointment."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     with translation.override(language):
-        wb = Workbook()
+        wb = workbook_new()
         ws = wb.active
         assert ws is not None
         ws.title = _("CQO filing")[:31]
         headers = filing_headers()
-        ws.append(headers)
+        sheet_append(ws, headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for appointment in appointments:
-            ws.append([fn(appointment) for _key, fn in FILING_COLUMNS])
+            sheet_append(ws, [fn(appointment) for _key, fn in FILING_COLUMNS])
         for index, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(index)].width = max(
                 12, min(40, len(header) * 2 + 2)
             )
         ws.freeze_panes = "A2"
         meta = wb.create_sheet(_("About")[:31])
-        meta.append([_("Generated at"), timezone.localtime().replace(tzinfo=None)])
-        meta.append([_("Basis"), "DB50/T 1696-2024 §3.1, §4.1, §5.1"])
-        out = io.BytesIO()
-        wb.save(out)
-    return out.getvalue()
+        sheet_append(meta, [_("Generated at"), timezone.localtime().replace(tzinfo=None)])
+        sheet_append(meta, [_("Basis"), "DB50/T 1696-2024 §3.1, §4.1, §5.1"])
+        return xlsx_bytes(wb)

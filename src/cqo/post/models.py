@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cqo.core.models import Voidable
+from cqo.core.uploads import validate_upload
 from cqo.organisation.models import EducationLevel, SizeClass, TitleLevel
 
 # --- appointment ----------------------------------------------------------------------------
@@ -417,7 +418,13 @@ class EvidenceDocument(Voidable):
     number = models.CharField(_("certificate number"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=300)
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_path,
+        blank=True,
+        max_length=300,
+        validators=[validate_upload],
+    )
     note = models.TextField(_("note"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

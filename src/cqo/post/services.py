@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop
 from cqo.audit.services import SignatureError, audit_record, record_void, signature_sign, snapshot
 from cqo.core.permissions import require
 from cqo.core.texts import stored
+from cqo.core.uploads import upload_check
 from cqo.organisation import roles as R
 from cqo.organisation.models import (
     SINGLE_HOLDER_KINDS,
@@ -77,8 +78,6 @@ CLAUSE_QUALIFICATION = "§5.1"
 CLAUSE_DISQUALIFICATION = "§5.1.4"
 CLAUSE_COMPETENCE = "§5.2, §5.3"
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 _principal_role = has_role(R.PRINCIPAL)
 
@@ -921,16 +920,6 @@ def disqualification_declare(
     return rows
 
 
-def _upload_check(file: Any) -> None:
-    if file is None:
-        return
-    name = (getattr(file, "name", "") or "").lower()
-    if not name.endswith(EVIDENCE_EXTENSIONS):
-        raise ValidationError({"file": _("Upload a PDF, JPEG or PNG file.")})
-    if (getattr(file, "size", 0) or 0) > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-
-
 @transaction.atomic
 def evidence_add(
     *,
@@ -962,7 +951,7 @@ def evidence_add(
         errors["title_level"] = _("Only a title certificate shows a title level.")
     if errors:
         raise ValidationError(errors)
-    _upload_check(file)
+    upload_check(file, field="file")
     doc = EvidenceDocument(
         person=person,
         kind=kind,

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signature_matches, signatures_for
+from cqo.core.uploads import file_response
 from cqo.organisation.models import Person
 from cqo.organisation.rules import user_person
 from cqo.organisation.selectors import enterprise_current
@@ -587,7 +588,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     doc = _evidence(request, pk, "post.view_evidencedocument")
     if not doc.file:
         raise Http404(_("No file was uploaded for this document."))
-    return FileResponse(doc.file.open("rb"), filename=(doc.file.name or "").rsplit("/", 1)[-1])
+    return file_response(doc.file)
 
 
 @login_required

@@ -22,6 +22,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
     """A frozen clock for the throttle and the cache's expiry; ``clock.advance(seconds)``."""
     import time
 
+    # DRF's throttle keeps ``timer = time.time`` as a class attribute, bound when its module is
+    # first imported: import it before the patch, or a frozen lambda becomes its method for good.
+    import rest_framework.throttling  # noqa: F401
+
     class Clock:
         def __init__(self) -> None:
             self.now = 1_800_000_000.0

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from cqo.accounts.services import user_password_change
 from cqo.audit.models import AuditEvent
@@ -161,36 +161,53 @@ def test_the_api_answers_403_with_a_message_to_a_session_with_a_temporary_passwo
 def test_the_api_answers_403_to_a_token_whose_user_has_a_temporary_password(
     temporary: Any,
 ) -> None:
-    token = Token.objects.create(user=temporary)
+    _token, key = AuthToken.objects.create(user=temporary)
     response = Client().get(
-        "/api/v1/me/", headers={"authorization": f"Token {token.key}", "accept-language": "en"}
+        "/api/v1/me/", headers={"authorization": f"Token {key}", "accept-language": "en"}
     )
     assert response.status_code == 403
     assert "You must change your temporary password" in response.json()["detail"]
 
 
-def test_wrong_current_passwords_lock_the_change_like_sign_in_does(
+def test_wrong_current_passwords_lock_the_change_but_not_sign_in(
     user: Any, signed_in: Client
 ) -> None:
     for _ in range(5):
         assert _change(signed_in, NEW, old="wrong-guess-1").status_code == 200
-    # The right password is refused now: the username is locked, for sign-in too.
+    # The right password is refused now: asking again is locked for this account.
     locked = _change(signed_in, NEW)
     assert locked.status_code == 200
     assert "锁定" in locked.content.decode()
     user.refresh_from_db()
     assert user.check_password(TEST_PASSWORD)
+    # Whoever holds the session cannot lock the owner out of signing in elsewhere.
     assert (
         Client()
         .post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
         .status_code
-        == 200
+        == 302
     )
 
 
 def test_a_new_password_revokes_the_api_tokens(user: Any) -> None:
-    Token.objects.create(user=user)
+    AuthToken.objects.create(user=user)
     user_password_change(actor=user, user=user, password=NEW)
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action="accounts.password_change")
     assert event.after["tokens_revoked"] == 1
+
+
+@pytest.mark.parametrize("password", ["qe2qe2qe2qe2", "Xqe2-2026-QE2x", "QE2qe2QE2qe2"])
+def test_a_password_built_from_the_username_is_refused(db: Any, password: str) -> None:
+    from django.contrib.auth import password_validation
+
+    user = UserFactory(username="qe2")
+    with pytest.raises(ValidationError) as exc:
+        password_validation.validate_password(password, user)
+    assert any(e.code == "password_contains_username" for e in exc.value.error_list)
+
+
+def test_a_two_letter_username_does_not_forbid_every_password_with_those_letters(db: Any) -> None:
+    from django.contrib.auth import password_validation
+
+    password_validation.validate_password("Quality-Gate-2027", UserFactory(username="ua"))

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from cqo.accounts import throttle
 from cqo.audit.models import AuditEvent
-from cqo.core import throttle
 from cqo.testing.factories import TEST_PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"
@@ -117,7 +117,7 @@ def test_an_inactive_account_cannot_sign_in_and_is_not_told_apart(db: Any) -> No
 
 
 @override_settings(CQO_LOGIN_MAX_FAILURES=5, CQO_LOGIN_LOCK_SECONDS=900)
-def test_five_failures_lock_the_username_for_fifteen_minutes_even_with_the_right_password(
+def test_five_failures_lock_the_username_from_that_address_even_with_the_right_password(
     user: Any, clock: Any
 ) -> None:
     client = Client()
@@ -125,22 +125,60 @@ def test_five_failures_lock_the_username_for_fifteen_minutes_even_with_the_right
         assert "用户名或密码不正确" in _post(client, "zhangsan", "wrong").content.decode()
     html = _post(client, "zhangsan", "wrong").content.decode()
     assert "登录已锁定 15 分钟" in html
-    # The right password from another address is refused too, and is not checked.
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    html = _post(other, "zhangsan", TEST_PASSWORD).content.decode()
+    # The right password from the same address is refused, and is not checked.
+    html = _post(client, "zhangsan", TEST_PASSWORD).content.decode()
     assert "登录已锁定 15 分钟" in html
-    assert "_auth_user_id" not in other.session
+    assert "_auth_user_id" not in client.session
     assert _actions() == ["accounts.login_failed"] * 5 + ["accounts.locked"]
     locked = AuditEvent.objects.get(action="accounts.locked")
     assert locked.object_id == str(user.pk)
-    assert locked.after["scopes"] == ["user", "ip"]
+    assert locked.after["scopes"] == ["pair"]
 
     clock.advance(10 * 60)
-    assert "登录已锁定 5 分钟" in _post(other, "zhangsan", TEST_PASSWORD).content.decode()
+    assert "登录已锁定 5 分钟" in _post(client, "zhangsan", TEST_PASSWORD).content.decode()
     clock.advance(5 * 60 + 1)
-    response = _post(other, "zhangsan", TEST_PASSWORD)
+    response = _post(client, "zhangsan", TEST_PASSWORD)
     assert response.status_code == 302
     assert _actions()[-1] == "accounts.login"
+
+
+@override_settings(CQO_LOGIN_MAX_FAILURES=5, CQO_LOGIN_LOCK_SECONDS=900)
+def test_someone_elses_five_failures_do_not_keep_the_user_out(user: Any, clock: Any) -> None:
+    """The lockout was a denial of service: anyone who knew the CQO's username could lock it."""
+    attacker = Client(REMOTE_ADDR="10.0.0.66")
+    for _ in range(5):
+        _post(attacker, "zhangsan", "wrong")
+    assert "登录已锁定" in _post(attacker, "zhangsan", TEST_PASSWORD).content.decode()
+    owner = Client(REMOTE_ADDR="10.0.0.9")
+    assert _post(owner, "zhangsan", TEST_PASSWORD).status_code == 302
+
+
+@override_settings(
+    CQO_LOGIN_MAX_FAILURES=2, CQO_LOGIN_LOCK_SECONDS=900, CQO_LOGIN_USER_MAX_FAILURES=6
+)
+def test_guessing_spread_over_many_addresses_locks_the_username_except_where_it_signs_in(
+    user: Any, clock: Any
+) -> None:
+    assert _post(Client(REMOTE_ADDR="10.0.0.9"), "zhangsan", TEST_PASSWORD).status_code == 302
+    for n in range(3):
+        for _ in range(2):
+            _post(Client(REMOTE_ADDR=f"10.7.0.{n}"), "zhangsan", "wrong")
+    # A new address meets the username's lock even with the right password...
+    html = _post(Client(REMOTE_ADDR="10.8.8.8"), "zhangsan", TEST_PASSWORD).content.decode()
+    assert "登录已锁定 1 分钟" in html
+    # ...but the desk the user signs in from is not kept out.
+    assert _post(Client(REMOTE_ADDR="10.0.0.9"), "zhangsan", TEST_PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.locked").last().after["scopes"] == [
+        "pair",
+        "user",
+    ]
+
+
+@override_settings(CQO_LOGIN_USER_MAX_FAILURES=20, CQO_LOGIN_LOCK_SECONDS=900)
+def test_the_usernames_own_lock_grows_slowly_and_stops_at_fifteen_minutes() -> None:
+    assert [throttle.user_lock_seconds(n) for n in (19, 20, 21, 22, 23, 24, 30)] == [
+        0, 60, 120, 240, 480, 900, 900,
+    ]  # fmt: skip
 
 
 @override_settings(CQO_LOGIN_MAX_FAILURES=3, CQO_LOGIN_LOCK_SECONDS=120)
@@ -163,7 +201,9 @@ def test_an_unknown_username_locks_exactly_like_a_known_one(user: Any, clock: An
     assert AuditEvent.objects.filter(action="accounts.locked", object_id="-").count() == 1
 
 
-@override_settings(CQO_LOGIN_MAX_FAILURES=3, CQO_LOGIN_LOCK_SECONDS=600)
+@override_settings(
+    CQO_LOGIN_MAX_FAILURES=3, CQO_LOGIN_LOCK_SECONDS=600, CQO_LOGIN_ADDRESS_MAX_FAILURES=3
+)
 def test_one_address_trying_many_usernames_is_locked(user: Any, clock: Any) -> None:
     client = Client(REMOTE_ADDR="203.0.113.7")
     for name in ("a1", "a2", "a3"):
@@ -185,18 +225,17 @@ def test_attempts_during_a_lock_write_no_further_audit_events(user: Any, clock: 
     assert AuditEvent.objects.count() == count
 
 
-@override_settings(CQO_LOGIN_MAX_FAILURES=3, CQO_LOGIN_LOCK_SECONDS=600)
-def test_a_success_clears_the_usernames_count_but_not_the_addresss(user: Any, clock: Any) -> None:
+@override_settings(
+    CQO_LOGIN_MAX_FAILURES=3, CQO_LOGIN_LOCK_SECONDS=600, CQO_LOGIN_ADDRESS_MAX_FAILURES=3
+)
+def test_a_success_clears_its_own_count_but_not_the_addresss(user: Any, clock: Any) -> None:
     client = Client()
     _post(client, "zhangsan", "wrong")
     _post(client, "zhangsan", "wrong")
     assert _post(Client(), "zhangsan", TEST_PASSWORD).status_code == 302
-    # The username starts again at zero, but the address has two failures already.
-    _post(Client(REMOTE_ADDR="10.1.1.1"), "zhangsan", "wrong")
-    _post(Client(REMOTE_ADDR="10.1.1.1"), "zhangsan", "wrong")
-    assert throttle.lock_remaining("zhangsan", "10.1.1.2") == 0
-    _post(Client(), "someone-else", "wrong")
-    assert throttle.lock_remaining("", "127.0.0.1") == 600
+    # The pair starts again at zero, but the address has two failures already.
+    _post(Client(), "zhangsan", "wrong")
+    assert throttle.lock_remaining("zhangsan", "127.0.0.1") == 600
 
 
 @override_settings(CQO_LOGIN_MAX_FAILURES=3, CQO_LOGIN_LOCK_SECONDS=600)
@@ -223,16 +262,23 @@ def test_the_username_is_counted_without_regard_to_case_or_spaces(db: Any) -> No
         # A client cannot choose its address: the header counts only from a trusted proxy.
         ("198.51.100.4", "10.9.9.9", "198.51.100.4"),
         ("127.0.0.1", "203.0.113.5", "203.0.113.5"),
-        ("127.0.0.1", "6.6.6.6, 203.0.113.5", "203.0.113.5"),
-        ("127.0.0.1", "203.0.113.5, 127.0.0.1", "203.0.113.5"),
+        ("10.1.2.3", "6.6.6.6, 203.0.113.5", "203.0.113.5"),
+        ("127.0.0.1", "203.0.113.5, 10.0.0.7", "203.0.113.5"),
         ("127.0.0.1", "garbage", "127.0.0.1"),
     ],
 )
-def test_the_client_address_trusts_x_forwarded_for_only_from_a_trusted_proxy(
-    rf: Any, remote: str, forwarded: str, expected: str
+def test_the_client_address_trusts_x_forwarded_for_only_from_a_configured_proxy(
+    rf: Any, settings: Any, remote: str, forwarded: str, expected: str
 ) -> None:
+    settings.CQO_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert throttle.client_ip(request) == expected
+
+
+def test_no_proxy_is_trusted_unless_configured_not_even_this_machine(rf: Any) -> None:
+    """A local user (or a process on the host) could otherwise pick a fresh address per guess."""
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert throttle.client_ip(request) == "127.0.0.1"
 
 
 def test_sign_out_refuses_get_and_signs_out_by_post(user: Any) -> None:

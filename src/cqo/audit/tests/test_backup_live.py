@@ -31,7 +31,7 @@ for i in range(200):
 def _env(var: Path, db: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
     env.update(CQO_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / db}", CQO_HUEY_IMMEDIATE="1")
-    env["CQO_ADMIN_PASSWORD"] = "Busy-Backup-2026!"
+    env["CQO_ADMIN_PASSWORD"] = "Quiet-Archive-2026!"
     return env
 
 

@@ -23,7 +23,7 @@ def test_a_superuser_cannot_make_an_api_token_or_a_group_in_the_admin() -> None:
     boss = User.objects.create_superuser("root", "r@x.cn", "Long-Enough-2026!")
     client = Client()
     client.force_login(boss)
-    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
+    assert client.get("/admin/knox/authtoken/add/").status_code == 403
     assert client.get("/admin/auth/group/add/").status_code == 403
 
 

@@ -118,6 +118,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:post:post-appointment-filing-xlsx-all": _api_for(*READERS),
     "api:post:post-qualification-report-pdf": _api_for(*READERS),
     "api:post:post-evidence-void": _api_post_only(*READERS),
+    # No file in this world (see above): its readers get the 404 once past the permission check.
+    "api:post:post-evidence-file": {ANONYMOUS: 403, "*": 403, **dict.fromkeys(READERS, 404)},
     "api:post:post-action-done": _api_post_only(*READERS),
     "api:post:post-qualification-detail": _api_for(*READERS),
     "api:post:post-qualification-declare": API_POST_ONLY,

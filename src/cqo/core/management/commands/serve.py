@@ -11,10 +11,39 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+# A Unix socket path longer than this cannot be bound (sun_path is 108 bytes on Linux).
+SOCKET_PATH_MAX = 100
+
+
+def control_socket_args(var_dir: Path) -> list[str]:
+    """Where gunicorn keeps its control socket: in this instance's var dir.
+
+    gunicorn's default is ``~/.gunicorn/gunicorn.ctl``, one path for every instance a user runs
+    on the host: each start took it over and a stopping instance removed it under the others.
+    Where the var dir's path is too long for a socket, the control socket is off; nothing of
+    ours uses it.
+    """
+    path = var_dir / "run" / "gunicorn.ctl"
+    if len(str(path).encode()) > SOCKET_PATH_MAX:
+        return ["--no-control-socket"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    return ["--control-socket", str(path)]  # gunicorn makes it 0600
+
+
+def gunicorn_args(options: dict[str, Any], var_dir: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "cqo.wsgi:application",
+        "--bind", options["bind"], "--workers", str(options["workers"]),
+        "--threads", str(options["threads"]), "--access-logfile", "-", "--graceful-timeout", "10",
+        *control_socket_args(var_dir),
+    ]  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -33,11 +62,7 @@ class Command(BaseCommand):
             children.append(
                 subprocess.Popen([sys.executable, "-m", "cqo", "run_huey", "-q"], env=env)
             )
-        gunicorn = [
-            sys.executable, "-m", "gunicorn", "cqo.wsgi:application",
-            "--bind", options["bind"], "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]), "--access-logfile", "-", "--graceful-timeout", "10",
-        ]  # fmt: skip
+        gunicorn = gunicorn_args(options, Path(settings.VAR_DIR))
         self.stdout.write(f"CQO platform on http://{options['bind']}/  (Ctrl+C to stop)")
         server = subprocess.Popen(gunicorn, env=env)
         children.append(server)
