@@ -108,6 +108,16 @@ INSTALLED_APPS = [
     "cqo.plans",
     "cqo.decisions",
 ]
+# Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
+# an app adds its approval kind and vetoable record without editing or migrating the kernel.
+if "pytest" in sys.modules:
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec("tests.contract_app") is not None:
+            INSTALLED_APPS.append("tests.contract_app")
+    except ImportError:  # pytest run from elsewhere than the repository
+        pass
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -120,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cqo.audit.middleware.DetachedAuditMiddleware",
     "cqo.api.middleware.ApiLanguageMiddleware",
     "cqo.api.middleware.RequestGuardMiddleware",
     "cqo.accounts.middleware.PasswordChangeRequiredMiddleware",

@@ -18,9 +18,9 @@ from cqo.testing.world import PASSWORD, Org
 TEXT = {
     "zh-hans": {
         "open_veto": "否决此记录…",
-        "veto": "否决该决策",
+        "veto": "否决该记录",
         "blocked": "暂不能批准：该记录受一票否决（§6 i)）约束",
-        "vetoed": "该决策已被一票否决（§6 i)），不得推进。",
+        "vetoed": "该记录已被一票否决（§6 i)），不得推进。",
         "approve": "批准",
         "refused": "该决策已被质量安全一票否决（§6 i)）",
         "lift": "解除否决",
@@ -30,9 +30,9 @@ TEXT = {
     },
     "en": {
         "open_veto": "Veto this record…",
-        "veto": "Veto this decision",
+        "veto": "Veto this record",
         "blocked": "Approval is unavailable: a one-vote veto (§6 i)) holds this record",
-        "vetoed": "The decision is vetoed (§6 i)); it cannot go forward.",
+        "vetoed": "The record is vetoed (§6 i)); it cannot go forward.",
         "approve": "Approve",
         "refused": "This decision is held by a one-vote veto on quality safety (§6 i))",
         "lift": "Lift the veto",

@@ -50,8 +50,10 @@ def api_for(*roles: str) -> dict[str, int]:
     return {ANONYMOUS: 403, "*": 403, **dict.fromkeys(roles, 200)}
 
 
-# A POST-only API action: GET names no permission, so everyone is refused before the method.
-API_POST_ONLY = {"*": 403}
+# A POST-only API action: the shared ObjectPermission (cqo.api) reads a GET there as a read of the
+# model, which every member may do, so the method is what refuses it (405), as in post and
+# authorities; the anonymous caller is refused first (403).
+API_POST_ONLY = {ANONYMOUS: 403, "*": 405}
 
 EXPECTED: dict[str, dict[str, int]] = {
     # --- accounts -------------------------------------------------------------------------
@@ -132,8 +134,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:org:org-assignment-end": API_POST_ONLY,
     "api:org:org-authority-change-list": api_for("admin", "principal", "auditor"),
     "api:org:org-authority-change-detail": api_for("admin", "principal", "auditor"),
-    "api:org:org-authority-change-confirm": API_POST_ONLY,
-    "api:org:org-authority-change-withdraw": API_POST_ONLY,
+    # POST-only, on a model only these read: 405 for them, 403 for everyone else.
+    "api:org:org-authority-change-confirm": {
+        ANONYMOUS: 403,
+        "*": 403,
+        **dict.fromkeys(("admin", "principal", "auditor"), 405),
+    },
+    "api:org:org-authority-change-withdraw": {
+        ANONYMOUS: 403,
+        "*": 403,
+        **dict.fromkeys(("admin", "principal", "auditor"), 405),
+    },
 }
 
 # Who may write through each API endpoint that takes a write method, in this test's world

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Signature
-from .services import password_check_for_signing, signature_sign
+from .services import SignedMeaning, password_check_for_signing, signature_sign
 
 
 class EventFilterForm(forms.Form):
@@ -74,10 +74,19 @@ class SignatureForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, user: Any, meaning: str, clause: str = "", **kwargs: Any
+        self,
+        *args: Any,
+        user: Any,
+        meaning: str = "",
+        clause: str = "",
+        signed: SignedMeaning | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if signed is not None:
+            # The act's own meaning function: the service signs with the same one.
+            meaning, clause = signed.text, signed.clause
         self.meaning_text = str(meaning)
         self.clause = clause
         self.fields["meaning"].initial = self.meaning_text

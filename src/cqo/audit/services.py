@@ -6,8 +6,11 @@ transaction, so a change and its audit event are committed together or not at al
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,6 +104,130 @@ def audit_record(
     # line, not the committed change's answer.
     transaction.on_commit(lambda: anchors.anchor_event(seq, digest), robust=True)
     return event
+
+
+# --- one audited change ---------------------------------------------------------------------
+
+M = TypeVar("M", bound=models.Model)
+
+
+@contextlib.contextmanager
+def audited_change(
+    *,
+    actor: Any,
+    obj: M,
+    action: str,
+    clause: str = "",
+    reason: str = "",
+    fields: list[str] | None = None,
+    update_fields: list[str] | None = None,
+    save: bool = True,
+    lock: bool = True,
+) -> Iterator[M]:
+    """The one way a service changes an existing record::
+
+        with audited_change(actor=actor, obj=unit, action="organisation.unit.update",
+                            clause=CLAUSE_UNIT, reason=reason) as locked:
+            if locked.is_voided:
+                raise ValidationError(...)     # nothing saved, nothing audited
+            locked.name = name
+
+    In one transaction: locks the row (``select_for_update``), snapshots it (``fields`` only, when
+    given), hands it to the caller to check and change, saves it (``update_fields``; ``save=False``
+    when the caller saves it itself), snapshots it again and writes the audit event. An exception
+    in the block rolls all of it back."""
+    with transaction.atomic():
+        if lock:
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        else:
+            locked = obj
+        before = snapshot(locked, fields)
+        yield locked
+        if save:
+            locked.save(update_fields=update_fields)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=locked,
+            before=before,
+            after=snapshot(locked, fields),
+            reason=reason,
+            clause=clause,
+        )
+
+
+# --- events that outlive the transaction they happen in ------------------------------------
+
+# A refusal (a write stopped by a one-vote veto) rolls back the transaction it happens in, and
+# an audit event written there would go with it. Such events wait here until the outermost
+# transaction has ended, and are then written in a transaction of their own.
+_DETACHED: contextvars.ContextVar[tuple[dict[str, Any], ...]] = contextvars.ContextVar(
+    "audit_detached", default=()
+)
+
+
+def audit_record_detached(
+    *, actor: Any, action: str, obj: Any, reason: str = "", clause: str = ""
+) -> None:
+    """Record an event that must survive the rollback of the transaction it happens in (who
+    tried what, when it was refused). Written at once outside a transaction; inside one, kept
+    until ``audit_detached_flush()``, which the request middleware calls after every request
+    (and ``audit_detached_scope()`` around a job or a command). ``actor`` None is filled in with
+    the request's user at the flush."""
+    entry = {
+        "actor": actor,
+        "action": action,
+        "obj": object_ref(obj),
+        "reason": reason,
+        "clause": clause,
+    }
+    if not transaction.get_connection().in_atomic_block:
+        _detached_write([entry], default_actor=None)
+        return
+    _DETACHED.set((*_DETACHED.get(), entry))
+
+
+def audit_detached_flush(*, actor: Any = None, context: str = "") -> int:
+    """Write the events kept by ``audit_record_detached``, each naming ``actor`` when it had
+    none, with ``context`` (the request, the job) added to its reason. Call it after the
+    transaction that raised them has ended."""
+    entries = _DETACHED.get()
+    if not entries:
+        return 0
+    _DETACHED.set(())
+    if context:
+        entries = tuple({**e, "reason": f"{context} {e['reason']}".strip()} for e in entries)
+    _detached_write(list(entries), default_actor=actor)
+    return len(entries)
+
+
+def audit_detached_discard() -> None:
+    _DETACHED.set(())
+
+
+@contextlib.contextmanager
+def audit_detached_scope(*, actor: Any = None, context: str = "") -> Iterator[None]:
+    """Around a job or a command: whatever it refused is recorded when it ends, however it ends."""
+    token = _DETACHED.set(())
+    try:
+        yield
+    finally:
+        try:
+            audit_detached_flush(actor=actor, context=context)
+        finally:
+            _DETACHED.reset(token)
+
+
+def _detached_write(entries: list[dict[str, Any]], *, default_actor: Any) -> None:
+    with transaction.atomic():
+        for e in entries:
+            audit_record(
+                actor=e["actor"] if e["actor"] is not None else default_actor,
+                action=e["action"],
+                obj=e["obj"],
+                reason=e["reason"],
+                clause=e["clause"],
+            )
 
 
 def verify_chain(*, batch_size: int = 5000, anchored: bool = True) -> chain.ChainProblem | None:
@@ -236,6 +363,19 @@ def password_recheck_register(check: Callable[[Any, str], bool]) -> None:
     _password_recheck[0] = check
 
 
+@dataclass(frozen=True)
+class SignedMeaning:
+    """What a signature means ("Approved as CQO under §6 c)") and the clause it is given under.
+
+    Each signed act has one function producing it (``appointment_sign_meaning``,
+    ``charter_approve_meaning``, ``approval_decide_meaning``, ``veto_impose_meaning``, ...); the
+    page that asks for the signature and the service that records it both call that function, so
+    the signer signs the meaning the page showed."""
+
+    text: str
+    clause: str
+
+
 def password_check_for_signing(*, user: Any, password: str) -> None:
     """Raise ``SignatureError`` unless ``password`` is the signer's; failures are throttled."""
     try:
@@ -312,21 +452,17 @@ def record_void(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for voiding this record.")})
-    locked = type(record).objects.select_for_update().get(pk=record.pk)
-    if locked.voided_at is not None:
-        raise ValidationError(_("This record is already voided."))
-    before = snapshot(locked)
-    locked.voided_at = timezone.now()
-    locked.voided_by = actor
-    locked.void_reason = reason
-    locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit_record(
+    with audited_change(
         actor=actor,
-        action=f"{locked._meta.label_lower}.void",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
+        obj=record,
+        action=f"{record._meta.label_lower}.void",
         clause=clause,
-    )
+        reason=reason,
+        update_fields=["voided_at", "voided_by", "void_reason"],
+    ) as locked:
+        if locked.voided_at is not None:
+            raise ValidationError(_("This record is already voided."))
+        locked.voided_at = timezone.now()
+        locked.voided_by = actor
+        locked.void_reason = reason
     return locked

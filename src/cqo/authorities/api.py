@@ -12,32 +12,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cqo.api.permissions import ObjectPermission
+from cqo.accounts.viewsets import ServiceViewSet
 from cqo.core.permissions import require
 from cqo.organisation.models import Unit
 
 from . import selectors as sel
 from . import services as S
 from .catalogue import AUTHORITY_CHOICES
+from .kinds import approval_kind_codes, approval_subject_models
 from .models import (
-    ApprovalKind,
     ApprovalRequest,
     Delegation,
     Veto,
 )
-from .vetoable import VETO_CLAUSE, VETOABLE, VetoActiveError, veto_active_for, vetoable_models
+from .vetoable import VETO_CLAUSE, VETOABLE, veto_active_for, vetoable_models
 
 # --- serializers ------------------------------------------------------------------------
 
@@ -99,16 +95,21 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
         return veto_active_for(obj) is not None
 
 
-@extend_schema_field({"type": "string", "enum": list(ApprovalKind.values)})
-class _ApprovalKindField(serializers.ChoiceField):
-    """Inline in the schema: the same choice set as ApprovalRequest.kind, named once there, so
-    it does not collide with other apps' "kind" enums."""
+class _ApprovalKindField(serializers.CharField):
+    """A kind registered by an app (``kinds.approval_kind_register``). Listed in the schema as the
+    kinds registered when the schema is built."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value not in approval_kind_codes():
+            raise serializers.ValidationError(_("Choose a kind of approval from the list."))
+        return value
 
 
 class ApprovalRaiseSerializer(serializers.Serializer):
     subject_type = serializers.CharField(help_text="app_label.model, e.g. plans.qualityplan")
     object_id = serializers.CharField()
-    kind = _ApprovalKindField(choices=ApprovalKind.choices)
+    kind = _ApprovalKindField()
     authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, default="c")
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False, allow_null=True, default=None
@@ -165,32 +166,8 @@ class VetoImposeSerializer(AuthoritySignedReasonSerializer):
 # --- views ------------------------------------------------------------------------------
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, VetoActiveError):
-            # 409: the request is understood and allowed, but the record's state (a one-vote
-            # veto, §6 i)) forbids it until the veto is lifted.
-            return Response(
-                {"detail": str(exc.message), "clause": VETO_CLAUSE}, status=status.HTTP_409_CONFLICT
-            )
-        return super().handle_exception(exc)
-
-    def _target(self, perm: str = "", clause: str = "") -> Any:
-        """The object an action works on, checked for ``perm`` before the body is read, so a
-        refused request is a 403 whatever it carries, and nothing is parsed or written."""
-        queryset: Any = type(self).queryset
-        obj = get_object_or_404(queryset.model._base_manager.all(), pk=self.kwargs["pk"])
-        if perm:
-            require(self.request.user, perm, obj, clause=clause)
-        return obj
-
-    def _data(self, serializer_class: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+class _Base(ServiceViewSet):
+    """The authorities' viewsets: ``cqo.accounts.viewsets.ServiceViewSet``."""
 
 
 def _view(model: str, *, app: str = "authorities", **extra: str) -> dict[str, str]:
@@ -216,7 +193,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         delegation = S.delegation_create(
-            actor=request.user,
+            actor=self.actor,
             authority=data["authority"],
             delegate=data["delegate"],
             units=data["units"],
@@ -229,10 +206,10 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
     @extend_schema(request=AuthorityReasonSerializer, responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
-        delegation = self._target("authorities.revoke_delegation", "§6")
-        data = self._data(AuthorityReasonSerializer)
+        delegation = self.target("authorities.revoke_delegation", "§6")
+        data = self.body(AuthorityReasonSerializer)
         delegation = S.delegation_revoke(
-            actor=request.user, delegation=delegation, reason=data["reason"]
+            actor=self.actor, delegation=delegation, reason=data["reason"]
         )
         return Response(DelegationSerializer(delegation).data)
 
@@ -265,20 +242,20 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
 
     @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
     def create(self, request: Request) -> Response:
-        data = self._data(ApprovalRaiseSerializer)
-        app_label, _dot, model = data["subject_type"].partition(".")
-        ct = ContentType.objects.filter(app_label=app_label, model=model.lower()).first()
-        model_class = ct.model_class() if ct is not None else None
-        subject = None
-        if model_class is not None:
-            try:
-                subject = model_class._base_manager.filter(pk=data["object_id"]).first()
-            except (ValueError, TypeError, DjangoValidationError):
-                subject = None
+        data = self.body(ApprovalRaiseSerializer)
+        # Only a record of a type some app registered as an approval subject, and one the
+        # caller may read: anything else (an audit event, a user, a token, a record out of
+        # sight, no record) gets the same answer, which says nothing of what exists.
+        subject = sel.subject_readable(
+            request.user,
+            subject_type=data["subject_type"],
+            object_id=data["object_id"],
+            allowed=approval_subject_models(),
+        )
         if subject is None:
             raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
         approval = S.approval_request_raise(
-            actor=request.user,
+            actor=self.actor,
             subject=subject,
             kind=data["kind"],
             authority=data["authority"],
@@ -292,11 +269,11 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
-        target = self._target()
-        S.approval_decide_precheck(actor=request.user, request=target)
-        data = self._data(ApprovalDecideSerializer)
+        target = self.target()
+        S.approval_decide_precheck(actor=self.actor, request=target)
+        data = self.body(ApprovalDecideSerializer)
         approval = S.approval_decide(
-            actor=request.user,
+            actor=self.actor,
             request=target,
             decision=data["decision"],
             reason=data["reason"],
@@ -307,9 +284,9 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     @extend_schema(request=AuthorityReasonSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.withdraw_approvalrequest", "§6 c)")
-        data = self._data(AuthorityReasonSerializer)
-        approval = S.approval_withdraw(actor=request.user, request=target, reason=data["reason"])
+        target = self.target("authorities.withdraw_approvalrequest", "§6 c)")
+        data = self.body(AuthorityReasonSerializer)
+        approval = S.approval_withdraw(actor=self.actor, request=target, reason=data["reason"])
         return Response(ApprovalRequestSerializer(approval).data)
 
 
@@ -339,17 +316,17 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     def create(self, request: Request) -> Response:
         # The authority first ("anywhere?"), so a caller without it meets 403 whatever the body.
         require(request.user, "authorities.veto", None, clause=VETO_CLAUSE)
-        data = self._data(VetoImposeSerializer)
-        model = apps.get_model(data["subject_type"])
-        try:
-            subject = model._default_manager.get(pk=data["subject_id"])
-        except (model.DoesNotExist, ValueError, DjangoValidationError) as exc:
-            raise NotFound() from exc
-        meta = subject._meta
-        if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}", subject):
+        data = self.body(VetoImposeSerializer)
+        subject = sel.subject_readable(
+            request.user,
+            subject_type=data["subject_type"],
+            object_id=data["subject_id"],
+            allowed=VETOABLE,
+        )
+        if subject is None:
             raise NotFound()
         veto = S.veto_impose(
-            actor=request.user,
+            actor=self.actor,
             subject=subject,
             reason=data["reason"],
             password=data["password"],
@@ -359,10 +336,10 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=AuthoritySignedReasonSerializer, responses=VetoSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("authorities.lift_veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
+        target = self.target("authorities.lift_veto", "§6 i)")
+        data = self.body(AuthoritySignedReasonSerializer)
         veto = S.veto_lift(
-            actor=request.user,
+            actor=self.actor,
             veto=target,
             reason=data["reason"],
             password=data["password"],

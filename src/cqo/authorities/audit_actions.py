@@ -16,6 +16,7 @@ def register() -> None:
             "authorities.approval.withdraw": _("Request withdrawn"),
             "authorities.delegation.create": _("Authority delegated"),
             "authorities.delegation.revoke": _("Delegation revoked"),
+            "authorities.veto.refused": _("Attempt stopped by a one-vote veto"),
         }
     )
     actions_register(

@@ -5,28 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cqo.core.views import errors_apply  # noqa: F401 (the views import it from here)
 from cqo.organisation.models import Person, Unit
 
 from .catalogue import AUTHORITY_CHOICES
-from .models import ApprovalKind, ApprovalStatus
+from .kinds import approval_kind_choices
+from .models import ApprovalStatus
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _people() -> Any:
@@ -70,15 +60,18 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _kind_choices() -> list[tuple[str, str]]:
+    # A callable: the kinds are registered by the apps in ready(), after this module is read.
+    return [("", str(_("Any kind"))), *approval_kind_choices()]
+
+
 class InboxFilterForm(forms.Form):
     view = forms.ChoiceField(
         label=_("Show"),
         required=False,
         choices=[("inbox", _("Awaiting my decision")), ("all", _("All requests I may see"))],
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *ApprovalKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from cqo.core.models import ProtectedRecordError, Voidable, VoidableQuerySet
 
 from .catalogue import AUTHORITY_CHOICES, BY_CODE
+from .kinds import approval_kind_label, validate_approval_kind
 from .vetoable import (
     VetoableMixin,
     VetoFlow,
@@ -230,14 +231,6 @@ class Veto(models.Model):
 # --- approval inbox (§6 c)) ---------------------------------------------------------------
 
 
-class ApprovalKind(models.TextChoices):
-    QUALITY_PLAN = "quality_plan", _("Quality plan")
-    ANOMALY = "anomaly", _("Quality anomaly disposition")
-    CONCESSION = "concession", _("Concession")
-    DEVIATION = "deviation", _("Deviation permit")
-    SPENDING = "spending", _("Spending")
-
-
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
     APPROVED = "approved", _("Approved")
@@ -264,7 +257,9 @@ class ApprovalRequest(VetoableMixin, Voidable):
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     subject_repr = models.CharField(_("record"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=ApprovalKind.choices)
+    # Checked against the registry the apps fill (``kinds.approval_kind_register``), not a
+    # choices list: a domain app adds its kind without a migration here.
+    kind = models.CharField(_("kind"), max_length=20, validators=[validate_approval_kind])
     authority = models.CharField(
         _("authority needed"), max_length=1, choices=AUTHORITY_CHOICES, default="c"
     )
@@ -319,6 +314,9 @@ class ApprovalRequest(VetoableMixin, Voidable):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject_repr}"
+
+    def get_kind_display(self) -> str:
+        return approval_kind_label(self.kind)
 
     @property
     def clause(self) -> str:

@@ -202,3 +202,35 @@ def vetoed_ids(model: Any, ids: list[Any]) -> set[str]:
     from .vetoable import _vetoed_ids
 
     return _vetoed_ids(model, ids)
+
+
+# --- subjects named by type and id (approval requests, vetoes) -----------------------------
+
+
+def subject_readable(
+    user: Any, *, subject_type: str, object_id: Any, allowed: Collection[str]
+) -> Any:
+    """The record ``subject_type`` (``app_label.model``) ``object_id`` when its type is one of
+    ``allowed`` (the approval subjects or the vetoable models the apps registered) and ``user``
+    may read it; None otherwise. The caller answers every None the same way, so the answer never
+    tells whether a record of a type the caller may not use, or may not read, exists."""
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    label = str(subject_type or "").strip().lower()
+    if label not in allowed:
+        return None
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    try:
+        subject = model._default_manager.filter(pk=object_id).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+    if subject is None:
+        return None
+    meta = subject._meta
+    if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}", subject):
+        return None
+    return subject

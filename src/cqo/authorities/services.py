@@ -21,7 +21,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cqo.audit.services import audit_record, signature_sign, snapshot
+from cqo.accounts.models import User
+from cqo.audit.services import (
+    SignedMeaning,
+    audit_record,
+    audited_change,
+    signature_sign,
+    snapshot,
+)
+from cqo.core.clauses import clause
 from cqo.core.links import url_or_empty
 from cqo.core.permissions import require
 from cqo.core.texts import stored
@@ -30,8 +38,8 @@ from cqo.organisation.models import Person, Unit
 
 from . import engine
 from .catalogue import BY_CODE, VETO
+from .kinds import APPROVAL_KINDS, approval_kind
 from .models import (
-    ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
     Delegation,
@@ -47,11 +55,11 @@ from .vetoable import (
     veto_refuse_if_active,
 )
 
-CLAUSE_DELEGATION = "§6"
-CLAUSE_STRATEGY = "§6 a)"
-CLAUSE_PROPOSAL = "§6 b)"
-CLAUSE_APPROVAL = "§6 c)"
-CLAUSE_DECISION = "§6 b)"
+CLAUSE_DELEGATION = clause("§6")
+CLAUSE_STRATEGY = clause("§6 a)")
+CLAUSE_PROPOSAL = clause("§6 b)")
+CLAUSE_APPROVAL = clause("§6 c)")
+CLAUSE_DECISION = clause("§6 b)")
 
 
 def _url(name: str, *args: Any) -> str:
@@ -73,7 +81,7 @@ def _user_person(user: Any) -> Person | None:
     return Person.objects.filter(user=user).first() if user is not None else None
 
 
-def _charter_outdated(reason: str, actor: Any = None) -> None:
+def _charter_outdated(reason: str, actor: User | None = None) -> None:
     """Tell the charter (§4.2, above this app) the delegations in force changed."""
     delegation_changed.send(sender=Delegation, reason=reason, actor=actor)
 
@@ -109,7 +117,9 @@ def authority_holders(code: str, unit: Any = None, *, on: datetime.date | None =
 
 
 def _meaning(verb: str, capacity: str, clause: str) -> str:
-    """The meaning an e-signature states, e.g. "Approved as CQO under §6 c)"."""
+    """The text an e-signature states, e.g. "Approved as CQO under §6 c)". Reached through the
+    act's meaning function (``approval_decide_meaning``, ``veto_impose_meaning``,
+    ``veto_lift_meaning``), which the pages call too."""
     texts = {
         ("approve", "cqo"): _("Approved as CQO under %(clause)s"),
         ("approve", "delegate"): _("Approved as delegate of the CQO under %(clause)s"),
@@ -123,7 +133,34 @@ def _meaning(verb: str, capacity: str, clause: str) -> str:
     return texts[(verb, capacity or "cqo")] % {"clause": clause}
 
 
-def _refuse_lapsed(actor: Any, code: str, unit: Any) -> None:
+def _capacity(actor: User, code: str, obj: Any) -> str:
+    return engine.capacity(actor, code, unit=engine.unit_of(obj)) or "cqo"
+
+
+def approval_decide_meaning(
+    *, actor: User, request: ApprovalRequest, decision: str
+) -> SignedMeaning:
+    """What deciding ``request`` means when ``actor`` signs it (as CQO or as a delegate)."""
+    verb = decision if decision in ("approve", "reject") else "approve"
+    clause = request.clause
+    return SignedMeaning(
+        _meaning(verb, _capacity(actor, request.authority, request), clause), clause
+    )
+
+
+def veto_impose_meaning(*, actor: User, subject: Any) -> SignedMeaning:
+    return SignedMeaning(
+        _meaning("veto", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
+    )
+
+
+def veto_lift_meaning(*, actor: User, subject: Any) -> SignedMeaning:
+    return SignedMeaning(
+        _meaning("lift", _capacity(actor, VETO, subject), VETO_CLAUSE), VETO_CLAUSE
+    )
+
+
+def _refuse_lapsed(actor: User, code: str, unit: Any) -> None:
     """A clear refusal for someone whose delegation has ended, rather than a bare "no"."""
     if engine.holds(actor, code, unit=unit):
         return
@@ -164,7 +201,7 @@ def _delegation_snapshot(d: Delegation) -> dict[str, Any]:
 
 
 def _check_within_own_authority(
-    actor: Any, code: str, units: list[Unit], start: datetime.date, end: datetime.date
+    actor: User, code: str, units: list[Unit], start: datetime.date, end: datetime.date
 ) -> Delegation | None:
     """Refuse a delegation wider than the delegator's own authority; return the delegator's
     delegation it is made under (None when the CQO delegates directly)."""
@@ -215,7 +252,7 @@ def _check_within_own_authority(
 @transaction.atomic
 def delegation_create(
     *,
-    actor: Any,
+    actor: User,
     authority: str,
     delegate: Person,
     units: Iterable[Unit],
@@ -296,7 +333,7 @@ def delegation_create(
 
 
 @transaction.atomic
-def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Delegation:
+def delegation_revoke(*, actor: User, delegation: Delegation, reason: str) -> Delegation:
     clause = delegation.clause
     if (
         actor is None
@@ -352,21 +389,12 @@ def delegation_revoke(*, actor: Any, delegation: Delegation, reason: str) -> Del
 
 # --- approvals (§6 c)) -------------------------------------------------------------------
 
-# What an approval means for its subject, by model label: a function (actor, request) that moves
-# the subject on, in the same transaction. Modules register theirs with
-# ``approval_handler_register``.
-ApprovalHandler = Callable[..., None]
-APPROVAL_HANDLERS: dict[str, ApprovalHandler] = {}
-
-
-def approval_handler_register(model_label: str, handler: ApprovalHandler) -> None:
-    APPROVAL_HANDLERS[model_label.lower()] = handler
-
 
 def approval_content(request: ApprovalRequest) -> dict[str, Any]:
-    """What an approver signs: the request as decided. Recomputed to check a signature still
+    """What an approver signs: the request as decided, and what its kind says about the subject
+    (``signed_content`` of the kind, when it has one). Recomputed to check a signature still
     matches the record."""
-    return {
+    content: dict[str, Any] = {
         "request": request.pk,
         "subject_type": request.content_type.model if request.content_type is not None else "",
         "subject_id": request.object_id,
@@ -378,6 +406,10 @@ def approval_content(request: ApprovalRequest) -> dict[str, Any]:
         "status": request.status,
         "reason": request.decision_reason,
     }
+    spec = APPROVAL_KINDS.get(request.kind)
+    if spec is not None and spec.signed_content is not None and request.subject is not None:
+        content["subject_content"] = spec.signed_content(request.subject)
+    return content
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -395,7 +427,7 @@ def _amount(value: Any) -> Decimal | None:
 @transaction.atomic
 def approval_request_raise(
     *,
-    actor: Any,
+    actor: User,
     subject: models.Model,
     kind: str,
     authority: str = "c",
@@ -409,11 +441,14 @@ def approval_request_raise(
     require(actor, "authorities.add_approvalrequest", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
-    if kind not in ApprovalKind.values:
-        raise ValidationError({"kind": _("Choose a kind of approval from the list.")})
+    spec = approval_kind(kind)
     if subject is None or getattr(subject, "pk", None) is None:
         raise ValidationError(
             {"subject": _("An approval request needs a saved record to approve.")}
+        )
+    if subject._meta.label_lower not in spec.subject_models:
+        raise ValidationError(
+            {"subject": _("A request of this kind cannot be about this kind of record.")}
         )
     summary = (summary or "").strip()
     if not summary:
@@ -473,7 +508,7 @@ def approval_request_raise(
     return request
 
 
-def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
+def approval_decide_precheck(*, actor: User, request: ApprovalRequest) -> None:
     """Refuse, with the clause and the reason, someone who may not decide ``request``."""
     _refuse_lapsed(actor, request.authority, engine.unit_of(request))
     require(actor, "authorities.decide_approvalrequest", request, clause=request.clause)
@@ -481,11 +516,10 @@ def approval_decide_precheck(*, actor: Any, request: ApprovalRequest) -> None:
 
 @transaction.atomic
 def approval_decide(
-    *, actor: Any, request: ApprovalRequest, decision: str, reason: str, password: str
+    *, actor: User, request: ApprovalRequest, decision: str, reason: str, password: str
 ) -> ApprovalRequest:
     """Approve or reject with a reason and an e-signature ("approved as CQO under §6 c)")."""
     clause = request.clause
-    unit = engine.unit_of(request)
     approval_decide_precheck(actor=actor, request=request)
     if decision not in ("approve", "reject"):
         raise ValidationError({"decision": _("Choose to approve or to reject.")})
@@ -502,8 +536,8 @@ def approval_decide(
         veto_refuse_if_active(locked)
         veto_refuse_if_active(locked.subject)
     before = snapshot(locked)
-    capacity = engine.capacity(actor, locked.authority, unit=unit) or "cqo"
-    meaning = _meaning(decision, capacity, clause)
+    signed = approval_decide_meaning(actor=actor, request=locked, decision=decision)
+    meaning = signed.text
     locked.status = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -514,8 +548,8 @@ def approval_decide(
         password=password,
         obj=locked,
         content=approval_content(locked),
-        meaning=meaning,
-        clause=clause,
+        meaning=signed.text,
+        clause=signed.clause,
     )
     locked.save()
     audit_record(
@@ -527,11 +561,10 @@ def approval_decide(
         reason=reason,
         clause=clause,
     )
+    spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
-    if subject is not None:
-        handler = APPROVAL_HANDLERS.get(subject._meta.label_lower)
-        if handler is not None:
-            handler(actor=actor, request=locked, subject=subject)
+    if subject is not None and spec is not None and spec.on_decided is not None:
+        spec.on_decided(actor=actor, request=locked, subject=subject)
     notify(
         [locked.raised_by],
         lambda: (
@@ -545,31 +578,28 @@ def approval_decide(
 
 
 @transaction.atomic
-def approval_withdraw(*, actor: Any, request: ApprovalRequest, reason: str) -> ApprovalRequest:
+def approval_withdraw(*, actor: User, request: ApprovalRequest, reason: str) -> ApprovalRequest:
     clause = request.clause
     require(actor, "authorities.withdraw_approvalrequest", request, clause=clause)
     reason = _reason(reason, message=_("Give a reason for withdrawing the request."))
-    locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != ApprovalStatus.PENDING:
-        raise ValidationError({"status": _("Only a request awaiting a decision can be withdrawn.")})
-    before = snapshot(locked)
-    locked.status = ApprovalStatus.WITHDRAWN
-    locked.decision_reason = reason
-    locked.save(update_fields=["status", "decision_reason"])
-    audit_record(
+    with audited_change(
         actor=actor,
+        obj=request,
         action="authorities.approval.withdraw",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
         clause=clause,
-    )
-    # The subject's app hears of the withdrawal as of a decision (a plan goes back to its owner).
+        reason=reason,
+        update_fields=["status", "decision_reason"],
+    ) as locked:
+        if locked.status != ApprovalStatus.PENDING:
+            raise ValidationError(
+                {"status": _("Only a request awaiting a decision can be withdrawn.")}
+            )
+        locked.status = ApprovalStatus.WITHDRAWN
+        locked.decision_reason = reason
+    spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
-    handler = APPROVAL_HANDLERS.get(subject._meta.label_lower) if subject is not None else None
-    if handler is not None:
-        handler(actor=actor, request=locked, subject=subject)
+    if subject is not None and spec is not None and spec.on_withdrawn is not None:
+        spec.on_withdrawn(actor=actor, request=locked, subject=subject)
     return locked
 
 
@@ -676,7 +706,7 @@ def _veto_notify(subject: Any, text: Callable[[], str]) -> None:
 
 
 @transaction.atomic
-def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str) -> Veto:
+def veto_impose(*, actor: User, subject: models.Model, reason: str, password: str) -> Veto:
     """The CQO holds a decision with a one-vote veto on quality safety (§6 i))."""
     require(actor, "authorities.veto", subject, clause=VETO_CLAUSE)
     flow = flow_for(subject)
@@ -700,7 +730,7 @@ def veto_impose(*, actor: Any, subject: models.Model, reason: str, password: str
         password=password,
         obj=locked,
         content=veto_content(locked, action="veto", reason=reason),
-        meaning=_meaning("veto", capacity, VETO_CLAUSE),
+        meaning=veto_impose_meaning(actor=actor, subject=locked).text,
         clause=VETO_CLAUSE,
     )
     veto = Veto.objects.create(
@@ -738,7 +768,7 @@ def _status_label(obj: Any, field: str) -> str:
 
 
 @transaction.atomic
-def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
+def veto_lift(*, actor: User, veto: Veto, reason: str, password: str) -> Veto:
     """Only the CQO in office lifts a veto, with a reason and an e-signature: not a delegate, even
     one holding §6 i) under a charter that allows delegating it."""
     if (
@@ -756,13 +786,12 @@ def veto_lift(*, actor: Any, veto: Veto, reason: str, password: str) -> Veto:
     if subject is None:
         raise ValidationError(_("The vetoed decision no longer exists."))
     before = snapshot(locked)
-    capacity = engine.capacity(actor, "i", unit=engine.unit_of(subject)) or "cqo"
     signature_sign(
         user=actor,
         password=password,
         obj=subject,
         content=veto_content(subject, action="lift", reason=reason),
-        meaning=_meaning("lift", capacity, VETO_CLAUSE),
+        meaning=veto_lift_meaning(actor=actor, subject=subject).text,
         clause=VETO_CLAUSE,
     )
     locked.lifted_at = timezone.now()

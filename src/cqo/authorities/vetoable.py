@@ -48,13 +48,16 @@ from django.db.models.signals import class_prepared, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from cqo.core.clauses import clause
+from cqo.core.exceptions import ConflictError
 from cqo.core.models import VoidableQuerySet
 
-VETO_CLAUSE = "§6 i)"
+VETO_CLAUSE = clause("§6 i)")
 
 
-class VetoActiveError(PermissionDenied):
-    """A forward move refused because a one-vote veto (§6 i)) holds the decision."""
+class VetoActiveError(ConflictError):
+    """A forward move refused because a one-vote veto (§6 i)) holds the decision: 409 on every
+    API (``cqo.api.exceptions``), a message on the pages."""
 
     clause = VETO_CLAUSE
 
@@ -70,7 +73,6 @@ class VetoActiveError(PermissionDenied):
             reason = _("Reason for the veto: %(reason)s") % {"reason": reason_text}
             message = f"{message} {reason}"
         super().__init__(message)
-        self.message = message
 
 
 class VetoTamperError(PermissionDenied):
@@ -155,6 +157,32 @@ def veto_active_for(obj: Any) -> Any:
     return Veto.objects.active_for(obj).first()
 
 
+def veto_refusal_note(
+    obj: Any, veto: Any = None, *, from_status: Any = None, to_status: Any = None
+) -> None:
+    """Leave an audit event saying that someone tried to move ``obj`` past its veto. The refusal
+    rolls back the transaction it happens in, so the event is detached: it is written once the
+    transaction has ended, naming the request's user and the request (``audit_record_detached``)."""
+    from cqo.audit.services import audit_record_detached
+
+    flow = flow_for(obj)
+    parts = []
+    if veto is not None:
+        parts.append(f"veto={veto.pk}")
+    if flow is not None:
+        current = from_status if from_status is not None else getattr(obj, flow.field, "")
+        parts.append(f"{flow.field}={current}")
+    if to_status is not None and not _is_expression(to_status):
+        parts.append(f"to={to_status}")
+    audit_record_detached(
+        actor=None,
+        action="authorities.veto.refused",
+        obj=obj,
+        reason=" ".join(parts),
+        clause=VETO_CLAUSE,
+    )
+
+
 def veto_blocked_message(what: str) -> str:
     """Why ``what`` ("Approval", "Putting into effect") is not offered on a vetoed record: the
     page says so beside where the button would be, instead of a button the service refuses."""
@@ -166,6 +194,7 @@ def veto_blocked_message(what: str) -> str:
 def veto_refuse_if_active(obj: Any) -> None:
     veto = veto_active_for(obj)
     if veto is not None:
+        veto_refusal_note(obj, veto)
         raise VetoActiveError(obj, veto)
 
 
@@ -192,7 +221,10 @@ class VetoableQuerySet(VoidableQuerySet):
             new = kwargs[flow.field]
             rows = list(self.values_list("pk", flow.field))
             moving = [pk for pk, old in rows if flow.is_forward(old, new)]
-            if moving and _vetoed_ids(self.model, moving):
+            vetoed = _vetoed_ids(self.model, moving) if moving else set()
+            if vetoed:
+                for obj in self.model._base_manager.filter(pk__in=vetoed):
+                    veto_refusal_note(obj, to_status=new)
                 raise VetoActiveError()
         return super().update(**kwargs)
 
@@ -291,6 +323,7 @@ def _guard(instance: Any) -> None:
     if old is not None and flow.is_forward(old, new):
         veto = veto_active_for(instance)
         if veto is not None:
+            veto_refusal_note(instance, veto, from_status=old, to_status=new)
             raise VetoActiveError(instance, veto)
 
 

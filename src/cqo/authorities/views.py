@@ -8,7 +8,6 @@ from, in the user's language and with its clause; nothing is changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -22,15 +21,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signatures_for
+from cqo.core.views import GET_POST, check, refusal_show, run_service
 
 from . import engine
 from . import selectors as sel
 from . import services as S
-from .catalogue import VETO
 from .forms import (
     DecideForm,
     DelegationForm,
@@ -53,43 +53,17 @@ from .vetoable import (
     veto_blocked_message,
 )
 
-GET_POST = require_http_methods(["GET", "POST"])
 PAGE_SIZE = 50
 
 
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+_check = check
+_refusal = refusal_show
+_run = run_service
 
 
-def _refusal(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, VetoActiveError):
-        messages.error(request, exc.message)
-    elif isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("You do not have permission to do this."))
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
-    """Call a service; show its refusal (veto, authority, validation) as a message."""
-    try:
-        call()
-    except (VetoActiveError, PermissionDenied, ValidationError) as exc:
-        _refusal(request, exc)
-        return False
-    messages.success(request, done)
-    return True
-
-
-def _signature_form(request: HttpRequest, meaning: str, clause: str, prefix: str) -> SignatureForm:
+def _signature_form(request: HttpRequest, signed: Any, prefix: str) -> SignatureForm:
     data = request.POST if request.method == "POST" else None
-    return SignatureForm(data, user=request.user, meaning=meaning, clause=clause, prefix=prefix)
-
-
-def _capacity_meaning(request: HttpRequest, verb: str, code: str, obj: Any) -> str:
-    capacity = engine.capacity(request.user, code, unit=engine.unit_of(obj)) or "cqo"
-    return S._meaning(verb, capacity, engine.BY_CODE[code].clause)
+    return SignatureForm(data, user=request.user, signed=signed, prefix=prefix)
 
 
 # --- the veto on any vetoable record (§6 i)) ------------------------------------------
@@ -154,16 +128,14 @@ def _veto_context(request: HttpRequest, subject: Any) -> dict[str, Any]:
         context["veto_reason_form"] = ReasonForm(prefix="veto")
         context["veto_form"] = SignatureForm(
             user=request.user,
-            meaning=_capacity_meaning(request, "veto", VETO, subject),
-            clause=VETO_CLAUSE,
+            signed=S.veto_impose_meaning(actor=actor_of(request), subject=subject),
             prefix="vsig",
         )
     if may_lift:
         context["lift_reason_form"] = ReasonForm(prefix="lift")
         context["lift_form"] = SignatureForm(
             user=request.user,
-            meaning=_capacity_meaning(request, "lift", VETO, subject),
-            clause=VETO_CLAUSE,
+            signed=S.veto_lift_meaning(actor=actor_of(request), subject=subject),
             prefix="lsig",
         )
     return context
@@ -180,8 +152,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=_capacity_meaning(request, "veto", VETO, subject),
-        clause=VETO_CLAUSE,
+        signed=S.veto_impose_meaning(actor=actor_of(request), subject=subject),
         prefix="vsig",
     )
     back = redirect(_subject_page(subject))
@@ -193,7 +164,7 @@ def veto_impose(request: HttpRequest, subject_type: str, pk: str) -> HttpRespons
     _run(
         request,
         lambda: S.veto_impose(
-            actor=request.user,
+            actor=actor_of(request),
             subject=subject,
             reason=reason_form.cleaned_data["reason"],
             password=sig_form.cleaned_data["password"],
@@ -265,16 +236,14 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     verb = request.POST.get("decision") if request.method == "POST" else default_verb
     sig_form = _signature_form(
         request,
-        _capacity_meaning(request, verb if verb in ("approve", "reject") else "approve",
-                          approval.authority, approval),
-        approval.clause,
+        S.approval_decide_meaning(actor=actor_of(request), request=approval, decision=verb or ""),
         "sig",
-    )  # fmt: skip
+    )
     if request.method == "POST":
         if decide_form.is_valid() and sig_form.is_valid():
             try:
                 S.approval_decide(
-                    actor=request.user,
+                    actor=actor_of(request),
                     request=approval,
                     decision=decide_form.cleaned_data["decision"],
                     reason=decide_form.cleaned_data["reason"],
@@ -315,7 +284,7 @@ def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     reason = form.data.get("reason", "")
     _run(
         request,
-        lambda: S.approval_withdraw(actor=request.user, request=approval, reason=reason),
+        lambda: S.approval_withdraw(actor=actor_of(request), request=approval, reason=reason),
         _("The request was withdrawn."),
     )
     return redirect("authorities:approval_detail", pk=approval.pk)
@@ -335,7 +304,7 @@ def delegation_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                S.delegation_create(actor=request.user, **form.cleaned_data)
+                S.delegation_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -366,7 +335,7 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: S.delegation_revoke(actor=request.user, delegation=delegation, reason=reason),
+        lambda: S.delegation_revoke(actor=actor_of(request), delegation=delegation, reason=reason),
         _("The delegation was revoked."),
     )
     return redirect("authorities:delegation_list")
@@ -382,15 +351,14 @@ def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
     sig_form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=_capacity_meaning(request, "lift", VETO, subject),
-        clause=VETO_CLAUSE,
+        signed=S.veto_lift_meaning(actor=actor_of(request), subject=subject),
         prefix="lsig",
     )
     back = redirect(_subject_page(subject))
     if reason_form.is_valid() and sig_form.is_valid():
         try:
             S.veto_lift(
-                actor=request.user,
+                actor=actor_of(request),
                 veto=veto,
                 reason=reason_form.cleaned_data["reason"],
                 password=sig_form.cleaned_data["password"],

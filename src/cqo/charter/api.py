@@ -50,7 +50,7 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     def create(self, request: Request) -> Response:
         ser = CharterGenerateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        charter = S.charter_generate(actor=request.user, **ser.validated_data)
+        charter = S.charter_generate(actor=self.actor, **ser.validated_data)
         return Response(CharterSerializer(charter).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PasswordSerializer, responses={200: CharterSerializer})
@@ -60,7 +60,7 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         ser = PasswordSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         approved = S.charter_approve(
-            actor=request.user, charter=charter, password=ser.validated_data["password"]
+            actor=self.actor, charter=charter, password=ser.validated_data["password"]
         )
         return Response(CharterSerializer(approved).data)
 
@@ -68,7 +68,7 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         charter = self.get_object()
-        published = S.charter_publish(actor=request.user, charter=charter)
+        published = S.charter_publish(actor=self.actor, charter=charter)
         return Response(CharterSerializer(published).data)
 
     @extend_schema(responses=PDF_RESPONSE)

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cqo.audit.services import audit_record, snapshot
+from cqo.accounts.models import User
+from cqo.audit.services import SignedMeaning, audit_record, audited_change, snapshot
+from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.texts import encode, stored
 from cqo.post import selectors as post_selectors
@@ -25,11 +27,11 @@ from cqo.post.services import _enterprise_lock, _require_principal_signer, _sign
 from .content import charter_content, charter_hash
 from .models import Charter, CharterStatus
 
-CLAUSE_CHARTER = "§4.2"
+CLAUSE_CHARTER = clause("§4.2")
 
 
 @transaction.atomic
-def charter_generate(*, actor: Any, veto_delegable: bool = False, note: str = "") -> Charter:
+def charter_generate(*, actor: User, veto_delegable: bool = False, note: str = "") -> Charter:
     """Build a new charter version from the data (§4.2); an unapproved draft is rebuilt in place."""
     require(actor, "charter.generate_charter", clause=CLAUSE_CHARTER)
     appointment = post_selectors.cqo_current()
@@ -138,8 +140,16 @@ def _charter_stale_refuse(charter: Charter) -> None:
         )
 
 
+def charter_approve_meaning(charter: Charter) -> SignedMeaning:
+    """What the principal's signature on a charter version means; the page shows the same."""
+    return SignedMeaning(
+        _("Approved as the CQO's charter of authorities and duties by the principal under §4.2"),
+        CLAUSE_CHARTER,
+    )
+
+
 @transaction.atomic
-def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Charter:
+def charter_approve(*, actor: User, charter: Charter, password: str | None) -> Charter:
     """The principal approves a draft with an e-signature over its content hash (§4.2)."""
     require(actor, "charter.approve_charter", charter, clause=CLAUSE_CHARTER)
     _require_principal_signer(actor, CLAUSE_CHARTER)
@@ -159,10 +169,7 @@ def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Ch
         password=password,
         obj=locked,
         content={"version": locked.version, "content_hash": locked.content_hash},
-        meaning=_(
-            "Approved as the CQO's charter of authorities and duties by the principal under §4.2"
-        ),
-        clause=CLAUSE_CHARTER,
+        signed=charter_approve_meaning(locked),
     )
     before = snapshot(locked, ["status", "approved_at", "signature"])
     locked.status = CharterStatus.APPROVED
@@ -181,7 +188,7 @@ def charter_approve(*, actor: Any, charter: Charter, password: str | None) -> Ch
 
 
 @transaction.atomic
-def charter_publish(*, actor: Any, charter: Charter) -> Charter:
+def charter_publish(*, actor: User, charter: Charter) -> Charter:
     """Publish an approved version; the one published before it is superseded.
 
     A version whose content no longer matches today's data (a delegation made or ended, the
@@ -229,7 +236,7 @@ def charter_publish(*, actor: Any, charter: Charter) -> Charter:
 
 
 @transaction.atomic
-def charter_mark_outdated(*, reason: str, actor: Any = None) -> None:
+def charter_mark_outdated(*, reason: str, actor: User | None = None) -> None:
     """Flag the published charter as out of date: the post or a delegation changed (§4.2).
 
     Called by the appointment services here and by the authorities app when a delegation is made
@@ -247,19 +254,18 @@ def charter_mark_outdated(*, reason: str, actor: Any = None) -> None:
     )
     if charter is None:
         return
-    before = snapshot(charter, ["outdated_at", "outdated_reason"])
-    if charter.outdated_at is None:
-        charter.outdated_at = timezone.now()
-        charter.outdated_reason = reason
-    elif reason not in charter.outdated_reason:
-        charter.outdated_reason = f"{charter.outdated_reason}\n{reason}"[-4000:]
-    charter.save(update_fields=["outdated_at", "outdated_reason"])
-    audit_record(
+    with audited_change(
         actor=actor,
-        action="post.charter.outdated",
         obj=charter,
-        before=before,
-        after=snapshot(charter, ["outdated_at", "outdated_reason"]),
-        reason=reason,
+        action="post.charter.outdated",
         clause=CLAUSE_CHARTER,
-    )
+        reason=reason,
+        fields=["outdated_at", "outdated_reason"],
+        update_fields=["outdated_at", "outdated_reason"],
+        lock=False,  # locked by the query above
+    ) as locked:
+        if locked.outdated_at is None:
+            locked.outdated_at = timezone.now()
+            locked.outdated_reason = reason
+        elif reason not in locked.outdated_reason:
+            locked.outdated_reason = f"{locked.outdated_reason}\n{reason}"[-4000:]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signature_matches, signatures_for
 from cqo.post.views import GET_POST, _base, _can, _check, _lang, _pdf, _service_error, errors_apply
@@ -37,7 +38,7 @@ def charter_list(request: HttpRequest) -> HttpResponseBase:
             raise PermissionDenied(_("You do not have permission to do this."))
         if form.is_valid():
             try:
-                charter = S.charter_generate(actor=request.user, **form.cleaned_data)
+                charter = S.charter_generate(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             else:
@@ -73,7 +74,7 @@ def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> di
         and request.user.has_perm("charter.approve_charter", charter)
     ):
         sign_form = SignatureForm(
-            user=request.user, meaning=_charter_meaning(), clause="§4.2", prefix="sig"
+            user=request.user, signed=S.charter_approve_meaning(charter), prefix="sig"
         )
     return _base(
         request,
@@ -90,10 +91,6 @@ def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> di
     )
 
 
-def _charter_meaning() -> str:
-    return _("Approved as the CQO's charter of authorities and duties by the principal under §4.2")
-
-
 @login_required
 @require_GET
 def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -106,12 +103,12 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def charter_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
     charter = _charter(request, pk, "charter.approve_charter")
     form = SignatureForm(
-        request.POST, user=request.user, meaning=_charter_meaning(), clause="§4.2", prefix="sig"
+        request.POST, user=request.user, signed=S.charter_approve_meaning(charter), prefix="sig"
     )
     if form.is_valid():
         try:
             S.charter_approve(
-                actor=request.user, charter=charter, password=form.cleaned_data["password"]
+                actor=actor_of(request), charter=charter, password=form.cleaned_data["password"]
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -135,7 +132,7 @@ def charter_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
 def charter_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
     charter = _charter(request, pk, "charter.publish_charter")
     try:
-        S.charter_publish(actor=request.user, charter=charter)
+        S.charter_publish(actor=actor_of(request), charter=charter)
     except ValidationError as exc:
         _service_error(request, exc)
     else:

@@ -11,11 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from cqo.authorities import services as S
 from cqo.authorities.api import (
     AuthorityReasonSerializer,
-    AuthoritySignedReasonSerializer,
-    VetoSerializer,
     _Base,
     _view,
 )
@@ -96,7 +93,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         proposal = services.proposal_submit(
-            actor=request.user,
+            actor=self.actor,
             title=data["title"],
             body=data["body"],
             addressee=data.get("addressee"),
@@ -108,10 +105,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: Any = None) -> Response:
-        target = self._target("decisions.answer_proposal", "§6 b)")
-        data = self._data(ProposalAnswerSerializer)
+        target = self.target("decisions.answer_proposal", "§6 b)")
+        data = self.body(ProposalAnswerSerializer)
         proposal = services.proposal_answer(
-            actor=request.user,
+            actor=self.actor,
             proposal=target,
             answer=data["answer"],
             reason=data["reason"],
@@ -134,7 +131,6 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         approve="decisions.view_businessdecision",
         effect="decisions.view_businessdecision",
         withdraw="decisions.view_businessdecision",
-        veto="decisions.view_businessdecision",
     )
 
     def get_queryset(self) -> Any:
@@ -145,14 +141,14 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def create(self, request: Request) -> Response:
         serializer = BusinessDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decision = services.decision_create(actor=request.user, **serializer.validated_data)
+        decision = services.decision_create(actor=self.actor, **serializer.validated_data)
         return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     def _step(self, step: str) -> Response:
-        decision = self._target(services.DECISION_STEP_PERMS[step], "§6 b)")
-        reason = self._data(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
+        decision = self.target(services.DECISION_STEP_PERMS[step], "§6 b)")
+        reason = self.body(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
         decision = services.decision_advance(
-            actor=self.request.user, decision=decision, step=step, reason=reason
+            actor=self.actor, decision=decision, step=step, reason=reason
         )
         return Response(BusinessDecisionSerializer(decision).data)
 
@@ -175,19 +171,6 @@ class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         return self._step("withdraw")
-
-    @extend_schema(request=AuthoritySignedReasonSerializer, responses={201: VetoSerializer})
-    @action(detail=True, methods=["post"])
-    def veto(self, request: Request, pk: Any = None) -> Response:
-        subject = self._target("authorities.veto", "§6 i)")
-        data = self._data(AuthoritySignedReasonSerializer)
-        veto = S.veto_impose(
-            actor=request.user,
-            subject=subject,
-            reason=data["reason"],
-            password=data["password"],
-        )
-        return Response(VetoSerializer(veto).data, status=status.HTTP_201_CREATED)
 
 
 router = SimpleRouter()

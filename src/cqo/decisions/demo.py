@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from cqo.authorities import services as A
 from cqo.authorities.demo import _backdate
-from cqo.authorities.models import ApprovalKind
 from cqo.core.demo import DemoContext
 
 from . import services as S
@@ -48,7 +47,7 @@ def build(ctx: DemoContext) -> None:
     concession = A.approval_request_raise(
         actor=inspector,
         subject=supplier,
-        kind=ApprovalKind.CONCESSION,
+        kind="concession",
         unit=units["QM-IN"],
         amount="18600.00",
         due=today,
@@ -66,7 +65,7 @@ def build(ctx: DemoContext) -> None:
     A.approval_request_raise(
         actor=qe,
         subject=launch,
-        kind=ApprovalKind.DEVIATION,
+        kind="deviation",
         unit=units["QM-MT"],
         due=today + datetime.timedelta(days=5),
         summary="BC-300 卡钳缸径检具校准到期前临时使用替代检具，申请偏离许可 2 周。",

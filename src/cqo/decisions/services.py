@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import audit_record, snapshot
 from cqo.authorities.services import (
     CLAUSE_DECISION,
@@ -35,7 +36,7 @@ from .models import BusinessDecision, DecisionKind, DecisionStatus, Proposal, Pr
 @transaction.atomic
 def proposal_submit(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     body: str,
     addressee: Any = None,
@@ -97,7 +98,7 @@ def proposal_submit(
 @transaction.atomic
 def proposal_answer(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     answer: str,
     reason: str = "",
@@ -160,7 +161,7 @@ def proposal_answer(
 
 @transaction.atomic
 def decision_create(
-    *, actor: Any, kind: str, title: str, description: str = "", unit: Unit | None = None
+    *, actor: User, kind: str, title: str, description: str = "", unit: Unit | None = None
 ) -> BusinessDecision:
     require(actor, "decisions.add_businessdecision", clause=CLAUSE_DECISION)
     if kind not in DecisionKind.values:
@@ -210,7 +211,7 @@ DECISION_STEP_PERMS = {step: perm for step, (perm, _from, _to) in _DECISION_STEP
 
 @transaction.atomic
 def decision_advance(
-    *, actor: Any, decision: BusinessDecision, step: str, reason: str = ""
+    *, actor: User, decision: BusinessDecision, step: str, reason: str = ""
 ) -> BusinessDecision:
     """Move a business decision one step: submit, approve, put in effect, or withdraw."""
     if step not in _DECISION_STEPS:
@@ -249,17 +250,17 @@ def decision_advance(
     return locked
 
 
-def decision_submit(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_submit(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="submit")
 
 
-def decision_approve(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_approve(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="approve")
 
 
-def decision_put_in_effect(*, actor: Any, decision: BusinessDecision) -> BusinessDecision:
+def decision_put_in_effect(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="effect")
 
 
-def decision_withdraw(*, actor: Any, decision: BusinessDecision, reason: str) -> BusinessDecision:
+def decision_withdraw(*, actor: User, decision: BusinessDecision, reason: str) -> BusinessDecision:
     return decision_advance(actor=actor, decision=decision, step="withdraw", reason=reason)

@@ -10,6 +10,5 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
-    path("decisions/<int:pk>/veto/", views.decision_veto, name="decision_veto"),
     path("decisions/<int:pk>/<slug:step>/", views.decision_step, name="decision_step"),
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,23 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cqo.audit.forms import SignatureForm
+from cqo.accounts.actors import actor_of
 from cqo.audit.services import signatures_for
 from cqo.authorities import selectors as sel
-from cqo.authorities import services as S
-from cqo.authorities.catalogue import VETO
-from cqo.authorities.forms import ReasonForm, errors_apply
+from cqo.authorities.forms import errors_apply
 from cqo.authorities.vetoable import (
-    VETO_CLAUSE,
     VetoActiveError,
-    flow_for,
     veto_active_for,
     veto_blocked_message,
 )
 from cqo.authorities.views import (
     GET_POST,
     PAGE_SIZE,
-    _capacity_meaning,
     _check,
     _refusal,
     _run,
@@ -54,7 +47,7 @@ def proposal_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                proposal = services.proposal_submit(actor=request.user, **form.cleaned_data)
+                proposal = services.proposal_submit(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -93,7 +86,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                services.proposal_answer(actor=request.user, proposal=proposal, **form.cleaned_data)
+                services.proposal_answer(
+                    actor=actor_of(request), proposal=proposal, **form.cleaned_data
+                )
             except ValidationError as exc:
                 errors_apply(form, exc)
             except (VetoActiveError, PermissionDenied) as exc:
@@ -123,7 +118,7 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
         assert form is not None
         if form.is_valid():
             try:
-                decision = services.decision_create(actor=request.user, **form.cleaned_data)
+                decision = services.decision_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -149,66 +144,50 @@ def decision_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _decision_context(request: HttpRequest, decision: BusinessDecision, **extra: Any) -> dict:
-    veto = veto_active_for(decision)
-    flow = flow_for(decision)
-    assert flow is not None
-    vetoable_now = veto is None and not flow.is_final(decision.status)
-    may_veto = vetoable_now and request.user.has_perm("authorities.veto", decision)
-    may_lift = veto is not None and request.user.has_perm("authorities.lift_veto", veto)
-    steps = {
-        "submit": request.user.has_perm("decisions.submit_businessdecision", decision)
+def _decision_steps(request: HttpRequest, decision: BusinessDecision) -> dict[str, bool]:
+    user = request.user
+    return {
+        "submit": user.has_perm("decisions.submit_businessdecision", decision)
         and decision.status == DecisionStatus.DRAFT,
-        "approve": request.user.has_perm("decisions.approve_businessdecision", decision)
+        "approve": user.has_perm("decisions.approve_businessdecision", decision)
         and decision.status == DecisionStatus.SUBMITTED,
-        "effect": request.user.has_perm("decisions.effect_businessdecision", decision)
+        "effect": user.has_perm("decisions.effect_businessdecision", decision)
         and decision.status == DecisionStatus.APPROVED,
     }
-    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
-    # offer none, and say why instead.
-    what = {"submit": _("Submitting"), "approve": _("Approval"), "effect": _("Putting into effect")}
-    blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v and veto]
-    if veto is not None:
-        steps = dict.fromkeys(steps, False)
-    context = {
-        "decision": decision,
-        "veto": veto,
-        "history": sel.vetoes_for(decision),
-        "steps": steps,
-        "blocked": blocked,
-        "may_withdraw": decision.status
-        in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
-        and request.user.has_perm("decisions.withdraw_businessdecision", decision),
-        "may_veto": may_veto,
-        "may_lift": may_lift,
-        "signatures": signatures_for(decision),
-        "veto_clause": VETO_CLAUSE,
-    }
-    if may_veto and "veto_form" not in extra:
-        context["veto_reason_form"] = ReasonForm(prefix="veto")
-        context["veto_form"] = SignatureForm(
-            user=request.user,
-            meaning=_capacity_meaning(request, "veto", VETO, decision),
-            clause=VETO_CLAUSE,
-            prefix="vsig",
-        )
-    if may_lift and "lift_form" not in extra:
-        context["lift_reason_form"] = ReasonForm(prefix="lift")
-        context["lift_form"] = SignatureForm(
-            user=request.user,
-            meaning=_capacity_meaning(request, "lift", VETO, decision),
-            clause=VETO_CLAUSE,
-            prefix="lsig",
-        )
-    context.update(extra)
-    return context
 
 
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
     _check(request, "decisions.view_businessdecision", decision)
-    return render(request, "decisions/decision_detail.html", _decision_context(request, decision))
+    steps = _decision_steps(request, decision)
+    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
+    # offer none, and say why instead.
+    veto = veto_active_for(decision)
+    blocked: list[str] = []
+    if veto is not None:
+        what = {
+            "submit": _("Submitting"),
+            "approve": _("Approval"),
+            "effect": _("Putting into effect"),
+        }
+        blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v]
+        steps = dict.fromkeys(steps, False)
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "steps": steps,
+            "blocked": blocked,
+            "may_withdraw": decision.status
+            in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
+            and request.user.has_perm("decisions.withdraw_businessdecision", decision),
+            "signatures": signatures_for(decision),
+            # The veto goes through the one path of every vetoable record (§6 i)).
+            **_veto_context(request, decision),
+        },
+    )
 
 
 @login_required
@@ -231,41 +210,8 @@ def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     _run(
         request,
         lambda: services.decision_advance(
-            actor=request.user, decision=decision, step=step, reason=reason
+            actor=actor_of(request), decision=decision, step=step, reason=reason
         ),
         done[step],
     )
     return redirect("decisions:decision_detail", pk=decision.pk)
-
-
-@login_required
-@require_POST
-def decision_veto(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(BusinessDecision, pk=pk)
-    _check(request, "decisions.view_businessdecision", decision)
-    reason_form = ReasonForm(request.POST, prefix="veto")
-    sig_form = SignatureForm(
-        request.POST,
-        user=request.user,
-        meaning=_capacity_meaning(request, "veto", VETO, decision),
-        clause=VETO_CLAUSE,
-        prefix="vsig",
-    )
-    if reason_form.is_valid() and sig_form.is_valid():
-        try:
-            S.veto_impose(
-                actor=request.user,
-                subject=decision,
-                reason=reason_form.cleaned_data["reason"],
-                password=sig_form.cleaned_data["password"],
-            )
-        except ValidationError as exc:
-            errors_apply(reason_form, exc)
-        except PermissionDenied as exc:
-            _refusal(request, exc)
-            return redirect("decisions:decision_detail", pk=decision.pk)
-        else:
-            messages.success(request, _("The decision is vetoed (§6 i)); it cannot go forward."))
-            return redirect("decisions:decision_detail", pk=decision.pk)
-    context = _decision_context(request, decision, veto_form=sig_form, veto_reason_form=reason_form)
-    return render(request, "decisions/decision_detail.html", context, status=400)

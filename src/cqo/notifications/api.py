@@ -6,13 +6,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from cqo.api.permissions import ObjectPermission
+from cqo.accounts.viewsets import ServiceViewSet
 
 from . import selectors as sel
 from . import services as S
@@ -26,11 +26,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-
-
-class NotificationViewSet(mixins.ListModelMixin, _Base):
+class NotificationViewSet(mixins.ListModelMixin, ServiceViewSet):
     serializer_class = NotificationSerializer
     queryset = Notification.objects.all()
     required_perms = {
@@ -54,7 +50,7 @@ class NotificationViewSet(mixins.ListModelMixin, _Base):
         ids = request.data.get("ids") if hasattr(request.data, "get") else None
         if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
             raise serializers.ValidationError({"ids": [_("Give a list of notification ids.")]})
-        count = S.notifications_mark_read(actor=request.user, ids=ids)
+        count = S.notifications_mark_read(actor=self.actor, ids=ids)
         return Response({"read": count})
 
 

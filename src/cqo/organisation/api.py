@@ -16,17 +16,17 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.accounts.viewsets import ServiceViewSet
 from cqo.core.api_input import MAX_ID
 
 from . import roles as R
 from . import selectors as sel
 from . import services as S
-from .api_permissions import ObjectPermission
 from .models import (
     AuthorityChange,
     AuthorityChangeMode,
@@ -188,9 +188,8 @@ def _perms(model: str, **extra: str) -> dict[str, str]:
     }
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
+class _Base(ServiceViewSet):
+    """Every action the organisation API offers is listed in ``required_perms``."""
 
 
 class EnterpriseViewSet(
@@ -215,11 +214,11 @@ class EnterpriseViewSet(
         data = dict(serializer.validated_data)
         data.pop("legal_representative", None)
         data.pop("principal", None)
-        serializer.instance = S.enterprise_create(actor=self.request.user, **data)
+        serializer.instance = S.enterprise_create(actor=self.actor, **data)
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = S.enterprise_update(
-            actor=self.request.user, enterprise=serializer.instance, **serializer.validated_data
+            actor=self.actor, enterprise=serializer.instance, **serializer.validated_data
         )
 
 
@@ -255,7 +254,7 @@ class UnitViewSet(
         parent = data.get("parent")
         if parent is not None:
             enterprise = parent.enterprise
-        serializer.instance = S.unit_create(actor=self.request.user, enterprise=enterprise, **data)
+        serializer.instance = S.unit_create(actor=self.actor, enterprise=enterprise, **data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -267,9 +266,7 @@ class UnitViewSet(
                     ]
                 }
             )
-        serializer.instance = S.unit_update(
-            actor=self.request.user, unit=serializer.instance, **data
-        )
+        serializer.instance = S.unit_update(actor=self.actor, unit=serializer.instance, **data)
 
     @extend_schema(request=UnitMoveSerializer, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
@@ -278,7 +275,7 @@ class UnitViewSet(
         body = UnitMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         moved = S.unit_move(
-            actor=request.user,
+            actor=self.actor,
             unit=unit,
             new_parent=body.validated_data["parent"],
             reason=body.validated_data["reason"],
@@ -292,7 +289,7 @@ class UnitViewSet(
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(
-            UnitSerializer(S.unit_void(actor=request.user, unit=unit, **body.validated_data)).data
+            UnitSerializer(S.unit_void(actor=self.actor, unit=unit, **body.validated_data)).data
         )
 
 
@@ -346,11 +343,11 @@ class PersonViewSet(
         )
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = S.person_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = S.person_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = S.person_update(
-            actor=self.request.user, person=serializer.instance, **serializer.validated_data
+            actor=self.actor, person=serializer.instance, **serializer.validated_data
         )
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
@@ -368,7 +365,7 @@ class PersonViewSet(
         body.is_valid(raise_exception=True)
         return Response(
             PersonSerializer(
-                S.person_leave(actor=request.user, person=person, **body.validated_data)
+                S.person_leave(actor=self.actor, person=person, **body.validated_data)
             ).data
         )
 
@@ -378,7 +375,7 @@ class PersonViewSet(
         person = self.get_object()
         body = RolesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        S.person_roles_set(actor=request.user, person=person, **body.validated_data)
+        S.person_roles_set(actor=self.actor, person=person, **body.validated_data)
         person.refresh_from_db()
         return Response(PersonSerializer(person).data)
 
@@ -414,7 +411,7 @@ class PostViewSet(
         )
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = S.post_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = S.post_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -422,9 +419,7 @@ class PostViewSet(
             raise serializers.ValidationError(
                 {"unit": [_("A post stays in the unit it was created in.")]}
             )
-        serializer.instance = S.post_update(
-            actor=self.request.user, post=serializer.instance, **data
-        )
+        serializer.instance = S.post_update(actor=self.actor, post=serializer.instance, **data)
 
     @extend_schema(request=AssignSerializer, responses={201: PostAssignmentSerializer})
     @action(detail=True, methods=["post"])
@@ -432,7 +427,7 @@ class PostViewSet(
         post = self.get_object()
         body = AssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        assignment = S.post_assign(actor=request.user, post=post, **body.validated_data)
+        assignment = S.post_assign(actor=self.actor, post=post, **body.validated_data)
         return Response(PostAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VoidSerializer, responses=PostSerializer)
@@ -442,7 +437,7 @@ class PostViewSet(
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(
-            PostSerializer(S.post_void(actor=request.user, post=post, **body.validated_data)).data
+            PostSerializer(S.post_void(actor=self.actor, post=post, **body.validated_data)).data
         )
 
 
@@ -482,7 +477,7 @@ class PostAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _B
         body = AssignmentEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ended = S.post_assignment_end(
-            actor=request.user, assignment=assignment, **body.validated_data
+            actor=self.actor, assignment=assignment, **body.validated_data
         )
         return Response(PostAssignmentSerializer(ended).data)
 
@@ -550,7 +545,7 @@ class AuthorityChangeViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = S.authority_change_propose(actor=self.request.user, **data)
+        serializer.instance = S.authority_change_propose(actor=self.actor, **data)
 
     @extend_schema(request=SignSerializer, responses=AuthorityChangeSerializer)
     @action(detail=True, methods=["post"])
@@ -558,7 +553,7 @@ class AuthorityChangeViewSet(
         change = self.get_object()
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = S.authority_change_confirm(actor=request.user, change=change, **body.validated_data)
+        done = S.authority_change_confirm(actor=self.actor, change=change, **body.validated_data)
         return Response(AuthorityChangeSerializer(done).data)
 
     @extend_schema(request=VoidSerializer, responses=AuthorityChangeSerializer)
@@ -567,5 +562,5 @@ class AuthorityChangeViewSet(
         change = self.get_object()
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = S.authority_change_withdraw(actor=request.user, change=change, **body.validated_data)
+        done = S.authority_change_withdraw(actor=self.actor, change=change, **body.validated_data)
         return Response(AuthorityChangeSerializer(done).data)

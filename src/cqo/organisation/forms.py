@@ -5,23 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import roles as R
 from .models import AuthorityChangeKind, Enterprise, Person, Post, Unit
 from .validators import normalise_credit_code
-
-
-def errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 class DateInput(forms.DateInput):

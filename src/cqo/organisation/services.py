@@ -21,16 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cqo.accounts.models import User
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import (
     SignatureError,
     actor_name,
     audit_record,
+    audited_change,
     object_ref,
     record_void,
     signature_sign,
     snapshot,
 )
+from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.texts import stored
 
@@ -52,10 +55,10 @@ from .models import (
 from .rules import is_admin, user_cache_clear
 from .validators import normalise_credit_code
 
-CLAUSE_ENTERPRISE = "§3.1"
-CLAUSE_UNIT = "§4.1"
-CLAUSE_PERSON = "§5.1"
-CLAUSE_ROLES = "§4.2"
+CLAUSE_ENTERPRISE = clause("§3.1")
+CLAUSE_UNIT = clause("§4.1")
+CLAUSE_PERSON = clause("§5.1")
+CLAUSE_ROLES = clause("§4.2")
 
 ENTERPRISE_FIELDS = frozenset(
     {
@@ -120,7 +123,7 @@ def _check_person_in(enterprise: Enterprise, person: Person | None, field: str) 
 
 @transaction.atomic
 def enterprise_create(
-    *, actor: Any, name: str, credit_code: str, size_class: str, **fields: Any
+    *, actor: User, name: str, credit_code: str, size_class: str, **fields: Any
 ) -> Enterprise:
     require(actor, "organisation.add_enterprise", clause=CLAUSE_ENTERPRISE)
     _only(fields, ENTERPRISE_FIELDS - {"legal_representative", "principal"})
@@ -144,34 +147,29 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, reason: str = "", **fields: Any
+    *, actor: User, enterprise: Enterprise, reason: str = "", **fields: Any
 ) -> Enterprise:
     require(actor, "organisation.change_enterprise", enterprise, clause=CLAUSE_ENTERPRISE)
     _only(fields, ENTERPRISE_FIELDS)
-    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    for field in AUTHORITY_FIELDS & set(fields):
-        current = getattr(locked, f"{field}_id")
-        wanted = fields.pop(field)
-        if (wanted.pk if wanted is not None else None) != current:
-            raise ValidationError({field: _authority_field_message()})
-    before = snapshot(locked)
-    if "credit_code" in fields:
-        fields["credit_code"] = normalise_credit_code(fields["credit_code"])
-    for key, value in fields.items():
-        setattr(locked, key, value)
-    _check_person_in(locked, locked.legal_representative, "legal_representative")
-    _check_person_in(locked, locked.principal, "principal")
-    _full_clean(locked)
-    locked.save()
-    audit_record(
+    with audited_change(
         actor=actor,
+        obj=enterprise,
         action="organisation.enterprise.update",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
         clause=CLAUSE_ENTERPRISE,
-    )
+        reason=reason,
+    ) as locked:
+        for field in AUTHORITY_FIELDS & set(fields):
+            current = getattr(locked, f"{field}_id")
+            wanted = fields.pop(field)
+            if (wanted.pk if wanted is not None else None) != current:
+                raise ValidationError({field: _authority_field_message()})
+        if "credit_code" in fields:
+            fields["credit_code"] = normalise_credit_code(fields["credit_code"])
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        _check_person_in(locked, locked.legal_representative, "legal_representative")
+        _check_person_in(locked, locked.principal, "principal")
+        _full_clean(locked)
     return locked
 
 
@@ -186,7 +184,7 @@ def _check_unit_head(unit: Unit, head: Person | None) -> None:
 @transaction.atomic
 def unit_create(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     kind: str,
     code: str,
@@ -226,32 +224,23 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, reason: str = "", **fields: Any) -> Unit:
+def unit_update(*, actor: User, unit: Unit, reason: str = "", **fields: Any) -> Unit:
     require(actor, "organisation.change_unit", unit, clause=CLAUSE_UNIT)
     _only(fields, UNIT_FIELDS)
-    locked = Unit.objects.select_for_update().get(pk=unit.pk)
-    if locked.is_voided:
-        raise ValidationError(_("This unit has been voided; it can no longer be changed."))
-    before = snapshot(locked)
-    for key, value in fields.items():
-        setattr(locked, key, value.strip() if isinstance(value, str) else value)
-    _check_unit_head(locked, locked.head)
-    _full_clean(locked, exclude=["path", "depth"])
-    locked.save()
-    audit_record(
-        actor=actor,
-        action="organisation.unit.update",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_UNIT,
-    )
+    with audited_change(
+        actor=actor, obj=unit, action="organisation.unit.update", clause=CLAUSE_UNIT, reason=reason
+    ) as locked:
+        if locked.is_voided:
+            raise ValidationError(_("This unit has been voided; it can no longer be changed."))
+        for key, value in fields.items():
+            setattr(locked, key, value.strip() if isinstance(value, str) else value)
+        _check_unit_head(locked, locked.head)
+        _full_clean(locked, exclude=["path", "depth"])
     return locked
 
 
 @transaction.atomic
-def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None, reason: str = "") -> Unit:
+def unit_move(*, actor: User, unit: Unit, new_parent: Unit | None, reason: str = "") -> Unit:
     """Put ``unit`` (and its whole subtree) under ``new_parent``; None makes it a root."""
     require(actor, "organisation.move_unit", unit, clause=CLAUSE_UNIT)
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -300,7 +289,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None, reason: str = 
 
 
 @transaction.atomic
-def unit_void(*, actor: Any, unit: Unit, reason: str) -> Unit:
+def unit_void(*, actor: User, unit: Unit, reason: str) -> Unit:
     require(actor, "organisation.void_unit", unit, clause=CLAUSE_UNIT)
     children = Unit.objects.active().filter(parent=unit).count()
     people = Person.objects.active().filter(unit=unit).count()
@@ -369,7 +358,7 @@ def _roles_apply(user: Any, codes: list[str]) -> None:
 
 def _account_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     username: str,
     password: str,
@@ -405,7 +394,7 @@ def _account_create(
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     employee_no: str,
     name: str,
@@ -456,7 +445,7 @@ def person_create(
 @transaction.atomic
 def person_account_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     username: str,
     password: str,
@@ -499,22 +488,26 @@ def person_account_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any) -> Person:
+def person_update(*, actor: User, person: Person, reason: str = "", **fields: Any) -> Person:
     require(actor, "organisation.change_person", person, clause=CLAUSE_PERSON)
     _only(fields, PERSON_FIELDS)
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    if not locked.is_active:
-        raise ValidationError(
-            _("%(person)s has left the enterprise; the record is kept as it was.")
-            % {"person": locked}
-        )
-    if "unit" in fields and fields["unit"] is not None and fields["unit"].is_voided:
-        raise ValidationError({"unit": _("This unit has been voided.")})
-    before = snapshot(locked)
-    for key, value in fields.items():
-        setattr(locked, key, value.strip() if isinstance(value, str) else value)
-    _full_clean(locked, exclude=["user"])
-    locked.save()
+    with audited_change(
+        actor=actor,
+        obj=person,
+        action="organisation.person.update",
+        clause=CLAUSE_PERSON,
+        reason=reason,
+    ) as locked:
+        if not locked.is_active:
+            raise ValidationError(
+                _("%(person)s has left the enterprise; the record is kept as it was.")
+                % {"person": locked}
+            )
+        if "unit" in fields and fields["unit"] is not None and fields["unit"].is_voided:
+            raise ValidationError({"unit": _("This unit has been voided.")})
+        for key, value in fields.items():
+            setattr(locked, key, value.strip() if isinstance(value, str) else value)
+        _full_clean(locked, exclude=["user"])
     if locked.user_id is not None and {"name", "name_en", "email"} & set(fields):
         user = locked.user
         assert user is not None
@@ -524,20 +517,13 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **fields: Any
             locked.email,
         )
         user.save(update_fields=["display_name", "display_name_en", "email"])
-    audit_record(
-        actor=actor,
-        action="organisation.person.update",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_PERSON,
-    )
     return locked
 
 
 @transaction.atomic
-def person_leave(*, actor: Any, person: Person, left_on: datetime.date, reason: str = "") -> Person:
+def person_leave(
+    *, actor: User, person: Person, left_on: datetime.date, reason: str = ""
+) -> Person:
     """Record that a person left: the account is switched off and open posts end that day."""
     require(actor, "organisation.leave_person", person, clause=CLAUSE_PERSON)
     locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -618,7 +604,7 @@ def person_leave(*, actor: Any, person: Person, left_on: datetime.date, reason: 
 
 @transaction.atomic
 def person_roles_set(
-    *, actor: Any, person: Person, roles: Iterable[str], reason: str = ""
+    *, actor: User, person: Person, roles: Iterable[str], reason: str = ""
 ) -> list[str]:
     require(actor, "organisation.set_person_roles", person, clause=CLAUSE_ROLES)
     codes = _roles_clean(roles)
@@ -691,7 +677,7 @@ def _authority_roles_refuse(before: Iterable[str], after: Iterable[str]) -> None
 @transaction.atomic
 def post_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     code: str,
     name: str,
@@ -729,7 +715,7 @@ def post_create(
 
 
 @transaction.atomic
-def post_update(*, actor: Any, post: Post, reason: str = "", **fields: Any) -> Post:
+def post_update(*, actor: User, post: Post, reason: str = "", **fields: Any) -> Post:
     require(actor, "organisation.change_post", post, clause=post_clause(post))
     _only(fields, POST_FIELDS)
     locked = Post.objects.select_for_update().get(pk=post.pk)
@@ -766,7 +752,7 @@ def _overlaps_refuse_existing(post: Post) -> None:
 
 
 @transaction.atomic
-def post_void(*, actor: Any, post: Post, reason: str) -> Post:
+def post_void(*, actor: User, post: Post, reason: str) -> Post:
     require(actor, "organisation.void_post", post, clause=post_clause(post))
     today = timezone.localdate()
     if post.assignments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).exists():
@@ -789,7 +775,7 @@ def _fmt_span(start: datetime.date, end: datetime.date | None) -> str:
 @transaction.atomic
 def post_assign(
     *,
-    actor: Any,
+    actor: User,
     post: Post,
     person: Person,
     start_date: datetime.date,
@@ -862,7 +848,7 @@ def post_assign(
 @transaction.atomic
 def post_assignment_end(
     *,
-    actor: Any,
+    actor: User | None,
     assignment: PostAssignment,
     end_date: datetime.date | None = None,
     reason: str = "",
@@ -965,7 +951,7 @@ def authority_change_content(change: Any) -> dict[str, Any]:
 @transaction.atomic
 def authority_change_propose(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     person: Person,
     roles: Iterable[str] = (),
@@ -1056,7 +1042,7 @@ def _confirmer_check(actor: Any, change: Any) -> str:
 
 
 @transaction.atomic
-def authority_change_confirm(*, actor: Any, change: Any, password: str) -> Any:
+def authority_change_confirm(*, actor: User, change: Any, password: str) -> Any:
     """Sign a proposed authority change and apply it, in one transaction; the audit events name
     both the proposer and the signer."""
     require(actor, "organisation.confirm_authoritychange", change, clause=CLAUSE_AUTHORITY)
@@ -1167,7 +1153,7 @@ def authority_change_confirm(*, actor: Any, change: Any, password: str) -> Any:
 
 
 @transaction.atomic
-def authority_change_withdraw(*, actor: Any, change: Any, reason: str) -> Any:
+def authority_change_withdraw(*, actor: User, change: Any, reason: str) -> Any:
     """The proposer withdraws a change, or anyone who may confirm it turns it down."""
     require(actor, "organisation.withdraw_authoritychange", change, clause=CLAUSE_AUTHORITY)
     locked = AuthorityChange.objects.select_for_update().get(pk=change.pk)

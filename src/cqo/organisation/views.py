@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cqo.accounts.actors import actor_of
+from cqo.core.views import GET_POST, can, check, errors_apply
+
 from . import selectors as sel
 from . import services as S
 from .forms import (
@@ -38,16 +41,11 @@ from .forms import (
     UnitMoveForm,
     VoidForm,
     WithdrawForm,
-    errors_apply,
 )
 from .models import AuthorityChange, Enterprise, Person, Post, PostAssignment, Unit
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+_check = check
+_can = can
 
 
 def _enterprise_or_404(request: HttpRequest) -> Enterprise:
@@ -55,10 +53,6 @@ def _enterprise_or_404(request: HttpRequest) -> Enterprise:
     if enterprise is None:
         raise Http404(_("No enterprise has been set up yet."))
     return enterprise
-
-
-def _can(request: HttpRequest, *perms: str, obj: Any = None) -> dict[str, bool]:
-    return {perm.split(".", 1)[1]: request.user.has_perm(perm, obj) for perm in perms}
 
 
 # --- enterprise ---------------------------------------------------------------------------
@@ -108,9 +102,9 @@ def enterprise_edit(request: HttpRequest) -> HttpResponseBase:
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
             if enterprise is None:
-                S.enterprise_create(actor=request.user, **data)
+                S.enterprise_create(actor=actor_of(request), **data)
             else:
-                S.enterprise_update(actor=request.user, enterprise=enterprise, **data)
+                S.enterprise_update(actor=actor_of(request), enterprise=enterprise, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -191,7 +185,7 @@ def unit_create(request: HttpRequest) -> HttpResponseBase:
         if data.get("parent") is not None:
             _check(request, "organisation.add_unit", data["parent"])
         try:
-            unit = S.unit_create(actor=request.user, enterprise=enterprise, **data)
+            unit = S.unit_create(actor=actor_of(request), enterprise=enterprise, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -208,7 +202,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = UnitForm(request.POST or None, instance=unit, enterprise=unit.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
-            S.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+            S.unit_update(actor=actor_of(request), unit=unit, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -226,7 +220,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             S.unit_move(
-                actor=request.user,
+                actor=actor_of(request),
                 unit=unit,
                 new_parent=form.cleaned_data["parent"],
                 reason=form.cleaned_data["reason"],
@@ -247,7 +241,7 @@ def unit_void(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.unit_void(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
+            S.unit_void(actor=actor_of(request), unit=unit, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -331,7 +325,7 @@ def person_create(request: HttpRequest) -> HttpResponseBase:
         data = dict(form.cleaned_data)
         _check(request, "organisation.add_person", data["unit"])
         try:
-            person = S.person_create(actor=request.user, **data)
+            person = S.person_create(actor=actor_of(request), **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -349,7 +343,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "employee_no"}
         try:
-            S.person_update(actor=request.user, person=person, **data)
+            S.person_update(actor=actor_of(request), person=person, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -366,7 +360,7 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = PersonLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            S.person_leave(actor=request.user, person=person, **form.cleaned_data)
+            S.person_leave(actor=actor_of(request), person=person, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -385,7 +379,7 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = RolesForm(request.POST or None, initial={"roles": sel.person_roles(person)})
     if request.method == "POST" and form.is_valid():
         try:
-            S.person_roles_set(actor=request.user, person=person, **form.cleaned_data)
+            S.person_roles_set(actor=actor_of(request), person=person, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -402,7 +396,7 @@ def person_account(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.person_account_create(actor=request.user, person=person, **form.cleaned_data)
+            S.person_account_create(actor=actor_of(request), person=person, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -464,7 +458,7 @@ def post_create(request: HttpRequest) -> HttpResponseBase:
         data = dict(form.cleaned_data)
         _check(request, "organisation.add_post", data["unit"])
         try:
-            post = S.post_create(actor=request.user, **data)
+            post = S.post_create(actor=actor_of(request), **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -481,7 +475,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = PostForm(request.POST or None, instance=post, enterprise=post.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_update(actor=request.user, post=post, **form.cleaned_data)
+            S.post_update(actor=actor_of(request), post=post, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -498,7 +492,7 @@ def post_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = AssignForm(request.POST or None, post=post)
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_assign(actor=request.user, post=post, **form.cleaned_data)
+            S.post_assign(actor=actor_of(request), post=post, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -515,7 +509,7 @@ def post_void(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_void(actor=request.user, post=post, reason=form.cleaned_data["reason"])
+            S.post_void(actor=actor_of(request), post=post, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -540,7 +534,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = AssignmentEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            S.post_assignment_end(actor=request.user, assignment=assignment, **form.cleaned_data)
+            S.post_assignment_end(
+                actor=actor_of(request), assignment=assignment, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -568,7 +564,7 @@ def authority_changes(request: HttpRequest) -> HttpResponseBase:
             data = dict(form.cleaned_data)
             data["password"] = data.get("password") or None
             try:
-                S.authority_change_propose(actor=request.user, **data)
+                S.authority_change_propose(actor=actor_of(request), **data)
             except ValidationError as exc:
                 errors_apply(form, exc)
             except PermissionDenied as exc:
@@ -597,12 +593,16 @@ def authority_change_act(request: HttpRequest, pk: int, step: str) -> HttpRespon
         if step == "confirm":
             form: Any = SignForm(request.POST)
             if form.is_valid():
-                S.authority_change_confirm(actor=request.user, change=change, **form.cleaned_data)
+                S.authority_change_confirm(
+                    actor=actor_of(request), change=change, **form.cleaned_data
+                )
                 messages.success(request, _("The authority change was signed and applied."))
         else:
             form = WithdrawForm(request.POST)
             if form.is_valid():
-                S.authority_change_withdraw(actor=request.user, change=change, **form.cleaned_data)
+                S.authority_change_withdraw(
+                    actor=actor_of(request), change=change, **form.cleaned_data
+                )
                 messages.success(request, _("The authority change was withdrawn."))
         for errors in form.errors.values():
             for error in errors:

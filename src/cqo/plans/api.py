@@ -83,16 +83,16 @@ class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def create(self, request: Request) -> Response:
         serializer = QualityStrategySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        strategy = services.strategy_create(actor=request.user, **serializer.validated_data)
+        strategy = services.strategy_create(actor=self.actor, **serializer.validated_data)
         return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: Any = None) -> Response:
-        strategy = self._target("plans.change_qualitystrategy", "§6 a)")
-        data = self._data(StrategyStatusSerializer)
+        strategy = self.target("plans.change_qualitystrategy", "§6 a)")
+        data = self.body(StrategyStatusSerializer)
         strategy = services.strategy_set_status(
-            actor=request.user, strategy=strategy, status=data["status"], reason=data["reason"]
+            actor=self.actor, strategy=strategy, status=data["status"], reason=data["reason"]
         )
         return Response(QualityStrategySerializer(strategy).data)
 
@@ -115,32 +115,32 @@ class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def create(self, request: Request) -> Response:
         serializer = QualityPlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = services.plan_create(actor=request.user, **serializer.validated_data)
+        plan = services.plan_create(actor=self.actor, **serializer.validated_data)
         return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
     @action(detail=True, methods=["post"])
     def items(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("plans.add_planitem", "§6 a)")
+        plan = self.target("plans.add_planitem", "§6 a)")
         serializer = PlanItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.plan_item_add(actor=request.user, plan=plan, **serializer.validated_data)
+        item = services.plan_item_add(actor=self.actor, plan=plan, **serializer.validated_data)
         return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("plans.submit_qualityplan", "§6 a)")
-        data = self._data(PlanSubmitSerializer)
-        approval = services.plan_submit(actor=request.user, plan=plan, due=data["due_date"])
+        plan = self.target("plans.submit_qualityplan", "§6 a)")
+        data = self.body(PlanSubmitSerializer)
+        approval = services.plan_submit(actor=self.actor, plan=plan, due=data["due_date"])
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        plan = self._target("plans.change_qualityplan", "§6 a)")
-        data = self._data(AuthorityReasonSerializer)
-        plan = services.plan_close(actor=request.user, plan=plan, reason=data["reason"])
+        plan = self.target("plans.change_qualityplan", "§6 a)")
+        data = self.body(AuthorityReasonSerializer)
+        plan = services.plan_close(actor=self.actor, plan=plan, reason=data["reason"])
         return Response(QualityPlanSerializer(plan).data)
 
 
@@ -158,10 +158,10 @@ class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
-        item = self._target("plans.update_planitem", "§6 a)")
-        data = self._data(PlanItemProgressSerializer)
+        item = self.target("plans.update_planitem", "§6 a)")
+        data = self.body(PlanItemProgressSerializer)
         item = services.plan_item_progress(
-            actor=request.user, item=item, progress=data["progress"], note=data["note"]
+            actor=self.actor, item=item, progress=data["progress"], note=data["note"]
         )
         return Response(PlanItemSerializer(item).data)
 

@@ -12,6 +12,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from cqo.api.registry import api_urls_register
+        from cqo.authorities.kinds import approval_kind_register
+        from cqo.core.clauses import clause
         from cqo.core.demo import demo_builder_register
         from cqo.workbench.nav import nav_link
 
@@ -20,6 +22,15 @@ class PlansConfig(AppConfig):
         audit_actions.register()
 
         nav_link("authority.a", "plans:strategy_list")
-        services.register()
+        # §6 c): the plan's kind of approval, with the handlers that move the plan.
+        approval_kind_register(
+            code=services.KIND_QUALITY_PLAN,
+            label=_("Quality plan"),
+            clause=clause("§6 c)"),
+            subject_models=["plans.qualityplan"],
+            on_decided=services.plan_approval_decided,
+            on_withdrawn=services.plan_approval_withdrawn,
+            app=self.label,
+        )
         demo_builder_register("plans", demo.build, after=("organisation", "authorities"))
         api_urls_register("authorities/", api.urlpatterns, namespace="plans")

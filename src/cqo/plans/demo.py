@@ -8,7 +8,6 @@ import datetime
 from django.utils import timezone
 
 from cqo.authorities import services as A
-from cqo.authorities.models import ApprovalKind
 from cqo.core.demo import DemoContext
 
 from . import services as S
@@ -58,7 +57,7 @@ def build(ctx: DemoContext) -> None:
     spending = A.approval_request_raise(
         actor=qe,
         subject=plan,
-        kind=ApprovalKind.SPENDING,
+        kind="spending",
         amount="46000.00",
         due=today + datetime.timedelta(days=10),
         summary="购置压铸件 X 射线探伤仪租赁服务 3 个月（气孔攻关项目）。",

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cqo.accounts.models import User
 from cqo.audit.services import audit_record, snapshot
-from cqo.authorities.models import ApprovalKind, ApprovalRequest, ApprovalStatus
+from cqo.authorities.models import ApprovalRequest, ApprovalStatus
 from cqo.authorities.services import (
     CLAUSE_APPROVAL,
     CLAUSE_STRATEGY,
     _unit_check,
-    approval_handler_register,
     approval_request_raise,
 )
 from cqo.authorities.vetoable import (
@@ -43,7 +43,7 @@ def _year(value: Any, field: str) -> int:
 @transaction.atomic
 def strategy_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     start_year: int,
     end_year: int,
@@ -79,7 +79,7 @@ def strategy_create(
 
 @transaction.atomic
 def strategy_set_status(
-    *, actor: Any, strategy: QualityStrategy, status: str, reason: str = ""
+    *, actor: User, strategy: QualityStrategy, status: str, reason: str = ""
 ) -> QualityStrategy:
     require(actor, "plans.change_qualitystrategy", strategy, clause=CLAUSE_STRATEGY)
     if status not in StrategyStatus.values:
@@ -103,7 +103,7 @@ def strategy_set_status(
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     year: int,
     strategy: QualityStrategy | None = None,
@@ -147,7 +147,7 @@ def plan_create(
 @transaction.atomic
 def plan_item_add(
     *,
-    actor: Any,
+    actor: User,
     plan: QualityPlan,
     title: str,
     owner: Person,
@@ -180,7 +180,7 @@ def plan_item_add(
 
 
 @transaction.atomic
-def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
+def plan_item_progress(*, actor: User, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
     require(actor, "plans.update_planitem", item, clause=CLAUSE_STRATEGY)
     try:
         value = int(progress)
@@ -209,7 +209,7 @@ def plan_item_progress(*, actor: Any, item: PlanItem, progress: Any, note: str =
     return locked
 
 
-def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
+def _plan_status(actor: User, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
     locked = QualityPlan.objects.select_for_update().get(pk=plan.pk)
     before = snapshot(locked)
     locked.status = status
@@ -230,7 +230,7 @@ def _plan_status(actor: Any, plan: QualityPlan, status: str, *, reason: str = ""
 
 @transaction.atomic
 def plan_submit(
-    *, actor: Any, plan: QualityPlan, due: datetime.date | None = None
+    *, actor: User, plan: QualityPlan, due: datetime.date | None = None
 ) -> ApprovalRequest:
     """Send a plan for approval through the inbox (§6 c)); approval moves it to "approved"."""
     require(actor, "plans.submit_qualityplan", plan, clause=CLAUSE_STRATEGY)
@@ -244,7 +244,7 @@ def plan_submit(
     return approval_request_raise(
         actor=actor,
         subject=plan,
-        kind=ApprovalKind.QUALITY_PLAN,
+        kind=KIND_QUALITY_PLAN,
         authority="c",
         unit=plan.unit,
         due=due,
@@ -254,7 +254,7 @@ def plan_submit(
 
 
 @transaction.atomic
-def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPlan:
+def plan_close(*, actor: User, plan: QualityPlan, reason: str = "") -> QualityPlan:
     require(actor, "plans.change_qualityplan", plan, clause=CLAUSE_STRATEGY)
     veto_refuse_if_active(plan)
     if plan.status != PlanStatus.APPROVED:
@@ -262,7 +262,12 @@ def plan_close(*, actor: Any, plan: QualityPlan, reason: str = "") -> QualityPla
     return _plan_status(actor, plan, PlanStatus.CLOSED, reason=reason)
 
 
-def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: QualityPlan) -> None:
+KIND_QUALITY_PLAN = "quality_plan"
+
+
+def plan_approval_decided(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
+    """The ``quality_plan`` kind's handler: approval approves the submitted plan, rejection
+    returns it."""
     if subject.status != PlanStatus.SUBMITTED:
         return
     status = (
@@ -271,6 +276,7 @@ def _plan_approval_decided(*, actor: Any, request: ApprovalRequest, subject: Qua
     _plan_status(actor, subject, status, reason=request.decision_reason)
 
 
-def register() -> None:
-    """Called from ``PlansConfig.ready()``: a decided or withdrawn request on a plan moves it."""
-    approval_handler_register("plans.qualityplan", _plan_approval_decided)
+def plan_approval_withdrawn(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
+    """A withdrawn plan request returns the submitted plan to its author."""
+    if subject.status == PlanStatus.SUBMITTED:
+        _plan_status(actor, subject, PlanStatus.RETURNED, reason=request.decision_reason)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.authorities import selectors as sel
 from cqo.authorities.forms import errors_apply
 from cqo.authorities.views import GET_POST, _check, _run, _veto_context
@@ -32,7 +33,7 @@ def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     _check(request, "plans.change_qualitystrategy", strategy)
     try:
         services.strategy_set_status(
-            actor=request.user,
+            actor=actor_of(request),
             strategy=strategy,
             status=request.POST.get("status", ""),
             reason=(request.POST.get("reason") or "").strip(),
@@ -57,10 +58,10 @@ def strategy_list(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             try:
                 if form is strategy_form:
-                    services.strategy_create(actor=request.user, **form.cleaned_data)
+                    services.strategy_create(actor=actor_of(request), **form.cleaned_data)
                     done = _("The strategy was recorded.")
                 else:
-                    plan = services.plan_create(actor=request.user, **form.cleaned_data)
+                    plan = services.plan_create(actor=actor_of(request), **form.cleaned_data)
                     messages.success(request, _("The plan was created; add its items."))
                     return redirect("plans:plan_detail", pk=plan.pk)
             except ValidationError as exc:
@@ -95,7 +96,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         if "item" in request.POST and item_form.is_valid():
             try:
-                services.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
+                services.plan_item_add(actor=actor_of(request), plan=plan, **item_form.cleaned_data)
             except ValidationError as exc:
                 errors_apply(item_form, exc)
             except PermissionDenied as exc:
@@ -107,14 +108,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             due = submit_form.cleaned_data.get("due_date")
             _run(
                 request,
-                lambda: services.plan_submit(actor=request.user, plan=plan, due=due),
+                lambda: services.plan_submit(actor=actor_of(request), plan=plan, due=due),
                 _("The plan was sent for approval (§6 c))."),
             )
             return redirect("plans:plan_detail", pk=plan.pk)
         elif "close" in request.POST:
             _run(
                 request,
-                lambda: services.plan_close(actor=request.user, plan=plan),
+                lambda: services.plan_close(actor=actor_of(request), plan=plan),
                 _("The plan was closed."),
             )
             return redirect("plans:plan_detail", pk=plan.pk)
@@ -145,7 +146,9 @@ def plan_item_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: services.plan_item_progress(actor=request.user, item=item, **form.cleaned_data),
+            lambda: services.plan_item_progress(
+                actor=actor_of(request), item=item, **form.cleaned_data
+            ),
             _("Progress was recorded."),
         )
     else:

@@ -20,15 +20,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.accounts.viewsets import ServiceViewSet
 from cqo.api.fields import ProtectedFileField
-from cqo.api.permissions import ObjectPermission
 from cqo.core.api_input import JSONParser
 from cqo.core.uploads import file_response
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
@@ -313,10 +313,7 @@ def _file(data: bytes, content_type: str, filename: str, *, inline: bool = True)
 # --- views --------------------------------------------------------------------------------
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [ObjectPermission]
-    required_perms: dict[str, str] = {}
-
+class _Base(ServiceViewSet):
     def get_object(self) -> Any:
         # A write on a record the caller cannot see is refused as a write (403, with the rule),
         # not hidden behind the visibility filter (404): the caller named the record by its id.
@@ -358,7 +355,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
     def create(self, request: Request) -> Response:
         ser = AppointmentWriteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        created = S.appointment_create(actor=request.user, **ser.validated_data)
+        created = S.appointment_create(actor=self.actor, **ser.validated_data)
         return self._out(created, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: AppointmentSerializer})
@@ -376,7 +373,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         ser = PasswordSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         signed = S.appointment_sign(
-            actor=request.user, appointment=appointment, password=ser.validated_data["password"]
+            actor=self.actor, appointment=appointment, password=ser.validated_data["password"]
         )
         return self._out(signed)
 
@@ -387,7 +384,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         ser = RenewSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         created = S.appointment_renew(
-            actor=request.user, appointment=appointment, **ser.validated_data
+            actor=self.actor, appointment=appointment, **ser.validated_data
         )
         return self._out(created, status.HTTP_201_CREATED)
 
@@ -398,7 +395,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         ser = HandoverSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         created = S.appointment_handover(
-            actor=request.user, appointment=appointment, **ser.validated_data
+            actor=self.actor, appointment=appointment, **ser.validated_data
         )
         return self._out(created, status.HTTP_201_CREATED)
 
@@ -409,7 +406,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         ser = RemoveSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         removed = S.appointment_remove(
-            actor=request.user, appointment=appointment, **ser.validated_data
+            actor=self.actor, appointment=appointment, **ser.validated_data
         )
         return self._out(removed)
 
@@ -420,7 +417,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         ser = ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         withdrawn = S.appointment_withdraw(
-            actor=request.user, appointment=appointment, **ser.validated_data
+            actor=self.actor, appointment=appointment, **ser.validated_data
         )
         return self._out(withdrawn)
 
@@ -521,7 +518,7 @@ class QualificationViewSet(_Base):
         ser = DeclareSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         S.disqualification_declare(
-            actor=request.user,
+            actor=self.actor,
             person=person,
             answers=ser.validated_data["declarations"],
             note=ser.validated_data["note"],
@@ -546,7 +543,7 @@ class QualificationViewSet(_Base):
         person = self.get_object()
         ser = EvidenceSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        doc = S.evidence_add(actor=request.user, person=person, **ser.validated_data)
+        doc = S.evidence_add(actor=self.actor, person=person, **ser.validated_data)
         return Response(
             EvidenceSerializer(doc, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -571,7 +568,7 @@ class EvidenceViewSet(_Base):
         doc = self.get_object()
         ser = ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        voided = S.evidence_void(actor=request.user, evidence=doc, **ser.validated_data)
+        voided = S.evidence_void(actor=self.actor, evidence=doc, **ser.validated_data)
         return Response(EvidenceSerializer(voided, context={"request": request}).data)
 
     @extend_schema(
@@ -613,7 +610,7 @@ class DevelopmentActionViewSet(_Base):
     def done(self, request: Request, pk: str | None = None) -> Response:
         """Mark the action done today (§5.2, §5.3)."""
         row = self.get_object()
-        done = S.assessment_action_done(actor=request.user, action=row)
+        done = S.assessment_action_done(actor=self.actor, action=row)
         return Response(ActionRowSerializer(done).data)
 
 
@@ -648,7 +645,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         person = ser.validated_data["person"]
         self.check_object_permissions(request, person)
         created = S.assessment_create(
-            actor=request.user,
+            actor=self.actor,
             person=person,
             assessed_on=ser.validated_data.get("assessed_on"),
             summary=ser.validated_data.get("summary", ""),
@@ -661,7 +658,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         assessment = self.get_object()
         ser = ScoresSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        S.assessment_score(actor=request.user, assessment=assessment, **ser.validated_data)
+        S.assessment_score(actor=self.actor, assessment=assessment, **ser.validated_data)
         return Response(
             AssessmentSerializer(CompetenceAssessment.objects.get(pk=assessment.pk)).data
         )
@@ -672,16 +669,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         assessment = self.get_object()
         ser = ActionRowSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        row = S.assessment_action_add(
-            actor=request.user, assessment=assessment, **ser.validated_data
-        )
+        row = S.assessment_action_add(actor=self.actor, assessment=assessment, **ser.validated_data)
         return Response(ActionRowSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: AssessmentSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
-        S.assessment_complete(actor=request.user, assessment=assessment)
+        S.assessment_complete(actor=self.actor, assessment=assessment)
         return Response(
             AssessmentSerializer(CompetenceAssessment.objects.get(pk=assessment.pk)).data
         )

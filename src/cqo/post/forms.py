@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cqo.organisation.forms import errors_apply  # noqa: F401 — re-exported for the views
+from cqo.core.views import errors_apply  # noqa: F401 — re-exported for the views
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
 from .models import (

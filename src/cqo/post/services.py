@@ -31,7 +31,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cqo.audit.services import SignatureError, audit_record, record_void, signature_sign, snapshot
+from cqo.accounts.models import User
+from cqo.audit.services import (
+    SignatureError,
+    SignedMeaning,
+    audit_record,
+    audited_change,
+    record_void,
+    signature_sign,
+    snapshot,
+)
+from cqo.core.clauses import clause, clauses
 from cqo.core.permissions import require
 from cqo.core.texts import stored
 from cqo.core.uploads import upload_check
@@ -71,12 +81,12 @@ from .models import (
 from .qualification import QualificationReport, qualification_check, rule_set_for
 from .signals import appointment_changed
 
-CLAUSE_APPOINT = "§3.1"
-CLAUSE_POST = "§3.1, §4.1"
-CLAUSE_CHARTER = "§4.2"
-CLAUSE_QUALIFICATION = "§5.1"
-CLAUSE_DISQUALIFICATION = "§5.1.4"
-CLAUSE_COMPETENCE = "§5.2, §5.3"
+CLAUSE_APPOINT = clause("§3.1")
+CLAUSE_POST = clauses("§3.1", "§4.1")
+CLAUSE_CHARTER = clause("§4.2")
+CLAUSE_QUALIFICATION = clause("§5.1")
+CLAUSE_DISQUALIFICATION = clause("§5.1.4")
+CLAUSE_COMPETENCE = clauses("§5.2", "§5.3")
 
 
 _principal_role = has_role(R.PRINCIPAL)
@@ -85,7 +95,7 @@ _principal_role = has_role(R.PRINCIPAL)
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _require_principal_signer(actor: Any, clause: str) -> None:
+def _require_principal_signer(actor: User, clause: str) -> None:
     """Only someone who holds the principal role signs for the principal (not even a superuser)."""
     if actor is None or not actor.is_active or not _principal_role(actor):
         raise PermissionDenied(
@@ -99,24 +109,28 @@ def _require_principal_signer(actor: Any, clause: str) -> None:
 
 def _sign(
     *,
-    actor: Any,
+    actor: User,
     password: str | None,
     obj: Any,
     content: dict[str, Any],
-    meaning: str,
-    clause: str,
+    signed: SignedMeaning,
 ) -> Any:
     if not password:
         raise ValidationError({"password": _("Enter your password to sign.")})
     try:
         return signature_sign(
-            user=actor, password=password, obj=obj, content=content, meaning=meaning, clause=clause
+            user=actor,
+            password=password,
+            obj=obj,
+            content=content,
+            meaning=signed.text,
+            clause=signed.clause,
         )
     except SignatureError as exc:
         raise ValidationError({"password": exc.messages}) from exc
 
 
-def _actor_person(actor: Any, field: str = "principal") -> Person:
+def _actor_person(actor: User, field: str = "principal") -> Person:
     person = user_person(actor)
     if person is None:
         raise ValidationError(
@@ -273,7 +287,7 @@ def appointment_content(appointment: Appointment) -> dict[str, Any]:
 
 
 def _declarations_apply(
-    actor: Any, person: Person, declarations: Mapping[str, bool] | None
+    actor: User, person: Person, declarations: Mapping[str, bool] | None
 ) -> None:
     if declarations:
         disqualification_declare(actor=actor, person=person, answers=declarations)
@@ -281,7 +295,7 @@ def _declarations_apply(
 
 def _draft_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     origin: str,
     predecessor: Appointment | None,
@@ -353,7 +367,7 @@ def _draft_create(
 @transaction.atomic
 def appointment_create(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     effective_from: datetime.date | None,
     effective_to: datetime.date | None = None,
@@ -419,7 +433,7 @@ def _predecessor_check(
 @transaction.atomic
 def appointment_renew(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     effective_to: datetime.date | None,
     effective_from: datetime.date | None = None,
@@ -466,7 +480,7 @@ def appointment_renew(
 @transaction.atomic
 def appointment_handover(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     person: Person,
     effective_from: datetime.date | None,
@@ -505,14 +519,21 @@ def appointment_handover(
     )
 
 
-def _meaning_for(appointment: Appointment) -> str:
+# --- the meaning of each signed act: one function, used by the page and the service ---------
+
+
+def appointment_sign_meaning(appointment: Appointment) -> SignedMeaning:
     if appointment.kind == AppointmentKind.AUTHORISATION:
-        return _("Authorised as CQO by the principal under §3.1")
-    return _("Appointed as CQO by the principal under §3.1")
+        return SignedMeaning(_("Authorised as CQO by the principal under §3.1"), CLAUSE_APPOINT)
+    return SignedMeaning(_("Appointed as CQO by the principal under §3.1"), CLAUSE_APPOINT)
+
+
+def appointment_remove_meaning(appointment: Appointment) -> SignedMeaning:
+    return SignedMeaning(_("Removed from the CQO post by the principal under §3.1"), CLAUSE_APPOINT)
 
 
 @transaction.atomic
-def appointment_sign(*, actor: Any, appointment: Appointment, password: str | None) -> Appointment:
+def appointment_sign(*, actor: User, appointment: Appointment, password: str | None) -> Appointment:
     """The principal's e-signature puts the appointment in force (never before the signing day).
 
     A renewal or handover ends the appointment it follows in the same transaction.
@@ -567,8 +588,7 @@ def appointment_sign(*, actor: Any, appointment: Appointment, password: str | No
         password=password,
         obj=locked,
         content=appointment_content(locked),
-        meaning=_meaning_for(locked),
-        clause=CLAUSE_APPOINT,
+        signed=appointment_sign_meaning(locked),
     )
     locked.status = AppointmentStatus.SIGNED
     locked.signed_at = signature.signed_at
@@ -619,7 +639,12 @@ def _appointment_posts(appointment: Appointment, *, qsd: bool | None = None) -> 
 
 
 def _posts_release(
-    actor: Any, *, person: Person, posts: Iterable[Post], last_day: datetime.date, reason: str
+    actor: User | None,
+    *,
+    person: Person,
+    posts: Iterable[Post],
+    last_day: datetime.date,
+    reason: str,
 ) -> None:
     """End ``person``'s open assignments to ``posts`` on ``last_day`` (organisation services, so
     each end is audited in this transaction)."""
@@ -636,7 +661,7 @@ def _posts_release(
             )
 
 
-def _posts_take_up(actor: Any, appointment: Appointment) -> None:
+def _posts_take_up(actor: User, appointment: Appointment) -> None:
     """Assign the appointed person to the CQO post (and the QSD post when flagged) from the first
     day of the appointment; anyone else holding a one-holder post then is ended the day before."""
     from cqo.organisation.services import post_assign
@@ -729,7 +754,7 @@ def appointment_posts_expire(*, on: datetime.date | None = None) -> list[str]:
     return done
 
 
-def _predecessor_end(actor: Any, successor: Appointment) -> None:
+def _predecessor_end(actor: User, successor: Appointment) -> None:
     assert successor.predecessor_id is not None
     old = Appointment.objects.select_for_update().get(pk=successor.predecessor_id)
     last = successor.effective_from - datetime.timedelta(days=1)
@@ -777,7 +802,7 @@ def _predecessor_end(actor: Any, successor: Appointment) -> None:
 @transaction.atomic
 def appointment_remove(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     reason: str,
     password: str | None,
@@ -822,8 +847,7 @@ def appointment_remove(
         password=password,
         obj=locked,
         content=content,
-        meaning=_("Removed from the CQO post by the principal under §3.1"),
-        clause=CLAUSE_APPOINT,
+        signed=appointment_remove_meaning(locked),
     )
     before = snapshot(locked)
     locked.status = AppointmentStatus.ENDED
@@ -859,7 +883,7 @@ def appointment_remove(
 
 
 @transaction.atomic
-def appointment_withdraw(*, actor: Any, appointment: Appointment, reason: str) -> Appointment:
+def appointment_withdraw(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     """Withdraw a draft the principal will not sign; signed appointments are removed instead."""
     require(actor, "post.withdraw_appointment", appointment, clause=CLAUSE_APPOINT)
     if appointment.status != AppointmentStatus.DRAFT:
@@ -880,7 +904,7 @@ def appointment_withdraw(*, actor: Any, appointment: Appointment, reason: str) -
 
 @transaction.atomic
 def disqualification_declare(
-    *, actor: Any, person: Person, answers: Mapping[str, bool], note: str = ""
+    *, actor: User, person: Person, answers: Mapping[str, bool], note: str = ""
 ) -> list[DisqualificationDeclaration]:
     """The principal declares, condition by condition, whether §5.1.4 applies to ``person``."""
     require(actor, "post.declare_disqualification", person, clause=CLAUSE_DISQUALIFICATION)
@@ -923,7 +947,7 @@ def disqualification_declare(
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: str,
     title: str,
@@ -982,7 +1006,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_void(*, actor: Any, evidence: EvidenceDocument, reason: str) -> EvidenceDocument:
+def evidence_void(*, actor: User, evidence: EvidenceDocument, reason: str) -> EvidenceDocument:
     voided = record_void(
         actor=actor,
         record=evidence,
@@ -996,7 +1020,7 @@ def evidence_void(*, actor: Any, evidence: EvidenceDocument, reason: str) -> Evi
 
 @transaction.atomic
 def qualification_policy_set(
-    *, actor: Any, enterprise: Enterprise, rule_set: QualificationRuleSet
+    *, actor: User, enterprise: Enterprise, rule_set: QualificationRuleSet
 ) -> QualificationPolicy:
     """Choose the qualification rule set the enterprise applies (default DB50/T 1696)."""
     require(actor, "post.change_qualificationpolicy", enterprise, clause=CLAUSE_QUALIFICATION)
@@ -1029,7 +1053,7 @@ def qualification_rule_set_current(enterprise: Enterprise | None) -> Qualificati
 
 @transaction.atomic
 def assessment_create(
-    *, actor: Any, person: Person, assessed_on: datetime.date | None = None, summary: str = ""
+    *, actor: User, person: Person, assessed_on: datetime.date | None = None, summary: str = ""
 ) -> CompetenceAssessment:
     """Open a knowledge and ability assessment (§5.2, §5.3), one row per area to score."""
     require(actor, "post.add_competenceassessment", person, clause=CLAUSE_COMPETENCE)
@@ -1063,7 +1087,7 @@ def assessment_create(
     return assessment
 
 
-def _score_side(actor: Any, assessment: CompetenceAssessment) -> str:
+def _score_side(actor: User, assessment: CompetenceAssessment) -> str:
     me = user_person(actor)
     if me is not None and me.pk == assessment.person_id:
         return "self"
@@ -1078,7 +1102,7 @@ def _score_side(actor: Any, assessment: CompetenceAssessment) -> str:
 @transaction.atomic
 def assessment_score(
     *,
-    actor: Any,
+    actor: User,
     assessment: CompetenceAssessment,
     scores: Mapping[str, Any],
     comments: Mapping[str, str] | None = None,
@@ -1132,7 +1156,7 @@ def assessment_score(
 @transaction.atomic
 def assessment_action_add(
     *,
-    actor: Any,
+    actor: User,
     assessment: CompetenceAssessment,
     action: str,
     due_on: datetime.date | None,
@@ -1167,32 +1191,24 @@ def assessment_action_add(
 
 @transaction.atomic
 def assessment_action_done(
-    *, actor: Any, action: DevelopmentAction, done_on: datetime.date | None = None
+    *, actor: User, action: DevelopmentAction, done_on: datetime.date | None = None
 ) -> DevelopmentAction:
     require(actor, "post.change_competenceassessment", action.assessment, clause=CLAUSE_COMPETENCE)
-    locked = DevelopmentAction.objects.select_for_update().get(pk=action.pk)
-    if locked.done_on is not None:
-        raise ValidationError(_("This action is already done."))
-    day = done_on or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError({"done_on": _("An action cannot be done in the future.")})
-    before = snapshot(locked)
-    locked.done_on = day
-    locked.save()
-    audit_record(
-        actor=actor,
-        action="post.competence.action_done",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        clause=CLAUSE_COMPETENCE,
-    )
+    with audited_change(
+        actor=actor, obj=action, action="post.competence.action_done", clause=CLAUSE_COMPETENCE
+    ) as locked:
+        if locked.done_on is not None:
+            raise ValidationError(_("This action is already done."))
+        day = done_on or timezone.localdate()
+        if day > timezone.localdate():
+            raise ValidationError({"done_on": _("An action cannot be done in the future.")})
+        locked.done_on = day
     return locked
 
 
 @transaction.atomic
 def assessment_complete(
-    *, actor: Any, assessment: CompetenceAssessment, summary: str = ""
+    *, actor: User, assessment: CompetenceAssessment, summary: str = ""
 ) -> CompetenceAssessment:
     """The principal closes the assessment once both columns are scored for every area."""
     require(actor, "post.complete_competenceassessment", assessment, clause=CLAUSE_COMPETENCE)

@@ -17,11 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
 from cqo.audit.services import signature_matches, signatures_for
 from cqo.core.uploads import file_response
+from cqo.core.views import GET_POST, can, check
 from cqo.organisation.models import Person
 from cqo.organisation.rules import user_person
 from cqo.organisation.selectors import enterprise_current
@@ -53,16 +55,8 @@ from .models import (
 )
 from .qualification import declarations_latest, qualification_check, rule_set_for
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _check(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _can(request: HttpRequest, *perms: str, obj: Any = None) -> dict[str, bool]:
-    return {perm.split(".", 1)[1]: request.user.has_perm(perm, obj) for perm in perms}
+_check = check
+_can = can
 
 
 def _lang() -> str:
@@ -158,7 +152,7 @@ def _detail_context(request: HttpRequest, appointment: Appointment, **extra: Any
         and request.user.has_perm("post.sign_appointment", appointment)
     ):
         sign_form = SignatureForm(
-            user=request.user, meaning=S._meaning_for(appointment), clause="§3.1", prefix="sig"
+            user=request.user, signed=S.appointment_sign_meaning(appointment), prefix="sig"
         )
     return _base(
         request,
@@ -243,7 +237,7 @@ def appointment_new(request: HttpRequest) -> HttpResponseBase:
         title=_("New CQO appointment"),
         perm="post.add_appointment",
         appointment=None,
-        call=lambda **kw: S.appointment_create(actor=request.user, **kw),
+        call=lambda **kw: S.appointment_create(actor=actor_of(request), **kw),
     )
 
 
@@ -257,7 +251,9 @@ def appointment_handover(request: HttpRequest, pk: int) -> HttpResponseBase:
         perm="post.handover_appointment",
         appointment=appointment,
         exclude_person=appointment.person,
-        call=lambda **kw: S.appointment_handover(actor=request.user, appointment=appointment, **kw),
+        call=lambda **kw: S.appointment_handover(
+            actor=actor_of(request), appointment=appointment, **kw
+        ),
     )
 
 
@@ -269,7 +265,7 @@ def appointment_renew(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             created = S.appointment_renew(
-                actor=request.user,
+                actor=actor_of(request),
                 appointment=appointment,
                 effective_from=form.cleaned_data.get("effective_from"),
                 effective_to=form.cleaned_data.get("effective_to"),
@@ -296,14 +292,15 @@ def appointment_sign(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = SignatureForm(
         request.POST,
         user=request.user,
-        meaning=S._meaning_for(appointment),
-        clause="§3.1",
+        signed=S.appointment_sign_meaning(appointment),
         prefix="sig",
     )
     if form.is_valid():
         try:
             S.appointment_sign(
-                actor=request.user, appointment=appointment, password=form.cleaned_data["password"]
+                actor=actor_of(request),
+                appointment=appointment,
+                password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -328,15 +325,17 @@ def appointment_sign(request: HttpRequest, pk: int) -> HttpResponseBase:
 @GET_POST
 def appointment_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     appointment = _appointment(request, pk, "post.remove_appointment")
-    meaning = _("Removed from the CQO post by the principal under §3.1")
     form = RemoveForm(request.POST or None, initial={"last_day": timezone.localdate()})
     sign_form = SignatureForm(
-        request.POST or None, user=request.user, meaning=meaning, clause="§3.1", prefix="sig"
+        request.POST or None,
+        user=request.user,
+        signed=S.appointment_remove_meaning(appointment),
+        prefix="sig",
     )
     if request.method == "POST" and form.is_valid() and sign_form.is_valid():
         try:
             S.appointment_remove(
-                actor=request.user,
+                actor=actor_of(request),
                 appointment=appointment,
                 reason=form.cleaned_data["reason"],
                 last_day=form.cleaned_data["last_day"],
@@ -366,7 +365,7 @@ def appointment_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             S.appointment_withdraw(
-                actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"]
+                actor=actor_of(request), appointment=appointment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -478,7 +477,9 @@ def qualification_policy(request: HttpRequest) -> HttpResponseBase:
     if form.is_valid():
         try:
             S.qualification_policy_set(
-                actor=request.user, enterprise=enterprise, rule_set=form.cleaned_data["rule_set"]
+                actor=actor_of(request),
+                enterprise=enterprise,
+                rule_set=form.cleaned_data["rule_set"],
             )
         except ValidationError as exc:
             _service_error(request, exc)
@@ -541,7 +542,7 @@ def qualification_declare(request: HttpRequest, pk: int) -> HttpResponseBase:
     if form.is_valid():
         try:
             S.disqualification_declare(
-                actor=request.user,
+                actor=actor_of(request),
                 person=person,
                 answers=form.declarations(),
                 note=form.cleaned_data.get("note", ""),
@@ -567,7 +568,7 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            S.evidence_add(actor=request.user, person=person, **data)
+            S.evidence_add(actor=actor_of(request), person=person, **data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -598,7 +599,9 @@ def evidence_void(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            S.evidence_void(actor=request.user, evidence=doc, reason=form.cleaned_data["reason"])
+            S.evidence_void(
+                actor=actor_of(request), evidence=doc, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -631,7 +634,7 @@ def competence_list(request: HttpRequest) -> HttpResponseBase:
             _check(request, "post.add_competenceassessment", person)
             try:
                 created = S.assessment_create(
-                    actor=request.user,
+                    actor=actor_of(request),
                     person=person,
                     assessed_on=form.cleaned_data["assessed_on"],
                     summary=form.cleaned_data.get("summary", ""),
@@ -720,7 +723,7 @@ def competence_score(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ScoreForm(request.POST)
     if form.is_valid():
         try:
-            S.assessment_score(actor=request.user, assessment=assessment, scores=form.scores())
+            S.assessment_score(actor=actor_of(request), assessment=assessment, scores=form.scores())
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -741,7 +744,9 @@ def competence_action(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
-            S.assessment_action_add(actor=request.user, assessment=assessment, **form.cleaned_data)
+            S.assessment_action_add(
+                actor=actor_of(request), assessment=assessment, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -763,7 +768,7 @@ def competence_action_done(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     _check(request, "post.change_competenceassessment", action.assessment)
     try:
-        S.assessment_action_done(actor=request.user, action=action)
+        S.assessment_action_done(actor=actor_of(request), action=action)
     except ValidationError as exc:
         _service_error(request, exc)
     return redirect("post:competence_detail", action.assessment_id)
@@ -774,7 +779,7 @@ def competence_action_done(request: HttpRequest, pk: int) -> HttpResponseBase:
 def competence_complete(request: HttpRequest, pk: int) -> HttpResponseBase:
     assessment = _assessment(request, pk, "post.complete_competenceassessment")
     try:
-        S.assessment_complete(actor=request.user, assessment=assessment)
+        S.assessment_complete(actor=actor_of(request), assessment=assessment)
     except ValidationError as exc:
         _service_error(request, exc)
     else:

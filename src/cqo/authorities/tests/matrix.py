@@ -56,7 +56,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "decisions:proposal_detail": _page_for(*MANAGEMENT),
     "decisions:decision_list": _page(),
     "decisions:decision_detail": _page(),
-    "decisions:decision_veto": PAGE_POST_ONLY,
     "decisions:decision_step": PAGE_POST_ONLY,
     "authorities:veto_list": _page(),
     "authorities:veto_lift": PAGE_POST_ONLY,
@@ -89,7 +88,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:decisions:decision-approve": API_POST_ONLY,
     "api:decisions:decision-effect": API_POST_ONLY,
     "api:decisions:decision-withdraw": API_POST_ONLY,
-    "api:decisions:decision-veto": API_POST_ONLY,
     "api:authorities:veto-list": _api(),
     "api:authorities:veto-detail": _api(),
     "api:authorities:veto-lift": API_POST_ONLY,
@@ -119,7 +117,6 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:decisions:decision-approve": ("principal",),
     "api:decisions:decision-effect": ("principal", "quality_engineer"),
     "api:decisions:decision-withdraw": ("principal", "department_head", "quality_engineer"),
-    "api:decisions:decision-veto": ("cqo",),
     "api:authorities:veto-lift": ("cqo",),
     "api:authorities:veto-list": ("cqo",),  # POST vetoes any vetoable record (§6 i))
     "api:notifications:notification-read": ROLES,  # each marks only their own

@@ -133,10 +133,11 @@ def test_a_vetoed_decision_answers_409_citing_clause_6_i_and_lifts_only_for_the_
 ) -> None:
     decision = _decision(org)
     vetoed = _as(org.cqo).post(
-        f"{BASE}/decisions/{decision.pk}/veto/",
-        {"reason": "供应商质量体系审核未通过", "password": PASSWORD},
+        f"{BASE}/vetoes/",
+        {"subject_type": "decisions.businessdecision", "subject_id": str(decision.pk),
+         "reason": "供应商质量体系审核未通过", "password": PASSWORD},
         format="json",
-    )
+    )  # fmt: skip
     assert vetoed.status_code == 201, vetoed.content
     refused = _as(org.principal, language).post(f"{BASE}/decisions/{decision.pk}/approve/")
     assert refused.status_code == 409
@@ -162,10 +163,11 @@ def test_a_vetoed_decision_answers_409_citing_clause_6_i_and_lifts_only_for_the_
 def test_a_non_cqo_veto_through_the_api_is_403_with_the_clause(org: Org) -> None:
     decision = _decision(org)
     response = _as(org.deputy).post(
-        f"{BASE}/decisions/{decision.pk}/veto/",
-        {"reason": "x", "password": PASSWORD},
+        f"{BASE}/vetoes/",
+        {"subject_type": "decisions.businessdecision", "subject_id": str(decision.pk),
+         "reason": "x", "password": PASSWORD},
         format="json",
-    )
+    )  # fmt: skip
     assert response.status_code == 403 and "§6 i)" in response.json()["detail"]
     assert not Veto.objects.exists()
 
@@ -217,4 +219,6 @@ def test_proposals_plans_and_notifications_through_the_api(org: Org) -> None:
 def test_the_schema_describes_the_authorities_endpoints(org: Org) -> None:
     response = _as(org.cqo).get("/api/schema/")
     assert response.status_code == 200
-    assert b"/api/v1/authorities/decisions/{id}/veto/" in response.content
+    assert b"/api/v1/authorities/vetoes/" in response.content
+    # One veto path: no per-model veto route beside the generic one.
+    assert b"/api/v1/authorities/decisions/{id}/veto/" not in response.content

@@ -112,7 +112,7 @@ def test_the_veto_flow_through_the_pages(org: Org, data: dict) -> None:
     detail = reverse("decisions:decision_detail", args=[decision.pk])
     cqo, principal = _client(org.cqo), _client(org.principal, "zh-hans")
     response = cqo.post(
-        reverse("decisions:decision_veto", args=[decision.pk]),
+        reverse("authorities:veto_impose", args=["decisions.businessdecision", decision.pk]),
         {"veto-reason": "验证未完成", "vsig-password": PASSWORD, "vsig-confirm": "on"},
     )
     assert response.status_code == 302
