@@ -64,7 +64,9 @@ def _setup() -> dict[str, Any]:
     enterprise.save()
     good = make_candidate(root, "cand_good", name="刘晓梅", name_en="Liu Xiaomei")
     # No training certificate on file: §5.1.3 is a recommendation, so a warning, not a block.
-    add_evidence(good, EvidenceKind.DIPLOMA, EvidenceKind.TITLE_CERTIFICATE)
+    add_evidence(
+        good, EvidenceKind.DIPLOMA, EvidenceKind.TITLE_CERTIFICATE, EvidenceKind.WORK_RECORD
+    )
     bad = make_candidate(root, "cand_bad", name="赵某", name_en="Zhao Mou")
     add_evidence(bad)
     return {"principal": principal, "good": good, "bad": bad}

@@ -8,10 +8,12 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
-        from . import checks  # noqa: F401  (registers the deploy check)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy check)
+            history,
+        )
         from .labels import actions_register
 
         actions_register({"signature.sign": _("Signed electronically")},
                          snapshot_model="audit.signature")  # fmt: skip
+        history.connect()

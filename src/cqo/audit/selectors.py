@@ -228,14 +228,22 @@ class EventView:
 # --- signatures -----------------------------------------------------------------------------
 
 # What was signed, recomputed from the record as it is now: modules register a function per
-# object type that returns the same content dict they passed to ``signature_sign``, so the page
-# can say whether a signature still matches the record.
+# object type that returns the same content dict they passed to ``signature_sign``, so a page can
+# say whether a signature still matches the record. A signature made on a record by another act
+# (a veto on a decision) is told apart by the audit event that follows it on the same record: a
+# function registered for that event's action rebuilds the act's content instead.
 SignedContent = Callable[[models.Model], dict[str, Any]]
+SignedActContent = Callable[[models.Model, AuditEvent], "dict[str, Any] | None"]
 SIGNED_CONTENT: dict[str, SignedContent] = {}
+SIGNED_ACTS: dict[str, SignedActContent] = {}
 
 
 def signed_content_register(object_type: str, content: SignedContent) -> None:
     SIGNED_CONTENT[object_type] = content
+
+
+def signed_act_register(action: str, content: SignedActContent) -> None:
+    SIGNED_ACTS[action] = content
 
 
 @dataclass
@@ -245,19 +253,54 @@ class SignatureView:
     matches: bool | None = None
 
 
+def _act_event(signature: Signature) -> AuditEvent | None:
+    """The event the signature was made for: the next one on the same record."""
+    event = signature.audit_event
+    return (
+        AuditEvent.objects.filter(
+            object_type=signature.object_type,
+            object_id=signature.object_id,
+            seq__gt=event.seq,
+        )
+        .exclude(action="signature.sign")
+        .order_by("seq")
+        .first()
+    )
+
+
+def signature_status(signature: Signature, obj: models.Model | None) -> bool | None:
+    """Does ``obj`` as it is now still match what ``signature`` signed? None when it cannot be
+    told here (no record, or no content registered for it). The one check every page uses."""
+    if obj is None:
+        return None
+    content: dict[str, Any] | None = None
+    if SIGNED_ACTS:
+        act = _act_event(signature)
+        if act is not None and act.action in SIGNED_ACTS:
+            content = SIGNED_ACTS[act.action](obj, act)
+            if content is None:
+                return None
+    if content is None:
+        content_fn = SIGNED_CONTENT.get(signature.object_type)
+        if content_fn is None:
+            return None
+        content = content_fn(obj)
+    return signature.content_hash == chain.content_hash(content)
+
+
 def signatures_with_status(
-    object_type: str, object_id: str, *, obj: models.Model | None = None
+    object_type: str = "", object_id: str = "", *, obj: models.Model | None = None
 ) -> list[SignatureView]:
+    """The signatures on a record, each with ``signature_status``. Give ``obj`` alone, or the
+    type and id (for a record that may be gone)."""
+    if obj is not None and not object_type:
+        object_type, object_id = obj._meta.label_lower, str(obj.pk)
     signatures = list(
         Signature.objects.filter(object_type=object_type, object_id=object_id).select_related(
             "audit_event"
         )
     )
-    content_fn = SIGNED_CONTENT.get(object_type)
-    current = chain.content_hash(content_fn(obj)) if content_fn and obj is not None else None
-    return [
-        SignatureView(s, None if current is None else s.content_hash == current) for s in signatures
-    ]
+    return [SignatureView(s, signature_status(s, obj)) for s in signatures]
 
 
 # --- the story of a record ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from cqo.core.permissions import require
 from cqo.core.texts import encode
 
 from . import anchors, chain
+from .history import history_attribute
 from .models import AuditEvent, ChainHead, Signature
 
 FIELD_EXCLUDE = {"password"}
@@ -99,6 +100,12 @@ def audit_record(
     event = AuditEvent(**fields, mac=anchors.event_mac(fields["hash"]))
     event.save()
     ChainHead.objects.filter(id=1).update(seq=fields["seq"], hash=fields["hash"])
+    history_attribute(
+        object_type=object_type,
+        object_id=object_id,
+        actor=actor,
+        reason=f"{action}: {reason}" if reason else action,
+    )
     seq, digest = fields["seq"], fields["hash"]
     # After commit (a rolled-back event must not be anchored); robust: a full disk loses an anchor
     # line, not the committed change's answer.

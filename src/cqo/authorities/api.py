@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
@@ -22,6 +24,7 @@ from rest_framework.response import Response
 
 from cqo.accounts.viewsets import ServiceViewSet
 from cqo.core.permissions import require
+from cqo.core.uploads import file_response
 from cqo.organisation.models import Unit
 
 from . import selectors as sel
@@ -29,6 +32,7 @@ from . import services as S
 from .catalogue import AUTHORITY_CHOICES
 from .kinds import approval_kind_codes, approval_subject_models
 from .models import (
+    ApprovalAttachment,
     ApprovalRequest,
     Delegation,
     Veto,
@@ -70,8 +74,22 @@ class AuthoritySignedReasonSerializer(serializers.Serializer):
     password = serializers.CharField(allow_blank=True, style={"input_type": "password"})
 
 
+class ApprovalAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalAttachment
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj: ApprovalAttachment) -> str:
+        """The permission-checked download route (the file is never under a public URL)."""
+        return reverse("api:authorities:approval-attachment", args=[obj.request_id, obj.pk])
+
+
 class ApprovalRequestSerializer(serializers.ModelSerializer):
     subject_type = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     clause = serializers.CharField(read_only=True)
     age_days = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -83,9 +101,14 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
             "id", "subject_type", "object_id", "subject_repr", "kind", "authority", "clause",
             "summary", "unit", "amount", "due_date", "status", "raised_by", "raised_at",
             "decided_by", "decided_at", "decision_reason", "decided_as", "age_days",
-            "is_overdue", "vetoed",
+            "is_overdue", "vetoed", "attachments",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(ApprovalAttachmentSerializer(many=True))
+    def get_attachments(self, obj: ApprovalRequest) -> list[dict[str, Any]]:
+        rows = [a for a in obj.attachments.all() if a.voided_at is None]
+        return list(ApprovalAttachmentSerializer(rows, many=True).data)
 
     def get_subject_type(self, obj: ApprovalRequest) -> str:
         ct = obj.content_type
@@ -107,8 +130,14 @@ class _ApprovalKindField(serializers.CharField):
 
 
 class ApprovalRaiseSerializer(serializers.Serializer):
-    subject_type = serializers.CharField(help_text="app_label.model, e.g. plans.qualityplan")
-    object_id = serializers.CharField()
+    subject_type = serializers.CharField(
+        help_text="app_label.model, e.g. decisions.businessdecision; empty for a request that "
+        "stands on its own evidence",
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    object_id = serializers.CharField(required=False, allow_blank=True, default="")
     kind = _ApprovalKindField()
     authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, default="c")
     unit = serializers.PrimaryKeyRelatedField(
@@ -119,6 +148,10 @@ class ApprovalRaiseSerializer(serializers.Serializer):
     )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     summary = serializers.CharField(allow_blank=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list,
+        help_text="Evidence files (multipart): PDF, JPEG or PNG, at most 10 MB each.",
+    )  # fmt: skip
 
 
 class ApprovalDecideSerializer(AuthoritySignedReasonSerializer):
@@ -223,37 +256,44 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         "approvalrequest",
         create="authorities.add_approvalrequest",
         decide="authorities.view_approvalrequest",
+        attachment="authorities.view_approvalrequest",
         withdraw="authorities.view_approvalrequest",
     )
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
         overdue = params.get("overdue") in ("1", "true")
+        # The serializer lists each request's documents: one query for them all, here rather
+        # than in the selectors, so the dashboard's panels do not pay for it.
         if params.get("inbox") in ("1", "true"):
-            return sel.approvals_awaiting(
+            qs = sel.approvals_awaiting(
                 self.request.user, kind=params.get("kind", ""), overdue=overdue
             )
-        return sel.approvals_visible(
-            self.request.user,
-            status=params.get("status", ""),
-            kind=params.get("kind", ""),
-            overdue=overdue,
-        )
+        else:
+            qs = sel.approvals_visible(
+                self.request.user,
+                status=params.get("status", ""),
+                kind=params.get("kind", ""),
+                overdue=overdue,
+            )
+        return qs.prefetch_related("attachments")
 
     @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
     def create(self, request: Request) -> Response:
         data = self.body(ApprovalRaiseSerializer)
-        # Only a record of a type some app registered as an approval subject, and one the
-        # caller may read: anything else (an audit event, a user, a token, a record out of
-        # sight, no record) gets the same answer, which says nothing of what exists.
-        subject = sel.subject_readable(
-            request.user,
-            subject_type=data["subject_type"],
-            object_id=data["object_id"],
-            allowed=approval_subject_models(),
-        )
-        if subject is None:
-            raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
+        subject = None
+        if data["subject_type"] or data["object_id"]:
+            # Only a record of a type some app registered as an approval subject, and one the
+            # caller may read: anything else (an audit event, a user, a token, a record out of
+            # sight) gets the same answer, which says nothing of what exists.
+            subject = sel.subject_readable(
+                request.user,
+                subject_type=data["subject_type"],
+                object_id=data["object_id"],
+                allowed=approval_subject_models(),
+            )
+            if subject is None:
+                raise serializers.ValidationError({"object_id": [_("No such record to approve.")]})
         approval = S.approval_request_raise(
             actor=self.actor,
             subject=subject,
@@ -263,8 +303,22 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
             amount=data["amount"],
             due=data["due_date"],
             summary=data["summary"],
+            attachments=data["attachments"],
         )
         return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment>[0-9]+)",
+        url_name="attachment",
+    )
+    def attachment(self, request: Request, pk: Any = None, attachment: Any = None) -> Any:
+        """A request's document, to those who may read the request."""
+        target = self.target("authorities.view_approvalrequest", "§6 c)")
+        doc = get_object_or_404(target.attachments.filter(voided_at__isnull=True), pk=attachment)
+        return file_response(doc.file, filename=doc.name)
 
     @extend_schema(request=ApprovalDecideSerializer, responses=ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])

@@ -9,7 +9,7 @@ class AuthoritiesConfig(AppConfig):
 
     def ready(self) -> None:
         from cqo.api.registry import api_urls_register
-        from cqo.audit.selectors import signed_content_register
+        from cqo.audit.selectors import signed_act_register, signed_content_register
         from cqo.core.clause_index import clause_index_provider_register
         from cqo.core.clauses import clause
         from cqo.core.demo import demo_builder_register
@@ -17,10 +17,14 @@ class AuthoritiesConfig(AppConfig):
         from cqo.workbench.nav import nav_link
 
         from . import api_urls, audit_actions, demo, panels, services, tasks
+        from .catalogue import exercised_register
         from .kinds import approval_kind_register
 
         audit_actions.register()
         panels.register()
+        # The approval inbox and the veto live in this app; the plans and decisions apps
+        # register §6 a) and §6 b).
+        exercised_register("c", "i")
         # Until the inspection, anomaly and fund apps register their own kinds (with their own
         # records as subjects), these general kinds may be raised about the records of the
         # plans and decisions apps. The labels are strings: this kernel app imports neither.
@@ -54,6 +58,9 @@ class AuthoritiesConfig(AppConfig):
         demo_builder_register("authorities", demo.build, after=("organisation", "post"))
         reminder_register("authorities.approvals", tasks.approvals_remind)
         api_urls_register("authorities/", api_urls.urlpatterns, namespace="authorities")
+        # A veto is signed on the vetoed record; its signatures are checked against the veto.
+        for action in ("authorities.veto.impose", "authorities.veto.lift"):
+            signed_act_register(action, services.veto_signed_content)
 
 
 def _clause_registrations() -> list[tuple[str, str, str]]:

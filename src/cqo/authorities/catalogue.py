@@ -58,3 +58,20 @@ def authority(code: str) -> Authority:
 
 def clause_of(code: str) -> str:
     return BY_CODE[code].clause
+
+
+# The authorities some installed module actually exercises. An app registers the codes its
+# services check (``exercised_register`` in its ``ready()``); delegating any other authority would
+# hand over nothing, so the delegation service refuses it.
+_EXERCISED: set[str] = set()
+
+
+def exercised_register(*codes: str) -> None:
+    for code in codes:
+        if code not in BY_CODE:
+            raise KeyError(f"unknown authority {code!r}")
+        _EXERCISED.add(code)
+
+
+def is_exercised(code: str) -> bool:
+    return code in _EXERCISED

@@ -24,7 +24,11 @@ from . import services as S
 def _backdate(obj: Any, *, days: int, fields: dict[str, Any], actor: Any) -> None:
     """Move a demo record's dates into the past, so ageing shows; recorded, not hidden."""
     before = {k: str(getattr(obj, k)) for k in fields}
-    type(obj).objects.filter(pk=obj.pk).update(**fields)
+    # A save, not an update: the move gets its own history snapshot, which the audit event below
+    # stamps with the person and the reason, so the story never shows it inside a later change.
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(fields))
     audit_record(
         actor=actor,
         action=f"{obj._meta.label_lower}.demo_backdate",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cqo.core.models import ProtectedRecordError, Voidable, VoidableQuerySet
+from cqo.core.uploads import validate_upload
 
 from .catalogue import AUTHORITY_CHOICES, BY_CODE
 from .kinds import approval_kind_label, validate_approval_kind
@@ -340,3 +341,42 @@ class ApprovalRequest(VetoableMixin, Voidable):
         if not self.is_overdue or self.due_date is None:
             return 0
         return (_today() - self.due_date).days
+
+
+def attachment_path(instance: ApprovalAttachment, filename: str) -> str:
+    # The stored name is ours (the digest), never the uploader's: no path or extension tricks.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"authorities/approvals/{instance.request_id}/{instance.sha256[:32]}.{suffix[:5]}"
+
+
+class ApprovalAttachment(Voidable):
+    """A document an approval request carries as evidence (an inspection report, a photo, a
+    quotation): kept with its SHA-256, served only to those who may read the request."""
+
+    request = models.ForeignKey(
+        ApprovalRequest,
+        verbose_name=_("approval request"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, max_length=300, validators=[validate_upload]
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,7 +20,9 @@ view_approvalrequest                   principal, CQO, deputy, auditor, departme
                                        whoever holds its authority; the list opens for every
                                        member and shows them their own requests
 add_approvalrequest                    every member (modules raise requests for their users)
-decide_approvalrequest (obj)           whoever holds the request's authority for its unit
+decide_approvalrequest (obj)           whoever holds the request's authority for its unit;
+                                       the principal instead when the CQO raised it; never
+                                       its raiser or anyone its record is about
 withdraw_approvalrequest (obj)         its raiser, or the current CQO
 add/change_qualitystrategy, add/       holders of §6 a)
 change_qualityplan, submit_qualityplan
@@ -34,7 +36,8 @@ add_businessdecision                   principal, CQO, deputy, department heads,
 submit/withdraw_businessdecision (obj) its author, a principal, or the head of the decision's
                                        unit or a unit above it; once approved, withdrawing
                                        is the approver's alone
-approve/effect_businessdecision (obj)  a principal (effect: also its author)
+approve/effect_businessdecision (obj)  a principal who did not record it (effect: also its
+                                       author)
 veto (obj)                             holders of §6 i) for the decision's unit
 lift_veto (obj)                        the current CQO only (never a delegate of §6 i))
 =====================================  =====================================================
@@ -46,6 +49,7 @@ from typing import Any
 
 import rules
 
+from cqo.core.sod import sod_conflict
 from cqo.organisation.rules import has_role, is_active_user, is_member
 
 from . import engine
@@ -119,6 +123,23 @@ def holds_request_authority(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
+def sod_clear(user: Any, obj: Any) -> bool:
+    """Not the request's raiser nor anyone its record is about (``cqo.core.sod``)."""
+    if obj is None:
+        return True
+    from .services import approval_subject_people
+
+    return not sod_conflict(
+        actor=user, raised_by=obj.raised_by_id, subject_people=approval_subject_people(obj)
+    )
+
+
+@rules.predicate
+def raised_by_cqo(user: Any, obj: Any) -> bool:
+    return obj is not None and engine.is_current_cqo(obj.raised_by)
+
+
+@rules.predicate
 def holds_veto_over(user: Any, obj: Any) -> bool:
     # A veto record stands for its decision: lifting asks about the decision's unit.
     subject = getattr(obj, "subject", obj) if obj is not None and hasattr(obj, "lifted_at") else obj
@@ -150,7 +171,13 @@ rules.add_perm(
     | (is_active_user & (is_raiser | holds_request_authority)),
 )
 rules.add_perm("authorities.add_approvalrequest", is_member)
-rules.add_perm("authorities.decide_approvalrequest", is_active_user & holds_request_authority)
+# Segregation of duties: never one's own request; the CQO's own requests go to the principal.
+rules.add_perm(
+    "authorities.decide_approvalrequest",
+    is_active_user
+    & sod_clear
+    & ((holds_request_authority & ~raised_by_cqo) | (has_role("principal") & raised_by_cqo)),
+)
 rules.add_perm(
     "authorities.withdraw_approvalrequest", is_active_user & (is_raiser | is_current_cqo)
 )

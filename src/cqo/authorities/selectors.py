@@ -130,11 +130,20 @@ def approvals_awaiting(
     first."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ApprovalRequest.objects.none()
+    from cqo.organisation.rules import user_roles
+
     with engine.memo():
         covering = _covering_filter(user)
+        cqo = engine.current_cqo_user()
+    # Segregation of duties (``cqo.core.sod``): the CQO's own requests go to the principal, and
+    # nobody's inbox holds what they raised themselves.
+    if covering is not None and cqo is not None:
+        covering &= ~Q(raised_by=cqo)
+    if cqo is not None and "principal" in user_roles(user):
+        covering = Q(raised_by=cqo) if covering is None else covering | Q(raised_by=cqo)
     if covering is None:
         return ApprovalRequest.objects.none()
-    qs = _approvals_base().filter(covering, status=ApprovalStatus.PENDING)
+    qs = _approvals_base().filter(covering, status=ApprovalStatus.PENDING).exclude(raised_by=user)
     if kind:
         qs = qs.filter(kind=kind)
     if overdue:

@@ -32,14 +32,17 @@ from cqo.audit.services import (
 from cqo.core.clauses import clause
 from cqo.core.links import url_or_empty
 from cqo.core.permissions import require
+from cqo.core.sod import people_of, sod_check
 from cqo.core.texts import stored
-from cqo.notifications.services import notify, reminder_claim
+from cqo.core.uploads import file_sha256, upload_check
+from cqo.notifications.services import notifications_resolve, notify, reminder_claim
 from cqo.organisation.models import Person, Unit
 
 from . import engine
-from .catalogue import BY_CODE, VETO
+from .catalogue import BY_CODE, VETO, is_exercised
 from .kinds import APPROVAL_KINDS, approval_kind
 from .models import (
+    ApprovalAttachment,
     ApprovalRequest,
     ApprovalStatus,
     Delegation,
@@ -125,6 +128,8 @@ def _meaning(verb: str, capacity: str, clause: str) -> str:
         ("approve", "delegate"): _("Approved as delegate of the CQO under %(clause)s"),
         ("reject", "cqo"): _("Rejected as CQO under %(clause)s"),
         ("reject", "delegate"): _("Rejected as delegate of the CQO under %(clause)s"),
+        ("approve", "principal"): _("Approved as principal under %(clause)s"),
+        ("reject", "principal"): _("Rejected as principal under %(clause)s"),
         ("veto", "cqo"): _("Vetoed as CQO under %(clause)s"),
         ("veto", "delegate"): _("Vetoed as delegate of the CQO under %(clause)s"),
         ("lift", "cqo"): _("Veto lifted as CQO under %(clause)s"),
@@ -143,9 +148,7 @@ def approval_decide_meaning(
     """What deciding ``request`` means when ``actor`` signs it (as CQO or as a delegate)."""
     verb = decision if decision in ("approve", "reject") else "approve"
     clause = request.clause
-    return SignedMeaning(
-        _meaning(verb, _capacity(actor, request.authority, request), clause), clause
-    )
+    return SignedMeaning(_meaning(verb, approval_capacity(actor, request), clause), clause)
 
 
 def veto_impose_meaning(*, actor: User, subject: Any) -> SignedMeaning:
@@ -265,6 +268,13 @@ def delegation_create(
     require(actor, "authorities.add_delegation", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
+    if not is_exercised(authority):
+        raise ValidationError(
+            {"authority": _("No module of the platform exercises %(clause)s (%(label)s) yet, so "
+                            "a delegation of it would hand over nothing; delegate it once that "
+                            "module is installed.")
+             % {"clause": BY_CODE[authority].clause, "label": BY_CODE[authority].label}}
+        )  # fmt: skip
     if authority == VETO and not engine.veto_delegable():
         raise ValidationError(
             {"authority": _("The one-vote veto (§6 i)) cannot be delegated: the published "
@@ -424,32 +434,84 @@ def _amount(value: Any) -> Decimal | None:
     return amount
 
 
+def approval_subject_readable(actor: Any, subject: models.Model) -> bool:
+    """Whether ``actor`` may read ``subject``: a request names its record and shows its text, so
+    nobody raises one about a record they could not open."""
+    meta = subject._meta
+    return bool(actor.has_perm(f"{meta.app_label}.view_{meta.model_name}", subject))
+
+
+def _attachments_check(files: list[Any]) -> list[tuple[Any, str]]:
+    """Each file checked by its content and size (``cqo.core.uploads``) before anything is
+    written; returns each with the media type found."""
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}}
+        )
+    checked = []
+    for f in files:
+        kind = upload_check(f, field="attachments")
+        if kind is not None:
+            checked.append((f, kind.content_type))
+    return checked
+
+
+def _attachments_save(
+    actor: Any, request: ApprovalRequest, checked: list[tuple[Any, str]]
+) -> list[ApprovalAttachment]:
+    saved = []
+    for file, media_type in checked:
+        attachment = ApprovalAttachment(
+            request=request,
+            name=(getattr(file, "name", "") or "file").rsplit("/", 1)[-1][:200],
+            content_type=media_type,
+            size=file.size,
+            sha256=file_sha256(file),
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.name, file, save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+MAX_ATTACHMENTS = 10
+
+
 @transaction.atomic
 def approval_request_raise(
     *,
     actor: User,
-    subject: models.Model,
+    subject: models.Model | None = None,
     kind: str,
     authority: str = "c",
     unit: Unit | None = None,
     amount: Any = None,
     due: datetime.date | None = None,
     summary: str,
+    attachments: Iterable[Any] = (),
 ) -> ApprovalRequest:
-    """Put ``subject`` before whoever holds ``authority`` for ``unit``, with a due date."""
+    """Put a request before whoever may decide it (``approval_deciders``), with a due date and
+    the documents that back it. ``subject`` is the record to approve, if there is one: a
+    concession or a spending may stand on its own, with its evidence attached."""
     clause = BY_CODE[authority].clause if authority in BY_CODE else CLAUSE_APPROVAL
     require(actor, "authorities.add_approvalrequest", clause=clause)
     if authority not in BY_CODE:
         raise ValidationError({"authority": _("Choose one of the authorities a) to i) of §6.")})
     spec = approval_kind(kind)
-    if subject is None or getattr(subject, "pk", None) is None:
-        raise ValidationError(
-            {"subject": _("An approval request needs a saved record to approve.")}
-        )
-    if subject._meta.label_lower not in spec.subject_models:
+    if subject is not None and (
+        getattr(subject, "pk", None) is None or not approval_subject_readable(actor, subject)
+    ):
+        raise ValidationError({"subject": _("No such record to approve.")})
+    if subject is not None and subject._meta.label_lower not in spec.subject_models:
         raise ValidationError(
             {"subject": _("A request of this kind cannot be about this kind of record.")}
         )
+    if subject is None and spec.raised_from_subject:
+        raise ValidationError(
+            {"subject": _("Send a request of this kind from the page of its record.")}
+        )
+    checked = _attachments_check(list(attachments or ()))
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say in a sentence what is to be approved.")})
@@ -457,22 +519,24 @@ def approval_request_raise(
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     _unit_check(unit)
     money = _amount(amount)
-    veto_refuse_if_active(subject)
-    ct = ContentType.objects.get_for_model(subject, for_concrete_model=False)
-    if ApprovalRequest.objects.filter(
-        content_type=ct,
-        object_id=str(subject.pk),
-        kind=kind,
-        status=ApprovalStatus.PENDING,
-        voided_at__isnull=True,
-    ).exists():
-        raise ValidationError(
-            {"subject": _("This record already has an approval request awaiting a decision.")}
-        )
+    ct = None
+    if subject is not None:
+        veto_refuse_if_active(subject)
+        ct = ContentType.objects.get_for_model(subject, for_concrete_model=False)
+        if ApprovalRequest.objects.filter(
+            content_type=ct,
+            object_id=str(subject.pk),
+            kind=kind,
+            status=ApprovalStatus.PENDING,
+            voided_at__isnull=True,
+        ).exists():
+            raise ValidationError(
+                {"subject": _("This record already has an approval request awaiting a decision.")}
+            )
     request = ApprovalRequest(
         content_type=ct,
-        object_id=str(subject.pk),
-        subject_repr=str(subject)[:300],
+        object_id=str(subject.pk) if subject is not None else "",
+        subject_repr=(str(subject) if subject is not None else summary)[:300],
         kind=kind,
         authority=authority,
         summary=summary,
@@ -484,16 +548,19 @@ def approval_request_raise(
     )
     request.full_clean()
     request.save()
+    saved = _attachments_save(actor, request, checked)
     audit_record(
         actor=actor,
         action="authorities.approval.raise",
         obj=request,
-        after=snapshot(request),
+        after={
+            **snapshot(request),
+            "attachments": [{"name": a.name, "sha256": a.sha256, "size": a.size} for a in saved],
+        },
         clause=clause,
     )
-    holders = authority_holders(authority, unit if unit is not None else engine.WHOLE_ENTERPRISE)
     notify(
-        [u for u in holders if u.pk != actor.pk],
+        approval_deciders(request),
         lambda: (
             _("Awaiting your approval (%(clause)s): %(kind)s — %(subject)s")
             % {
@@ -508,9 +575,47 @@ def approval_request_raise(
     return request
 
 
+def approval_subject_people(request: ApprovalRequest) -> set[Any]:
+    """Whom the request's record comes from or is about: none of them may decide it."""
+    return people_of(request.subject) if request.content_type_id else set()
+
+
+def approval_raised_by_cqo(request: ApprovalRequest) -> bool:
+    """The CQO in office raised it: no holder of her authority may judge her own request, so it
+    goes to the principal (segregation of duties)."""
+    return engine.is_current_cqo(request.raised_by)
+
+
+def approval_deciders(request: ApprovalRequest, *, on: datetime.date | None = None) -> list[Any]:
+    """Who may decide ``request``: the principal when the CQO raised it, otherwise whoever holds
+    its authority for its unit; never its raiser nor anyone it is about."""
+    if approval_raised_by_cqo(request):
+        principal = _principal_user()
+        users = [principal] if principal is not None and principal.is_active else []
+    else:
+        unit = request.unit if request.unit_id is not None else engine.WHOLE_ENTERPRISE
+        users = authority_holders(request.authority, unit, on=on)
+    barred = {request.raised_by_id, *approval_subject_people(request)}
+    return [u for u in users if u.pk not in barred]
+
+
+def approval_capacity(actor: Any, request: ApprovalRequest) -> str:
+    """How a decider's signature describes them: principal, CQO or delegate of the CQO."""
+    if approval_raised_by_cqo(request):
+        return "principal"
+    return engine.capacity(actor, request.authority, unit=engine.unit_of(request)) or "cqo"
+
+
 def approval_decide_precheck(*, actor: User, request: ApprovalRequest) -> None:
     """Refuse, with the clause and the reason, someone who may not decide ``request``."""
-    _refuse_lapsed(actor, request.authority, engine.unit_of(request))
+    sod_check(
+        actor=actor,
+        raised_by=request.raised_by_id,
+        subject_people=approval_subject_people(request),
+        clause=request.clause,
+    )
+    if not approval_raised_by_cqo(request):
+        _refuse_lapsed(actor, request.authority, engine.unit_of(request))
     require(actor, "authorities.decide_approvalrequest", request, clause=request.clause)
 
 
@@ -565,6 +670,7 @@ def approval_decide(
     subject = locked.subject
     if subject is not None and spec is not None and spec.on_decided is not None:
         spec.on_decided(actor=actor, request=locked, subject=subject)
+    notifications_resolve(url=_url("authorities:approval_detail", locked.pk))
     notify(
         [locked.raised_by],
         lambda: (
@@ -596,6 +702,7 @@ def approval_withdraw(*, actor: User, request: ApprovalRequest, reason: str) -> 
             )
         locked.status = ApprovalStatus.WITHDRAWN
         locked.decision_reason = reason
+    notifications_resolve(url=_url("authorities:approval_detail", locked.pk))
     spec = APPROVAL_KINDS.get(locked.kind)
     subject = locked.subject
     if subject is not None and spec is not None and spec.on_withdrawn is not None:
@@ -632,8 +739,6 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
             # Claim today's reminder first: a second run (or a second worker) finds it taken.
             if not reminder_claim(f"authorities.approval:{request.pk}", on=today):
                 continue
-            unit = request.unit if request.unit is not None else engine.WHOLE_ENTERPRISE
-
             if request.due_date is not None:
                 days = (today - request.due_date).days
 
@@ -656,7 +761,7 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
                     }  # fmt: skip
 
             notify(
-                authority_holders(request.authority, unit, on=today),
+                approval_deciders(request, on=today),
                 text,
                 url=_url("authorities:approval_detail", request.pk),
                 clause=request.clause,
@@ -681,16 +786,56 @@ def _principal_user() -> Any:
 # --- the one-vote veto (§6 i)) -----------------------------------------------------------
 
 
-def veto_content(subject: Any, *, action: str, reason: str) -> dict[str, Any]:
+def veto_content(
+    subject: Any, *, action: str, reason: str, subject_repr: str | None = None, status: Any = ""
+) -> dict[str, Any]:
+    """What a veto or its lifting signs. ``subject_repr`` is the veto's own record of the
+    subject's name (a name may read differently in another language), ``status`` the subject's
+    status when it was vetoed, for a subject that has moved on since."""
     flow = flow_for(subject)
     return {
         "action": action,
         "subject_type": subject._meta.label_lower,
         "subject_id": str(subject.pk),
-        "subject": str(subject)[:300],
-        "status": getattr(subject, flow.field) if flow is not None else None,
+        "subject": subject_repr if subject_repr is not None else str(subject)[:300],
+        "status": status
+        if status != ""
+        else (getattr(subject, flow.field) if flow is not None else None),
         "reason": reason,
     }
+
+
+def veto_signed_content(subject: Any, event: Any) -> dict[str, Any] | None:
+    """The content a veto's (or a lifting's) signature stands for, rebuilt from the veto row and
+    the subject as they are now, for ``audit.selectors.signature_status``. ``event`` is the
+    ``authorities.veto.impose`` or ``.lift`` event that followed the signature."""
+    from cqo.audit.models import AuditEvent
+
+    imposing = event.action == "authorities.veto.impose"
+    veto_pk = ((event.after if imposing else event.before) or {}).get("veto")
+    veto = Veto.objects.filter(pk=veto_pk).first() if veto_pk else None
+    if veto is None:
+        return None
+    impose = event if imposing else next(
+        (
+            e for e in AuditEvent.objects.filter(
+                object_type=event.object_type, object_id=event.object_id,
+                action="authorities.veto.impose", seq__lt=event.seq,
+            ).order_by("-seq")
+            if (e.after or {}).get("veto") == veto.pk
+        ),
+        None,
+    )  # fmt: skip
+    # While the veto holds, the subject cannot move: its status now is the one signed. Once
+    # lifted it may go on, and the status recorded when it was vetoed is the one to compare.
+    status: Any = "" if veto.is_active else (impose.after or {}).get("status") if impose else ""
+    return veto_content(
+        subject,
+        action="veto" if imposing else "lift",
+        reason=veto.reason if imposing else veto.lift_reason,
+        subject_repr=veto.subject_repr,
+        status=status,
+    )
 
 
 def _veto_notify(subject: Any, text: Callable[[], str]) -> None:
@@ -790,7 +935,9 @@ def veto_lift(*, actor: User, veto: Veto, reason: str, password: str) -> Veto:
         user=actor,
         password=password,
         obj=subject,
-        content=veto_content(subject, action="lift", reason=reason),
+        content=veto_content(
+            subject, action="lift", reason=reason, subject_repr=locked.subject_repr
+        ),
         meaning=veto_lift_meaning(actor=actor, subject=subject).text,
         clause=VETO_CLAUSE,
     )

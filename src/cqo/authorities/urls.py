@@ -6,7 +6,13 @@ app_name = "authorities"
 urlpatterns = [
     path("", views.index, name="index"),
     path("approvals/", views.approval_list, name="approval_list"),
+    path("approvals/new/", views.approval_new, name="approval_new"),
     path("approvals/<int:pk>/", views.approval_detail, name="approval_detail"),
+    path(
+        "approvals/<int:pk>/attachments/<int:attachment>/",
+        views.approval_attachment,
+        name="approval_attachment",
+    ),
     path("approvals/<int:pk>/withdraw/", views.approval_withdraw, name="approval_withdraw"),
     path("delegations/", views.delegation_list, name="delegation_list"),
     path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),

@@ -25,19 +25,22 @@ from django.views.decorators.http import require_POST
 
 from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
-from cqo.audit.services import signatures_for
+from cqo.audit.selectors import signatures_with_status
+from cqo.core.uploads import file_response
 from cqo.core.views import GET_POST, check, refusal_show, run_service
 
 from . import engine
 from . import selectors as sel
 from . import services as S
 from .forms import (
+    ApprovalRaiseForm,
     DecideForm,
     DelegationForm,
     InboxFilterForm,
     ReasonForm,
     errors_apply,
 )
+from .kinds import approval_subject_models
 from .models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -212,6 +215,79 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def approval_subject(subject_type: str, object_id: str, user: Any) -> Any:
+    """The record a request is about, named by ``app_label.model`` and id, when its type is a
+    registered approval subject and ``user`` may read it; None otherwise (not told apart)."""
+    if not subject_type or not object_id:
+        return None
+    return sel.subject_readable(
+        user, subject_type=subject_type, object_id=object_id, allowed=approval_subject_models()
+    )
+
+
+@login_required
+@GET_POST
+def approval_new(request: HttpRequest) -> HttpResponseBase:
+    """Raise a request (§6 c)) from the web: a concession, a deviation, a spending or an anomaly
+    disposition, about a record (when opened from its page) or on its own, with its evidence."""
+    _check(request, "authorities.add_approvalrequest")
+    initial = {k: request.GET.get(k, "") for k in ("subject_type", "object_id", "kind")}
+    form = ApprovalRaiseForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
+    named = form.data if request.method == "POST" else initial
+    subject = approval_subject(
+        str(named.get("subject_type") or ""), str(named.get("object_id") or ""), request.user
+    )
+    if named.get("subject_type") and subject is None:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            approval = S.approval_request_raise(
+                actor=actor_of(request),
+                subject=subject,
+                kind=data["kind"],
+                unit=data["unit"],
+                amount=data["amount"],
+                due=data["due"],
+                summary=data["summary"],
+                attachments=data["attachments"],
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        except (VetoActiveError, PermissionDenied) as exc:
+            form.add_error(None, str(getattr(exc, "message", "") or exc))
+        else:
+            messages.success(request, _("The request was raised (§6 c))."))
+            return redirect("authorities:approval_detail", pk=approval.pk)
+    return render(
+        request,
+        "authorities/approval_new.html",
+        {"form": form, "subject": subject, "subject_url": _subject_link(subject)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _subject_link(subject: Any) -> str:
+    """The page of a request's record, when it has one of its own."""
+    if subject is None:
+        return ""
+    page = _subject_page(subject)
+    return "" if page == reverse("authorities:veto_list") else page
+
+
+@login_required
+def approval_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
+    """A request's document, to those who may read the request (never a public media URL)."""
+    approval = get_object_or_404(ApprovalRequest, pk=pk)
+    _check(request, "authorities.view_approvalrequest", approval)
+    doc = get_object_or_404(approval.attachments.filter(voided_at__isnull=True), pk=attachment)
+    return file_response(doc.file, filename=doc.name)
+
+
 @login_required
 @GET_POST
 def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -257,11 +333,16 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             else:
                 messages.success(request, _("Your decision was recorded and signed."))
                 return redirect("authorities:approval_detail", pk=approval.pk)
+    subject = approval.subject if approval.content_type_id else None
+    readable = subject is not None and S.approval_subject_readable(request.user, subject)
     return render(
         request,
         "authorities/approval_detail.html",
         {
             "approval": approval,
+            "subject_url": _subject_link(subject) if readable else "",
+            "attachments": approval.attachments.filter(voided_at__isnull=True),
+            "may_raise": request.user.has_perm("authorities.add_approvalrequest"),
             "may_decide": may_decide,
             "approve_blocked": approve_blocked,
             "may_withdraw": approval.status == ApprovalStatus.PENDING
@@ -269,7 +350,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "decide_form": decide_form,
             "sig_form": sig_form,
             "withdraw_form": ReasonForm(),
-            "signatures": signatures_for(approval),
+            "signatures": signatures_with_status(obj=approval),
             **_veto_context(request, approval),
         },
     )

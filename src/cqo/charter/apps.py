@@ -37,7 +37,18 @@ def _signed_content(charter: Any) -> dict[str, Any]:
     return {"version": charter.version, "content_hash": charter.content_hash}
 
 
-def _outdated(sender: Any, *, reason: str, actor: Any = None, **kwargs: Any) -> None:
-    from .services import charter_mark_outdated
+def _outdated(
+    sender: Any, *, reason: str, actor: Any = None, continues_post: bool = False, **kwargs: Any
+) -> None:
+    from .models import Charter, CharterStatus
+    from .services import charter_mark_outdated, charter_matches_data
 
+    # A renewal continues the post: the published charter stays current while it still says what
+    # the data says, and the daily check marks it once the new term is the one in force.
+    if continues_post:
+        published = (
+            Charter.objects.filter(status=CharterStatus.PUBLISHED).order_by("-version").first()
+        )
+        if published is None or charter_matches_data(published):
+            return
     charter_mark_outdated(reason=reason, actor=actor)

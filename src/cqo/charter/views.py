@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
-from cqo.audit.services import signature_matches, signatures_for
+from cqo.audit.selectors import signatures_with_status
 from cqo.post.views import GET_POST, _base, _can, _check, _lang, _pdf, _service_error, errors_apply
 
 from . import documents
@@ -66,7 +66,6 @@ def _charter(request: HttpRequest, pk: int, perm: str = "charter.view_charter") 
 
 
 def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> dict[str, Any]:
-    content = {"version": charter.version, "content_hash": charter.content_hash}
     sign_form = extra.pop("sign_form", None)
     if (
         sign_form is None
@@ -81,10 +80,7 @@ def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> di
         charter=charter,
         c=charter.content,
         intact=S.charter_content_intact(charter),
-        signatures=[
-            {"signature": s, "matches": signature_matches(s, content)}
-            for s in signatures_for(charter)
-        ],
+        signatures=signatures_with_status(obj=charter),
         sign_form=sign_form,
         can=_can(request, "charter.approve_charter", "charter.publish_charter", obj=charter),
         **extra,

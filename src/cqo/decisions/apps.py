@@ -13,6 +13,7 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from cqo.api.registry import api_urls_register
+        from cqo.authorities.catalogue import exercised_register
         from cqo.core.demo import demo_builder_register
         from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
@@ -21,6 +22,8 @@ class DecisionsConfig(AppConfig):
         audit_actions.register()
 
         panels.register()
+        # §6 b) is exercised here: a delegation of it hands over this app's work.
+        exercised_register("b")
         nav_link("authority.b", "decisions:proposal_list")
         nav_item_register(
             "authorities",

@@ -76,5 +76,5 @@ def approved_by_someone_else(user: Any, obj: Any) -> bool:
 _author_or_head = is_active_user & (is_author | has_role("principal") | heads_decision_unit)
 rules.add_perm("decisions.submit_businessdecision", _author_or_head)
 rules.add_perm("decisions.withdraw_businessdecision", _author_or_head & ~approved_by_someone_else)
-rules.add_perm("decisions.approve_businessdecision", is_principal)
+rules.add_perm("decisions.approve_businessdecision", is_principal & ~is_author)
 rules.add_perm("decisions.effect_businessdecision", is_principal | (is_active_user & is_author))

@@ -25,6 +25,7 @@ from cqo.authorities.vetoable import (
     veto_refuse_if_active,
 )
 from cqo.core.permissions import require
+from cqo.core.sod import sod_check
 from cqo.notifications.services import notify
 from cqo.organisation.models import Unit
 
@@ -226,6 +227,8 @@ def decision_advance(
             {"status": _("A decision that is “%(status)s” cannot take this step.")
              % {"status": locked.get_status_display()}}
         )  # fmt: skip
+    if step == "approve":
+        sod_check(actor=actor, raised_by=locked.created_by_id, clause=CLAUSE_DECISION)
     if step == "withdraw":
         reason = _reason(reason, message=_("Give a reason for withdrawing the decision."))
     before = snapshot(locked)

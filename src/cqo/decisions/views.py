@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqo.accounts.actors import actor_of
-from cqo.audit.services import signatures_for
+from cqo.audit.selectors import signatures_with_status
 from cqo.authorities import selectors as sel
 from cqo.authorities.forms import errors_apply
 from cqo.authorities.vetoable import (
@@ -183,7 +183,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_withdraw": decision.status
             in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
             and request.user.has_perm("decisions.withdraw_businessdecision", decision),
-            "signatures": signatures_for(decision),
+            "signatures": signatures_with_status(obj=decision),
             # The veto goes through the one path of every vetoable record (§6 i)).
             **_veto_context(request, decision),
         },

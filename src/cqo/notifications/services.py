@@ -75,6 +75,15 @@ def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def notifications_resolve(*, url: str) -> int:
+    """Mark read every unread notice that points at ``url``: the thing it asked for is settled
+    (a request decided or withdrawn), so it no longer waits in anyone's bell. Runs inside the
+    caller's transaction; call it before telling anyone the outcome."""
+    if not url:
+        return 0
+    return Notification.objects.filter(url=url, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
     if actor is None or not actor.is_authenticated:

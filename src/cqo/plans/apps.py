@@ -12,6 +12,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from cqo.api.registry import api_urls_register
+        from cqo.authorities.catalogue import exercised_register
         from cqo.authorities.kinds import approval_kind_register
         from cqo.core.clauses import clause
         from cqo.core.demo import demo_builder_register
@@ -22,6 +23,8 @@ class PlansConfig(AppConfig):
         audit_actions.register()
 
         nav_link("authority.a", "plans:strategy_list")
+        # §6 a) is exercised here: a delegation of it hands over this app's work.
+        exercised_register("a")
         # §6 c): the plan's kind of approval, with the handlers that move the plan.
         approval_kind_register(
             code=services.KIND_QUALITY_PLAN,
@@ -31,6 +34,7 @@ class PlansConfig(AppConfig):
             on_decided=services.plan_approval_decided,
             on_withdrawn=services.plan_approval_withdrawn,
             app=self.label,
+            raised_from_subject=True,
         )
         demo_builder_register("plans", demo.build, after=("organisation", "authorities"))
         api_urls_register("authorities/", api.urlpatterns, namespace="plans")

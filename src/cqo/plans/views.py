@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,11 +50,16 @@ def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
 def strategy_list(request: HttpRequest) -> HttpResponseBase:
     _check(request, "plans.view_qualitystrategy")
     may_add = request.user.has_perm("plans.add_qualitystrategy")
-    strategy_form = StrategyForm(request.POST if "strategy" in request.POST else None)
-    plan_form = PlanForm(request.POST if "plan" in request.POST else None)
+    # Two forms on one page: each has its own prefix (field names and ids) and says which it is
+    # through ``form``, so a plan's ``strategy`` choice is never taken for the strategy form.
+    which = request.POST.get("form") if request.method == "POST" else None
+    strategy_form = StrategyForm(request.POST if which == "strategy" else None, prefix="strategy")
+    plan_form = PlanForm(request.POST if which == "plan" else None, prefix="plan")
     if request.method == "POST":
         _check(request, "plans.add_qualitystrategy")
-        form: Any = strategy_form if "strategy" in request.POST else plan_form
+        if which not in ("strategy", "plan"):
+            raise BadRequest(_("Choose the strategy form or the plan form."))
+        form: Any = strategy_form if which == "strategy" else plan_form
         if form.is_valid():
             try:
                 if form is strategy_form:

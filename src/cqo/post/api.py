@@ -161,7 +161,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvidenceDocument
         fields = [
-            "id", "person", "kind", "title", "education", "title_level", "issuer", "number",
+            "id", "person", "kind", "title", "education", "title_level", "quality_years", "issuer",
+            "number",
             "issued_on", "expires_on", "file", "note", "uploaded_at", "voided_at", "void_reason",
         ]  # fmt: skip
         read_only_fields = ["person", "uploaded_at", "voided_at", "void_reason"]

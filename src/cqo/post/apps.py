@@ -11,6 +11,7 @@ class PostConfig(AppConfig):
 
     def ready(self) -> None:
         from cqo.api.registry import api_urls_register
+        from cqo.audit.selectors import signed_act_register
         from cqo.core.demo import demo_builder_register
         from cqo.notifications.services import reminder_register
         from cqo.workbench.nav import nav_link
@@ -25,6 +26,9 @@ class PostConfig(AppConfig):
         demo_builder_register("post", demo.build, after=("organisation",))
         reminder_register("post.competence", tasks.competence_remind)
         api_urls_register("post/", api_urls.urlpatterns, namespace="post")
+        # The principal's signature that put an appointment in force is over its terms; the
+        # other signatures on it (a removal) are not rebuilt here.
+        signed_act_register("post.appointment.sign", _appointment_signed_content)
         # What §5 still asks (the dashboard's list) is remembered across requests until one of
         # the records it reads changes.
         from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -45,3 +49,9 @@ def _due_source_changed(sender: Any, **kwargs: Any) -> None:
     # request that read the old rows between the two cannot keep its answer under the new name.
     selectors.competence_due_changed()
     transaction.on_commit(selectors.competence_due_changed)
+
+
+def _appointment_signed_content(appointment: Any, event: Any) -> dict[str, Any]:
+    from .services import appointment_content
+
+    return appointment_content(appointment)

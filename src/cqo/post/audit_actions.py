@@ -15,6 +15,7 @@ def register() -> None:
             "post.appointment.handover": _("CQO handover drafted"),
             "post.appointment.sign": _("CQO appointment signed"),
             "post.appointment.end": _("CQO appointment ended"),
+            "post.appointment.continue": _("CQO appointment continued by a renewal"),
             "post.appointment.remove": _("CQO removed from office"),
             "post.appointment.withdraw": _("Draft appointment withdrawn"),
             "post.competence.create": _("Competence assessment started"),

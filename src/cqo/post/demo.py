@@ -14,21 +14,34 @@ from cqo.organisation.models import EducationLevel, TitleLevel
 from . import services as S
 from .models import AppointmentKind, CompetenceArea, EvidenceKind, LedFunction, PostForm
 
-# (kind, title, issuer, number, issued, valid until, education, title level)
-EVIDENCE: list[tuple[str, str, str, str, datetime.date, datetime.date | None, str, str]] = [
+# (kind, title, issuer, number, issued, valid until, education, title level, years of quality
+# work): what the CQO's record claims (master's, associate senior title, 14 years), each shown.
+EVIDENCE: list[
+    tuple[str, str, str, str, datetime.date, datetime.date | None, str, str, int | None]
+] = [
     (
         EvidenceKind.DIPLOMA, "本科毕业证书（机械设计制造及其自动化）", "重庆大学",
         "106111200905000823",
-        datetime.date(2009, 6, 30), None, EducationLevel.BACHELOR, "",
+        datetime.date(2009, 6, 30), None, EducationLevel.BACHELOR, "", None,
+    ),
+    (
+        EvidenceKind.DIPLOMA, "工程硕士学位证书（质量工程）", "重庆大学", "1061132015000417",
+        datetime.date(2015, 6, 28), None, EducationLevel.MASTER, "", None,
     ),
     (
         EvidenceKind.TITLE_CERTIFICATE, "高级工程师（副高级）职称证书",
         "重庆市人力资源和社会保障局",
         "渝高评字2018-0417", datetime.date(2018, 12, 20), None, "", TitleLevel.ASSOCIATE_SENIOR,
+        None,
     ),
     (
         EvidenceKind.TRAINING_CERTIFICATE, "首席质量官培训合格证书", "重庆市市场监督管理局",
         "CQ-SXZLG-2024-0156", datetime.date(2024, 9, 26), datetime.date(2027, 9, 25), "", "",
+        None,
+    ),
+    (
+        EvidenceKind.WORK_RECORD, "质量管理工作经历证明（人力资源部出具）", "重庆渝嘉摩托车零部件有限公司",
+        "YJ-HR-2024-031", datetime.date(2024, 8, 1), None, "", "", 14,
     ),
 ]  # fmt: skip
 
@@ -46,7 +59,7 @@ def build(ctx: DemoContext) -> None:
     cqo = people["cqo"]
     today = timezone.localdate()
 
-    for kind, title, issuer, number, issued, until, education, level in EVIDENCE:
+    for kind, title, issuer, number, issued, until, education, level, years in EVIDENCE:
         S.evidence_add(
             actor=cqo_user,
             person=cqo,
@@ -58,6 +71,7 @@ def build(ctx: DemoContext) -> None:
             expires_on=until,
             education=education,
             title_level=level,
+            quality_years=years,
         )
     appointment = S.appointment_create(
         actor=principal,

@@ -198,6 +198,9 @@ class EvidenceForm(forms.Form):
     title_level = forms.ChoiceField(
         label=_("Title level shown"), choices=[("", "—"), *TitleLevel.choices], required=False
     )
+    quality_years = forms.IntegerField(
+        label=_("Years of quality work shown"), min_value=0, max_value=80, required=False
+    )
     issuer = forms.CharField(label=_("Issuer"), max_length=200, required=False)
     number = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("Issued on"), widget=DateInput, required=False)

@@ -382,6 +382,7 @@ class EvidenceKind(models.TextChoices):
     TITLE_CERTIFICATE = "title_certificate", _("Professional title certificate")
     TRAINING_CERTIFICATE = "training_certificate", _("Training certificate")
     AUTHORISATION_LETTER = "authorisation_letter", _("Appointment authorisation letter")
+    WORK_RECORD = "work_record", _("Record of quality work (employer's certificate)")
     OTHER = "other", _("Other")
 
 
@@ -414,6 +415,13 @@ class EvidenceDocument(Voidable):
         blank=True,
         help_text=_("For a title certificate: the level it certifies."),
     )
+    quality_years = models.PositiveSmallIntegerField(
+        _("years of quality work shown"),
+        null=True,
+        blank=True,
+        help_text=_("For a record of quality work: the years of enterprise quality management it "
+                    "certifies (§5.1.2)."),
+    )  # fmt: skip
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     number = models.CharField(_("certificate number"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)

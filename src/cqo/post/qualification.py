@@ -191,7 +191,7 @@ def qualification_check(
         results += [
             _education(person, rule, docs),
             _title(person, rule, docs),
-            _years(person, rule),
+            _years(person, rule, docs),
         ]
         training = _training(rule, docs)
         if training is not None:
@@ -257,115 +257,139 @@ def qualification_check(
     return QualificationReport(person=person, rule_set=rule_set, rule=rule, on=day, results=results)
 
 
+def _claim_against_evidence(
+    *,
+    code: str,
+    label: str,
+    need: str,
+    have_rank: int,
+    need_rank: int,
+    have_text: str,
+    docs: list[EvidenceDocument],
+    shown: list[tuple[int, str]],
+    missing: str,
+) -> CheckResult:
+    """One threshold of §5.1.2, judged on what the documents show rather than on the record.
+
+    ``shown`` holds (rank, text) for each document that states a level. The record below the
+    threshold blocks; no document stating a level is a warning (the claim has no evidence); the
+    best document below the threshold blocks (the evidence says the person falls short); a record
+    claiming more than the best document shows is a warning (the claim is against its
+    evidence); otherwise it passes, with the documents that carry it."""
+    if have_rank < need_rank:
+        return CheckResult(
+            code, label, "§5.1.2", BLOCK,
+            _("Asks %(need)s or above; the record shows %(have)s.")
+            % {"need": need, "have": have_text},
+            docs,
+        )  # fmt: skip
+    if not shown:
+        return CheckResult(code, label, "§5.1.2", WARNING, missing, docs)
+    best_rank, best_text = max(shown, key=lambda pair: pair[0])
+    if best_rank < need_rank:
+        return CheckResult(
+            code, label, "§5.1.2", BLOCK,
+            _("The record shows %(have)s, but the best document on file shows %(shown)s, below "
+              "the %(need)s asked.")
+            % {"have": have_text, "shown": best_text, "need": need},
+            docs,
+        )  # fmt: skip
+    if best_rank < have_rank:
+        return CheckResult(
+            code, label, "§5.1.2", WARNING,
+            _("The record shows %(have)s, but the best document on file shows only %(shown)s "
+              "(%(need)s or above asked): correct the record or put the missing document on "
+              "file.")
+            % {"have": have_text, "shown": best_text, "need": need},
+            docs,
+        )  # fmt: skip
+    return CheckResult(
+        code, label, "§5.1.2", PASS,
+        _("%(have)s; %(need)s or above asked.") % {"need": need, "have": have_text},
+        docs,
+    )  # fmt: skip
+
+
 def _education(
     person: Person, rule: QualificationRule, docs: list[EvidenceDocument]
 ) -> CheckResult:
-    label = _("Education")
     need = _label(EducationLevel.choices, rule.min_education)
     have = person.education
+    have_text = _label(EducationLevel.choices, have)
     diplomas = [d for d in docs if d.kind == EvidenceKind.DIPLOMA]
-    if not have or EDUCATION_RANK.get(have, -1) < EDUCATION_RANK[rule.min_education]:
-        return CheckResult(
-            "education",
-            label,
-            "§5.1.2",
-            BLOCK,
-            _("Asks %(need)s or above; the record shows %(have)s.")
-            % {"need": need, "have": _label(EducationLevel.choices, have)},
-            diplomas,
+    return _claim_against_evidence(
+        code="education",
+        label=_("Education"),
+        need=need,
+        have_rank=EDUCATION_RANK.get(have, -1) if have else -1,
+        need_rank=EDUCATION_RANK[rule.min_education],
+        have_text=have_text,
+        docs=diplomas,
+        shown=[
+            (EDUCATION_RANK.get(d.education, -1), _label(EducationLevel.choices, d.education))
+            for d in diplomas
+            if d.education
+        ],
+        missing=_(
+            "The record shows %(have)s (%(need)s or above asked), but no diploma on file states "
+            "the level it certifies."
         )
-    supporting = [
-        d
-        for d in diplomas
-        if not d.education
-        or EDUCATION_RANK.get(d.education, -1) >= EDUCATION_RANK[rule.min_education]
-    ]
-    if not supporting:
-        return CheckResult(
-            "education",
-            label,
-            "§5.1.2",
-            WARNING,
-            _(
-                "The record shows %(have)s (%(need)s or above asked), but no diploma that shows it "
-                "is on file."
-            )
-            % {"need": need, "have": _label(EducationLevel.choices, have)},
-            diplomas,
-        )
-    return CheckResult(
-        "education",
-        label,
-        "§5.1.2",
-        PASS,
-        _("%(have)s; %(need)s or above asked.")
-        % {"need": need, "have": _label(EducationLevel.choices, have)},
-        supporting,
+        % {"need": need, "have": have_text},
     )
 
 
 def _title(person: Person, rule: QualificationRule, docs: list[EvidenceDocument]) -> CheckResult:
-    label = _("Professional title")
     need = _label(TitleLevel.choices, rule.min_title)
     have = person.title_level
+    have_text = _label(TitleLevel.choices, have)
     certs = [d for d in docs if d.kind == EvidenceKind.TITLE_CERTIFICATE]
-    if TITLE_RANK.get(have, -1) < TITLE_RANK[rule.min_title]:
-        return CheckResult(
-            "title",
-            label,
-            "§5.1.2",
-            BLOCK,
-            _("Asks %(need)s or above; the record shows %(have)s.")
-            % {"need": need, "have": _label(TitleLevel.choices, have)},
-            certs,
+    return _claim_against_evidence(
+        code="title",
+        label=_("Professional title"),
+        need=need,
+        have_rank=TITLE_RANK.get(have, -1),
+        need_rank=TITLE_RANK[rule.min_title],
+        have_text=have_text,
+        docs=certs,
+        shown=[
+            (TITLE_RANK.get(d.title_level, -1), _label(TitleLevel.choices, d.title_level))
+            for d in certs
+            if d.title_level
+        ],
+        missing=_(
+            "The record shows %(have)s (%(need)s or above asked), but no title certificate on "
+            "file states the level it certifies."
         )
-    supporting = [
-        d
-        for d in certs
-        if not d.title_level or TITLE_RANK.get(d.title_level, -1) >= TITLE_RANK[rule.min_title]
-    ]
-    if not supporting:
-        return CheckResult(
-            "title",
-            label,
-            "§5.1.2",
-            WARNING,
-            _(
-                "The record shows %(have)s (%(need)s or above asked), but no title certificate "
-                "that shows it is on file."
-            )
-            % {"need": need, "have": _label(TitleLevel.choices, have)},
-            certs,
-        )
-    return CheckResult(
-        "title",
-        label,
-        "§5.1.2",
-        PASS,
-        _("%(have)s; %(need)s or above asked.")
-        % {"need": need, "have": _label(TitleLevel.choices, have)},
-        supporting,
+        % {"need": need, "have": have_text},
     )
 
 
-def _years(person: Person, rule: QualificationRule) -> CheckResult:
-    label = _("Years in enterprise quality management")
-    if person.quality_years < rule.min_years:
-        return CheckResult(
-            "years",
-            label,
-            "§5.1.2",
-            BLOCK,
-            _("Asks %(need)d years or more; the record shows %(have)d.")
-            % {"need": rule.min_years, "have": person.quality_years},
+def _years(person: Person, rule: QualificationRule, docs: list[EvidenceDocument]) -> CheckResult:
+    have = person.quality_years
+    records = [d for d in docs if d.kind == EvidenceKind.WORK_RECORD]
+
+    def years(n: int) -> Any:
+        return (_("%(n)d year") if n == 1 else _("%(n)d years")) % {"n": n}
+
+    need = years(rule.min_years)
+    return _claim_against_evidence(
+        code="years",
+        label=_("Years in enterprise quality management"),
+        need=need,
+        have_rank=have,
+        need_rank=rule.min_years,
+        have_text=years(have),
+        docs=records,
+        shown=[
+            (d.quality_years, years(d.quality_years))
+            for d in records
+            if d.quality_years is not None
+        ],
+        missing=_(
+            "The record shows %(have)s (%(need)s or more asked), but no record of quality work on "
+            "file states the years it certifies."
         )
-    return CheckResult(
-        "years",
-        label,
-        "§5.1.2",
-        PASS,
-        _("%(have)d years; %(need)d or more asked.")
-        % {"need": rule.min_years, "have": person.quality_years},
+        % {"need": need, "have": years(have)},
     )
 
 

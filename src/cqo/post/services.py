@@ -608,10 +608,14 @@ def appointment_sign(*, actor: User, appointment: Appointment, password: str | N
     if locked.predecessor_id:
         _predecessor_end(actor, locked)
     _posts_take_up(actor, locked)
+    # A renewal continues the post: the charter (above this app) keeps today's published version
+    # current while it still says what the data says; a new CQO (appointment or handover) puts
+    # it out of date at once, ahead of the change.
     appointment_changed.send(
         sender=Appointment,
         reason=stored(gettext_noop("CQO appointment %(number)s was signed."), number=locked.number),
         actor=actor,
+        continues_post=locked.origin == AppointmentOrigin.RENEWAL,
     )
     return locked
 
@@ -788,9 +792,12 @@ def _predecessor_end(actor: User, successor: Appointment) -> None:
             last_day=last,
             reason=old.end_reason,
         )
+    # A renewal continues the same person in the post: the old term is closed off for the
+    # record, but nothing ended, so no end event (§3.1).
+    renewal = successor.origin == AppointmentOrigin.RENEWAL and old.person_id == successor.person_id
     audit_record(
         actor=actor,
-        action="post.appointment.end",
+        action="post.appointment.continue" if renewal else "post.appointment.end",
         obj=old,
         before=before,
         after=snapshot(old),
@@ -958,6 +965,7 @@ def evidence_add(
     expires_on: datetime.date | None = None,
     education: str = "",
     title_level: str = "",
+    quality_years: int | None = None,
     note: str = "",
 ) -> EvidenceDocument:
     """Put a diploma, certificate or letter on file for the qualification check (§5.1.2, §5.1.3)."""
@@ -973,6 +981,10 @@ def evidence_add(
         errors["title_level"] = _("Choose a title level.")
     elif title_level and kind != EvidenceKind.TITLE_CERTIFICATE:
         errors["title_level"] = _("Only a title certificate shows a title level.")
+    if quality_years is not None and kind != EvidenceKind.WORK_RECORD:
+        errors["quality_years"] = _("Only a record of quality work shows years of quality work.")
+    elif quality_years is not None and not 0 <= quality_years <= 80:
+        errors["quality_years"] = _("Give the years as a whole number from 0 to 80.")
     if errors:
         raise ValidationError(errors)
     upload_check(file, field="file")
@@ -986,6 +998,7 @@ def evidence_add(
         expires_on=expires_on,
         education=education,
         title_level=title_level,
+        quality_years=quality_years,
         note=(note or "").strip(),
         uploaded_by=actor,
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cqo.accounts.actors import actor_of
 from cqo.audit.forms import SignatureForm
-from cqo.audit.services import signature_matches, signatures_for
+from cqo.audit.selectors import signatures_with_status
 from cqo.core.uploads import file_response
 from cqo.core.views import GET_POST, can, check
 from cqo.organisation.models import Person
@@ -134,16 +134,7 @@ def _appointment(request: HttpRequest, pk: int, perm: str = "post.view_appointme
 
 
 def _detail_context(request: HttpRequest, appointment: Appointment, **extra: Any) -> dict[str, Any]:
-    content = S.appointment_content(appointment)
-    signatures = [
-        {
-            "signature": sig,
-            "matches": signature_matches(sig, content)
-            if sig.pk == appointment.signature_id
-            else None,
-        }
-        for sig in signatures_for(appointment)
-    ]
+    signatures = signatures_with_status(obj=appointment)
     report = qualification_check(appointment.person) if appointment.is_draft else None
     sign_form = extra.pop("sign_form", None)
     if (

@@ -121,14 +121,15 @@ def make_candidate(unit: Unit, username: str, **fields: Any) -> Any:
 
 
 def add_evidence(person: Any, *kinds: str) -> None:
-    """Evidence documents of ``kinds`` (a diploma, a title and a training certificate when none
-    are named) that support the candidate's claims."""
+    """Evidence documents of ``kinds`` (a diploma, a title and a training certificate and a record
+    of quality work when none are named) that support the candidate's claims."""
     from cqo.post.models import EvidenceDocument, EvidenceKind
 
     for kind in kinds or (
         EvidenceKind.DIPLOMA,
         EvidenceKind.TITLE_CERTIFICATE,
         EvidenceKind.TRAINING_CERTIFICATE,
+        EvidenceKind.WORK_RECORD,
     ):
         EvidenceDocument.objects.create(
             person=person,
@@ -142,6 +143,7 @@ def add_evidence(person: Any, *kinds: str) -> None:
             title_level=TitleLevel.ASSOCIATE_SENIOR
             if kind == EvidenceKind.TITLE_CERTIFICATE
             else "",
+            quality_years=person.quality_years if kind == EvidenceKind.WORK_RECORD else None,
         )
 
 

@@ -45,6 +45,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "authorities:index": {ANONYMOUS: 302, "*": 302},
     "authorities:approval_list": _page(),
     "authorities:approval_detail": _page_for(*MANAGEMENT, "inspector"),
+    "authorities:approval_new": _page(),
+    "authorities:approval_attachment": _page_for(*MANAGEMENT, "inspector"),
     "authorities:approval_withdraw": PAGE_POST_ONLY,
     "authorities:delegation_list": _page(),
     "authorities:delegation_revoke": PAGE_POST_ONLY,
@@ -68,6 +70,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:authorities:approval-list": _api(),
     "api:authorities:approval-detail": _api_seen_by(*MANAGEMENT, "inspector"),
     "api:authorities:approval-decide": API_POST_ONLY,
+    "api:authorities:approval-attachment": {
+        ANONYMOUS: 403,
+        "*": 403,
+        **dict.fromkeys((*MANAGEMENT, "inspector"), 200),
+    },
     "api:authorities:approval-withdraw": API_POST_ONLY,
     "api:plans:strategy-list": _api(),
     "api:plans:strategy-detail": _api(),
@@ -141,7 +148,15 @@ OBJECT_FOR_PK = {
     "api:authorities:veto-": "authorities.veto",
 }
 
+
+def _attachment(world: Any) -> dict[str, Any]:
+    approval = world.objects["authorities.approval"]
+    return {"pk": approval.pk, "attachment": approval.attachments.get().pk}
+
+
 KWARGS = {
+    "authorities:approval_attachment": _attachment,
+    "api:authorities:approval-attachment": _attachment,
     "authorities:veto_impose": lambda world: {
         "subject_type": "decisions.proposal",
         "pk": world.objects["decisions.proposal"].pk,
@@ -179,9 +194,12 @@ def build(world: Any) -> None:
         actor=users["quality_engineer"], kind="product_launch", title="矩阵否决", unit=unit
     )
     veto = S.veto_impose(actor=users["cqo"], subject=vetoed, reason="矩阵", password=TEST_PASSWORD)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     approval = S.approval_request_raise(
-        actor=users["inspector"], subject=decision, kind="concession", unit=unit, summary="矩阵"
-    )
+        actor=users["inspector"], subject=decision, kind="concession", unit=unit, summary="矩阵",
+        attachments=[SimpleUploadedFile("matrix.pdf", b"%PDF-1.4 matrix")],
+    )  # fmt: skip
     strategy = PS.strategy_create(actor=users["cqo"], title="矩阵战略", start_year=today.year,
                                  end_year=today.year)  # fmt: skip
     plan = PS.plan_create(actor=users["cqo"], title="矩阵计划", year=today.year, strategy=strategy)

@@ -81,13 +81,13 @@ def test_it_refuses_a_sub_delegation_longer_than_the_delegators(org: Org) -> Non
 
 
 def test_it_refuses_to_delegate_an_authority_the_delegator_does_not_hold(org: Org) -> None:
-    _create(org)  # the deputy holds c), not d)
+    _create(org)  # the deputy holds c), not a)
     with translation.override("en"):
         exc = _refused(
-            lambda: _create(org, actor=org.deputy, delegate=org.engineer.person, authority="d")
+            lambda: _create(org, actor=org.deputy, delegate=org.engineer.person, authority="a")
         )
     assert "authority" in exc.message_dict
-    assert "§6 d)" in exc.message_dict["authority"][0]
+    assert "§6 a)" in exc.message_dict["authority"][0]
 
 
 def test_someone_holding_no_authority_cannot_delegate_at_all(org: Org) -> None:
@@ -174,7 +174,7 @@ def test_creating_and_revoking_mark_the_charter_out_of_date(
 
 def test_delegations_about_to_expire_are_listed_for_the_cqo_and_the_delegate(org: Org) -> None:
     soon = _create(org, end_date=days(5))
-    _create(org, authority="d", end_date=days(60))
+    _create(org, authority="a", end_date=days(60))
     assert list(sel.delegations_expiring(org.cqo)) == [soon]
     assert list(sel.delegations_expiring(org.deputy)) == [soon]
     assert list(sel.delegations_expiring(org.engineer)) == []

@@ -105,7 +105,11 @@ def test_a_deferred_proposal_and_a_returned_plan_can_be_vetoed(org: Org) -> None
     plan = _plan(org)
     request = PS.plan_submit(actor=org.cqo, plan=plan)
     S.approval_decide(
-        actor=org.cqo, request=request, decision="reject", reason="目标不清", password=PASSWORD
+        actor=org.principal,
+        request=request,
+        decision="reject",
+        reason="目标不清",
+        password=PASSWORD,
     )
     plan.refresh_from_db()
     assert plan.status == "returned"

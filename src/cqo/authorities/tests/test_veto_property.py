@@ -278,7 +278,7 @@ def test_no_sequence_of_operations_moves_a_vetoed_proposal_or_plan_forward(
                 request = PS.plan_submit(actor=org.cqo, plan=self.plan)
                 if status == "returned":
                     S.approval_decide(
-                        actor=org.cqo, request=request, decision="reject", reason="目标不清",
+                        actor=org.principal, request=request, decision="reject", reason="目标不清",
                         password=PASSWORD,
                     )  # fmt: skip
                 self.subject = self.plan if kind == "plan" else request

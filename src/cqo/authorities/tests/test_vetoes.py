@@ -210,7 +210,7 @@ def test_a_vetoed_plan_cannot_be_approved_through_the_inbox(org: Org) -> None:
     _veto(org, plan)
     with pytest.raises(VetoActiveError):
         S.approval_decide(
-            actor=org.cqo, request=request, decision="approve", reason="ok", password=PASSWORD
+            actor=org.principal, request=request, decision="approve", reason="ok", password=PASSWORD
         )
     plan.refresh_from_db()
     assert plan.status == "submitted"

@@ -31,6 +31,14 @@ def strict(enterprise, principal):
     )
 
 
+def _evidence_shows_the_record(person):
+    """The documents on file show exactly what the person's record says."""
+    docs = EvidenceDocument.objects.filter(person=person)
+    docs.filter(kind=EvidenceKind.DIPLOMA).update(education=person.education)
+    docs.filter(kind=EvidenceKind.TITLE_CERTIFICATE).update(title_level=person.title_level)
+    docs.filter(kind=EvidenceKind.WORK_RECORD).update(quality_years=person.quality_years)
+
+
 def test_the_default_rule_set_is_db50_and_passes_a_qualified_candidate(candidate):
     report = qualification_check(candidate)
     assert report.rule_set.code == DEFAULT_CODE
@@ -54,7 +62,7 @@ def test_the_db50_thresholds_at_their_boundaries(root, principal, field, value, 
     person = make_candidate(root, f"b-{field}-{value}", **{field: value})
     add_evidence(person)
     declare_clean(person, principal)
-    EvidenceDocument.objects.filter(person=person).update(education="", title_level="")
+    _evidence_shows_the_record(person)
     assert outcomes(qualification_check(person))[code] == expected
 
 
@@ -106,15 +114,17 @@ def test_the_strict_preset_asks_a_bachelor_and_five_years_of_medium_firms(
     person = make_candidate(root, "jc", education=EducationLevel.JUNIOR_COLLEGE, quality_years=5)
     add_evidence(person)
     declare_clean(person, principal)
-    EvidenceDocument.objects.filter(person=person).update(education="")
+    _evidence_shows_the_record(person)
     report = qualification_check(person)
     assert report.rule_set.code == STRICT_CODE
     assert outcomes(report)["education"] == BLOCK
     person.education, person.quality_years = EducationLevel.BACHELOR, 4
     person.save()
+    _evidence_shows_the_record(person)
     assert outcomes(qualification_check(person))["years"] == BLOCK
     person.quality_years = 5
     person.save()
+    _evidence_shows_the_record(person)
     assert qualification_check(person).outcome == PASS
 
 
@@ -133,9 +143,11 @@ def test_the_strict_preset_keeps_the_db50_floor_for_small_firms(enterprise, root
     enterprise.save()
     strict(enterprise, principal)
     person = make_candidate(root, "small", education=EducationLevel.JUNIOR_COLLEGE, quality_years=3)
-    add_evidence(person, EvidenceKind.DIPLOMA, EvidenceKind.TITLE_CERTIFICATE)
+    add_evidence(
+        person, EvidenceKind.DIPLOMA, EvidenceKind.TITLE_CERTIFICATE, EvidenceKind.WORK_RECORD
+    )
     declare_clean(person, principal)
-    EvidenceDocument.objects.filter(person=person).update(education="")
+    _evidence_shows_the_record(person)
     report = qualification_check(person)
     assert outcomes(report)["education"] == PASS and outcomes(report)["training"] == WARNING
 
