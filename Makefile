@@ -14,7 +14,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/cqo
 STAMPS := $(CQO_VAR_DIR)/test-stamps
 
 .PHONY: demo test serve install install-dev system-deps browser-deps messages migrate lint typecheck \
-        importlint i18n test-sqlite test-postgres test-browser bench clean
+        importlint i18n migrations-check test-sqlite test-postgres test-browser bench clean
 
 demo: install system-deps messages migrate
 	$(CQO) demo --if-empty
@@ -23,7 +23,7 @@ demo: install system-deps messages migrate
 serve: install messages migrate
 	$(CQO) serve --bind $(HOST):$(PORT)
 
-test: install-dev system-deps browser-deps messages lint typecheck importlint i18n test-sqlite test-postgres test-browser
+test: install-dev system-deps browser-deps messages lint typecheck importlint i18n migrations-check test-sqlite test-postgres test-browser
 	@echo "make test: every check passed"
 
 # --- installation -------------------------------------------------------------------------
@@ -78,6 +78,10 @@ importlint: install-dev
 
 i18n: install-dev
 	$(CQO) i18ncheck
+
+# A model change without its migration fails here, not on someone's first deploy.
+migrations-check: install-dev
+	$(CQO) makemigrations --check --dry-run
 
 test-sqlite: install-dev messages
 	@mkdir -p $(STAMPS) && rm -f $(STAMPS)/*

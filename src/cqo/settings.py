@@ -97,10 +97,16 @@ INSTALLED_APPS = [
     "cqo.audit",
     "cqo.accounts",
     "cqo.organisation",
+    "cqo.api",
+    "cqo.notifications",
+    "cqo.workbench",
+    # the kernel: the post, the authorities, the charter that documents both
     "cqo.post",
     "cqo.authorities",
-    "cqo.workbench",
-    "cqo.api",
+    "cqo.charter",
+    # domain apps: each imports the kernel and the platform, never another domain app
+    "cqo.plans",
+    "cqo.decisions",
 ]
 # Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
 # an app adds its approval kind and vetoable record without editing or migrating the kernel.
@@ -154,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cqo.workbench.context_processors.shell",
+                "cqo.charter.context_processors.published",
             ],
         },
     }
@@ -346,9 +353,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "cqo.api.input.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "cqo.core.api_input.Pagination",
     "DEFAULT_PARSER_CLASSES": [
-        "cqo.api.input.JSONParser",
+        "cqo.core.api_input.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -375,7 +382,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a field named "status"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
-        "StrategyStatusEnum": "cqo.authorities.models.StrategyStatus.choices",
+        "StrategyStatusEnum": "cqo.plans.models.StrategyStatus.choices",
         "AuthorityChangeKindEnum": "cqo.organisation.models.AuthorityChangeKind.choices",
         "AuthorityChangeModeEnum": "cqo.organisation.models.AuthorityChangeMode.choices",
         "AuthorityChangeStatusEnum": "cqo.organisation.models.AuthorityChangeStatus.choices",

@@ -3,6 +3,20 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
+# The project's URLs name every app's URLconf by import, not by a dotted string: the import
+# linter then sees the project at the top of the layers, and a missing app fails here, at once.
+from cqo.accounts import urls as accounts_urls
+from cqo.api import urls as api_urls
+from cqo.audit import urls as audit_urls
+from cqo.authorities import urls as authorities_urls
+from cqo.charter import urls as charter_urls
+from cqo.decisions import urls as decisions_urls
+from cqo.notifications import urls as notifications_urls
+from cqo.organisation import urls as organisation_urls
+from cqo.plans import urls as plans_urls
+from cqo.post import urls as post_urls
+from cqo.workbench import urls as workbench_urls
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through our own page, so its throttle and audit events apply there too.
@@ -12,13 +26,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="admin_login",
     ),
     path("admin/", admin.site.urls),
-    path("accounts/", include("cqo.accounts.urls")),
-    path("org/", include("cqo.organisation.urls")),
-    path("post/", include("cqo.post.urls")),
-    path("authorities/", include("cqo.authorities.urls")),
-    path("audit/", include("cqo.audit.urls")),
-    path("api/", include("cqo.api.urls")),
-    path("", include("cqo.workbench.urls")),
+    path("accounts/", include(accounts_urls)),
+    path("org/", include(organisation_urls)),
+    path("post/charter/", include(charter_urls)),
+    path("post/", include(post_urls)),
+    path("authorities/notifications/", include(notifications_urls)),
+    path("authorities/", include(authorities_urls)),
+    path("authorities/", include(plans_urls)),
+    path("authorities/", include(decisions_urls)),
+    path("audit/", include(audit_urls)),
+    path("api/", include(api_urls)),
+    path("", include(workbench_urls)),
 ]
 
 if settings.DEBUG:

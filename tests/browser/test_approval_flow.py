@@ -10,8 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, QualityPlan
+from cqo.authorities.models import ApprovalRequest
+from cqo.plans import services as PS
+from cqo.plans.models import QualityPlan
 from cqo.testing.world import PASSWORD, Org
 
 PDF = b"%PDF-1.4\n% concession evidence\n"
@@ -33,7 +34,7 @@ def test_the_cqo_creates_a_plan_and_an_inspector_raises_a_concession_with_eviden
     settings.MEDIA_ROOT = tmp_path
     org = Org()
     year = timezone.localdate().year
-    strategy = S.strategy_create(
+    strategy = PS.strategy_create(
         actor=org.cqo, title="三年质量战略", start_year=year, end_year=year
     )
     base = live_server.url
@@ -50,11 +51,11 @@ def test_the_cqo_creates_a_plan_and_an_inspector_raises_a_concession_with_eviden
     plan = QualityPlan.objects.get(title="2026 年度质量计划")
     assert plan.strategy == strategy
 
-    S.plan_item_add(
+    PS.plan_item_add(
         actor=org.cqo, plan=plan, title="项目一", owner=org.deputy.person,
         due_date=timezone.localdate() + datetime.timedelta(days=30),
     )  # fmt: skip
-    request = S.plan_submit(actor=org.cqo, plan=plan)
+    request = PS.plan_submit(actor=org.cqo, plan=plan)
     cqo.goto(f"{base}/authorities/approvals/{request.pk}/")
     assert cqo.locator("form.decide-form").count() == 0
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from cqo.audit.services import verify_chain
+from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
 from cqo.organisation.models import UnitKind
-from cqo.post.models import Appointment, AppointmentStatus, Charter, CharterStatus, EvidenceKind
+from cqo.post.models import Appointment, AppointmentStatus, EvidenceKind
 from cqo.post.presets import rule_sets_ensure
 from cqo.testing.factories import (
     TEST_PASSWORD,

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from cqo.audit.services import verify_chain
-from cqo.authorities import services as S
-from cqo.authorities.models import BusinessDecision, Veto
+from cqo.authorities.models import Veto
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
 from cqo.testing.world import PASSWORD, Org
 
 TEXT = {
@@ -66,10 +67,10 @@ def test_the_cqo_vetoes_and_nothing_moves_the_decision_until_the_cqo_lifts_it(
     page: Any, browser: Any, live_server: Any, language: str
 ) -> None:
     org = Org()
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=org.head, kind="product_launch", title="新款制动卡钳 BC-300 上市", unit=org.production
     )
-    decision = S.decision_submit(actor=org.head, decision=decision)
+    decision = DS.decision_submit(actor=org.head, decision=decision)
     base = live_server.url
     text = TEXT[language]
     detail = f"{base}/authorities/decisions/{decision.pk}/"

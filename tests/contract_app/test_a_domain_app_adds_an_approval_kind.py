@@ -16,6 +16,7 @@ from cqo.audit.services import signature_matches
 from cqo.authorities import services as S
 from cqo.authorities.kinds import APPROVAL_KINDS
 from cqo.authorities.models import ApprovalRequest
+from cqo.decisions import services as DS
 from cqo.testing.world import PASSWORD, Org
 
 from .models import Nonconformance
@@ -78,7 +79,7 @@ def test_a_withdrawn_request_of_the_new_kind_runs_the_apps_withdraw_handler(org:
 
 
 def test_the_new_kind_refuses_a_subject_it_was_not_registered_for(org: Org) -> None:
-    decision = S.decision_create(actor=org.engineer, kind="other", title="x", unit=org.inspection)
+    decision = DS.decision_create(actor=org.engineer, kind="other", title="x", unit=org.inspection)
     with pytest.raises(Exception) as exc:
         S.approval_request_raise(
             actor=org.inspector, subject=decision, kind="mrb_disposition", summary="处置"

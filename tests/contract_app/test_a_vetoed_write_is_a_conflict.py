@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as S
-from cqo.authorities.models import BusinessDecision
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
 from cqo.testing.world import PASSWORD, Org
 
 from .models import Nonconformance
@@ -67,14 +68,14 @@ def test_a_refused_attempt_to_pass_a_veto_leaves_an_event_naming_who_tried_what(
 def test_a_refused_step_on_a_vetoed_decision_is_audited_from_the_api_and_the_page(
     org: Org,
 ) -> None:
-    decision = S.decision_create(actor=org.head, kind="other", title="新卡钳上市")
-    decision = S.decision_submit(actor=org.head, decision=decision)
+    decision = DS.decision_create(actor=org.head, kind="other", title="新卡钳上市")
+    decision = DS.decision_submit(actor=org.head, decision=decision)
     S.veto_impose(actor=org.cqo, subject=decision, reason="验证未完成", password=PASSWORD)
     api = _api(org.principal).post(f"/api/v1/authorities/decisions/{decision.pk}/approve/")
     assert api.status_code == 409
     page = Client()
     page.force_login(org.principal)
-    page.post(reverse("authorities:decision_step", args=[decision.pk, "approve"]))
+    page.post(reverse("decisions:decision_step", args=[decision.pk, "approve"]))
     assert BusinessDecision.objects.get(pk=decision.pk).status == "submitted"
     events = AuditEvent.objects.filter(action=REFUSED).order_by("seq")
     assert [e.actor_id for e in events] == [org.principal.pk, org.principal.pk]

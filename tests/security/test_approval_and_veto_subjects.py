@@ -12,8 +12,9 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
-from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, Proposal, Veto
+from cqo.authorities.models import ApprovalRequest, Veto
+from cqo.decisions import services as DS
+from cqo.decisions.models import Proposal
 from cqo.testing.world import PASSWORD, Org
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +44,11 @@ def _raise(client: APIClient, subject_type: str, object_id: Any) -> Any:
 
 
 def _proposal(org: Org) -> Proposal:
-    return S.proposal_submit(actor=org.cqo, title="质量奖励专项", body="建议设立")
+    return DS.proposal_submit(actor=org.cqo, title="质量奖励专项", body="建议设立")
 
 
 def _an_audit_event(org: Org) -> AuditEvent:
-    S.decision_create(actor=org.engineer, kind="other", title="留痕", unit=org.inspection)
+    DS.decision_create(actor=org.engineer, kind="other", title="留痕", unit=org.inspection)
     event = AuditEvent.objects.order_by("seq").last()
     assert event is not None
     return event
@@ -56,7 +57,7 @@ def _an_audit_event(org: Org) -> AuditEvent:
 def test_raising_a_request_about_unregistered_records_answers_as_for_no_record(org: Org) -> None:
     token, key = AuthToken.objects.create(user=org.cqo)
     event = _an_audit_event(org)
-    missing = _raise(_client(org.inspector), "authorities.businessdecision", 999_999)
+    missing = _raise(_client(org.inspector), "decisions.businessdecision", 999_999)
     assert missing.status_code == 400
     for subject_type, object_id in [
         ("audit.auditevent", event.pk),
@@ -76,14 +77,14 @@ def test_raising_a_request_about_a_record_the_caller_may_not_read_answers_as_for
     org: Org,
 ) -> None:
     proposal = _proposal(org)
-    assert not org.inspector.has_perm("authorities.view_proposal", proposal)
-    missing = _raise(_client(org.inspector), "authorities.proposal", 999_999)
-    hidden = _raise(_client(org.inspector), "authorities.proposal", proposal.pk)
+    assert not org.inspector.has_perm("decisions.view_proposal", proposal)
+    missing = _raise(_client(org.inspector), "decisions.proposal", 999_999)
+    hidden = _raise(_client(org.inspector), "decisions.proposal", proposal.pk)
     assert (hidden.status_code, hidden.json()) == (400, missing.json())
     assert proposal.title not in hidden.content.decode()
     assert not ApprovalRequest.objects.exists()
     # The same record is a subject for someone who may read it.
-    assert _raise(_client(org.engineer), "authorities.proposal", proposal.pk).status_code == 201
+    assert _raise(_client(org.engineer), "decisions.proposal", proposal.pk).status_code == 201
 
 
 def test_the_veto_route_answers_404_alike_for_no_record_and_a_record_out_of_sight(

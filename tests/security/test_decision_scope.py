@@ -16,7 +16,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cqo.authorities import services as S
-from cqo.authorities.models import BusinessDecision, DecisionStatus
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision, DecisionStatus
 from cqo.organisation import roles as R
 from cqo.organisation.models import UnitKind
 from cqo.post.models import Appointment, AppointmentStatus
@@ -53,13 +54,13 @@ class Org:
         )  # fmt: skip
 
     def decision(self, status: str = DecisionStatus.DRAFT) -> BusinessDecision:
-        decision = S.decision_create(
+        decision = DS.decision_create(
             actor=self.author, kind="other", title="装配线改造", unit=self.workshop
         )
         if status != DecisionStatus.DRAFT:
-            S.decision_submit(actor=self.author, decision=decision)
+            DS.decision_submit(actor=self.author, decision=decision)
         if status == DecisionStatus.APPROVED:
-            S.decision_approve(actor=self.principal, decision=decision)
+            DS.decision_approve(actor=self.principal, decision=decision)
         decision.refresh_from_db()
         return decision
 
@@ -126,5 +127,5 @@ def test_only_the_approver_withdraws_an_approved_decision(org: Org, who: str) ->
 
 def test_a_head_sees_no_button_for_a_decision_outside_their_tree(org: Org) -> None:
     decision = org.decision()
-    assert not org.head_sales.has_perm("authorities.submit_businessdecision", decision)
-    assert org.head_production.has_perm("authorities.submit_businessdecision", decision)
+    assert not org.head_sales.has_perm("decisions.submit_businessdecision", decision)
+    assert org.head_production.has_perm("decisions.submit_businessdecision", decision)

@@ -15,7 +15,10 @@ from rest_framework.test import APIClient
 from cqo.audit.models import Signature
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, Notification
+from cqo.authorities.models import ApprovalRequest
+from cqo.decisions import services as DS
+from cqo.notifications.models import Notification
+from cqo.plans import services as PS
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +43,11 @@ def _page(user: Any) -> Client:
 
 
 def _plan_request(org: Org) -> ApprovalRequest:
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    S.plan_item_add(
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    PS.plan_item_add(
         actor=org.cqo, plan=plan, title="项目一", owner=org.deputy.person, due_date=days(30)
     )
-    return S.plan_submit(actor=org.cqo, plan=plan)
+    return PS.plan_submit(actor=org.cqo, plan=plan)
 
 
 def _decide_body() -> dict[str, str]:
@@ -54,10 +57,10 @@ def _decide_body() -> dict[str, str]:
 def test_the_cqo_cannot_approve_through_the_api_a_request_she_raised_through_the_api(
     org: Org,
 ) -> None:
-    plan = S.plan_create(actor=org.cqo, title="计划", year=today().year)
+    plan = PS.plan_create(actor=org.cqo, title="计划", year=today().year)
     raised = _api(org.cqo).post(
         API,
-        {"subject_type": "authorities.qualityplan", "object_id": str(plan.pk),
+        {"subject_type": "plans.qualityplan", "object_id": str(plan.pk),
          "kind": "spending", "amount": "1000.00", "summary": "购置检具"},
         format="json",
     )  # fmt: skip
@@ -100,10 +103,10 @@ def test_a_delegate_cannot_decide_a_request_they_raised(org: Org) -> None:
         actor=org.cqo, authority="c", delegate=org.deputy.person, units=[org.qm],
         start_date=today(), end_date=days(30),
     )  # fmt: skip
-    decision = S.decision_create(actor=org.head, kind="other", title="临时偏离", unit=org.qm)
+    decision = DS.decision_create(actor=org.head, kind="other", title="临时偏离", unit=org.qm)
     raised = _api(org.deputy).post(
         API,
-        {"subject_type": "authorities.businessdecision", "object_id": str(decision.pk),
+        {"subject_type": "decisions.businessdecision", "object_id": str(decision.pk),
          "kind": "deviation", "unit": org.inspection.pk, "summary": "偏离许可"},
         format="json",
     )  # fmt: skip
@@ -118,7 +121,7 @@ def test_a_delegate_cannot_decide_a_request_they_raised(org: Org) -> None:
 
 
 def test_nobody_decides_a_request_about_a_record_of_their_own(org: Org) -> None:
-    decision = S.decision_create(actor=org.cqo, kind="other", title="CQO 的决定")
+    decision = DS.decision_create(actor=org.cqo, kind="other", title="CQO 的决定")
     request = S.approval_request_raise(
         actor=org.engineer, subject=decision, kind="deviation", summary="偏离许可"
     )
@@ -129,8 +132,8 @@ def test_nobody_decides_a_request_about_a_record_of_their_own(org: Org) -> None:
 
 
 def test_the_principal_cannot_approve_a_business_decision_he_recorded(org: Org) -> None:
-    decision = S.decision_create(actor=org.principal, kind="other", title="自批")
-    S.decision_submit(actor=org.principal, decision=decision)
+    decision = DS.decision_create(actor=org.principal, kind="other", title="自批")
+    DS.decision_submit(actor=org.principal, decision=decision)
     response = _api(org.principal).post(f"/api/v1/authorities/decisions/{decision.pk}/approve/")
     assert response.status_code == 403
     decision.refresh_from_db()

@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from . import services, throttle
+from cqo.accounts import throttle
+
+from . import services
 
 
 class SigninForm(AuthenticationForm):

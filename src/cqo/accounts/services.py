@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cqo.accounts import throttle
 from cqo.audit.services import audit_record, snapshot
 from cqo.core.permissions import require
-
-from . import throttle
 
 ADMIN_ROLE = "admin"
 

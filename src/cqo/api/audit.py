@@ -16,8 +16,7 @@ from cqo.audit import selectors as audit_selectors
 from cqo.audit.labels import action_label
 from cqo.audit.models import AuditEvent, Signature
 from cqo.core import texts
-
-from .permissions import ObjectPermission
+from cqo.core.api_permissions import ObjectPermission
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

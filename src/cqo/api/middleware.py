@@ -19,8 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cqo.accounts.middleware import api_prefix
-
-from .input import MAX_ID
+from cqo.core.api_input import MAX_ID
 
 
 def language_from_param(value: str) -> str:

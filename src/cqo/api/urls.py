@@ -1,12 +1,11 @@
 """The API, mounted at /api/: version 1 under /api/v1/, the OpenAPI schema and its local docs.
 
-Each app offers its endpoints in ``<app>/api_urls.py``; they are mounted here, each under its
-own namespace (``api:org:...``), so two routers' root views never collide. The routers' format
+Each app offers its endpoints in ``<app>/api_urls.py`` and registers them from its
+``AppConfig.ready()`` (``cqo.api.registry``); they are mounted here, each under its own namespace
+(``api:org:...``), so two routers' root views never collide. The routers' format
 suffix twins (``units.json``) are left out: the API speaks JSON, chosen by the Accept header or
 ``?format=``, and every URL it has is one more to secure and to list in the permission matrix.
 """
-
-from importlib import import_module
 
 from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
@@ -15,13 +14,17 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from cqo.organisation import api_urls as organisation_api_urls
+
 from . import audit, docs, views
+from .registry import api_urls_registered
 
 app_name = "api"
 
 
-def _app(module: str, namespace: str) -> tuple[list[URLPattern | URLResolver], str]:
-    urls = import_module(module).urlpatterns
+def _app(
+    urls: list[URLPattern | URLResolver], namespace: str
+) -> tuple[list[URLPattern | URLResolver], str]:
     kept = [p for p in urls if "format" not in p.pattern.regex.groupindex]
     return kept, namespace
 
@@ -36,9 +39,11 @@ v1: list[URLPattern | URLResolver] = [
     path("auth/tokens/", views.TokenListView.as_view(), name="tokens"),
     path("auth/tokens/<str:token_id>/", views.TokenDetailView.as_view(), name="token_detail"),
     path("me/", views.MeView.as_view(), name="me"),
-    path("org/", include(_app("cqo.organisation.api_urls", "org"))),
-    path("post/", include(_app("cqo.post.api_urls", "post"))),
-    path("authorities/", include(_app("cqo.authorities.api_urls", "authorities"))),
+    path("org/", include(_app(organisation_api_urls.urlpatterns, "org"))),
+    *[
+        path(entry.prefix, include(_app(entry.urlpatterns, entry.namespace)))
+        for entry in api_urls_registered()
+    ],
     path("audit/", include(audit_router.urls)),
 ]
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import rules
 
-from cqo.organisation.rules import has_role, is_active_user
+from cqo.core.predicates import in_group, is_active_user
 
 AUDIT_READER_ROLES = ("cqo", "deputy", "auditor", "admin")
 
-is_audit_reader = is_active_user & (rules.is_superuser | has_role(*AUDIT_READER_ROLES))
+is_audit_reader = is_active_user & (rules.is_superuser | in_group(*AUDIT_READER_ROLES))
 
 for _model in ("auditevent", "signature"):
     rules.add_perm(f"audit.view_{_model}", is_audit_reader)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,7 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cqo.accounts import throttle
+from cqo.core.models import Voidable
+from cqo.core.permissions import require
 from cqo.core.texts import encode
 
 from . import anchors, chain
@@ -348,6 +349,27 @@ class SignatureError(ValidationError):
     pass
 
 
+class PasswordRecheckLocked(Exception):
+    """Raised by the registered password check while the signer's name is locked."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(minutes)
+        self.minutes = minutes
+
+
+def _plain_recheck(user: Any, password: str) -> bool:
+    return bool(password) and bool(user.check_password(password))
+
+
+# How a signer's password is checked. The accounts app (above this one) registers its throttled
+# check from its ``ready()``, so wrong passwords at signing count like wrong sign-ins.
+_password_recheck: list[Callable[[Any, str], bool]] = [_plain_recheck]
+
+
+def password_recheck_register(check: Callable[[Any, str], bool]) -> None:
+    _password_recheck[0] = check
+
+
 @dataclass(frozen=True)
 class SignedMeaning:
     """What a signature means ("Approved as CQO under §6 c)") and the clause it is given under.
@@ -364,14 +386,14 @@ class SignedMeaning:
 def password_check_for_signing(*, user: Any, password: str) -> None:
     """Raise ``SignatureError`` unless ``password`` is the signer's; failures are throttled."""
     try:
-        correct = throttle.password_recheck(user, password)
-    except throttle.RecheckLocked as locked:
+        correct = _password_recheck[0](user, password)
+    except PasswordRecheckLocked as locked:
         raise SignatureError(
             _(
                 "Too many wrong passwords: signing is locked for %(minutes)d minutes; "
                 "nothing was signed."
             )
-            % {"minutes": throttle.minutes(locked.seconds)},
+            % {"minutes": locked.minutes},
             code="locked",
         ) from locked
     if not correct:
@@ -426,3 +448,28 @@ def signatures_for(obj: Any) -> models.QuerySet[Signature]:
 
 def signature_matches(signature: Signature, content: dict[str, Any]) -> bool:
     return signature.content_hash == chain.content_hash(content)
+
+
+@transaction.atomic
+def record_void(
+    *, actor: Any, record: Voidable, reason: str, perm: str, clause: str = ""
+) -> Voidable:
+    """Void ``record`` with a reason, in place of deleting it (nothing is ever hard-deleted)."""
+    require(actor, perm, record, clause=clause)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for voiding this record.")})
+    with audited_change(
+        actor=actor,
+        obj=record,
+        action=f"{record._meta.label_lower}.void",
+        clause=clause,
+        reason=reason,
+        update_fields=["voided_at", "voided_by", "void_reason"],
+    ) as locked:
+        if locked.voided_at is not None:
+            raise ValidationError(_("This record is already voided."))
+        locked.voided_at = timezone.now()
+        locked.voided_by = actor
+        locked.void_reason = reason
+    return locked

@@ -15,14 +15,14 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cqo.api.viewsets import ServiceViewSet
+from cqo.accounts.viewsets import ServiceViewSet
 from cqo.core.permissions import require
 from cqo.core.uploads import file_response
 from cqo.organisation.models import Unit
@@ -34,14 +34,7 @@ from .kinds import approval_kind_codes, approval_subject_models
 from .models import (
     ApprovalAttachment,
     ApprovalRequest,
-    BusinessDecision,
     Delegation,
-    Notification,
-    PlanItem,
-    Proposal,
-    QualityPlan,
-    QualityStrategy,
-    StrategyStatus,
     Veto,
 )
 from .vetoable import VETO_CLAUSE, VETOABLE, veto_active_for, vetoable_models
@@ -74,11 +67,6 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 class AuthorityReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
-
-
-class StrategyStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=StrategyStatus.choices)
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class AuthoritySignedReasonSerializer(serializers.Serializer):
@@ -143,7 +131,7 @@ class _ApprovalKindField(serializers.CharField):
 
 class ApprovalRaiseSerializer(serializers.Serializer):
     subject_type = serializers.CharField(
-        help_text="app_label.model, e.g. authorities.businessdecision; empty for a request that "
+        help_text="app_label.model, e.g. decisions.businessdecision; empty for a request that "
         "stands on its own evidence",
         required=False,
         allow_blank=True,
@@ -168,87 +156,6 @@ class ApprovalRaiseSerializer(serializers.Serializer):
 
 class ApprovalDecideSerializer(AuthoritySignedReasonSerializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
-
-
-class PlanItemSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PlanItem
-        fields = ["id", "plan", "title", "owner", "due_date", "progress", "note"]
-        read_only_fields = ["plan", "progress"]
-
-
-class PlanItemProgressSerializer(serializers.Serializer):
-    progress = serializers.IntegerField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class QualityStrategySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = QualityStrategy
-        fields = [
-            "id", "title", "title_en", "summary", "start_year", "end_year", "status", "owner",
-            "created_at",
-        ]  # fmt: skip
-        read_only_fields = ["status", "owner", "created_at"]
-
-
-class QualityPlanSerializer(serializers.ModelSerializer):
-    items = PlanItemSerializer(many=True, read_only=True)
-    progress = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = QualityPlan
-        fields = [
-            "id", "strategy", "title", "title_en", "year", "unit", "owner", "status", "progress",
-            "items", "created_at",
-        ]  # fmt: skip
-        read_only_fields = ["owner", "status", "created_at"]
-
-
-class PlanSubmitSerializer(serializers.Serializer):
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class ProposalSerializer(serializers.ModelSerializer):
-    age_days = serializers.IntegerField(read_only=True)
-    awaiting_answer = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Proposal
-        fields = [
-            "id", "title", "body", "unit", "addressee", "raised_by", "submitted_at", "answer_by",
-            "status", "answered_by", "answered_at", "answer", "deferred_until", "age_days",
-            "awaiting_answer",
-        ]  # fmt: skip
-        read_only_fields = [
-            "raised_by", "submitted_at", "status", "answered_by", "answered_at", "answer",
-            "deferred_until",
-        ]  # fmt: skip
-        extra_kwargs = {"addressee": {"required": False, "allow_null": True}}
-
-
-class ProposalAnswerSerializer(serializers.Serializer):
-    answer = serializers.ChoiceField(choices=["accept", "reject", "defer"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    deferred_until = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class BusinessDecisionSerializer(serializers.ModelSerializer):
-    vetoed = serializers.SerializerMethodField()
-
-    class Meta:
-        model = BusinessDecision
-        fields = [
-            "id", "kind", "title", "description", "unit", "status", "created_by", "created_at",
-            "submitted_at", "approved_by", "approved_at", "effective_at", "vetoed",
-        ]  # fmt: skip
-        read_only_fields = [
-            "status", "created_by", "created_at", "submitted_at", "approved_by", "approved_at",
-            "effective_at",
-        ]  # fmt: skip
-
-    def get_vetoed(self, obj: BusinessDecision) -> bool:
-        return veto_active_for(obj) is not None
 
 
 class VetoSerializer(serializers.ModelSerializer):
@@ -276,7 +183,7 @@ class VetoImposeSerializer(AuthoritySignedReasonSerializer):
     """The record to veto, named by its type and id, with the reason and the e-signature."""
 
     subject_type = _VetoableTypeField(
-        help_text="app_label.model_name of a vetoable record, e.g. authorities.proposal"
+        help_text="app_label.model_name of a vetoable record, e.g. decisions.proposal"
     )
     subject_id = serializers.CharField()
 
@@ -289,22 +196,15 @@ class VetoImposeSerializer(AuthoritySignedReasonSerializer):
         return value
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "message", "message_en", "url", "clause", "created_at", "read_at"]
-        read_only_fields = fields
-
-
 # --- views ------------------------------------------------------------------------------
 
 
 class _Base(ServiceViewSet):
-    """The authorities' viewsets: ``cqo.api.viewsets.ServiceViewSet``."""
+    """The authorities' viewsets: ``cqo.accounts.viewsets.ServiceViewSet``."""
 
 
-def _view(model: str, **extra: str) -> dict[str, str]:
-    perm = f"authorities.view_{model}"
+def _view(model: str, *, app: str = "authorities", **extra: str) -> dict[str, str]:
+    perm = f"{app}.view_{model}"
     return {"list": perm, "retrieve": perm, "metadata": perm, **extra}
 
 
@@ -363,16 +263,20 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     def get_queryset(self) -> Any:
         params = self.request.query_params
         overdue = params.get("overdue") in ("1", "true")
+        # The serializer lists each request's documents: one query for them all, here rather
+        # than in the selectors, so the dashboard's panels do not pay for it.
         if params.get("inbox") in ("1", "true"):
-            return sel.approvals_awaiting(
+            qs = sel.approvals_awaiting(
                 self.request.user, kind=params.get("kind", ""), overdue=overdue
             )
-        return sel.approvals_visible(
-            self.request.user,
-            status=params.get("status", ""),
-            kind=params.get("kind", ""),
-            overdue=overdue,
-        )
+        else:
+            qs = sel.approvals_visible(
+                self.request.user,
+                status=params.get("status", ""),
+                kind=params.get("kind", ""),
+                overdue=overdue,
+            )
+        return qs.prefetch_related("attachments")
 
     @extend_schema(request=ApprovalRaiseSerializer, responses={201: ApprovalRequestSerializer})
     def create(self, request: Request) -> Response:
@@ -440,204 +344,6 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
         return Response(ApprovalRequestSerializer(approval).data)
 
 
-class QualityStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = QualityStrategySerializer
-    queryset = QualityStrategy.objects.all()
-    required_perms = _view(
-        "qualitystrategy",
-        create="authorities.add_qualitystrategy",
-        set_status="authorities.view_qualitystrategy",
-    )
-
-    def get_queryset(self) -> Any:
-        return sel.strategies_visible(self.request.user)
-
-    def create(self, request: Request) -> Response:
-        serializer = QualityStrategySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        strategy = S.strategy_create(actor=self.actor, **serializer.validated_data)
-        return Response(QualityStrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=StrategyStatusSerializer, responses=QualityStrategySerializer)
-    @action(detail=True, methods=["post"], url_path="status")
-    def set_status(self, request: Request, pk: Any = None) -> Response:
-        strategy = self.target("authorities.change_qualitystrategy", "§6 a)")
-        data = self.body(StrategyStatusSerializer)
-        strategy = S.strategy_set_status(
-            actor=self.actor, strategy=strategy, status=data["status"], reason=data["reason"]
-        )
-        return Response(QualityStrategySerializer(strategy).data)
-
-
-class QualityPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = QualityPlanSerializer
-    queryset = QualityPlan.objects.all()
-    required_perms = _view(
-        "qualityplan",
-        create="authorities.add_qualityplan",
-        items="authorities.view_qualityplan",
-        submit="authorities.view_qualityplan",
-        close="authorities.view_qualityplan",
-    )
-
-    def get_queryset(self) -> Any:
-        return sel.plans_visible(self.request.user)
-
-    def create(self, request: Request) -> Response:
-        serializer = QualityPlanSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        plan = S.plan_create(actor=self.actor, **serializer.validated_data)
-        return Response(QualityPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
-    @action(detail=True, methods=["post"])
-    def items(self, request: Request, pk: Any = None) -> Response:
-        plan = self.target("authorities.add_planitem", "§6 a)")
-        serializer = PlanItemSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        item = S.plan_item_add(actor=self.actor, plan=plan, **serializer.validated_data)
-        return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PlanSubmitSerializer, responses={201: ApprovalRequestSerializer})
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: Any = None) -> Response:
-        plan = self.target("authorities.submit_qualityplan", "§6 a)")
-        data = self.body(PlanSubmitSerializer)
-        approval = S.plan_submit(actor=self.actor, plan=plan, due=data["due_date"])
-        return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=AuthorityReasonSerializer, responses=QualityPlanSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: Any = None) -> Response:
-        plan = self.target("authorities.change_qualityplan", "§6 a)")
-        data = self.body(AuthorityReasonSerializer)
-        plan = S.plan_close(actor=self.actor, plan=plan, reason=data["reason"])
-        return Response(QualityPlanSerializer(plan).data)
-
-
-class PlanItemViewSet(mixins.RetrieveModelMixin, _Base):
-    serializer_class = PlanItemSerializer
-    queryset = PlanItem.objects.all()
-    required_perms = {
-        "retrieve": "authorities.view_qualityplan",
-        "progress": "authorities.view_qualityplan",
-    }
-
-    def get_queryset(self) -> Any:
-        return PlanItem.objects.filter(plan__in=sel.plans_visible(self.request.user))
-
-    @extend_schema(request=PlanItemProgressSerializer, responses=PlanItemSerializer)
-    @action(detail=True, methods=["post"])
-    def progress(self, request: Request, pk: Any = None) -> Response:
-        item = self.target("authorities.update_planitem", "§6 a)")
-        data = self.body(PlanItemProgressSerializer)
-        item = S.plan_item_progress(
-            actor=self.actor, item=item, progress=data["progress"], note=data["note"]
-        )
-        return Response(PlanItemSerializer(item).data)
-
-
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    """``?side=cqo`` lists the caller's proposals awaiting an answer, ``?side=principal`` those
-    the caller must answer."""
-
-    serializer_class = ProposalSerializer
-    queryset = Proposal.objects.all()
-    required_perms = _view(
-        "proposal", create="authorities.add_proposal", answer="authorities.view_proposal"
-    )
-
-    def get_queryset(self) -> Any:
-        user = self.request.user
-        side = self.request.query_params.get("side", "")
-        if side == "cqo":
-            return sel.proposals_awaiting_answer(user)
-        if side == "principal":
-            return sel.proposals_to_answer(user)
-        return sel.proposals_visible(user, state=self.request.query_params.get("state", ""))
-
-    def create(self, request: Request) -> Response:
-        serializer = ProposalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        proposal = S.proposal_submit(
-            actor=self.actor,
-            title=data["title"],
-            body=data["body"],
-            addressee=data.get("addressee"),
-            unit=data.get("unit"),
-            answer_by=data.get("answer_by"),
-        )
-        return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk: Any = None) -> Response:
-        target = self.target("authorities.answer_proposal", "§6 b)")
-        data = self.body(ProposalAnswerSerializer)
-        proposal = S.proposal_answer(
-            actor=self.actor,
-            proposal=target,
-            answer=data["answer"],
-            reason=data["reason"],
-            deferred_until=data["deferred_until"],
-        )
-        return Response(ProposalSerializer(proposal).data)
-
-
-_STEP_SCHEMA = extend_schema(request=None, responses=BusinessDecisionSerializer)
-
-
-class BusinessDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = BusinessDecisionSerializer
-    queryset = BusinessDecision.objects.all()
-    required_perms = _view(
-        "businessdecision",
-        create="authorities.add_businessdecision",
-        submit="authorities.view_businessdecision",
-        approve="authorities.view_businessdecision",
-        effect="authorities.view_businessdecision",
-        withdraw="authorities.view_businessdecision",
-    )
-
-    def get_queryset(self) -> Any:
-        return sel.decisions_visible(
-            self.request.user, status=self.request.query_params.get("status", "")
-        )
-
-    def create(self, request: Request) -> Response:
-        serializer = BusinessDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        decision = S.decision_create(actor=self.actor, **serializer.validated_data)
-        return Response(BusinessDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-
-    def _step(self, step: str) -> Response:
-        decision = self.target(S.DECISION_STEP_PERMS[step], "§6 b)")
-        reason = self.body(AuthorityReasonSerializer)["reason"] if step == "withdraw" else ""
-        decision = S.decision_advance(actor=self.actor, decision=decision, step=step, reason=reason)
-        return Response(BusinessDecisionSerializer(decision).data)
-
-    @_STEP_SCHEMA
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: Any = None) -> Response:
-        return self._step("submit")
-
-    @_STEP_SCHEMA
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: Any = None) -> Response:
-        return self._step("approve")
-
-    @_STEP_SCHEMA
-    @action(detail=True, methods=["post"])
-    def effect(self, request: Request, pk: Any = None) -> Response:
-        return self._step("effect")
-
-    @extend_schema(request=AuthorityReasonSerializer, responses=BusinessDecisionSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: Any = None) -> Response:
-        return self._step("withdraw")
-
-
 class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     """``?active=1`` lists the vetoes in force; ``?active=0`` those lifted. ``POST`` vetoes any
     vetoable record (a proposal, a plan, an approval request, a business decision, or a model of
@@ -693,31 +399,3 @@ class VetoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
             password=data["password"],
         )
         return Response(VetoSerializer(veto).data)
-
-
-class NotificationViewSet(mixins.ListModelMixin, _Base):
-    serializer_class = NotificationSerializer
-    queryset = Notification.objects.all()
-    required_perms = {
-        "list": "authorities.view_notification",
-        "read": "authorities.view_notification",
-    }
-
-    def get_queryset(self) -> Any:
-        unread = self.request.query_params.get("unread") in ("1", "true")
-        return sel.notifications_for(self.request.user, unread=unread)
-
-    @extend_schema(
-        request=inline_serializer(
-            "NotificationRead",
-            {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)},
-        ),
-        responses=inline_serializer("NotificationReadResult", {"read": serializers.IntegerField()}),
-    )
-    @action(detail=False, methods=["post"])
-    def read(self, request: Request) -> Response:
-        ids = request.data.get("ids") if hasattr(request.data, "get") else None
-        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
-            raise serializers.ValidationError({"ids": [_("Give a list of notification ids.")]})
-        count = S.notifications_mark_read(actor=self.actor, ids=ids)
-        return Response({"read": count})

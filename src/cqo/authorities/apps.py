@@ -8,38 +8,27 @@ class AuthoritiesConfig(AppConfig):
     verbose_name = _("Authorities")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        from cqo.api.registry import api_urls_register
         from cqo.audit.selectors import signed_act_register, signed_content_register
         from cqo.core.clause_index import clause_index_provider_register
         from cqo.core.clauses import clause
-        from cqo.workbench.nav import NavItem, nav_item_register, nav_link
+        from cqo.core.demo import demo_builder_register
+        from cqo.notifications.services import reminder_register
+        from cqo.workbench.nav import nav_link
 
-        from . import audit_actions, panels, services
+        from . import api_urls, audit_actions, demo, panels, services, tasks
         from .catalogue import exercised_register
         from .kinds import approval_kind_register
 
-        # An appointment that changes changes who holds the nine authorities: forget what any
-        # user object remembers about it.
-        for signal in (post_save, post_delete):
-            signal.connect(_forget, sender="post.Appointment", dispatch_uid=f"authorities.{signal}")
-
         audit_actions.register()
         panels.register()
-        # Strategy and plans, proposals, the approval inbox and the veto live in this app.
-        exercised_register("a", "b", "c", "i")
-        # §6 c): the kinds of approval this app owns. Domain apps register theirs the same way.
-        approval_kind_register(
-            code=services.KIND_QUALITY_PLAN,
-            label=_("Quality plan"),
-            clause=clause("§6 c)"),
-            subject_models=["authorities.qualityplan"],
-            on_decided=services.plan_approval_decided,
-            on_withdrawn=services.plan_approval_withdrawn,
-            app=self.label,
-        )
+        # The approval inbox and the veto live in this app; the plans and decisions apps
+        # register §6 a) and §6 b).
+        exercised_register("c", "i")
         # Until the inspection, anomaly and fund apps register their own kinds (with their own
-        # records as subjects), these general kinds are raised about this app's records.
+        # records as subjects), these general kinds may be raised about the records of the
+        # plans and decisions apps. The labels are strings: this kernel app imports neither.
+        # The ``quality_plan`` kind is registered by ``cqo.plans``, which owns its handlers.
         for code, label in (
             ("anomaly", _("Quality anomaly disposition")),
             ("concession", _("Concession")),
@@ -51,33 +40,24 @@ class AuthoritiesConfig(AppConfig):
                 label=label,
                 clause=clause("§6 c)"),
                 subject_models=[
-                    "authorities.businessdecision",
-                    "authorities.qualityplan",
-                    "authorities.proposal",
+                    "decisions.businessdecision",
+                    "plans.qualityplan",
+                    "decisions.proposal",
                 ],
                 app=self.label,
             )
-        nav_link("authority.a", "authorities:strategy_list")
-        nav_link("authority.b", "authorities:proposal_list")
         nav_link("authority.c", "authorities:approval_list")
         nav_link("authority.i", "authorities:veto_list")
         nav_link("authority.delegations", "authorities:delegation_list")
-        nav_item_register(
-            "authorities",
-            NavItem(
-                "authority.decisions",
-                _("Business decisions"),
-                "§6 b), §6 i)",
-                "authorities:decision_list",
-                "authorities.view_businessdecision",
-            ),
-        )
         clause_index_provider_register(_clause_registrations)
         # The approval page can then say whether a signature still matches the request.
         signed_content_register(
             "authorities.approvalrequest",
             services.approval_content,  # type: ignore[arg-type]
         )
+        demo_builder_register("authorities", demo.build, after=("organisation", "post"))
+        reminder_register("authorities.approvals", tasks.approvals_remind)
+        api_urls_register("authorities/", api_urls.urlpatterns, namespace="authorities")
         # A veto is signed on the vetoed record; its signatures are checked against the veto.
         for action in ("authorities.veto.impose", "authorities.veto.lift"):
             signed_act_register(action, services.veto_signed_content)
@@ -98,9 +78,3 @@ def _clause_registrations() -> list[tuple[str, str, str]]:
     ]
     found += [(VETO_CLAUSE, "vetoable", label) for label in vetoable_models()]
     return found
-
-
-def _forget(**kwargs: object) -> None:
-    from . import engine
-
-    engine.forget()

@@ -15,17 +15,20 @@ needs to decide whether to show a button; with an object whose unit is empty, th
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
+import rules
 from django.utils import timezone
 
 from cqo.core import request_cache
+from cqo.post import selectors as post_selectors
+from cqo.post.office import _active, forget, is_current_cqo, memo
 
 from .catalogue import BY_CODE, VETO
+
+__all__ = ["forget", "is_current_cqo", "memo"]
 
 MAX_CHAIN = 5
 
@@ -43,47 +46,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _post_selector(name: str) -> Any:
-    """A function of the post app's selectors, or None while that app does not offer it."""
-    try:
-        module = importlib.import_module("cqo.post.selectors")
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
-def _active(user: Any) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-    )
-
-
-def memo() -> contextlib.AbstractContextManager[None]:
-    """Remember the engine's answers for the block (a selector asking about many rows); inside a
-    request this joins the request's scope (``cqo.core.request_cache``). Outside any scope nothing
-    is remembered, so a change to an appointment is seen at once."""
-    return request_cache.scope()
-
-
-def forget() -> None:
-    """Called whenever an appointment is saved: what this request remembered may be stale."""
-    request_cache.forget()
-
-
-def is_current_cqo(user: Any, *, on: datetime.date | None = None) -> bool:
-    """True when ``user`` holds the CQO appointment on ``on`` (today by default)."""
-    if not _active(user):
-        return False
-
-    def ask() -> bool:
-        fn = _post_selector("user_is_current_cqo")
-        return bool(fn(user, on=on)) if fn is not None else False
-
-    return request_cache.remember(("authorities.is_cqo", user.pk, on or _today()), ask)
-
-
 @dataclass(frozen=True)
 class Term:
     start: datetime.date
@@ -92,8 +54,7 @@ class Term:
 
 def cqo_term(user: Any, *, on: datetime.date | None = None) -> Term | None:
     """The dates of the appointment ``user`` holds as CQO on ``on``; None when not the CQO."""
-    fn = _post_selector("cqo_term")
-    term = fn(user, on=on) if fn is not None and _active(user) else None
+    term = post_selectors.cqo_term(user, on=on) if _active(user) else None
     if term is None:
         return None
     start, end = term
@@ -102,8 +63,7 @@ def cqo_term(user: Any, *, on: datetime.date | None = None) -> Term | None:
 
 def current_cqo_user(*, on: datetime.date | None = None) -> Any:
     """The account of the CQO in office on ``on``, or None."""
-    fn = _post_selector("cqo_current")
-    appointment = fn(on=on) if fn is not None else None
+    appointment = post_selectors.cqo_current(on=on)
     if appointment is None or appointment.person.user_id is None:
         return None
     user = appointment.person.user
@@ -112,9 +72,9 @@ def current_cqo_user(*, on: datetime.date | None = None) -> Any:
 
 def veto_delegable() -> bool:
     """Whether the published charter (§4.2) lets the CQO delegate the veto (§6 i)); default no."""
-    fn = _post_selector("charter_veto_delegable")
+    # The charter sits above the engine and adds this rule; no charter app, no delegated veto.
     return request_cache.remember(
-        ("authorities.veto_delegable",), lambda: bool(fn()) if fn is not None else False
+        ("authorities.veto_delegable",), lambda: bool(rules.test_rule("charter_veto_delegable"))
     )
 
 

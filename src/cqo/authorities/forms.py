@@ -11,8 +11,8 @@ from cqo.core.views import errors_apply  # noqa: F401 (the views import it from 
 from cqo.organisation.models import Person, Unit
 
 from .catalogue import AUTHORITY_CHOICES
-from .kinds import approval_kind_choices
-from .models import ApprovalStatus, DecisionKind, QualityStrategy
+from .kinds import APPROVAL_KINDS, approval_kind_choices
+from .models import ApprovalStatus
 
 
 class DateInput(forms.DateInput):
@@ -80,97 +80,6 @@ class InboxFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
-class StrategyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
-    start_year = forms.IntegerField(label=_("From year"))
-    end_year = forms.IntegerField(label=_("To year"))
-    summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
-    year = forms.IntegerField(label=_("Year"))
-    strategy = forms.ModelChoiceField(
-        label=_("Strategy"), queryset=QualityStrategy.objects.none(), required=False
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["strategy"].queryset = QualityStrategy.objects.active()  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
-
-
-class PlanItemForm(forms.Form):
-    title = forms.CharField(label=_("Item"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
-    due_date = forms.DateField(label=_("Deadline"), widget=DateInput)
-    note = forms.CharField(label=_("Note"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.active().select_related("unit")  # type: ignore[attr-defined]
-
-
-class ProgressForm(forms.Form):
-    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
-    note = forms.CharField(label=_("Note"), required=False)
-
-
-class PlanSubmitForm(forms.Form):
-    due_date = forms.DateField(label=_("Decision wanted by"), widget=DateInput, required=False)
-
-
-class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 6}))
-    unit = forms.ModelChoiceField(
-        label=_("Unit concerned"), queryset=Unit.objects.none(), required=False
-    )
-    answer_by = forms.DateField(label=_("Answer wanted by"), widget=DateInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
-
-
-class AnswerForm(forms.Form):
-    answer = forms.ChoiceField(
-        label=_("Answer"),
-        choices=[("accept", _("Accept")), ("reject", _("Reject")), ("defer", _("Defer"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you reject."),
-    )
-    deferred_until = forms.DateField(
-        label=_("Deferred until"),
-        required=False,
-        widget=DateInput,
-        help_text=_("Required when you defer."),
-    )
-
-
-class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=DecisionKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -191,7 +100,11 @@ class MultipleFileField(forms.FileField):
 
 # Raised from its own page, not here: a quality plan goes through "send for approval".
 def _raisable_kinds() -> list[tuple[str, str]]:
-    return [(v, label) for v, label in approval_kind_choices() if v != "quality_plan"]
+    return [
+        (v, label)
+        for v, label in approval_kind_choices()
+        if not APPROVAL_KINDS[v].raised_from_subject
+    ]
 
 
 class ApprovalRaiseForm(forms.Form):

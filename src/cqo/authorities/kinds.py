@@ -50,6 +50,9 @@ class ApprovalKindSpec:
     on_withdrawn: ApprovalHook | None = None
     signed_content: SignedContent | None = None
     app: str = ""
+    # Raised only by the owning app's own step (a plan's "send for approval"), never on its own
+    # from the inbox's form or the API without a record.
+    raised_from_subject: bool = False
 
 
 APPROVAL_KINDS: dict[str, ApprovalKindSpec] = {}
@@ -65,6 +68,7 @@ def approval_kind_register(
     on_withdrawn: ApprovalHook | None = None,
     signed_content: SignedContent | None = None,
     app: str = "",
+    raised_from_subject: bool = False,
 ) -> ApprovalKindSpec:
     """Register a kind of approval request. Registering the same code twice from different
     places is a configuration error; re-registering the same spec (``ready()`` run again) is not."""
@@ -84,6 +88,7 @@ def approval_kind_register(
         on_withdrawn=on_withdrawn,
         signed_content=signed_content,
         app=app,
+        raised_from_subject=raised_from_subject,
     )
     existing = APPROVAL_KINDS.get(code)
     if existing is not None and (existing.app, existing.subject_models) != (spec.app, models):

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cqo.core import request_cache
+from cqo.core.links import url_or_empty
 from cqo.workbench.panels import Panel, PanelItem, PanelItems, cqo_in_office, panel_register
-from cqo.workbench.templatetags.workbench import url_or_empty
 
 from . import engine
 from . import selectors as sel
@@ -97,30 +97,6 @@ def approvals_awaiting_me(user: Any) -> PanelItems:
     return PanelItems(items, total=qs.count() if len(rows) == LIMIT else None)
 
 
-def _proposal_items(qs: Any) -> PanelItems:
-    rows = list(qs[:LIMIT])
-    items = [
-        PanelItem(
-            title=p.title,
-            url=url_or_empty("authorities:proposal_detail", p.pk),
-            meta=_waiting(p.age_days),
-            when=p.submitted_at,
-            clause="§6 b)",
-            tone="danger" if p.age_days > 14 else "warning" if p.age_days > 7 else "",
-        )
-        for p in rows
-    ]
-    return PanelItems(items, total=qs.count() if len(rows) == LIMIT else None)
-
-
-def proposals_open(user: Any) -> PanelItems:
-    return _proposal_items(sel.proposals_awaiting_answer(user))
-
-
-def proposals_to_answer(user: Any) -> PanelItems:
-    return _proposal_items(sel.proposals_to_answer(user))
-
-
 def vetoes_active(user: Any) -> PanelItems:
     qs = sel.vetoes_visible(user, active=True)
     rows = list(qs[:LIMIT])
@@ -128,7 +104,7 @@ def vetoes_active(user: Any) -> PanelItems:
         PanelItem(
             title=v.subject_repr,
             url=(
-                url_or_empty("authorities:decision_detail", v.object_id)
+                url_or_empty("decisions:decision_detail", v.object_id)
                 if v.content_type.model == "businessdecision"
                 else url_or_empty("authorities:veto_list")
             ),
@@ -166,18 +142,6 @@ def register() -> None:
                          "unit appear here, oldest first."),
             items=approvals_awaiting_me, audience=cqo_or_any_delegate, order=10,
             more_url_name="authorities:approval_list",
-        ),
-        Panel(
-            "proposals_open", gettext_lazy("Proposals awaiting an answer"), "§6 b)",
-            gettext_lazy("Every proposal to the decision layer has been answered."),
-            items=proposals_open, audience=cqo_or_delegate_of("b"), order=20,
-            more_url_name="authorities:proposal_list",
-        ),
-        Panel(
-            "proposals_to_answer", gettext_lazy("Proposals to answer"), "§6 b)",
-            gettext_lazy("No proposal from the CQO is waiting for your answer."),
-            items=proposals_to_answer, roles=frozenset({"principal"}), order=15,
-            more_url_name="authorities:proposal_list",
         ),
         Panel(
             "vetoes", gettext_lazy("Active vetoes"), "§6 i)",

@@ -40,7 +40,6 @@ approve/effect_businessdecision (obj)  a principal who did not record it (effect
                                        author)
 veto (obj)                             holders of §6 i) for the decision's unit
 lift_veto (obj)                        the current CQO only (never a delegate of §6 i))
-view_notification                      its recipient
 =====================================  =====================================================
 """
 
@@ -51,7 +50,7 @@ from typing import Any
 import rules
 
 from cqo.core.sod import sod_conflict
-from cqo.organisation.rules import has_role, headed_paths, is_active_user, is_member
+from cqo.organisation.rules import has_role, is_active_user, is_member
 
 from . import engine
 from .catalogue import AUTHORITIES
@@ -110,11 +109,6 @@ def is_item_owner(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_recipient(user: Any, obj: Any) -> bool:
-    return obj is None or getattr(obj, "recipient_id", None) == user.pk
-
-
-@rules.predicate
 def is_listing(user: Any, obj: Any) -> bool:
     """No object: the question is whether to open the list, which the selector then filters to
     what this user may see."""
@@ -161,19 +155,9 @@ decision_maker = is_active_user & has_role(
 )
 exercise_a = is_active_user & exercise("a")
 
-for _model in (
-    "delegation",
-    "veto",
-    "businessdecision",
-    "qualitystrategy",
-    "qualityplan",
-    "planitem",
-):
+for _model in ("delegation", "veto"):
     rules.add_perm(f"authorities.view_{_model}", is_member)
-for _model in (
-    "delegation", "veto", "businessdecision", "qualitystrategy", "qualityplan", "planitem",
-    "approvalrequest", "proposal", "notification",
-):  # fmt: skip
+for _model in ("delegation", "veto", "approvalrequest"):
     rules.add_perm(f"authorities.delete_{_model}", rules.always_deny)
 
 rules.add_perm("authorities.add_delegation", is_active_user & holds_any_delegable)
@@ -198,54 +182,16 @@ rules.add_perm(
     "authorities.withdraw_approvalrequest", is_active_user & (is_raiser | is_current_cqo)
 )
 
-for _verb in ("add", "change"):
-    rules.add_perm(f"authorities.{_verb}_qualitystrategy", exercise_a)
-    rules.add_perm(f"authorities.{_verb}_qualityplan", exercise_a)
-rules.add_perm("authorities.submit_qualityplan", exercise_a)
-rules.add_perm("authorities.add_planitem", exercise_a)
-rules.add_perm("authorities.update_planitem", exercise_a | (is_active_user & is_item_owner))
-
-rules.add_perm(
-    "authorities.view_proposal",
-    is_management | (is_member & is_listing) | (is_active_user & (is_raiser | is_addressee)),
-)
-rules.add_perm("authorities.add_proposal", is_active_user & exercise("b"))
-rules.add_perm("authorities.answer_proposal", is_active_user & (is_addressee | is_principal))
-
-rules.add_perm("authorities.add_businessdecision", decision_maker)
-
-
-@rules.predicate
-def heads_decision_unit(user: Any, obj: Any) -> bool:
-    """A department head, for a decision of a unit in the tree they head. Without an object (is
-    there a button to show?) any department head; a decision of no unit is the enterprise's own
-    and belongs to no head's tree."""
-    if not has_role("department_head")(user):
-        return False
-    if obj is None:
-        return True
-    unit = getattr(obj, "unit", None)
-    return unit is not None and any(unit.path.startswith(p) for p in headed_paths(user))
-
-
-@rules.predicate
-def approved_by_someone_else(user: Any, obj: Any) -> bool:
-    """Once approved, a decision is the approver's to withdraw (issue 8 §1)."""
-    return (
-        obj is not None
-        and getattr(obj, "approved_by_id", None) is not None
-        and obj.approved_by_id != user.pk
-    )
-
-
-_author_or_head = is_active_user & (is_author | has_role("principal") | heads_decision_unit)
-rules.add_perm("authorities.submit_businessdecision", _author_or_head)
-rules.add_perm("authorities.withdraw_businessdecision", _author_or_head & ~approved_by_someone_else)
-rules.add_perm("authorities.approve_businessdecision", is_principal & ~is_author)
-rules.add_perm("authorities.effect_businessdecision", is_principal | (is_active_user & is_author))
 
 rules.add_perm("authorities.veto", is_active_user & holds_veto_over)
 # Lifting is the CQO's alone: a deputy holding a delegated §6 i) may veto but not lift.
 rules.add_perm("authorities.lift_veto", is_active_user & is_current_cqo)
 
-rules.add_perm("authorities.view_notification", is_active_user & is_recipient)
+# The post's panels (below this app) ask by name whether someone holds an authority by delegation.
+rules.add_rule("holds_a_delegated_authority", lambda user: bool(_delegated_codes(user)))
+
+
+def _delegated_codes(user: Any) -> frozenset[str]:
+    from .panels import delegated_codes
+
+    return delegated_codes(user)

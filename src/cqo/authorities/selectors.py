@@ -18,13 +18,7 @@ from .catalogue import BY_CODE
 from .models import (
     ApprovalRequest,
     ApprovalStatus,
-    BusinessDecision,
     Delegation,
-    Notification,
-    Proposal,
-    ProposalStatus,
-    QualityPlan,
-    QualityStrategy,
     Veto,
 )
 
@@ -101,10 +95,8 @@ def delegations_of(user: Any, *, on: datetime.date | None = None) -> list[Delega
 
 
 def _approvals_base() -> QuerySet[ApprovalRequest]:
-    return (
-        ApprovalRequest.objects.filter(voided_at__isnull=True)
-        .select_related("unit", "raised_by", "decided_by", "content_type")
-        .prefetch_related("attachments")
+    return ApprovalRequest.objects.filter(voided_at__isnull=True).select_related(
+        "unit", "raised_by", "decided_by", "content_type"
     )
 
 
@@ -196,85 +188,7 @@ def approvals_for_subject(subject: Any) -> QuerySet[ApprovalRequest]:
     return _approvals_base().filter(content_type=ct, object_id=str(subject.pk))
 
 
-# --- strategy and plans ----------------------------------------------------------------
-
-
-def strategies_visible(user: Any) -> QuerySet[QualityStrategy]:
-    if user is None or not user.has_perm("authorities.view_qualitystrategy"):
-        return QualityStrategy.objects.none()
-    return QualityStrategy.objects.filter(voided_at__isnull=True).select_related("owner")
-
-
-def plans_visible(user: Any, *, strategy: QualityStrategy | None = None) -> QuerySet[QualityPlan]:
-    if user is None or not user.has_perm("authorities.view_qualityplan"):
-        return QualityPlan.objects.none()
-    qs = (
-        QualityPlan.objects.filter(voided_at__isnull=True)
-        .select_related("strategy", "unit", "owner")
-        .prefetch_related("items")
-    )
-    return qs.filter(strategy=strategy) if strategy is not None else qs
-
-
-# --- proposals -------------------------------------------------------------------------
-
-
-def _awaiting_q() -> Q:
-    return Q(status=ProposalStatus.OPEN) | Q(
-        status=ProposalStatus.DEFERRED, deferred_until__lte=_today()
-    )
-
-
-def proposals_visible(user: Any, *, state: str = "") -> QuerySet[Proposal]:
-    if user is None or not user.has_perm("authorities.view_proposal"):
-        return Proposal.objects.none()
-    qs = Proposal.objects.filter(voided_at__isnull=True).select_related(
-        "addressee", "raised_by", "answered_by", "unit"
-    )
-    from cqo.organisation.rules import user_roles
-
-    from .rules import MANAGEMENT_ROLES
-
-    if not _sees_everything(user, user_roles(user) & set(MANAGEMENT_ROLES)):
-        qs = qs.filter(Q(raised_by=user) | Q(addressee=user))
-    if state == "awaiting":
-        qs = qs.filter(_awaiting_q())
-    elif state in ProposalStatus.values:
-        qs = qs.filter(status=state)
-    return qs.order_by("submitted_at", "id")
-
-
-def proposals_awaiting_answer(user: Any) -> QuerySet[Proposal]:
-    """CQO side: the proposals this user (or, for the CQO, anyone on the CQO's side) put to the
-    decision layer that still await an answer, oldest first."""
-    qs = proposals_visible(user).filter(_awaiting_q())
-    if not engine.is_current_cqo(user):
-        qs = qs.filter(raised_by=user)
-    return qs
-
-
-def proposals_to_answer(user: Any) -> QuerySet[Proposal]:
-    """Principal side: proposals addressed to this user that still await an answer."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Proposal.objects.none()
-    return (
-        Proposal.objects.filter(voided_at__isnull=True, addressee=user)
-        .filter(_awaiting_q())
-        .select_related("raised_by", "unit")
-        .order_by("submitted_at", "id")
-    )
-
-
 # --- decisions and vetoes --------------------------------------------------------------
-
-
-def decisions_visible(user: Any, *, status: str = "") -> QuerySet[BusinessDecision]:
-    if user is None or not user.has_perm("authorities.view_businessdecision"):
-        return BusinessDecision.objects.none()
-    qs = BusinessDecision.objects.filter(voided_at__isnull=True).select_related(
-        "unit", "created_by", "approved_by"
-    )
-    return qs.filter(status=status) if status else qs
 
 
 def vetoes_visible(user: Any, *, active: bool | None = None) -> QuerySet[Veto]:
@@ -297,16 +211,6 @@ def vetoed_ids(model: Any, ids: list[Any]) -> set[str]:
     from .vetoable import _vetoed_ids
 
     return _vetoed_ids(model, ids)
-
-
-# --- notifications ---------------------------------------------------------------------
-
-
-def notifications_for(user: Any, *, unread: bool = False) -> QuerySet[Notification]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user)
-    return qs.filter(read_at__isnull=True) if unread else qs
 
 
 # --- subjects named by type and id (approval requests, vetoes) -----------------------------

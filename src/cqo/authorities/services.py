@@ -10,7 +10,6 @@ written in the same transaction and their e-mails leave on commit.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,11 +30,13 @@ from cqo.audit.services import (
     snapshot,
 )
 from cqo.core.clauses import clause
+from cqo.core.links import url_or_empty
 from cqo.core.permissions import require
 from cqo.core.sod import people_of, sod_check
 from cqo.core.texts import stored
 from cqo.core.uploads import file_sha256, upload_check
-from cqo.organisation.models import Person, PersonStatus, Unit
+from cqo.notifications.services import notifications_resolve, notify, reminder_claim
+from cqo.organisation.models import Person, Unit
 
 from . import engine
 from .catalogue import BY_CODE, VETO, is_exercised
@@ -44,20 +45,10 @@ from .models import (
     ApprovalAttachment,
     ApprovalRequest,
     ApprovalStatus,
-    BusinessDecision,
-    DecisionKind,
-    DecisionStatus,
     Delegation,
-    PlanItem,
-    PlanStatus,
-    Proposal,
-    ProposalStatus,
-    QualityPlan,
-    QualityStrategy,
-    StrategyStatus,
     Veto,
 )
-from .notify import notifications_resolve, notify
+from .signals import delegation_changed
 from .vetoable import (
     VETO_CLAUSE,
     VetoActiveError,
@@ -75,8 +66,6 @@ CLAUSE_DECISION = clause("§6 b)")
 
 
 def _url(name: str, *args: Any) -> str:
-    from cqo.workbench.templatetags.workbench import url_or_empty
-
     return url_or_empty(name, *args)
 
 
@@ -96,14 +85,8 @@ def _user_person(user: Any) -> Person | None:
 
 
 def _charter_outdated(reason: str, actor: User | None = None) -> None:
-    """Tell the post app the published charter (§4.2) no longer lists the delegations in force."""
-    try:
-        module = importlib.import_module("cqo.post.services")
-    except ImportError:
-        return
-    fn = getattr(module, "charter_mark_outdated", None)
-    if fn is not None:
-        fn(reason=reason, actor=actor)
+    """Tell the charter (§4.2, above this app) the delegations in force changed."""
+    delegation_changed.send(sender=Delegation, reason=reason, actor=actor)
 
 
 def _unit_check(unit: Unit | None, field: str = "unit") -> None:
@@ -524,8 +507,10 @@ def approval_request_raise(
         raise ValidationError(
             {"subject": _("A request of this kind cannot be about this kind of record.")}
         )
-    if subject is None and kind == KIND_QUALITY_PLAN:
-        raise ValidationError({"subject": _("Send a quality plan for approval from its page.")})
+    if subject is None and spec.raised_from_subject:
+        raise ValidationError(
+            {"subject": _("Send a request of this kind from the page of its record.")}
+        )
     checked = _attachments_check(list(attachments or ()))
     summary = (summary or "").strip()
     if not summary:
@@ -741,28 +726,18 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
     every notification. Returns how many requests were reminded."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    start_of_day = datetime.datetime.combine(
-        today, datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
     waited = approvals_remind_after_days()
-    due = (
-        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING, voided_at__isnull=True)
-        .filter(
-            models.Q(due_date__lt=today)
-            | models.Q(due_date__isnull=True, raised_at__lte=now - datetime.timedelta(days=waited))
-        )
-        .exclude(last_reminded_at__gte=start_of_day)
+    due = ApprovalRequest.objects.filter(
+        status=ApprovalStatus.PENDING, voided_at__isnull=True
+    ).filter(
+        models.Q(due_date__lt=today)
+        | models.Q(due_date__isnull=True, raised_at__lte=now - datetime.timedelta(days=waited))
     )
     count = 0
     for request in due.select_related("unit").order_by("raised_at", "id"):
         with transaction.atomic():
             # Claim today's reminder first: a second run (or a second worker) finds it taken.
-            claimed = (
-                ApprovalRequest.objects.filter(pk=request.pk)
-                .exclude(last_reminded_at__gte=start_of_day)
-                .update(last_reminded_at=now)
-            )
-            if not claimed:
+            if not reminder_claim(f"authorities.approval:{request.pk}", on=today):
                 continue
             if request.due_date is not None:
                 days = (today - request.due_date).days
@@ -799,264 +774,6 @@ def approvals_remind_due(*, now: datetime.datetime | None = None) -> int:
 approvals_remind_overdue = approvals_remind_due
 
 
-# --- strategy and plans (§6 a)) ----------------------------------------------------------
-
-
-def _year(value: Any, field: str) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({field: _("Give a year, e.g. 2026.")}) from None
-    if not 2000 <= year <= 2100:
-        raise ValidationError({field: _("Give a year between 2000 and 2100.")})
-    return year
-
-
-@transaction.atomic
-def strategy_create(
-    *,
-    actor: User,
-    title: str,
-    start_year: int,
-    end_year: int,
-    summary: str = "",
-    title_en: str = "",
-) -> QualityStrategy:
-    require(actor, "authorities.add_qualitystrategy", clause=CLAUSE_STRATEGY)
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Give the strategy a title.")})
-    first, last = _year(start_year, "start_year"), _year(end_year, "end_year")
-    if last < first:
-        raise ValidationError({"end_year": _("The last year cannot come before the first.")})
-    strategy = QualityStrategy(
-        title=title,
-        title_en=(title_en or "").strip(),
-        summary=(summary or "").strip(),
-        start_year=first,
-        end_year=last,
-        owner=actor,
-    )
-    strategy.full_clean()
-    strategy.save()
-    audit_record(
-        actor=actor,
-        action="authorities.strategy.create",
-        obj=strategy,
-        after=snapshot(strategy),
-        clause=CLAUSE_STRATEGY,
-    )
-    return strategy
-
-
-@transaction.atomic
-def strategy_set_status(
-    *, actor: User, strategy: QualityStrategy, status: str, reason: str = ""
-) -> QualityStrategy:
-    require(actor, "authorities.change_qualitystrategy", strategy, clause=CLAUSE_STRATEGY)
-    if status not in StrategyStatus.values:
-        raise ValidationError({"status": _("Choose a status from the list.")})
-    locked = QualityStrategy.objects.select_for_update().get(pk=strategy.pk)
-    before = snapshot(locked)
-    locked.status = status
-    locked.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="authorities.strategy.status",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_STRATEGY,
-    )
-    return locked
-
-
-@transaction.atomic
-def plan_create(
-    *,
-    actor: User,
-    title: str,
-    year: int,
-    strategy: QualityStrategy | None = None,
-    unit: Unit | None = None,
-    title_en: str = "",
-) -> QualityPlan:
-    require(actor, "authorities.add_qualityplan", unit, clause=CLAUSE_STRATEGY)
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Give the plan a title.")})
-    plan_year = _year(year, "year")
-    if strategy is not None:
-        if strategy.voided_at is not None or strategy.status == StrategyStatus.RETIRED:
-            raise ValidationError({"strategy": _("This strategy is no longer in use.")})
-        if not strategy.start_year <= plan_year <= strategy.end_year:
-            raise ValidationError(
-                {"year": _("The plan's year lies outside the strategy's years (%(a)s–%(b)s).")
-                 % {"a": strategy.start_year, "b": strategy.end_year}}
-            )  # fmt: skip
-    _unit_check(unit)
-    plan = QualityPlan(
-        title=title,
-        title_en=(title_en or "").strip(),
-        year=plan_year,
-        strategy=strategy,
-        unit=unit,
-        owner=actor,
-    )
-    plan.full_clean()
-    plan.save()
-    audit_record(
-        actor=actor,
-        action="authorities.plan.create",
-        obj=plan,
-        after=snapshot(plan),
-        clause=CLAUSE_STRATEGY,
-    )
-    return plan
-
-
-@transaction.atomic
-def plan_item_add(
-    *,
-    actor: User,
-    plan: QualityPlan,
-    title: str,
-    owner: Person,
-    due_date: datetime.date,
-    note: str = "",
-) -> PlanItem:
-    require(actor, "authorities.add_planitem", plan, clause=CLAUSE_STRATEGY)
-    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ValidationError(
-            {"plan": _("Items are added while the plan is a draft or has been returned.")}
-        )
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Say what the item is.")})
-    if owner is None or owner.status != PersonStatus.ACTIVE:
-        raise ValidationError({"owner": _("Choose an owner who is still with the enterprise.")})
-    if due_date is None:
-        raise ValidationError({"due_date": _("Give the item a deadline.")})
-    item = PlanItem(plan=plan, title=title, owner=owner, due_date=due_date, note=note or "")
-    item.full_clean()
-    item.save()
-    audit_record(
-        actor=actor,
-        action="authorities.planitem.create",
-        obj=item,
-        after=snapshot(item),
-        clause=CLAUSE_STRATEGY,
-    )
-    return item
-
-
-@transaction.atomic
-def plan_item_progress(*, actor: User, item: PlanItem, progress: Any, note: str = "") -> PlanItem:
-    require(actor, "authorities.update_planitem", item, clause=CLAUSE_STRATEGY)
-    try:
-        value = int(progress)
-    except (TypeError, ValueError):
-        raise ValidationError({"progress": _("Give progress as a whole percentage.")}) from None
-    if not 0 <= value <= 100:
-        raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
-    locked = PlanItem.objects.select_for_update().get(pk=item.pk)
-    if locked.plan.status not in (PlanStatus.APPROVED,):
-        raise ValidationError(
-            {"progress": _("Progress is recorded once the plan has been approved.")}
-        )
-    before = snapshot(locked)
-    locked.progress = value
-    if note:
-        locked.note = note.strip()
-    locked.save(update_fields=["progress", "note"])
-    audit_record(
-        actor=actor,
-        action="authorities.planitem.progress",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        clause=CLAUSE_STRATEGY,
-    )
-    return locked
-
-
-def _plan_status(actor: User, plan: QualityPlan, status: str, *, reason: str = "") -> QualityPlan:
-    locked = QualityPlan.objects.select_for_update().get(pk=plan.pk)
-    before = snapshot(locked)
-    locked.status = status
-    locked.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=f"authorities.plan.{status}",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_APPROVAL
-        if status in (PlanStatus.APPROVED, PlanStatus.RETURNED)
-        else CLAUSE_STRATEGY,
-    )
-    return locked
-
-
-@transaction.atomic
-def plan_submit(
-    *, actor: User, plan: QualityPlan, due: datetime.date | None = None
-) -> ApprovalRequest:
-    """Send a plan for approval through the inbox (§6 c)); approval moves it to "approved"."""
-    require(actor, "authorities.submit_qualityplan", plan, clause=CLAUSE_STRATEGY)
-    veto_refuse_if_active(plan)
-    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ValidationError({"status": _("Only a draft or returned plan can be submitted.")})
-    if not plan.items.filter(voided_at__isnull=True).exists():
-        raise ValidationError({"items": _("Add at least one item before submitting the plan.")})
-    _plan_status(actor, plan, PlanStatus.SUBMITTED)
-    plan.refresh_from_db()
-    return approval_request_raise(
-        actor=actor,
-        subject=plan,
-        kind=KIND_QUALITY_PLAN,
-        authority="c",
-        unit=plan.unit,
-        due=due,
-        summary=_("Approve the quality plan “%(title)s” for %(year)s.")
-        % {"title": plan.title, "year": plan.year},
-    )
-
-
-@transaction.atomic
-def plan_close(*, actor: User, plan: QualityPlan, reason: str = "") -> QualityPlan:
-    require(actor, "authorities.change_qualityplan", plan, clause=CLAUSE_STRATEGY)
-    veto_refuse_if_active(plan)
-    if plan.status != PlanStatus.APPROVED:
-        raise ValidationError({"status": _("Only an approved plan can be closed.")})
-    return _plan_status(actor, plan, PlanStatus.CLOSED, reason=reason)
-
-
-KIND_QUALITY_PLAN = "quality_plan"
-
-
-def plan_approval_decided(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
-    """The ``quality_plan`` kind's handler: approval approves the submitted plan, rejection
-    returns it."""
-    if subject.status != PlanStatus.SUBMITTED:
-        return
-    status = (
-        PlanStatus.APPROVED if request.status == ApprovalStatus.APPROVED else PlanStatus.RETURNED
-    )
-    _plan_status(actor, subject, status, reason=request.decision_reason)
-
-
-def plan_approval_withdrawn(*, actor: User, request: ApprovalRequest, subject: QualityPlan) -> None:
-    """A withdrawn plan request returns the submitted plan to its author."""
-    if subject.status == PlanStatus.SUBMITTED:
-        _plan_status(actor, subject, PlanStatus.RETURNED, reason=request.decision_reason)
-
-
-# --- proposals (§6 b)) -------------------------------------------------------------------
-
-
 def _principal_user() -> Any:
     from cqo.organisation.models import Enterprise
 
@@ -1064,241 +781,6 @@ def _principal_user() -> Any:
     if enterprise is None or enterprise.principal is None:
         return None
     return enterprise.principal.user
-
-
-@transaction.atomic
-def proposal_submit(
-    *,
-    actor: User,
-    title: str,
-    body: str,
-    addressee: Any = None,
-    unit: Unit | None = None,
-    answer_by: datetime.date | None = None,
-) -> Proposal:
-    """A proposal from the CQO to the decision layer, which must answer it (§6 b))."""
-    require(actor, "authorities.add_proposal", unit, clause=CLAUSE_PROPOSAL)
-    title, body = (title or "").strip(), (body or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Give the proposal a title.")})
-    if not body:
-        raise ValidationError({"body": _("Write out what you propose.")})
-    addressee = addressee or _principal_user()
-    if addressee is None:
-        raise ValidationError(
-            {"addressee": _("Name who in the decision layer must answer; the enterprise has no "
-                            "principal on record.")}
-        )  # fmt: skip
-    from cqo.organisation.rules import user_roles
-
-    if not addressee.is_active or "principal" not in user_roles(addressee):
-        raise ValidationError(
-            {"addressee": _("A proposal goes to the principal or another member of the decision "
-                            "layer.")}
-        )  # fmt: skip
-    if answer_by is not None and answer_by < timezone.localdate():
-        raise ValidationError({"answer_by": _("The date for an answer cannot be in the past.")})
-    _unit_check(unit)
-    proposal = Proposal(
-        title=title,
-        body=body,
-        unit=unit,
-        addressee=addressee,
-        raised_by=actor,
-        submitted_at=timezone.now(),
-        answer_by=answer_by,
-    )
-    proposal.full_clean()
-    proposal.save()
-    audit_record(
-        actor=actor,
-        action="authorities.proposal.submit",
-        obj=proposal,
-        after=snapshot(proposal),
-        clause=CLAUSE_PROPOSAL,
-    )
-    notify(
-        [addressee],
-        lambda: (
-            _("A proposal from the CQO awaits your answer (§6 b)): %(title)s") % {"title": title}
-        ),
-        url=_url("authorities:proposal_detail", proposal.pk),
-        clause=CLAUSE_PROPOSAL,
-    )
-    return proposal
-
-
-@transaction.atomic
-def proposal_answer(
-    *,
-    actor: User,
-    proposal: Proposal,
-    answer: str,
-    reason: str = "",
-    deferred_until: datetime.date | None = None,
-) -> Proposal:
-    """The decision layer answers: accept, reject with a reason, or defer to a date."""
-    require(actor, "authorities.answer_proposal", proposal, clause=CLAUSE_PROPOSAL)
-    if answer not in ("accept", "reject", "defer"):
-        raise ValidationError({"answer": _("Choose to accept, reject or defer.")})
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.awaiting_answer:
-        raise ValidationError(
-            {"answer": _("This proposal is not awaiting an answer (%(status)s).")
-             % {"status": locked.get_status_display()}}
-        )  # fmt: skip
-    reason = (reason or "").strip()
-    if answer == "reject" and not reason:
-        raise ValidationError({"reason": _("Give the reason for rejecting the proposal.")})
-    if answer == "defer":
-        if deferred_until is None:
-            raise ValidationError({"deferred_until": _("Give the date the answer is deferred to.")})
-        if deferred_until <= timezone.localdate():
-            raise ValidationError({"deferred_until": _("Defer the answer to a date after today.")})
-    if answer == "accept":
-        veto_refuse_if_active(locked)
-    before = snapshot(locked)
-    locked.status = {
-        "accept": ProposalStatus.ACCEPTED,
-        "reject": ProposalStatus.REJECTED,
-        "defer": ProposalStatus.DEFERRED,
-    }[answer]
-    locked.answered_by = actor
-    locked.answered_at = timezone.now()
-    locked.answer = reason
-    locked.deferred_until = deferred_until if answer == "defer" else None
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=f"authorities.proposal.{answer}",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_PROPOSAL,
-    )
-    notify(
-        [locked.raised_by],
-        lambda: (
-            _("Your proposal “%(title)s” was answered: %(status)s")
-            % {"title": locked.title, "status": locked.get_status_display()}
-        ),
-        url=_url("authorities:proposal_detail", locked.pk),
-        clause=CLAUSE_PROPOSAL,
-    )
-    return locked
-
-
-# --- business decisions ----------------------------------------------------------------
-
-
-@transaction.atomic
-def decision_create(
-    *, actor: User, kind: str, title: str, description: str = "", unit: Unit | None = None
-) -> BusinessDecision:
-    require(actor, "authorities.add_businessdecision", clause=CLAUSE_DECISION)
-    if kind not in DecisionKind.values:
-        raise ValidationError({"kind": _("Choose a kind of decision from the list.")})
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Give the decision a title.")})
-    _unit_check(unit)
-    decision = BusinessDecision(
-        kind=kind, title=title, description=(description or "").strip(), unit=unit, created_by=actor
-    )
-    decision.full_clean()
-    decision.save()
-    audit_record(
-        actor=actor,
-        action="authorities.decision.create",
-        obj=decision,
-        after=snapshot(decision),
-        clause=CLAUSE_DECISION,
-    )
-    return decision
-
-
-_DECISION_STEPS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    # step: (permission, statuses it may start from, status it leads to)
-    "submit": (
-        "authorities.submit_businessdecision", (DecisionStatus.DRAFT,), DecisionStatus.SUBMITTED
-    ),
-    "approve": (
-        "authorities.approve_businessdecision", (DecisionStatus.SUBMITTED,),
-        DecisionStatus.APPROVED,
-    ),
-    "effect": (
-        "authorities.effect_businessdecision", (DecisionStatus.APPROVED,),
-        DecisionStatus.IN_EFFECT,
-    ),
-    "withdraw": (
-        "authorities.withdraw_businessdecision",
-        (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED),
-        DecisionStatus.WITHDRAWN,
-    ),
-}  # fmt: skip
-
-
-DECISION_STEP_PERMS = {step: perm for step, (perm, _from, _to) in _DECISION_STEPS.items()}
-
-
-@transaction.atomic
-def decision_advance(
-    *, actor: User, decision: BusinessDecision, step: str, reason: str = ""
-) -> BusinessDecision:
-    """Move a business decision one step: submit, approve, put in effect, or withdraw."""
-    if step not in _DECISION_STEPS:
-        raise ValidationError({"step": _("Choose submit, approve, put in effect or withdraw.")})
-    perm, allowed_from, target = _DECISION_STEPS[step]
-    require(actor, perm, decision, clause=CLAUSE_DECISION)
-    locked = BusinessDecision.objects.select_for_update().get(pk=decision.pk)
-    if step != "withdraw":
-        veto_refuse_if_active(locked)
-    if locked.voided_at is not None or locked.status not in allowed_from:
-        raise ValidationError(
-            {"status": _("A decision that is “%(status)s” cannot take this step.")
-             % {"status": locked.get_status_display()}}
-        )  # fmt: skip
-    if step == "approve":
-        sod_check(actor=actor, raised_by=locked.created_by_id, clause=CLAUSE_DECISION)
-    if step == "withdraw":
-        reason = _reason(reason, message=_("Give a reason for withdrawing the decision."))
-    before = snapshot(locked)
-    now = timezone.now()
-    locked.status = target
-    if step == "submit":
-        locked.submitted_at = now
-    elif step == "approve":
-        locked.approved_by, locked.approved_at = actor, now
-    elif step == "effect":
-        locked.effective_at = now
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=f"authorities.decision.{step}",
-        obj=locked,
-        before=before,
-        after=snapshot(locked),
-        reason=reason,
-        clause=CLAUSE_DECISION,
-    )
-    return locked
-
-
-def decision_submit(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
-    return decision_advance(actor=actor, decision=decision, step="submit")
-
-
-def decision_approve(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
-    return decision_advance(actor=actor, decision=decision, step="approve")
-
-
-def decision_put_in_effect(*, actor: User, decision: BusinessDecision) -> BusinessDecision:
-    return decision_advance(actor=actor, decision=decision, step="effect")
-
-
-def decision_withdraw(*, actor: User, decision: BusinessDecision, reason: str) -> BusinessDecision:
-    return decision_advance(actor=actor, decision=decision, step="withdraw", reason=reason)
 
 
 # --- the one-vote veto (§6 i)) -----------------------------------------------------------
@@ -1481,21 +963,6 @@ def veto_lift(*, actor: User, veto: Veto, reason: str, password: str) -> Veto:
         ),
     )
     return locked
-
-
-# --- notifications ---------------------------------------------------------------------
-
-
-def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
-    from .models import Notification
-
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("You do not have permission to do this."))
-    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,32 +33,18 @@ from . import engine
 from . import selectors as sel
 from . import services as S
 from .forms import (
-    AnswerForm,
     ApprovalRaiseForm,
     DecideForm,
-    DecisionForm,
     DelegationForm,
     InboxFilterForm,
-    PlanForm,
-    PlanItemForm,
-    PlanSubmitForm,
-    ProgressForm,
-    ProposalForm,
     ReasonForm,
-    StrategyForm,
     errors_apply,
 )
 from .kinds import approval_subject_models
 from .models import (
     ApprovalRequest,
     ApprovalStatus,
-    BusinessDecision,
-    DecisionStatus,
     Delegation,
-    PlanItem,
-    Proposal,
-    QualityPlan,
-    StrategyStatus,
     Veto,
 )
 from .vetoable import (
@@ -89,9 +75,9 @@ def _signature_form(request: HttpRequest, signed: Any, prefix: str) -> Signature
 # ``get_absolute_url()``, or the veto list when it has none.
 VETO_SUBJECT_PAGES = {
     "authorities.approvalrequest": "authorities:approval_detail",
-    "authorities.businessdecision": "authorities:decision_detail",
-    "authorities.proposal": "authorities:proposal_detail",
-    "authorities.qualityplan": "authorities:plan_detail",
+    "decisions.businessdecision": "decisions:decision_detail",
+    "decisions.proposal": "decisions:proposal_detail",
+    "plans.qualityplan": "plans:plan_detail",
 }
 
 
@@ -436,325 +422,6 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("authorities:delegation_list")
 
 
-# --- strategy and plans (§6 a)) -------------------------------------------------------
-
-
-@login_required
-@require_POST
-def strategy_status(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Put a strategy in force, or retire it (§6 a)); the service checks the authority."""
-    strategy = get_object_or_404(sel.strategies_visible(request.user), pk=pk)
-    _check(request, "authorities.change_qualitystrategy", strategy)
-    try:
-        S.strategy_set_status(
-            actor=actor_of(request),
-            strategy=strategy,
-            status=request.POST.get("status", ""),
-            reason=(request.POST.get("reason") or "").strip(),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The strategy's status was changed."))
-    return redirect("authorities:strategy_list")
-
-
-@login_required
-@GET_POST
-def strategy_list(request: HttpRequest) -> HttpResponseBase:
-    _check(request, "authorities.view_qualitystrategy")
-    may_add = request.user.has_perm("authorities.add_qualitystrategy")
-    # Two forms on one page: each has its own prefix (field names and ids) and says which it is
-    # through ``form``, so a plan's ``strategy`` choice is never taken for the strategy form.
-    which = request.POST.get("form") if request.method == "POST" else None
-    strategy_form = StrategyForm(request.POST if which == "strategy" else None, prefix="strategy")
-    plan_form = PlanForm(request.POST if which == "plan" else None, prefix="plan")
-    if request.method == "POST":
-        _check(request, "authorities.add_qualitystrategy")
-        if which not in ("strategy", "plan"):
-            raise BadRequest(_("Choose the strategy form or the plan form."))
-        form: Any = strategy_form if which == "strategy" else plan_form
-        if form.is_valid():
-            try:
-                if form is strategy_form:
-                    S.strategy_create(actor=actor_of(request), **form.cleaned_data)
-                    done = _("The strategy was recorded.")
-                else:
-                    plan = S.plan_create(actor=actor_of(request), **form.cleaned_data)
-                    messages.success(request, _("The plan was created; add its items."))
-                    return redirect("authorities:plan_detail", pk=plan.pk)
-            except ValidationError as exc:
-                errors_apply(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, done)
-                return redirect("authorities:strategy_list")
-    return render(
-        request,
-        "authorities/strategy_list.html",
-        {
-            "strategies": sel.strategies_visible(request.user).prefetch_related("plans"),
-            "may_change_strategy": request.user.has_perm("authorities.change_qualitystrategy"),
-            "strategy_statuses": StrategyStatus.choices,
-            "plans": sel.plans_visible(request.user),
-            "may_add": may_add,
-            "strategy_form": strategy_form,
-            "plan_form": plan_form,
-        },
-    )
-
-
-@login_required
-@GET_POST
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    plan = get_object_or_404(QualityPlan.objects.select_related("strategy", "unit", "owner"), pk=pk)
-    _check(request, "authorities.view_qualityplan", plan)
-    item_form = PlanItemForm(request.POST if "item" in request.POST else None)
-    submit_form = PlanSubmitForm(request.POST if "submit" in request.POST else None)
-    if request.method == "POST":
-        if "item" in request.POST and item_form.is_valid():
-            try:
-                S.plan_item_add(actor=actor_of(request), plan=plan, **item_form.cleaned_data)
-            except ValidationError as exc:
-                errors_apply(item_form, exc)
-            except PermissionDenied as exc:
-                item_form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The item was added."))
-                return redirect("authorities:plan_detail", pk=plan.pk)
-        elif "submit" in request.POST and submit_form.is_valid():
-            due = submit_form.cleaned_data.get("due_date")
-            _run(
-                request,
-                lambda: S.plan_submit(actor=actor_of(request), plan=plan, due=due),
-                _("The plan was sent for approval (§6 c))."),
-            )
-            return redirect("authorities:plan_detail", pk=plan.pk)
-        elif "close" in request.POST:
-            _run(
-                request,
-                lambda: S.plan_close(actor=actor_of(request), plan=plan),
-                _("The plan was closed."),
-            )
-            return redirect("authorities:plan_detail", pk=plan.pk)
-    items = plan.items.filter(voided_at__isnull=True).select_related("owner")
-    return render(
-        request,
-        "authorities/plan_detail.html",
-        {
-            "plan": plan,
-            "items": items,
-            "item_form": item_form,
-            "submit_form": submit_form,
-            "may_edit": request.user.has_perm("authorities.change_qualityplan", plan),
-            "approvals": sel.approvals_for_subject(plan),
-            **_veto_context(request, plan),
-            "progress_form": ProgressForm(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def plan_item_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
-    _check(request, "authorities.view_qualityplan", item.plan)
-    form = ProgressForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: S.plan_item_progress(actor=actor_of(request), item=item, **form.cleaned_data),
-            _("Progress was recorded."),
-        )
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("authorities:plan_detail", pk=item.plan_id)
-
-
-# --- proposals (§6 b)) ---------------------------------------------------------------
-
-
-@login_required
-@GET_POST
-def proposal_list(request: HttpRequest) -> HttpResponseBase:
-    _check(request, "authorities.view_proposal")
-    may_add = request.user.has_perm("authorities.add_proposal")
-    form = ProposalForm(request.POST or None) if may_add else None
-    if request.method == "POST":
-        _check(request, "authorities.add_proposal")
-        assert form is not None
-        if form.is_valid():
-            try:
-                proposal = S.proposal_submit(actor=actor_of(request), **form.cleaned_data)
-            except ValidationError as exc:
-                errors_apply(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The proposal was sent to the decision layer."))
-                return redirect("authorities:proposal_detail", pk=proposal.pk)
-    state = request.GET.get("state", "")
-    return render(
-        request,
-        "authorities/proposal_list.html",
-        {
-            "form": form,
-            "state": state,
-            "to_answer": sel.proposals_to_answer(request.user),
-            "page": Paginator(sel.proposals_visible(request.user, state=state), PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
-        },
-    )
-
-
-@login_required
-@GET_POST
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    proposal = get_object_or_404(
-        Proposal.objects.select_related("addressee", "raised_by", "answered_by", "unit"), pk=pk
-    )
-    _check(request, "authorities.view_proposal", proposal)
-    may_answer = proposal.awaiting_answer and request.user.has_perm(
-        "authorities.answer_proposal", proposal
-    )
-    form = AnswerForm(request.POST or None) if may_answer else None
-    if request.method == "POST":
-        _check(request, "authorities.answer_proposal", proposal)
-        assert form is not None
-        if form.is_valid():
-            try:
-                S.proposal_answer(actor=actor_of(request), proposal=proposal, **form.cleaned_data)
-            except ValidationError as exc:
-                errors_apply(form, exc)
-            except (VetoActiveError, PermissionDenied) as exc:
-                _refusal(request, exc)
-                return redirect("authorities:proposal_detail", pk=proposal.pk)
-            else:
-                messages.success(request, _("Your answer was recorded."))
-                return redirect("authorities:proposal_detail", pk=proposal.pk)
-    return render(
-        request,
-        "authorities/proposal_detail.html",
-        {"proposal": proposal, "form": form, **_veto_context(request, proposal)},
-    )
-
-
-# --- business decisions and the veto (§6 i)) -----------------------------------------
-
-
-@login_required
-@GET_POST
-def decision_list(request: HttpRequest) -> HttpResponseBase:
-    _check(request, "authorities.view_businessdecision")
-    may_add = request.user.has_perm("authorities.add_businessdecision")
-    form = DecisionForm(request.POST or None) if may_add else None
-    if request.method == "POST":
-        _check(request, "authorities.add_businessdecision")
-        assert form is not None
-        if form.is_valid():
-            try:
-                decision = S.decision_create(actor=actor_of(request), **form.cleaned_data)
-            except ValidationError as exc:
-                errors_apply(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The decision was recorded as a draft."))
-                return redirect("authorities:decision_detail", pk=decision.pk)
-    status = request.GET.get("status", "")
-    page = Paginator(sel.decisions_visible(request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    vetoed = sel.vetoed_ids(BusinessDecision, [d.pk for d in page])
-    return render(
-        request,
-        "authorities/decision_list.html",
-        {
-            "form": form,
-            "page": page,
-            "vetoed": vetoed,
-            "status": status,
-            "statuses": DecisionStatus.choices,
-        },
-    )
-
-
-def _decision_steps(request: HttpRequest, decision: BusinessDecision) -> dict[str, bool]:
-    user = request.user
-    return {
-        "submit": user.has_perm("authorities.submit_businessdecision", decision)
-        and decision.status == DecisionStatus.DRAFT,
-        "approve": user.has_perm("authorities.approve_businessdecision", decision)
-        and decision.status == DecisionStatus.SUBMITTED,
-        "effect": user.has_perm("authorities.effect_businessdecision", decision)
-        and decision.status == DecisionStatus.APPROVED,
-    }
-
-
-@login_required
-def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(BusinessDecision.objects.select_related("unit"), pk=pk)
-    _check(request, "authorities.view_businessdecision", decision)
-    steps = _decision_steps(request, decision)
-    # The service refuses every forward step while a veto holds (``veto_refuse_if_active``):
-    # offer none, and say why instead.
-    veto = veto_active_for(decision)
-    blocked: list[str] = []
-    if veto is not None:
-        what = {
-            "submit": _("Submitting"),
-            "approve": _("Approval"),
-            "effect": _("Putting into effect"),
-        }
-        blocked = [veto_blocked_message(str(what[k])) for k, v in steps.items() if v]
-        steps = dict.fromkeys(steps, False)
-    return render(
-        request,
-        "authorities/decision_detail.html",
-        {
-            "decision": decision,
-            "steps": steps,
-            "blocked": blocked,
-            "may_withdraw": decision.status
-            in (DecisionStatus.DRAFT, DecisionStatus.SUBMITTED, DecisionStatus.APPROVED)
-            and request.user.has_perm("authorities.withdraw_businessdecision", decision),
-            "signatures": signatures_with_status(obj=decision),
-            # The veto goes through the one path of every vetoable record (§6 i)).
-            **_veto_context(request, decision),
-        },
-    )
-
-
-@login_required
-@require_POST
-def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Submit, approve, put in effect or withdraw. The buttons for a vetoed decision still post
-    here; the service refuses with the §6 i) message and the page shows it."""
-    decision = get_object_or_404(BusinessDecision, pk=pk)
-    _check(request, "authorities.view_businessdecision", decision)
-    done = {
-        "submit": _("The decision was submitted."),
-        "approve": _("The decision was approved."),
-        "effect": _("The decision is now in effect."),
-        "withdraw": _("The decision was withdrawn."),
-    }
-    if step not in done:
-        messages.error(request, _("Choose submit, approve, put in effect or withdraw."))
-        return redirect("authorities:decision_detail", pk=decision.pk)
-    reason = request.POST.get("reason", "")
-    _run(
-        request,
-        lambda: S.decision_advance(
-            actor=actor_of(request), decision=decision, step=step, reason=reason
-        ),
-        done[step],
-    )
-    return redirect("authorities:decision_detail", pk=decision.pk)
-
-
 @login_required
 @require_POST
 def veto_lift(request: HttpRequest, pk: int) -> HttpResponse:
@@ -799,18 +466,3 @@ def veto_list(request: HttpRequest) -> HttpResponse:
             "lifted": sel.vetoes_visible(request.user, active=False)[:PAGE_SIZE],
         },
     )
-
-
-# --- notifications -------------------------------------------------------------------
-
-
-@login_required
-@GET_POST
-def notification_list(request: HttpRequest) -> HttpResponseBase:
-    if request.method == "POST":
-        S.notifications_mark_read(actor=actor_of(request))
-        return redirect("authorities:notification_list")
-    page = Paginator(sel.notifications_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "authorities/notification_list.html", {"page": page})

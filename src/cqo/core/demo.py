@@ -1,27 +1,21 @@
-"""The demo enterprise: a registry of builders, one per app, run in order.
+"""The demo enterprise: a registry of builders, one per app, run in dependency order.
 
-Each builder is a function ``build(ctx)`` named by its dotted path in ``BUILDERS``; an app that
-has demo data appends its own after the apps it depends on. Builders write through the services
-(so the demo's audit chain is a real one) and leave what later builders need in ``ctx.objects``.
-Everything is drawn from ``ctx.rng``, seeded, so two runs give the same names and codes.
+Each app registers its own builder from its ``AppConfig.ready()`` with
+``demo_builder_register(name, build, after=(...))``, naming the builders whose objects it reads;
+nothing here knows which apps exist. Builders write through the services (so the demo's audit
+chain is a real one) and leave what later builders need in ``ctx.objects``. Everything is drawn
+from ``ctx.rng``, seeded, so two runs give the same names and codes.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.module_loading import import_string
-
-BUILDERS: list[str] = [
-    "cqo.organisation.demo.build",
-    "cqo.post.demo.build",
-    "cqo.authorities.demo.build",
-    "cqo.post.demo.build_charter",
-]
 
 SCALES = ("small", "large")
 DEMO_PASSWORD = "Yujia-Demo-2026"  # noqa: S105 — printed for everyone to use; demo data only
@@ -68,20 +62,96 @@ class DemoContext:
         self.accounts.append(DemoAccount(username, role, name, name_en))
 
 
-def demo_has_data() -> bool:
-    from cqo.organisation.models import Enterprise
+@dataclass(frozen=True)
+class DemoBuilder:
+    """One app's part of the demo. ``after`` names the builders it reads objects from;
+    ``present`` says whether the database already holds this part (the demo loads only into an
+    empty database); ``accounts`` lists the demo accounts still present, for ``--if-empty``."""
 
-    return Enterprise.objects.exists()
+    name: str
+    build: Callable[[DemoContext], None]
+    after: tuple[str, ...] = ()
+    present: Callable[[], bool] | None = None
+    accounts: Callable[[DemoContext], None] | None = None
+
+
+_REGISTRY: dict[str, DemoBuilder] = {}
+
+
+def demo_builder_register(
+    name: str,
+    build: Callable[[DemoContext], None],
+    *,
+    after: Iterable[str] = (),
+    present: Callable[[], bool] | None = None,
+    accounts: Callable[[DemoContext], None] | None = None,
+) -> None:
+    """Called from an app's ``ready()``; registering a name twice is a programming error."""
+    if name in _REGISTRY and _REGISTRY[name].build is not build:
+        raise ValueError(f"demo builder {name!r} is registered twice")
+    _REGISTRY[name] = DemoBuilder(name, build, tuple(after), present, accounts)
+
+
+def demo_builders(names: Iterable[str] | None = None) -> list[DemoBuilder]:
+    """The registered builders (or those named), each after the builders it depends on."""
+    wanted = list(_REGISTRY) if names is None else list(names)
+    unknown = [n for n in wanted if n not in _REGISTRY]
+    if unknown:
+        raise KeyError(f"no demo builder named {', '.join(unknown)}")
+    ordered: list[DemoBuilder] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            raise ValueError(f"demo builders depend on each other in a circle through {name!r}")
+        state[name] = "visiting"
+        for dep in _REGISTRY[name].after:
+            if dep not in _REGISTRY:
+                raise KeyError(f"demo builder {name!r} runs after {dep!r}, which is not registered")
+            if dep in wanted:
+                visit(dep)
+        state[name] = "done"
+        ordered.append(_REGISTRY[name])
+
+    for name in wanted:
+        visit(name)
+    return ordered
+
+
+def demo_has_data() -> bool:
+    return any(b.present() for b in _REGISTRY.values() if b.present is not None)
+
+
+def demo_accounts_present(ctx: DemoContext) -> None:
+    for builder in demo_builders():
+        if builder.accounts is not None:
+            builder.accounts(ctx)
 
 
 @transaction.atomic
 def demo_build(
-    *, scale: str = "small", seed: int = DEMO_SEED, builders: list[str] | None = None
+    *,
+    scale: str = "small",
+    seed: int = DEMO_SEED,
+    builders: Iterable[str | Callable[[DemoContext], None]] | None = None,
 ) -> DemoContext:
-    """Run every builder in one transaction: the demo is there completely or not at all."""
+    """Run every builder in one transaction: the demo is there completely or not at all.
+
+    ``builders`` (tests) names registered builders or passes builder functions, run in the
+    order given."""
     ctx = DemoContext(scale=scale, seed=seed)
-    for dotted in builders if builders is not None else BUILDERS:
+    steps: list[tuple[str, Callable[[DemoContext], None]]]
+    if builders is None:
+        steps = [(b.name, b.build) for b in demo_builders()]
+    else:
+        steps = [
+            (b, _REGISTRY[b].build) if isinstance(b, str) else (getattr(b, "__qualname__", "?"), b)
+            for b in builders
+        ]
+    for name, build in steps:
         started = time.monotonic()
-        import_string(dotted)(ctx)
-        ctx.timings[dotted] = time.monotonic() - started
+        build(ctx)
+        ctx.timings[name] = time.monotonic() - started
     return ctx

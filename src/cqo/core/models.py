@@ -1,7 +1,7 @@
 """Shared model building blocks.
 
 Quality records are never hard-deleted: they are voided with a reason (``Voidable``), and the
-void goes through ``cqo.core.services.record_void`` so that it is audited like any other change.
+void goes through ``cqo.audit.services.record_void`` so that it is audited like any other change.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cqo.api.input import MAX_ID
-from cqo.api.viewsets import ServiceViewSet
+from cqo.accounts.viewsets import ServiceViewSet
+from cqo.core.api_input import MAX_ID
 
 from . import roles as R
 from . import selectors as sel

@@ -20,7 +20,16 @@ from cqo.core.demo import DemoContext
 
 from . import roles as R
 from . import services as S
-from .models import EducationLevel, Person, PostKind, SizeClass, TitleLevel, Unit, UnitKind
+from .models import (
+    EducationLevel,
+    Enterprise,
+    Person,
+    PostKind,
+    SizeClass,
+    TitleLevel,
+    Unit,
+    UnitKind,
+)
 from .rules import user_cache_clear
 from .validators import credit_code_complete
 
@@ -521,3 +530,19 @@ def _bulk_accounts(ctx: DemoContext, admin: Any, people: list[Person]) -> None:
         [p for p in people], ["user"], batch_size=500
     )  # history of the link is in the audit events above
     ctx.objects["organisation.large.accounts"] = [u.username for u in users]
+
+
+def present() -> bool:
+    return Enterprise.objects.exists()
+
+
+def accounts_present(ctx: DemoContext) -> None:
+    """The demo personas whose accounts are still active, for ``cqo demo --if-empty``."""
+    present = set(
+        get_user_model()
+        .objects.filter(username__in=[p[0] for p in PERSONAS], is_active=True)
+        .values_list("username", flat=True)
+    )
+    for username, roles, _unit, name, name_en, *_rest in PERSONAS:
+        if username in present:
+            ctx.account(username, ", ".join(R.role_label(r) for r in roles), name, name_en)

@@ -42,18 +42,18 @@ from typing import Any
 import rules
 
 from cqo.core import request_cache
+from cqo.core.predicates import in_group, is_active_user, user_groups
 
 from . import roles as R
 
 
 def user_roles(user: Any) -> frozenset[str]:
-    """The user's role codes, read once per request (``cqo.core.request_cache``)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return request_cache.remember(
-        ("organisation.roles", user.pk),
-        lambda: frozenset(user.groups.filter(name__in=R.ROLES).values_list("name", flat=True)),
-    )
+    """The user's role codes: their groups (read once per request, ``core.predicates``) that
+    are roles."""
+    return user_groups(user) & _ROLES
+
+
+_ROLES = frozenset(R.ROLES)
 
 
 def user_person(user: Any) -> Any:
@@ -73,19 +73,7 @@ def user_cache_clear(user: Any) -> None:
     request_cache.forget()
 
 
-def has_role(*codes: str) -> rules.Predicate:
-    wanted = frozenset(codes)
-
-    @rules.predicate(name=f"has_role({','.join(codes)})")
-    def _has_role(user: Any) -> bool:
-        return bool(user_roles(user) & wanted)
-
-    return _has_role
-
-
-@rules.predicate
-def is_active_user(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+has_role = in_group
 
 
 @rules.predicate

@@ -29,12 +29,12 @@ from cqo.audit.services import (
     audit_record,
     audited_change,
     object_ref,
+    record_void,
     signature_sign,
     snapshot,
 )
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
-from cqo.core.services import record_void
 from cqo.core.texts import stored
 
 from . import roles as R

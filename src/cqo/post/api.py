@@ -27,9 +27,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cqo.accounts.viewsets import ServiceViewSet
 from cqo.api.fields import ProtectedFileField
-from cqo.api.input import JSONParser
-from cqo.api.viewsets import ServiceViewSet
+from cqo.core.api_input import JSONParser
 from cqo.core.uploads import file_response
 from cqo.organisation.models import EducationLevel, Person, TitleLevel
 
@@ -39,7 +39,6 @@ from . import services as S
 from .models import (
     Appointment,
     AppointmentKind,
-    Charter,
     CompetenceArea,
     CompetenceAssessment,
     CompetenceScore,
@@ -255,22 +254,6 @@ class ScoresSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text=", ".join(CompetenceArea.values)
     )
     comments = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
-
-
-class CharterSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Charter
-        fields = [
-            "id", "version", "status", "veto_delegable", "appointment", "content", "content_hash",
-            "created_at", "approved_at", "signature", "published_at", "outdated_at", "outdated_reas"
-                                                                                     "on",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class CharterGenerateSerializer(serializers.Serializer):
-    veto_delegable = serializers.BooleanField(default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -697,53 +680,4 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         S.assessment_complete(actor=self.actor, assessment=assessment)
         return Response(
             AssessmentSerializer(CompetenceAssessment.objects.get(pk=assessment.pk)).data
-        )
-
-
-class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
-    serializer_class = CharterSerializer
-    queryset = Charter.objects.order_by("-version")
-    required_perms = {
-        "list": "post.view_charter",
-        "retrieve": "post.view_charter",
-        "create": "post.generate_charter",
-        "approve": "post.approve_charter",
-        "publish": "post.publish_charter",
-        "pdf": "post.view_charter",
-    }
-
-    @extend_schema(request=CharterGenerateSerializer, responses={201: CharterSerializer})
-    def create(self, request: Request) -> Response:
-        ser = CharterGenerateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        charter = S.charter_generate(actor=self.actor, **ser.validated_data)
-        return Response(CharterSerializer(charter).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=PasswordSerializer, responses={200: CharterSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        charter = self.get_object()
-        ser = PasswordSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        approved = S.charter_approve(
-            actor=self.actor, charter=charter, password=ser.validated_data["password"]
-        )
-        return Response(CharterSerializer(approved).data)
-
-    @extend_schema(request=None, responses={200: CharterSerializer})
-    @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
-        charter = self.get_object()
-        published = S.charter_publish(actor=self.actor, charter=charter)
-        return Response(CharterSerializer(published).data)
-
-    @extend_schema(responses=PDF_RESPONSE)
-    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
-    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """The charter version (§4.2) as PDF, with the principal's approval signature."""
-        charter = self.get_object()
-        return _file(
-            documents.charter_pdf(charter, language=_lang()),
-            "application/pdf",
-            f"cqo-charter-v{charter.version}.pdf",
         )

@@ -11,6 +11,5 @@ router.register("evidence", api.EvidenceViewSet, basename="post-evidence")
 router.register("development-actions", api.DevelopmentActionViewSet, basename="post-action")
 router.register("rule-sets", api.RuleSetViewSet, basename="post-ruleset")
 router.register("assessments", api.AssessmentViewSet, basename="post-assessment")
-router.register("charters", api.CharterViewSet, basename="post-charter")
 
 urlpatterns = router.urls

@@ -10,20 +10,22 @@ class PostConfig(AppConfig):
     verbose_name = _("The CQO post")
 
     def ready(self) -> None:
-        from cqo.audit.selectors import signed_act_register, signed_content_register
+        from cqo.api.registry import api_urls_register
+        from cqo.audit.selectors import signed_act_register
+        from cqo.core.demo import demo_builder_register
+        from cqo.notifications.services import reminder_register
         from cqo.workbench.nav import nav_link
 
-        from . import audit_actions, panels
+        from . import api_urls, audit_actions, demo, panels, tasks
 
         audit_actions.register()
         panels.register()
         nav_link("post.appointment", "post:appointment_list", perm="post.view_appointment")
-        nav_link("post.charter", "post:charter_list", perm="post.view_charter")
         nav_link("post.qualification", "post:qualification_index", perm="post.view_qualification")
         nav_link("post.competence", "post:competence_list", perm="post.view_competenceassessment")
-        # The charter's signature is over its version and content hash; the audit pages can then
-        # say whether a version still matches what the principal signed.
-        signed_content_register("post.charter", _charter_signed_content)
+        demo_builder_register("post", demo.build, after=("organisation",))
+        reminder_register("post.competence", tasks.competence_remind)
+        api_urls_register("post/", api_urls.urlpatterns, namespace="post")
         # The principal's signature that put an appointment in force is over its terms; the
         # other signatures on it (a removal) are not rebuilt here.
         signed_act_register("post.appointment.sign", _appointment_signed_content)
@@ -47,10 +49,6 @@ def _due_source_changed(sender: Any, **kwargs: Any) -> None:
     # request that read the old rows between the two cannot keep its answer under the new name.
     selectors.competence_due_changed()
     transaction.on_commit(selectors.competence_due_changed)
-
-
-def _charter_signed_content(charter: Any) -> dict[str, Any]:
-    return {"version": charter.version, "content_hash": charter.content_hash}
 
 
 def _appointment_signed_content(appointment: Any, event: Any) -> dict[str, Any]:

@@ -1,15 +1,10 @@
 """Demo data of the CQO post: 刘晓梅 (``cqo``) appointed by 陈志远 (``principal``), qualified with
-evidence on file, a completed knowledge and ability assessment, and an approved, published charter.
-
-``build`` runs after the organisation builder. ``build_charter`` runs last, after any builder that
-adds delegations (a delegation marks the published charter out of date, §4.2): it issues a fresh
-version then, so the demo opens with a charter that is current.
-"""
+evidence on file, and a completed knowledge and ability assessment. It runs after the
+organisation builder; the charter's builder issues the charter later."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.utils import timezone
 
@@ -18,7 +13,6 @@ from cqo.organisation.models import EducationLevel, TitleLevel
 
 from . import services as S
 from .models import AppointmentKind, CompetenceArea, EvidenceKind, LedFunction, PostForm
-from .selectors import charter_pending, charter_published
 
 # (kind, title, issuer, number, issued, valid until, education, title level, years of quality
 # work): what the CQO's record claims (master's, associate senior title, 14 years), each shown.
@@ -127,22 +121,3 @@ def build(ctx: DemoContext) -> None:
     )
     S.assessment_complete(actor=principal, assessment=assessment)
     ctx.add("post.assessment", assessment)
-    _charter_issue(ctx, principal, cqo_user)
-
-
-def _charter_issue(ctx: DemoContext, principal: Any, cqo_user: Any) -> Any:
-    charter = S.charter_generate(
-        actor=cqo_user, veto_delegable=False, note="依据现行任命和授权生成。"
-    )
-    charter = S.charter_approve(actor=principal, charter=charter, password=ctx.password)
-    return S.charter_publish(actor=principal, charter=charter)
-
-
-def build_charter(ctx: DemoContext) -> None:
-    """Issue a new charter version when later demo data (a delegation) made the published one
-    out of date; nothing to do otherwise."""
-    published = charter_published()
-    if published is not None and not published.is_outdated and charter_pending() is None:
-        return
-    users = ctx.get("organisation.users")
-    ctx.objects["post.charter"] = _charter_issue(ctx, users["principal"], users["cqo"])

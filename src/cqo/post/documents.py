@@ -14,7 +14,7 @@ from cqo.audit.services import signature_matches, signatures_for
 from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
 from cqo.core.pdf import render_pdf
 
-from .models import Appointment, Charter, EvidenceDocument
+from .models import Appointment, EvidenceDocument
 from .qualification import qualification_check
 from .services import appointment_content
 
@@ -82,22 +82,6 @@ def filing_pdf(appointment: Appointment, *, language: str = "zh-hans") -> bytes:
     ctx = appointment_context(appointment, language)
     ctx["document_id"] = f"{appointment.number}-F"
     return render_pdf("post/pdf/filing.html", ctx, language=language)
-
-
-def charter_pdf(charter: Charter, *, language: str = "zh-hans") -> bytes:
-    content = {"version": charter.version, "content_hash": charter.content_hash}
-    lang = "en" if language.startswith("en") else "zh-hans"
-    return render_pdf(
-        "post/pdf/charter.html",
-        {
-            "charter": charter,
-            "c": charter.content,
-            "lang": lang,
-            "signatures": _signatures(charter, content),
-            "document_id": f"CHARTER-v{charter.version}",
-        },
-        language=language,
-    )
 
 
 def qualification_pdf(person: Any, *, language: str = "zh-hans") -> bytes:

@@ -255,16 +255,3 @@ class ActionForm(forms.Form):
     )
     action = forms.CharField(label=pgettext_lazy("development action", "Action"), max_length=300)
     due_on = forms.DateField(label=_("Due"), widget=DateInput)
-
-
-class CharterGenerateForm(forms.Form):
-    veto_delegable = forms.BooleanField(
-        label=_("The CQO may delegate the one-vote veto (§6 i))"),
-        required=False,
-        help_text=_(
-            "No by default: the veto stays with the CQO unless the charter says otherwise."
-        ),
-    )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )

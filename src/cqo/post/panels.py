@@ -8,17 +8,17 @@ force), not by whoever is in the ``cqo`` group: a removed CQO keeps the group, n
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
+import rules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from cqo.core.links import url_or_empty
 from cqo.workbench.panels import Panel, PanelItem, PanelItems, cqo_in_office, panel_register
-from cqo.workbench.templatetags.workbench import url_or_empty
 
 from . import selectors as sel
-from .models import CharterStatus
 
 LIMIT = 6
 
@@ -32,11 +32,17 @@ def cqo_or_delegate(user: Any) -> bool:
     """The CQO in office, or someone holding one of the CQO's authorities by delegation."""
     if cqo_in_office(user):
         return True
-    try:
-        delegated = importlib.import_module("cqo.authorities.panels").delegated_codes
-    except (ImportError, AttributeError):  # pragma: no cover - the authorities app is installed
-        return False
-    return bool(delegated(user))
+    # The authorities (above the post) add this rule; without them nobody holds by delegation.
+    return bool(rules.test_rule("holds_a_delegated_authority", user))
+
+
+# Lines that apps above the post add under the appointment (the charter adds its state, §4.2).
+_APPOINTMENT_EXTRAS: list[Callable[[Any], list[PanelItem]]] = []
+
+
+def appointment_panel_extend(extra: Callable[[Any], list[PanelItem]]) -> None:
+    if extra not in _APPOINTMENT_EXTRAS:
+        _APPOINTMENT_EXTRAS.append(extra)
 
 
 def current_appointment(user: Any) -> PanelItems:
@@ -62,34 +68,8 @@ def current_appointment(user: Any) -> PanelItems:
             tone="ok",
         )
     ]
-    charter = sel.charter_published()
-    if charter is None:
-        items.append(
-            PanelItem(
-                title=_("No charter published yet"),
-                url=url_or_empty("post:charter_list"),
-                clause="§4.2",
-                tone="warning",
-            )
-        )
-    elif charter.is_outdated:
-        items.append(
-            PanelItem(
-                title=_("Charter v%(v)s is out of date") % {"v": charter.version},
-                url=url_or_empty("post:charter_detail", charter.pk),
-                meta=charter.outdated_reason.splitlines()[-1] if charter.outdated_reason else "",
-                clause="§4.2",
-                tone="danger",
-            )
-        )
-    else:
-        items.append(
-            PanelItem(
-                title=_("Charter v%(v)s in force") % {"v": charter.version},
-                url=url_or_empty("post:charter_detail", charter.pk),
-                clause="§4.2",
-            )
-        )
+    for extra in _APPOINTMENT_EXTRAS:
+        items.extend(extra(user))
     return PanelItems(items)
 
 
@@ -108,37 +88,6 @@ def actions_due(user: Any) -> PanelItems:
         for row in rows[:LIMIT]
     ]
     return PanelItems(items, total=len(rows))
-
-
-def charter_to_approve(user: Any) -> PanelItems:
-    charter = sel.charter_pending()
-    items: list[PanelItem] = []
-    if charter is not None:
-        items.append(
-            PanelItem(
-                title=(
-                    _("Charter v%(v)s waits for your approval") % {"v": charter.version}
-                    if charter.status == CharterStatus.DRAFT
-                    else _("Charter v%(v)s is approved; publish it") % {"v": charter.version}
-                ),
-                url=url_or_empty("post:charter_detail", charter.pk),
-                when=charter.created_at,
-                clause="§4.2",
-                tone="warning",
-            )
-        )
-    published = sel.charter_published()
-    if published is not None and published.is_outdated and charter is None:
-        items.append(
-            PanelItem(
-                title=_("Charter v%(v)s is out of date; have a new version generated")
-                % {"v": published.version},
-                url=url_or_empty("post:charter_list"),
-                clause="§4.2",
-                tone="danger",
-            )
-        )
-    return PanelItems(items)
 
 
 def register() -> None:
@@ -170,18 +119,5 @@ def register() -> None:
             audience=cqo_in_office,
             order=50,
             more_url_name="post:competence_list",
-        )
-    )  # fmt: skip
-    panel_register(
-        Panel(
-            "charter_to_approve",
-            _lazy("Charter to approve"),
-            "§4.2",
-            _lazy("A new version of the CQO's charter of authorities and duties will appear here "
-                  "when it is ready for your approval."),
-            items=charter_to_approve,
-            roles=frozenset({"principal"}),
-            order=16,
-            more_url_name="post:charter_list",
         )
     )  # fmt: skip

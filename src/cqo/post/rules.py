@@ -21,9 +21,6 @@ add_competenceassessment                   principal; the CQO in office or a can
 change_competenceassessment (plan)         principal, the person assessed
 score_competenceassessment                 principal (their column), the person (self column)
 complete_competenceassessment              principal
-view_charter                               every member (the charter is a system document)
-generate_charter                           principal, the CQO in office
-approve_charter, publish_charter           principal (§4.2)
 delete_* (any)                             nobody
 =========================================  ===================================================
 
@@ -38,7 +35,6 @@ assessing (an open assessment of them): they reach their own §5 records before 
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import rules
@@ -46,6 +42,8 @@ import rules
 from cqo.core import request_cache
 from cqo.organisation import roles as R
 from cqo.organisation.rules import has_role, is_active_user, is_member, user_person
+
+from . import office
 
 is_principal = is_active_user & has_role(R.PRINCIPAL)
 is_auditor = is_active_user & has_role(R.AUDITOR)
@@ -90,15 +88,9 @@ def is_own(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def is_current_cqo(user: Any) -> bool:
-    """The CQO in office today. Asked of the authority engine when it is installed: it keeps the
-    answer on the user object, so a page asking many rules looks the appointment up once."""
-    try:
-        engine = importlib.import_module("cqo.authorities.engine")
-    except ImportError:  # pragma: no cover - the authorities app is part of this release
-        from .selectors import user_is_current_cqo
-
-        return user_is_current_cqo(user)
-    return bool(engine.is_current_cqo(user))
+    """The CQO in office today, remembered on the user object (``office``), so a page asking many
+    rules looks the appointment up once."""
+    return office.is_current_cqo(user)
 
 
 @rules.predicate
@@ -130,6 +122,9 @@ def is_candidate(user: Any) -> bool:
 
     return bool(request_cache.remember(("post.candidate", user.pk), ask))
 
+
+# The workbench (below the post) asks this rule by name for its CQO-only panels.
+rules.add_rule("cqo_in_office", is_current_cqo)
 
 in_office_or_candidate = is_current_cqo | is_candidate
 
@@ -169,15 +164,10 @@ rules.add_perm("post.change_competenceassessment", is_principal | is_own)
 rules.add_perm("post.score_competenceassessment", is_principal | is_own)
 rules.add_perm("post.complete_competenceassessment", is_principal)
 
-rules.add_perm("post.view_charter", is_member)
-rules.add_perm("post.generate_charter", is_principal | is_current_cqo)
-rules.add_perm("post.approve_charter", is_principal)
-rules.add_perm("post.publish_charter", is_principal)
-rules.add_perm("post.change_charter", rules.always_deny)
 
 for _model in (
     "appointment", "evidencedocument", "disqualificationdeclaration", "competenceassessment",
-    "competencescore", "developmentaction", "charter", "qualificationruleset", "qualificationrule",
+    "competencescore", "developmentaction", "qualificationruleset", "qualificationrule",
     "qualificationpolicy",
 ):  # fmt: skip
     rules.add_perm(f"post.delete_{_model}", rules.always_deny)

@@ -23,8 +23,6 @@ from cqo.organisation.rules import user_person, user_roles
 from .models import (
     Appointment,
     AssessmentStatus,
-    Charter,
-    CharterStatus,
     CompetenceAssessment,
     DevelopmentAction,
     EvidenceDocument,
@@ -100,25 +98,6 @@ def assessments_visible(user: Any) -> QuerySet[CompetenceAssessment]:
         return qs
     me = user_person(user)
     return qs.filter(person=me) if me is not None else qs.none()
-
-
-def charter_published() -> Charter | None:
-    return Charter.objects.filter(status=CharterStatus.PUBLISHED).order_by("-version").first()
-
-
-def charter_pending() -> Charter | None:
-    """The newest version waiting for the principal: a draft to approve, or one to publish."""
-    return (
-        Charter.objects.filter(status__in=[CharterStatus.DRAFT, CharterStatus.APPROVED])
-        .order_by("-version")
-        .first()
-    )
-
-
-def charter_veto_delegable() -> bool:
-    """Whether the published charter lets the CQO delegate the veto (§6 i)); no without one."""
-    charter = charter_published()
-    return bool(charter is not None and charter.veto_delegable)
 
 
 @dataclass(frozen=True)

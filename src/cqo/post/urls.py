@@ -41,9 +41,4 @@ urlpatterns = [
         name="competence_action_done",
     ),
     path("competence/<int:pk>/complete/", views.competence_complete, name="competence_complete"),
-    path("charter/", views.charter_list, name="charter_list"),
-    path("charter/<int:pk>/", views.charter_detail, name="charter_detail"),
-    path("charter/<int:pk>/approve/", views.charter_approve, name="charter_approve"),
-    path("charter/<int:pk>/publish/", views.charter_publish, name="charter_publish"),
-    path("charter/<int:pk>/charter.pdf", views.charter_pdf, name="charter_pdf"),
 ]

@@ -35,7 +35,6 @@ from .forms import (
     ActionForm,
     AppointmentForm,
     AssessmentForm,
-    CharterGenerateForm,
     DeclarationForm,
     EvidenceForm,
     PolicyForm,
@@ -48,8 +47,6 @@ from .forms import (
 from .models import (
     Appointment,
     AssessmentStatus,
-    Charter,
-    CharterStatus,
     CompetenceArea,
     CompetenceAssessment,
     DevelopmentAction,
@@ -92,10 +89,9 @@ def _current_visible(request: HttpRequest, current: Any = _LOOK_UP) -> Appointme
 
 
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    charter = sel.charter_published()
     if "current" not in extra:
         extra["current"] = _current_visible(request)
-    return {"published_charter": charter, **extra}
+    return extra
 
 
 @login_required
@@ -103,7 +99,7 @@ def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 def index(request: HttpRequest) -> HttpResponse:
     if request.user.has_perm("post.view_appointment"):
         return redirect("post:appointment_list")
-    return redirect("post:charter_list")
+    return redirect("charter:charter_list")
 
 
 # --- appointments ---------------------------------------------------------------------------
@@ -780,127 +776,3 @@ def competence_complete(request: HttpRequest, pk: int) -> HttpResponseBase:
     else:
         messages.success(request, _("The assessment was completed."))
     return redirect("post:competence_detail", assessment.pk)
-
-
-# --- charter --------------------------------------------------------------------------------
-
-
-@login_required
-@GET_POST
-def charter_list(request: HttpRequest) -> HttpResponseBase:
-    _check(request, "post.view_charter")
-    form = (
-        CharterGenerateForm(request.POST or None)
-        if request.user.has_perm("post.generate_charter")
-        else None
-    )
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied(_("You do not have permission to do this."))
-        if form.is_valid():
-            try:
-                charter = S.charter_generate(actor=actor_of(request), **form.cleaned_data)
-            except ValidationError as exc:
-                errors_apply(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Charter v%(v)s generated from the current data.") % {"v": charter.version},
-                )
-                return redirect("post:charter_detail", charter.pk)
-    return render(
-        request,
-        "post/charter_list.html",
-        _base(
-            request,
-            charters=Charter.objects.order_by("-version"),
-            form=form,
-            pending=sel.charter_pending(),
-        ),
-    )
-
-
-def _charter(request: HttpRequest, pk: int, perm: str = "post.view_charter") -> Charter:
-    charter = get_object_or_404(Charter.objects.select_related("signature", "appointment"), pk=pk)
-    _check(request, perm, charter)
-    return charter
-
-
-def _charter_context(request: HttpRequest, charter: Charter, **extra: Any) -> dict[str, Any]:
-    sign_form = extra.pop("sign_form", None)
-    if (
-        sign_form is None
-        and charter.status == CharterStatus.DRAFT
-        and request.user.has_perm("post.approve_charter", charter)
-    ):
-        sign_form = SignatureForm(
-            user=request.user, signed=S.charter_approve_meaning(charter), prefix="sig"
-        )
-    return _base(
-        request,
-        charter=charter,
-        c=charter.content,
-        intact=S.charter_content_intact(charter),
-        signatures=signatures_with_status(obj=charter),
-        sign_form=sign_form,
-        can=_can(request, "post.approve_charter", "post.publish_charter", obj=charter),
-        **extra,
-    )
-
-
-@login_required
-@require_GET
-def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    charter = _charter(request, pk)
-    return render(request, "post/charter_detail.html", _charter_context(request, charter))
-
-
-@login_required
-@require_POST
-def charter_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
-    charter = _charter(request, pk, "post.approve_charter")
-    form = SignatureForm(
-        request.POST, user=request.user, signed=S.charter_approve_meaning(charter), prefix="sig"
-    )
-    if form.is_valid():
-        try:
-            S.charter_approve(
-                actor=actor_of(request), charter=charter, password=form.cleaned_data["password"]
-            )
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("Charter v%(v)s approved with your signature.") % {"v": charter.version}
-            )
-            return redirect("post:charter_detail", charter.pk)
-    return render(
-        request,
-        "post/charter_detail.html",
-        _charter_context(request, charter, sign_form=form),
-        status=400,
-    )
-
-
-@login_required
-@require_POST
-def charter_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
-    charter = _charter(request, pk, "post.publish_charter")
-    try:
-        S.charter_publish(actor=actor_of(request), charter=charter)
-    except ValidationError as exc:
-        _service_error(request, exc)
-    else:
-        messages.success(request, _("Charter v%(v)s published.") % {"v": charter.version})
-    return redirect("post:charter_detail", charter.pk)
-
-
-@login_required
-@require_GET
-def charter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    charter = _charter(request, pk)
-    return _pdf(
-        documents.charter_pdf(charter, language=_lang()), f"cqo-charter-v{charter.version}.pdf"
-    )

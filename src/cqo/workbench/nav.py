@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .templatetags.workbench import url_or_empty
+from cqo.core.links import url_or_empty
 
 
 @dataclass

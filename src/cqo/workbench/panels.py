@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.utils.functional import LazyObject, Promise, empty
 from django.utils.translation import gettext_lazy as _
 
-from .templatetags.workbench import url_or_empty
+from cqo.core.links import url_or_empty
 
 
 @dataclass(frozen=True)
@@ -185,14 +186,11 @@ def panels_for(user: Any, roles: Iterable[str]) -> list[RenderedPanel]:
 
 
 def cqo_in_office(user: Any) -> bool:
-    """The user holds the CQO appointment in force today (§3.1, §6), asked of the authority
-    engine, which remembers the answer on the user object: one lookup per request however many
-    panels ask. Not the ``cqo`` role: a removed CQO keeps the group but not the post."""
-    try:
-        from cqo.authorities import engine
-    except ImportError:  # pragma: no cover - the authorities app is part of this release
-        return False
-    return engine.is_current_cqo(user)
+    """The user holds the CQO appointment in force today (§3.1, §6): the ``cqo_in_office`` rule,
+    which the post app (above the workbench) adds and which remembers the answer on the user
+    object, one lookup per request however many panels ask. Not the ``cqo`` role: a removed CQO
+    keeps the group but not the post. No post app, no CQO in office."""
+    return bool(rules.test_rule("cqo_in_office", user))
 
 
 AUDIT_READERS = frozenset({"cqo", "deputy", "auditor", "admin"})

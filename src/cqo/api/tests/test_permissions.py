@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from cqo.api.permissions import ObjectPermission, required_perm
+from cqo.core.api_permissions import ObjectPermission, required_perm
 from cqo.organisation.models import Unit
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cqo.authorities import services as S
 from cqo.authorities.demo import _backdate
 from cqo.authorities.models import ApprovalRequest
+from cqo.decisions import services as DS
 from cqo.testing.world import PASSWORD, Org
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def _snapshots(request: ApprovalRequest) -> list:
 
 def test_a_snapshot_carries_the_actor_and_reason_of_the_audited_change(db) -> None:
     org = Org()
-    decision = S.decision_create(actor=org.head, kind="other", title="来料让步")
+    decision = DS.decision_create(actor=org.head, kind="other", title="来料让步")
     request = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="concession", summary="让步接收"
     )
@@ -41,7 +42,7 @@ def test_a_snapshot_carries_the_actor_and_reason_of_the_audited_change(db) -> No
 
 def test_the_demo_back_dating_is_its_own_snapshot_not_part_of_the_approval(db) -> None:
     org = Org()
-    decision = S.decision_create(actor=org.head, kind="other", title="来料让步")
+    decision = DS.decision_create(actor=org.head, kind="other", title="来料让步")
     request = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="concession", summary="让步接收"
     )

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from cqo.decisions import services as DS
+from cqo.plans import services as PS
 from cqo.testing.matrix import ANONYMOUS, ROLES
 
 MANAGEMENT = ("principal", "cqo", "deputy", "auditor", "department_head", "quality_engineer")
@@ -48,19 +50,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "authorities:approval_withdraw": PAGE_POST_ONLY,
     "authorities:delegation_list": _page(),
     "authorities:delegation_revoke": PAGE_POST_ONLY,
-    "authorities:strategy_list": _page(),
-    "authorities:strategy_status": PAGE_POST_ONLY,
-    "authorities:plan_detail": _page(),
-    "authorities:plan_item_progress": PAGE_POST_ONLY,
-    "authorities:proposal_list": _page(),
-    "authorities:proposal_detail": _page_for(*MANAGEMENT),
-    "authorities:decision_list": _page(),
-    "authorities:decision_detail": _page(),
-    "authorities:decision_step": PAGE_POST_ONLY,
+    "plans:strategy_list": _page(),
+    "plans:strategy_status": PAGE_POST_ONLY,
+    "plans:plan_detail": _page(),
+    "plans:plan_item_progress": PAGE_POST_ONLY,
+    "decisions:proposal_list": _page(),
+    "decisions:proposal_detail": _page_for(*MANAGEMENT),
+    "decisions:decision_list": _page(),
+    "decisions:decision_detail": _page(),
+    "decisions:decision_step": PAGE_POST_ONLY,
     "authorities:veto_list": _page(),
     "authorities:veto_lift": PAGE_POST_ONLY,
     "authorities:veto_impose": PAGE_POST_ONLY,
-    "authorities:notification_list": _page(),
+    "notifications:notification_list": _page(),
     "api:authorities:api-root": _api(),
     "api:authorities:delegation-list": _api(),
     "api:authorities:delegation-detail": _api(),
@@ -74,30 +76,30 @@ EXPECTED: dict[str, dict[str, int]] = {
         **dict.fromkeys((*MANAGEMENT, "inspector"), 200),
     },
     "api:authorities:approval-withdraw": API_POST_ONLY,
-    "api:authorities:strategy-list": _api(),
-    "api:authorities:strategy-detail": _api(),
-    "api:authorities:strategy-set-status": API_POST_ONLY,
-    "api:authorities:plan-list": _api(),
-    "api:authorities:plan-detail": _api(),
-    "api:authorities:plan-items": API_POST_ONLY,
-    "api:authorities:plan-submit": API_POST_ONLY,
-    "api:authorities:plan-close": API_POST_ONLY,
-    "api:authorities:plan-item-detail": _api(),
-    "api:authorities:plan-item-progress": API_POST_ONLY,
-    "api:authorities:proposal-list": _api(),
-    "api:authorities:proposal-detail": _api_seen_by(*MANAGEMENT),
-    "api:authorities:proposal-answer": API_POST_ONLY,
-    "api:authorities:decision-list": _api(),
-    "api:authorities:decision-detail": _api(),
-    "api:authorities:decision-submit": API_POST_ONLY,
-    "api:authorities:decision-approve": API_POST_ONLY,
-    "api:authorities:decision-effect": API_POST_ONLY,
-    "api:authorities:decision-withdraw": API_POST_ONLY,
+    "api:plans:strategy-list": _api(),
+    "api:plans:strategy-detail": _api(),
+    "api:plans:strategy-set-status": API_POST_ONLY,
+    "api:plans:plan-list": _api(),
+    "api:plans:plan-detail": _api(),
+    "api:plans:plan-items": API_POST_ONLY,
+    "api:plans:plan-submit": API_POST_ONLY,
+    "api:plans:plan-close": API_POST_ONLY,
+    "api:plans:plan-item-detail": _api(),
+    "api:plans:plan-item-progress": API_POST_ONLY,
+    "api:decisions:proposal-list": _api(),
+    "api:decisions:proposal-detail": _api_seen_by(*MANAGEMENT),
+    "api:decisions:proposal-answer": API_POST_ONLY,
+    "api:decisions:decision-list": _api(),
+    "api:decisions:decision-detail": _api(),
+    "api:decisions:decision-submit": API_POST_ONLY,
+    "api:decisions:decision-approve": API_POST_ONLY,
+    "api:decisions:decision-effect": API_POST_ONLY,
+    "api:decisions:decision-withdraw": API_POST_ONLY,
     "api:authorities:veto-list": _api(),
     "api:authorities:veto-detail": _api(),
     "api:authorities:veto-lift": API_POST_ONLY,
-    "api:authorities:notification-list": _api(),
-    "api:authorities:notification-read": API_POST_ONLY,
+    "api:notifications:notification-list": _api(),
+    "api:notifications:notification-read": API_POST_ONLY,
 }
 
 DECIDERS = ("principal", "cqo", "deputy", "department_head", "quality_engineer")
@@ -108,41 +110,41 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:authorities:approval-list": ROLES,  # any module raises requests for its users
     "api:authorities:approval-decide": ("cqo", "deputy"),
     "api:authorities:approval-withdraw": ("cqo", "inspector"),
-    "api:authorities:strategy-list": ("cqo",),
-    "api:authorities:strategy-set-status": ("cqo",),
-    "api:authorities:plan-list": ("cqo",),
-    "api:authorities:plan-items": ("cqo",),
-    "api:authorities:plan-submit": ("cqo",),
-    "api:authorities:plan-close": ("cqo",),
-    "api:authorities:plan-item-progress": ("cqo", "quality_engineer"),
-    "api:authorities:proposal-list": ("cqo",),
-    "api:authorities:proposal-answer": ("principal",),
-    "api:authorities:decision-list": DECIDERS,
-    "api:authorities:decision-submit": ("principal", "department_head", "quality_engineer"),
-    "api:authorities:decision-approve": ("principal",),
-    "api:authorities:decision-effect": ("principal", "quality_engineer"),
-    "api:authorities:decision-withdraw": ("principal", "department_head", "quality_engineer"),
+    "api:plans:strategy-list": ("cqo",),
+    "api:plans:strategy-set-status": ("cqo",),
+    "api:plans:plan-list": ("cqo",),
+    "api:plans:plan-items": ("cqo",),
+    "api:plans:plan-submit": ("cqo",),
+    "api:plans:plan-close": ("cqo",),
+    "api:plans:plan-item-progress": ("cqo", "quality_engineer"),
+    "api:decisions:proposal-list": ("cqo",),
+    "api:decisions:proposal-answer": ("principal",),
+    "api:decisions:decision-list": DECIDERS,
+    "api:decisions:decision-submit": ("principal", "department_head", "quality_engineer"),
+    "api:decisions:decision-approve": ("principal",),
+    "api:decisions:decision-effect": ("principal", "quality_engineer"),
+    "api:decisions:decision-withdraw": ("principal", "department_head", "quality_engineer"),
     "api:authorities:veto-lift": ("cqo",),
     "api:authorities:veto-list": ("cqo",),  # POST vetoes any vetoable record (§6 i))
-    "api:authorities:notification-read": ROLES,  # each marks only their own
+    "api:notifications:notification-read": ROLES,  # each marks only their own
 }
 
 OBJECT_FOR_PK = {
     "authorities:approval_": "authorities.approval",
     "authorities:delegation_": "authorities.delegation",
-    "authorities:plan_detail": "authorities.plan",
-    "authorities:plan_item_": "authorities.item",
-    "authorities:proposal_": "authorities.proposal",
-    "authorities:decision_": "authorities.decision",
+    "plans:plan_detail": "authorities.plan",
+    "plans:plan_item_": "authorities.item",
+    "decisions:proposal_": "decisions.proposal",
+    "decisions:decision_": "authorities.decision",
     "authorities:veto_": "authorities.veto",
     "api:authorities:delegation-": "authorities.delegation",
     "api:authorities:approval-": "authorities.approval",
-    "api:authorities:strategy-": "authorities.strategy",
-    "authorities:strategy_status": "authorities.strategy",
-    "api:authorities:plan-": "authorities.plan",
-    "api:authorities:plan-item-": "authorities.item",
-    "api:authorities:proposal-": "authorities.proposal",
-    "api:authorities:decision-": "authorities.decision",
+    "api:plans:strategy-": "authorities.strategy",
+    "plans:strategy_status": "authorities.strategy",
+    "api:plans:plan-": "authorities.plan",
+    "api:plans:plan-item-": "authorities.item",
+    "api:decisions:proposal-": "decisions.proposal",
+    "api:decisions:decision-": "authorities.decision",
     "api:authorities:veto-": "authorities.veto",
 }
 
@@ -156,10 +158,10 @@ KWARGS = {
     "authorities:approval_attachment": _attachment,
     "api:authorities:approval-attachment": _attachment,
     "authorities:veto_impose": lambda world: {
-        "subject_type": "authorities.proposal",
-        "pk": world.objects["authorities.proposal"].pk,
+        "subject_type": "decisions.proposal",
+        "pk": world.objects["decisions.proposal"].pk,
     },
-    "authorities:decision_step": lambda world: {
+    "decisions:decision_step": lambda world: {
         "pk": world.objects["authorities.decision"].pk,
         "step": "submit",
     },
@@ -185,10 +187,10 @@ def build(world: Any) -> None:
         actor=users["cqo"], authority="c", delegate=users["deputy"].person, units=[unit],
         start_date=today, end_date=today + datetime.timedelta(days=30),
     )  # fmt: skip
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=users["quality_engineer"], kind="other", title="矩阵决策", unit=unit
     )
-    vetoed = S.decision_create(
+    vetoed = DS.decision_create(
         actor=users["quality_engineer"], kind="product_launch", title="矩阵否决", unit=unit
     )
     veto = S.veto_impose(actor=users["cqo"], subject=vetoed, reason="矩阵", password=TEST_PASSWORD)
@@ -198,14 +200,14 @@ def build(world: Any) -> None:
         actor=users["inspector"], subject=decision, kind="concession", unit=unit, summary="矩阵",
         attachments=[SimpleUploadedFile("matrix.pdf", b"%PDF-1.4 matrix")],
     )  # fmt: skip
-    strategy = S.strategy_create(actor=users["cqo"], title="矩阵战略", start_year=today.year,
+    strategy = PS.strategy_create(actor=users["cqo"], title="矩阵战略", start_year=today.year,
                                  end_year=today.year)  # fmt: skip
-    plan = S.plan_create(actor=users["cqo"], title="矩阵计划", year=today.year, strategy=strategy)
-    item = S.plan_item_add(
+    plan = PS.plan_create(actor=users["cqo"], title="矩阵计划", year=today.year, strategy=strategy)
+    item = PS.plan_item_add(
         actor=users["cqo"], plan=plan, title="矩阵事项",
         owner=users["quality_engineer"].person, due_date=today + datetime.timedelta(days=30),
     )  # fmt: skip
-    proposal = S.proposal_submit(
+    proposal = DS.proposal_submit(
         actor=users["cqo"], title="矩阵建议", body="……", addressee=users["principal"]
     )
     world.objects.update(
@@ -217,6 +219,6 @@ def build(world: Any) -> None:
             "authorities.strategy": strategy,
             "authorities.plan": plan,
             "authorities.item": item,
-            "authorities.proposal": proposal,
+            "decisions.proposal": proposal,
         }
     )

@@ -7,7 +7,9 @@ from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
 from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, BusinessDecision, Delegation, Veto
+from cqo.authorities.models import ApprovalRequest, Delegation, Veto
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +23,10 @@ def _as(user: Any, language: str = "en") -> APIClient:
 
 
 def _decision(org: Org) -> BusinessDecision:
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=org.head, kind="supplier_approval", title="批准新压铸件供应商", unit=org.production
     )
-    return S.decision_submit(actor=org.head, decision=decision)
+    return DS.decision_submit(actor=org.head, decision=decision)
 
 
 def test_the_cqo_delegates_through_the_api_and_a_wider_sub_delegation_is_refused(
@@ -76,7 +78,7 @@ def test_a_module_raises_a_request_and_the_cqo_decides_it_with_a_signature(org: 
     raised = _as(org.inspector).post(
         f"{BASE}/approvals/",
         {
-            "subject_type": "authorities.businessdecision", "object_id": str(decision.pk),
+            "subject_type": "decisions.businessdecision", "object_id": str(decision.pk),
             "kind": "deviation", "unit": org.inspection.pk, "summary": "偏离许可：尺寸公差放宽",
             "amount": "300.00",
         },
@@ -104,7 +106,7 @@ def test_a_module_raises_a_request_and_the_cqo_decides_it_with_a_signature(org: 
 def test_raising_for_a_record_that_does_not_exist_is_a_400(org: Org) -> None:
     response = _as(org.inspector).post(
         f"{BASE}/approvals/",
-        {"subject_type": "authorities.businessdecision", "object_id": "999", "kind": "anomaly",
+        {"subject_type": "decisions.businessdecision", "object_id": "999", "kind": "anomaly",
          "summary": "x"},
         format="json",
     )  # fmt: skip
@@ -132,7 +134,7 @@ def test_a_vetoed_decision_answers_409_citing_clause_6_i_and_lifts_only_for_the_
     decision = _decision(org)
     vetoed = _as(org.cqo).post(
         f"{BASE}/vetoes/",
-        {"subject_type": "authorities.businessdecision", "subject_id": str(decision.pk),
+        {"subject_type": "decisions.businessdecision", "subject_id": str(decision.pk),
          "reason": "供应商质量体系审核未通过", "password": PASSWORD},
         format="json",
     )  # fmt: skip
@@ -162,7 +164,7 @@ def test_a_non_cqo_veto_through_the_api_is_403_with_the_clause(org: Org) -> None
     decision = _decision(org)
     response = _as(org.deputy).post(
         f"{BASE}/vetoes/",
-        {"subject_type": "authorities.businessdecision", "subject_id": str(decision.pk),
+        {"subject_type": "decisions.businessdecision", "subject_id": str(decision.pk),
          "reason": "x", "password": PASSWORD},
         format="json",
     )  # fmt: skip

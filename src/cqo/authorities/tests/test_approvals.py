@@ -13,20 +13,17 @@ from cqo.audit.models import AuditEvent, Signature
 from cqo.audit.services import signatures_for, verify_chain
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
-from cqo.authorities.models import (
-    ApprovalRequest,
-    ApprovalStatus,
-    BusinessDecision,
-    Delegation,
-    Notification,
-)
+from cqo.authorities.models import ApprovalRequest, ApprovalStatus, Delegation
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
+from cqo.notifications.models import Notification
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
 
 
 def _subject(org: Org, unit: Any = None) -> BusinessDecision:
-    return S.decision_create(
+    return DS.decision_create(
         actor=org.engineer, kind="other", title="让步接收 3 批缸体", unit=unit or org.inspection
     )
 

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cqo.authorities import services as S
-from cqo.authorities.models import QualityPlan, QualityStrategy
+from cqo.plans import services as PS
+from cqo.plans.models import QualityPlan, QualityStrategy
 from cqo.testing.world import Org, today
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ class _Forms(HTMLParser):
 
 def _page_forms(client: Client) -> _Forms:
     parser = _Forms()
-    parser.feed(client.get(reverse("authorities:strategy_list")).content.decode())
+    parser.feed(client.get(reverse("plans:strategy_list")).content.decode())
     return parser
 
 
@@ -68,7 +69,7 @@ def _form_with(parser: _Forms, field: str) -> dict[str, Any]:
 def test_a_quality_plan_is_created_by_posting_the_plan_form_as_the_page_renders_it(
     org: Org,
 ) -> None:
-    strategy = S.strategy_create(
+    strategy = PS.strategy_create(
         actor=org.cqo, title="三年质量战略", start_year=today().year, end_year=today().year + 2
     )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -85,10 +86,10 @@ def test_a_quality_plan_is_created_by_posting_the_plan_form_as_the_page_renders_
     for name in plan_form["selects"]:
         if _base(name) == "strategy":
             data[name] = str(strategy.pk)
-    response = client.post(reverse("authorities:strategy_list"), data)
+    response = client.post(reverse("plans:strategy_list"), data)
     [plan] = list(QualityPlan.objects.all())
     assert response.status_code == 302
-    assert response["Location"] == reverse("authorities:plan_detail", args=[plan.pk])
+    assert response["Location"] == reverse("plans:plan_detail", args=[plan.pk])
     assert plan.strategy == strategy and plan.title == "2026 年度质量计划"
     assert QualityStrategy.objects.count() == 1
 
@@ -104,7 +105,7 @@ def test_the_strategy_form_still_records_a_strategy(org: Org) -> None:
             data[name] = str(today().year)
         elif _base(name) == "end_year":
             data[name] = str(today().year + 2)
-    response = client.post(reverse("authorities:strategy_list"), data)
+    response = client.post(reverse("plans:strategy_list"), data)
     assert response.status_code == 302
     assert QualityStrategy.objects.get().title == "质量战略"
     assert not QualityPlan.objects.exists()

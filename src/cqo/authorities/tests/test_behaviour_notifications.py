@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cqo.authorities import services as S
-from cqo.authorities.models import ApprovalRequest, Notification
+from cqo.authorities.models import ApprovalRequest
+from cqo.decisions import services as DS
+from cqo.notifications.models import Notification
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +18,7 @@ def _request(org: Org) -> ApprovalRequest:
         actor=org.cqo, authority="c", delegate=org.deputy.person, units=[org.inspection],
         start_date=today(), end_date=days(10),
     )  # fmt: skip
-    decision = S.decision_create(actor=org.head, kind="other", title="来料让步")
+    decision = DS.decision_create(actor=org.head, kind="other", title="来料让步")
     return S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="concession", unit=org.inspection,
         summary="让步接收", due=days(-0),
@@ -54,7 +56,7 @@ def test_withdrawing_a_request_clears_its_awaiting_notices(org: Org) -> None:
 
 def test_another_request_s_notices_are_left_alone(org: Org) -> None:
     request = _request(org)
-    decision = S.decision_create(actor=org.head, kind="other", title="另一项")
+    decision = DS.decision_create(actor=org.head, kind="other", title="另一项")
     other = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="deviation", unit=org.inspection,
         summary="偏离",

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from cqo.audit.models import AuditEvent
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalAttachment, ApprovalRequest
+from cqo.decisions import services as DS
 from cqo.testing.world import Org, days
 
 pytestmark = pytest.mark.django_db
@@ -60,14 +61,14 @@ def test_an_inspector_raises_a_concession_on_the_page_with_evidence(org: Org) ->
 
 
 def test_a_request_page_links_its_record_and_its_evidence(org: Org) -> None:
-    decision = S.decision_create(actor=org.head, kind="other", title="铝锭供应商变更")
+    decision = DS.decision_create(actor=org.head, kind="other", title="铝锭供应商变更")
     request = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="deviation", summary="偏离许可",
         attachments=[_pdf()],
     )  # fmt: skip
     page = _web(org.cqo).get(reverse("authorities:approval_detail", args=[request.pk]))
     html = page.content.decode()
-    assert reverse("authorities:decision_detail", args=[decision.pk]) in html
+    assert reverse("decisions:decision_detail", args=[decision.pk]) in html
     doc = request.attachments.get()
     assert reverse("authorities:approval_attachment", args=[request.pk, doc.pk]) in html
 
@@ -131,7 +132,7 @@ def test_the_api_raises_a_request_with_attachments(org: Org) -> None:
 def test_a_record_one_may_not_read_cannot_be_named_as_the_subject(org: Org) -> None:
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(org.inspector)
-    S.decision_create(actor=org.head, kind="other", title="任一决定")
+    DS.decision_create(actor=org.head, kind="other", title="任一决定")
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None
     response = api.post(

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cqo.authorities import services as S
 from cqo.authorities.models import ApprovalRequest, Veto
+from cqo.decisions import services as DS
 from cqo.testing.world import PASSWORD, Org
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def _signatures_part(html: str) -> str:
 
 
 def test_the_approval_page_checks_the_decision_signature_against_the_request(org: Org) -> None:
-    decision = S.decision_create(actor=org.head, kind="other", title="来料让步")
+    decision = DS.decision_create(actor=org.head, kind="other", title="来料让步")
     request = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="concession", summary="让步接收"
     )
@@ -51,9 +52,9 @@ def test_the_approval_page_checks_the_decision_signature_against_the_request(org
 
 
 def test_the_decision_page_and_the_story_check_the_veto_signature_alike(org: Org) -> None:
-    decision = S.decision_create(actor=org.head, kind="other", title="新产品上市")
+    decision = DS.decision_create(actor=org.head, kind="other", title="新产品上市")
     S.veto_impose(actor=org.cqo, subject=decision, reason="验证未完成", password=PASSWORD)
-    url = reverse("authorities:decision_detail", args=[decision.pk])
+    url = reverse("decisions:decision_detail", args=[decision.pk])
     page, story = _signatures_part(_page(org.cqo, url)), _signatures_part(_story(org, decision))
     assert ">Matches<" in page and "Not checked here" not in page
     assert ">Matches<" in story and "Not checked here" not in story
@@ -63,11 +64,11 @@ def test_the_decision_page_and_the_story_check_the_veto_signature_alike(org: Org
 
 
 def test_a_lifted_veto_s_two_signatures_still_match_after_the_decision_moves_on(org: Org) -> None:
-    decision = S.decision_create(actor=org.head, kind="other", title="新产品上市")
+    decision = DS.decision_create(actor=org.head, kind="other", title="新产品上市")
     veto = S.veto_impose(actor=org.cqo, subject=decision, reason="验证未完成", password=PASSWORD)
     S.veto_lift(actor=org.cqo, veto=veto, reason="验证已完成", password=PASSWORD)
-    S.decision_submit(actor=org.head, decision=decision)
+    DS.decision_submit(actor=org.head, decision=decision)
     page = _signatures_part(
-        _page(org.cqo, reverse("authorities:decision_detail", args=[decision.pk]))
+        _page(org.cqo, reverse("decisions:decision_detail", args=[decision.pk]))
     )
     assert page.count(">Matches<") == 2 and "Changed since signing" not in page

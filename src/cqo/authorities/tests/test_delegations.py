@@ -10,7 +10,8 @@ from django.utils import translation
 from cqo.audit.models import AuditEvent
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
-from cqo.authorities.models import Delegation, Notification
+from cqo.authorities.models import Delegation
+from cqo.notifications.models import Notification
 from cqo.testing.world import Org, days, end_appointment, today
 
 pytestmark = pytest.mark.django_db

@@ -118,7 +118,7 @@ def test_a_sub_delegation_falls_with_the_delegation_it_was_made_under(org: Org) 
 
 
 def test_the_object_permission_reads_the_unit_the_object_carries(org: Org) -> None:
-    from cqo.authorities.models import BusinessDecision
+    from cqo.decisions.models import BusinessDecision
 
     _delegate(org)
     here = BusinessDecision(kind="other", title="x", unit=org.inspection, created_by=org.cqo)

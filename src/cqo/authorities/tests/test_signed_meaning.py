@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cqo.audit.models import Signature
 from cqo.authorities import services as S
+from cqo.decisions import services as DS
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def _last_signature() -> str:
 
 
 def _request(org: Org) -> Any:
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=org.engineer, kind="other", title="让步", unit=org.inspection
     )
     return S.approval_request_raise(
@@ -78,12 +79,12 @@ def test_a_delegate_signs_as_delegate_as_the_page_said(org: Org) -> None:
 
 
 def test_the_cqo_signs_the_veto_and_the_lift_with_the_meanings_the_page_showed(org: Org) -> None:
-    decision = S.decision_create(actor=org.head, kind="other", title="新卡钳上市")
+    decision = DS.decision_create(actor=org.head, kind="other", title="新卡钳上市")
     client = _client(org.cqo)
-    page = reverse("authorities:decision_detail", args=[decision.pk])
+    page = reverse("decisions:decision_detail", args=[decision.pk])
     shown = _shown(client.get(page).content.decode())
     client.post(
-        reverse("authorities:veto_impose", args=["authorities.businessdecision", decision.pk]),
+        reverse("authorities:veto_impose", args=["decisions.businessdecision", decision.pk]),
         {"veto-reason": "验证未完成", "vsig-password": PASSWORD, "vsig-confirm": "on"},
     )
     assert _last_signature() == shown == "Vetoed as CQO under §6 i)"

@@ -7,14 +7,14 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cqo.audit.models import AuditEvent
-from cqo.authorities import services as S
-from cqo.authorities.models import QualityStrategy, StrategyStatus
+from cqo.plans import services as PS
+from cqo.plans.models import QualityStrategy, StrategyStatus
 from cqo.testing.world import Org, today
 
 
 def _strategy(org: Org) -> QualityStrategy:
     year = today().year
-    return S.strategy_create(
+    return PS.strategy_create(
         actor=org.cqo, title="质量强企三年规划", start_year=year, end_year=year + 2
     )
 
@@ -23,16 +23,16 @@ def test_the_cqo_puts_a_strategy_in_force_on_the_page_and_it_is_audited(org: Org
     strategy = _strategy(org)
     client = Client()
     client.force_login(org.cqo)
-    page = client.get(reverse("authorities:strategy_list")).content.decode()
-    assert reverse("authorities:strategy_status", args=[strategy.pk]) in page
+    page = client.get(reverse("plans:strategy_list")).content.decode()
+    assert reverse("plans:strategy_status", args=[strategy.pk]) in page
     response = client.post(
-        reverse("authorities:strategy_status", args=[strategy.pk]),
+        reverse("plans:strategy_status", args=[strategy.pk]),
         {"status": StrategyStatus.ACTIVE, "reason": "董事会通过"},
     )
     assert response.status_code == 302
     strategy.refresh_from_db()
     assert strategy.status == StrategyStatus.ACTIVE
-    event = AuditEvent.objects.filter(action="authorities.strategy.status").latest("seq")
+    event = AuditEvent.objects.filter(action="plans.strategy.status").latest("seq")
     assert event.reason == "董事会通过" and event.clause == "§6 a)"
 
 
@@ -40,7 +40,7 @@ def test_an_inspector_cannot_change_a_strategys_status_by_page_or_api(org: Org) 
     strategy = _strategy(org)
     client = Client()
     client.force_login(org.inspector)
-    url = reverse("authorities:strategy_status", args=[strategy.pk])
+    url = reverse("plans:strategy_status", args=[strategy.pk])
     assert client.post(url, {"status": StrategyStatus.ACTIVE}).status_code == 403
     api = APIClient()
     api.force_authenticate(org.inspector)

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from cqo.authorities import services as S
 from cqo.authorities.models import Delegation
+from cqo.decisions import services as DS
+from cqo.plans import services as PS
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +27,8 @@ def _client(user: Any, language: str = "en") -> Client:
 
 
 def _submitted_decision(org: Org) -> Any:
-    decision = S.decision_create(actor=org.head, kind="product_launch", title="新卡钳上市")
-    return S.decision_submit(actor=org.head, decision=decision)
+    decision = DS.decision_create(actor=org.head, kind="product_launch", title="新卡钳上市")
+    return DS.decision_submit(actor=org.head, decision=decision)
 
 
 def _veto(org: Org, subject: Any) -> Any:
@@ -35,7 +37,7 @@ def _veto(org: Org, subject: Any) -> Any:
 
 def test_a_vetoed_decision_offers_no_approve_button_and_says_why(org: Org) -> None:
     decision = _submitted_decision(org)
-    url = reverse("authorities:decision_detail", args=[decision.pk])
+    url = reverse("decisions:decision_detail", args=[decision.pk])
     assert 'value="approve"' in _client(org.principal).get(url).content.decode()
     _veto(org, decision)
     page = _client(org.principal).get(url).content.decode()
@@ -90,8 +92,8 @@ def test_a_refused_revocation_cites_the_delegation_rule_not_the_delegated_author
 
 
 def test_the_veto_form_sits_behind_one_button_for_holders_of_6_i_only(org: Org) -> None:
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    url = reverse("authorities:plan_detail", args=[plan.pk])
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    url = reverse("plans:plan_detail", args=[plan.pk])
     page = _client(org.cqo).get(url).content.decode()
     section = re.search(r'<section class="card veto-section".*?</section>', page, re.S)
     assert section is not None
@@ -108,9 +110,7 @@ def test_the_veto_banner_does_not_double_the_reasons_full_stop(org: Org) -> None
     decision = _submitted_decision(org)
     S.veto_impose(actor=org.cqo, subject=decision, reason="存在制动失效的质量安全风险。",
                   password=PASSWORD)  # fmt: skip
-    page = _client(org.cqo, "zh-hans").get(
-        reverse("authorities:decision_detail", args=[decision.pk])
-    )
+    page = _client(org.cqo, "zh-hans").get(reverse("decisions:decision_detail", args=[decision.pk]))
     banner = re.search(r'class="message error veto-banner".*?</p>', page.content.decode(), re.S)
     assert banner is not None
     text = re.sub(r"<[^>]+>", "", banner[0])
@@ -119,8 +119,8 @@ def test_the_veto_banner_does_not_double_the_reasons_full_stop(org: Org) -> None
 
 
 def test_a_vetoed_plan_offers_no_submit_button_and_says_why(org: Org) -> None:
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    url = reverse("authorities:plan_detail", args=[plan.pk])
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    url = reverse("plans:plan_detail", args=[plan.pk])
     assert "Submit the plan" in _client(org.cqo).get(url).content.decode()
     _veto(org, plan)
     page = _client(org.cqo).get(url).content.decode()

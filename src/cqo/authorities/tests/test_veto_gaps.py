@@ -19,14 +19,12 @@ from rest_framework.test import APIClient
 
 from cqo.authorities import engine
 from cqo.authorities import services as S
-from cqo.authorities.models import (
-    ApprovalRequest,
-    BusinessDecision,
-    Proposal,
-    QualityPlan,
-    Veto,
-)
+from cqo.authorities.models import ApprovalRequest, Veto
 from cqo.authorities.vetoable import VetoActiveError, VetoTamperError, flow_for
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision, Proposal
+from cqo.plans import services as PS
+from cqo.plans.models import QualityPlan
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +32,10 @@ API = "/api/v1/authorities"
 
 
 def _decision(org: Org) -> BusinessDecision:
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=org.head, kind="product_launch", title="新款制动卡钳上市", unit=org.production
     )
-    return S.decision_submit(actor=org.head, decision=decision)
+    return DS.decision_submit(actor=org.head, decision=decision)
 
 
 def _veto(org: Org, subject: Any, actor: Any = None) -> Veto:
@@ -47,8 +45,8 @@ def _veto(org: Org, subject: Any, actor: Any = None) -> Veto:
 
 
 def _plan(org: Org) -> QualityPlan:
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    S.plan_item_add(actor=org.cqo, plan=plan, title="IATF 16949 再认证", owner=org.deputy.person,
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    PS.plan_item_add(actor=org.cqo, plan=plan, title="IATF 16949 再认证", owner=org.deputy.person,
                     due_date=days(100))  # fmt: skip
     return plan
 
@@ -93,8 +91,8 @@ def test_a_deputy_holding_a_delegated_veto_cannot_lift_the_cqos_veto(
 
 
 def test_a_deferred_proposal_and_a_returned_plan_can_be_vetoed(org: Org) -> None:
-    proposal = S.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
-    proposal = S.proposal_answer(
+    proposal = DS.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
+    proposal = DS.proposal_answer(
         actor=org.principal, proposal=proposal, answer="defer", deferred_until=days(30)
     )
     assert proposal.status == "deferred"
@@ -102,10 +100,10 @@ def test_a_deferred_proposal_and_a_returned_plan_can_be_vetoed(org: Org) -> None
     # the deferral date comes: the decision layer owes an answer again, and may not accept
     Proposal.objects.filter(pk=proposal.pk).update(deferred_until=today())
     with pytest.raises(VetoActiveError):
-        S.proposal_answer(actor=org.principal, proposal=proposal, answer="accept")
+        DS.proposal_answer(actor=org.principal, proposal=proposal, answer="accept")
     assert Proposal.objects.get(pk=proposal.pk).status == "deferred"
     plan = _plan(org)
-    request = S.plan_submit(actor=org.cqo, plan=plan)
+    request = PS.plan_submit(actor=org.cqo, plan=plan)
     S.approval_decide(
         actor=org.principal,
         request=request,
@@ -117,7 +115,7 @@ def test_a_deferred_proposal_and_a_returned_plan_can_be_vetoed(org: Org) -> None
     assert plan.status == "returned"
     _veto(org, plan)
     with pytest.raises(VetoActiveError):
-        S.plan_submit(actor=org.cqo, plan=plan)
+        PS.plan_submit(actor=org.cqo, plan=plan)
 
 
 def test_a_veto_is_refused_on_every_final_status_of_every_flow(org: Org) -> None:
@@ -125,14 +123,14 @@ def test_a_veto_is_refused_on_every_final_status_of_every_flow(org: Org) -> None
         flow = flow_for(model)
         assert flow is not None and flow.final, model
         assert all(flow.is_final(s) for s in flow.final)
-    rejected = S.proposal_submit(actor=org.cqo, title="设立质量奖", body="……")
-    rejected = S.proposal_answer(
+    rejected = DS.proposal_submit(actor=org.cqo, title="设立质量奖", body="……")
+    rejected = DS.proposal_answer(
         actor=org.principal, proposal=rejected, answer="reject", reason="预算不足"
     )
     with pytest.raises(ValidationError) as exc:
         _veto(org, rejected)
     assert "subject" in exc.value.message_dict
-    withdrawn = S.decision_withdraw(actor=org.head, decision=_decision(org), reason="撤回")
+    withdrawn = DS.decision_withdraw(actor=org.head, decision=_decision(org), reason="撤回")
     with pytest.raises(ValidationError):
         _veto(org, withdrawn)
     assert not Veto.objects.exists()
@@ -142,13 +140,13 @@ def test_a_veto_is_refused_on_every_final_status_of_every_flow(org: Org) -> None
 
 
 def test_the_cqo_vetoes_a_proposal_a_plan_and_an_approval_from_their_pages(org: Org) -> None:
-    proposal = S.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
+    proposal = DS.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
     plan = _plan(org)
-    request = S.plan_submit(actor=org.cqo, plan=plan)
+    request = PS.plan_submit(actor=org.cqo, plan=plan)
     cqo = _client(org.cqo)
     for subject, detail in (
-        (proposal, "authorities:proposal_detail"),
-        (plan, "authorities:plan_detail"),
+        (proposal, "decisions:proposal_detail"),
+        (plan, "plans:plan_detail"),
         (request, "authorities:approval_detail"),
     ):
         url = reverse("authorities:veto_impose", args=[subject._meta.label_lower, subject.pk])
@@ -171,18 +169,18 @@ def test_the_cqo_vetoes_a_proposal_a_plan_and_an_approval_from_their_pages(org: 
 
 
 def test_the_cqo_vetoes_any_vetoable_record_through_the_api(org: Org) -> None:
-    proposal = S.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
+    proposal = DS.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
     plan = _plan(org)
-    body = {"subject_type": "authorities.proposal", "subject_id": str(proposal.pk),
+    body = {"subject_type": "decisions.proposal", "subject_id": str(proposal.pk),
             "reason": "验证未完成", "password": PASSWORD}  # fmt: skip
     refused = _api(org.principal).post(f"{API}/vetoes/", body, format="json")
     assert refused.status_code == 403 and "§6 i)" in refused.json()["detail"]
     created = _api(org.cqo).post(f"{API}/vetoes/", body, format="json")
     assert created.status_code == 201, created.content
-    assert created.json()["subject_type"] == "authorities.proposal"
+    assert created.json()["subject_type"] == "decisions.proposal"
     again = _api(org.cqo).post(f"{API}/vetoes/", body, format="json")
     assert again.status_code == 400
-    plan_body = {**body, "subject_type": "authorities.qualityplan", "subject_id": str(plan.pk)}
+    plan_body = {**body, "subject_type": "plans.qualityplan", "subject_id": str(plan.pk)}
     assert _api(org.cqo).post(f"{API}/vetoes/", plan_body, format="json").status_code == 201
     unknown = {**body, "subject_type": "organisation.unit", "subject_id": str(org.qm.pk)}
     assert _api(org.cqo).post(f"{API}/vetoes/", unknown, format="json").status_code == 400
@@ -216,7 +214,7 @@ def test_an_imported_or_saved_veto_row_cannot_lift_the_veto(org: Org) -> None:
         Veto.objects.bulk_update([veto], ["lifted_at"])
     assert Veto.objects.get(pk=veto.pk).is_active
     with pytest.raises(VetoActiveError):
-        S.decision_approve(actor=org.principal, decision=decision)
+        DS.decision_approve(actor=org.principal, decision=decision)
 
 
 def test_an_update_with_an_expression_on_the_status_is_refused_while_vetoed(org: Org) -> None:

@@ -30,14 +30,12 @@ from rest_framework.test import APIClient
 
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as S
-from cqo.authorities.models import (
-    ApprovalRequest,
-    BusinessDecision,
-    Proposal,
-    QualityPlan,
-    Veto,
-)
+from cqo.authorities.models import ApprovalRequest, Veto
 from cqo.authorities.vetoable import VetoActiveError, VetoTamperError, flow_for
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision, Proposal
+from cqo.plans import services as PS
+from cqo.plans.models import QualityPlan
 from cqo.testing.world import PASSWORD, Org, days, today
 
 # Wrong passwords are part of the sequences; the sign-in throttle they count against is tested in
@@ -69,7 +67,7 @@ def test_no_sequence_of_operations_moves_a_vetoed_decision_forward(org: Org) -> 
             super().__init__()
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
-            self.decision = S.decision_create(
+            self.decision = DS.decision_create(
                 actor=org.head, kind="product_launch", title="新款制动卡钳上市", unit=org.production
             )
             self.before = self.decision.status
@@ -110,7 +108,7 @@ def test_no_sequence_of_operations_moves_a_vetoed_decision_forward(org: Org) -> 
         @rule(step=st.sampled_from(STEPS), who=st.sampled_from(["principal", "head", "cqo"]))
         def via_service(self, step: str, who: str) -> None:
             self._attempt(
-                lambda: S.decision_advance(actor=actors[who], decision=self._current(), step=step)
+                lambda: DS.decision_advance(actor=actors[who], decision=self._current(), step=step)
             )
 
         @rule(step=st.sampled_from(STEPS), who=st.sampled_from(["principal", "head"]))
@@ -160,7 +158,7 @@ def test_no_sequence_of_operations_moves_a_vetoed_decision_forward(org: Org) -> 
         @rule(step=st.sampled_from(STEPS))
         def via_a_job_without_an_actor(self, step: str) -> None:
             self._attempt(
-                lambda: S.decision_advance(actor=None, decision=self._current(), step=step)
+                lambda: DS.decision_advance(actor=None, decision=self._current(), step=step)
             )
 
         # --- vetoing and lifting ---------------------------------------------------------
@@ -261,23 +259,23 @@ def test_no_sequence_of_operations_moves_a_vetoed_proposal_or_plan_forward(
             # forward (a deferred proposal and a returned plan among them), then is vetoed.
             status = STARTS[kind][start % len(STARTS[kind])]
             if kind == "proposal":
-                self.subject = S.proposal_submit(
+                self.subject = DS.proposal_submit(
                     actor=org.cqo, title="提高来料抽检比例", body="……", addressee=org.principal
                 )
                 if status == "deferred":
-                    S.proposal_answer(
+                    DS.proposal_answer(
                         actor=org.principal, proposal=self.subject, answer="defer",
                         deferred_until=days(10),
                     )  # fmt: skip
                     # the deferral date has come: an answer is owed again
                     Proposal.objects.filter(pk=self.subject.pk).update(deferred_until=today())
             else:
-                self.plan = S.plan_create(actor=org.cqo, title="年度质量计划", year=today().year)
-                S.plan_item_add(
+                self.plan = PS.plan_create(actor=org.cqo, title="年度质量计划", year=today().year)
+                PS.plan_item_add(
                     actor=org.cqo, plan=self.plan, title="再认证", owner=org.deputy.person,
                     due_date=days(100),
                 )  # fmt: skip
-                request = S.plan_submit(actor=org.cqo, plan=self.plan)
+                request = PS.plan_submit(actor=org.cqo, plan=self.plan)
                 if status == "returned":
                     S.approval_decide(
                         actor=org.principal, request=request, decision="reject", reason="目标不清",
@@ -325,10 +323,10 @@ def test_no_sequence_of_operations_moves_a_vetoed_proposal_or_plan_forward(
         def via_service(self, who: str) -> None:
             def call() -> None:
                 if kind == "proposal":
-                    S.proposal_answer(actor=actors[who], proposal=self._current(), answer="accept")
+                    DS.proposal_answer(actor=actors[who], proposal=self._current(), answer="accept")
                     return
                 if kind == "plan" and self._current().status in ("draft", "returned"):
-                    S.plan_submit(actor=actors[who], plan=self._current())
+                    PS.plan_submit(actor=actors[who], plan=self._current())
                     return
                 request = self._pending_request()
                 if request is not None:

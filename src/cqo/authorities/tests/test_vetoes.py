@@ -10,21 +10,24 @@ from cqo.audit.models import AuditEvent, Signature
 from cqo.audit.services import signatures_for, verify_chain
 from cqo.authorities import selectors as sel
 from cqo.authorities import services as S
-from cqo.authorities.models import BusinessDecision, DecisionStatus, Veto
+from cqo.authorities.models import Veto
 from cqo.authorities.vetoable import VetoActiveError, VetoFlow, is_vetoable
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision, DecisionStatus
+from cqo.plans import services as PS
 from cqo.testing.world import PASSWORD, Org, days, end_appointment, today
 
 pytestmark = pytest.mark.django_db
 
 
 def _decision(org: Org, status: str = "submitted") -> BusinessDecision:
-    decision = S.decision_create(
+    decision = DS.decision_create(
         actor=org.head, kind="product_launch", title="新款制动卡钳上市", unit=org.production
     )
     if status in ("submitted", "approved"):
-        decision = S.decision_submit(actor=org.head, decision=decision)
+        decision = DS.decision_submit(actor=org.head, decision=decision)
     if status == "approved":
-        decision = S.decision_approve(actor=org.principal, decision=decision)
+        decision = DS.decision_approve(actor=org.principal, decision=decision)
     return decision
 
 
@@ -62,7 +65,7 @@ def test_a_vetoed_decision_cannot_go_forward_through_the_services(org: Org, step
     with translation.override("zh-hans"):
         exc = _unchanged(
             decision,
-            lambda: S.decision_advance(actor=org.principal, decision=decision, step=step),
+            lambda: DS.decision_advance(actor=org.principal, decision=decision, step=step),
             VetoActiveError,
         )
     assert "§6 i)" in str(exc) and "否决" in str(exc)
@@ -72,7 +75,7 @@ def test_a_vetoed_draft_cannot_even_be_submitted(org: Org) -> None:
     decision = _decision(org, "draft")
     _veto(org, decision)
     _unchanged(
-        decision, lambda: S.decision_submit(actor=org.head, decision=decision), VetoActiveError
+        decision, lambda: DS.decision_submit(actor=org.head, decision=decision), VetoActiveError
     )
 
 
@@ -98,7 +101,7 @@ def test_a_direct_save_update_or_bulk_update_is_refused_at_the_model_layer(org: 
 def test_a_vetoed_decision_may_still_be_withdrawn(org: Org) -> None:
     decision = _decision(org)
     _veto(org, decision)
-    withdrawn = S.decision_withdraw(actor=org.head, decision=decision, reason="按否决意见撤回")
+    withdrawn = DS.decision_withdraw(actor=org.head, decision=decision, reason="按否决意见撤回")
     assert withdrawn.status == DecisionStatus.WITHDRAWN
 
 
@@ -160,7 +163,7 @@ def test_the_cqo_lifts_the_veto_with_a_reason_and_the_decision_proceeds(org: Org
     assert not veto.is_active and veto.lifted_by == org.cqo
     meanings = list(signatures_for(decision).values_list("meaning", flat=True))
     assert meanings == ["Vetoed as CQO under §6 i)", "Veto lifted as CQO under §6 i)"]
-    assert S.decision_approve(actor=org.principal, decision=decision).status == "approved"
+    assert DS.decision_approve(actor=org.principal, decision=decision).status == "approved"
     assert verify_chain() is None
 
 
@@ -170,7 +173,7 @@ def test_a_decision_vetoed_again_after_a_lift_is_held_again(org: Org) -> None:
     _veto(org, decision)
     _unchanged(
         decision,
-        lambda: S.decision_approve(actor=org.principal, decision=decision),
+        lambda: DS.decision_approve(actor=org.principal, decision=decision),
         VetoActiveError,
     )
     assert Veto.objects.for_object(decision).count() == 2
@@ -182,28 +185,28 @@ def test_vetoing_twice_or_a_finished_or_unvetoable_record_is_refused(org: Org) -
     exc = _unchanged(decision, lambda: _veto(org, decision), ValidationError)
     assert "subject" in exc.message_dict
     done = _decision(org, "approved")
-    done = S.decision_put_in_effect(actor=org.principal, decision=done)
+    done = DS.decision_put_in_effect(actor=org.principal, decision=done)
     _unchanged(done, lambda: _veto(org, done), ValidationError)
     with pytest.raises(ValidationError):
         _veto(org, org.production)
 
 
 def test_a_vetoed_proposal_cannot_be_accepted(org: Org) -> None:
-    proposal = S.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
+    proposal = DS.proposal_submit(actor=org.cqo, title="提高来料抽检比例", body="……")
     _veto(org, proposal)
     with pytest.raises(VetoActiveError):
-        S.proposal_answer(actor=org.principal, proposal=proposal, answer="accept")
-    rejected = S.proposal_answer(
+        DS.proposal_answer(actor=org.principal, proposal=proposal, answer="accept")
+    rejected = DS.proposal_answer(
         actor=org.principal, proposal=proposal, answer="reject", reason="已否决"
     )
     assert rejected.status == "rejected"
 
 
 def test_a_vetoed_plan_cannot_be_approved_through_the_inbox(org: Org) -> None:
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    S.plan_item_add(actor=org.cqo, plan=plan, title="IATF 16949 再认证", owner=org.deputy.person,
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    PS.plan_item_add(actor=org.cqo, plan=plan, title="IATF 16949 再认证", owner=org.deputy.person,
                     due_date=days(100))  # fmt: skip
-    request = S.plan_submit(actor=org.cqo, plan=plan)
+    request = PS.plan_submit(actor=org.cqo, plan=plan)
     _veto(org, plan)
     with pytest.raises(VetoActiveError):
         S.approval_decide(

@@ -7,7 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cqo.authorities import services as S
-from cqo.authorities.models import BusinessDecision, Veto
+from cqo.authorities.models import Veto
+from cqo.decisions import services as DS
+from cqo.decisions.models import BusinessDecision
+from cqo.plans import services as PS
 from cqo.testing.world import PASSWORD, Org, days, today
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +28,15 @@ def data(org: Org) -> dict[str, Any]:
         actor=org.cqo, authority="c", delegate=org.deputy.person, units=[org.inspection],
         start_date=today(), end_date=days(10),
     )  # fmt: skip
-    decision = S.decision_create(actor=org.head, kind="product_launch", title="新卡钳上市")
-    decision = S.decision_submit(actor=org.head, decision=decision)
+    decision = DS.decision_create(actor=org.head, kind="product_launch", title="新卡钳上市")
+    decision = DS.decision_submit(actor=org.head, decision=decision)
     request = S.approval_request_raise(
         actor=org.inspector, subject=decision, kind="concession", unit=org.inspection,
         summary="让步接收", due=days(2),
     )  # fmt: skip
-    proposal = S.proposal_submit(actor=org.cqo, title="增加检验员", body="……")
-    plan = S.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
-    S.plan_item_add(
+    proposal = DS.proposal_submit(actor=org.cqo, title="增加检验员", body="……")
+    plan = PS.plan_create(actor=org.cqo, title="2026 年质量计划", year=today().year)
+    PS.plan_item_add(
         actor=org.cqo, plan=plan, title="项目一", owner=org.deputy.person, due_date=days(30)
     )
     return {"decision": decision, "request": request, "proposal": proposal, "plan": plan}
@@ -43,14 +46,14 @@ PAGES = [
     ("authorities:approval_list", None),
     ("authorities:approval_detail", "request"),
     ("authorities:delegation_list", None),
-    ("authorities:strategy_list", None),
-    ("authorities:plan_detail", "plan"),
-    ("authorities:proposal_list", None),
-    ("authorities:proposal_detail", "proposal"),
-    ("authorities:decision_list", None),
-    ("authorities:decision_detail", "decision"),
+    ("plans:strategy_list", None),
+    ("plans:plan_detail", "plan"),
+    ("decisions:proposal_list", None),
+    ("decisions:proposal_detail", "proposal"),
+    ("decisions:decision_list", None),
+    ("decisions:decision_detail", "decision"),
     ("authorities:veto_list", None),
-    ("authorities:notification_list", None),
+    ("notifications:notification_list", None),
 ]
 
 
@@ -73,7 +76,7 @@ def test_an_account_without_a_role_may_not_open_the_approvals(org: Org, data: di
         client.get(reverse("authorities:approval_detail", args=[data["request"].pk])).status_code
         == 403
     )
-    assert client.get(reverse("authorities:decision_list")).status_code == 403
+    assert client.get(reverse("decisions:decision_list")).status_code == 403
 
 
 def test_the_inbox_shows_the_request_to_the_delegate_with_its_ageing(org: Org, data: dict) -> None:
@@ -106,16 +109,16 @@ def test_a_wrong_password_on_the_page_signs_and_decides_nothing(org: Org, data: 
 
 def test_the_veto_flow_through_the_pages(org: Org, data: dict) -> None:
     decision: BusinessDecision = data["decision"]
-    detail = reverse("authorities:decision_detail", args=[decision.pk])
+    detail = reverse("decisions:decision_detail", args=[decision.pk])
     cqo, principal = _client(org.cqo), _client(org.principal, "zh-hans")
     response = cqo.post(
-        reverse("authorities:veto_impose", args=["authorities.businessdecision", decision.pk]),
+        reverse("authorities:veto_impose", args=["decisions.businessdecision", decision.pk]),
         {"veto-reason": "验证未完成", "vsig-password": PASSWORD, "vsig-confirm": "on"},
     )
     assert response.status_code == 302
     veto = Veto.objects.get()
     page = principal.post(
-        reverse("authorities:decision_step", args=[decision.pk, "approve"]), follow=True
+        reverse("decisions:decision_step", args=[decision.pk, "approve"]), follow=True
     ).content.decode()
     assert "该决策已被质量安全一票否决（§6 i)）" in page
     decision.refresh_from_db()
@@ -134,7 +137,7 @@ def test_the_veto_flow_through_the_pages(org: Org, data: dict) -> None:
     )
     veto.refresh_from_db()
     assert not veto.is_active
-    principal.post(reverse("authorities:decision_step", args=[decision.pk, "approve"]))
+    principal.post(reverse("decisions:decision_step", args=[decision.pk, "approve"]))
     decision.refresh_from_db()
     assert decision.status == "approved"
 
@@ -154,7 +157,7 @@ def test_a_delegation_wider_than_ones_own_is_refused_on_the_page(org: Org, data:
 def test_the_principal_answers_a_proposal_on_the_page(org: Org, data: dict) -> None:
     proposal = data["proposal"]
     client = _client(org.principal)
-    url = reverse("authorities:proposal_detail", args=[proposal.pk])
+    url = reverse("decisions:proposal_detail", args=[proposal.pk])
     response = client.post(url, {"answer": "reject", "reason": ""})
     assert response.status_code == 200  # a rejection needs a reason
     client.post(url, {"answer": "defer", "deferred_until": days(7).isoformat()})

@@ -84,7 +84,7 @@ def test_cqo_clauses_leads_from_a_clause_to_its_pages_api_services_and_registrat
         "authorities:veto_impose",
         "/api/v1/authorities/vetoes/{pk}/lift/  (VetoViewSet)",
         "cqo.authorities.services.veto_impose",
-        "vetoable: authorities.businessdecision",
+        "vetoable: decisions.businessdecision",
         "nav: authority.i -> authorities:veto_list",
     ):
         assert expected in text

@@ -97,11 +97,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "post:competence_action_done": PAGE_POST_ONLY,
     "post:competence_complete": PAGE_POST_ONLY,
     # --- charter (§4.2): every member reads it --------------------------------------------
-    "post:charter_list": _page(),
-    "post:charter_detail": _page(),
-    "post:charter_approve": PAGE_POST_ONLY,
-    "post:charter_publish": PAGE_POST_ONLY,
-    "post:charter_pdf": _page(),
+    "charter:charter_list": _page(),
+    "charter:charter_detail": _page(),
+    "charter:charter_approve": PAGE_POST_ONLY,
+    "charter:charter_publish": PAGE_POST_ONLY,
+    "charter:charter_pdf": _page(),
     # --- API ------------------------------------------------------------------------------
     "api:post:api-root": _api(),
     "api:post:post-appointment-list": _api_for(*READERS),
@@ -131,11 +131,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:post:post-assessment-score": _api_post_only(*READERS),
     "api:post:post-assessment-plan": _api_post_only(*READERS),
     "api:post:post-assessment-complete": _api_post_only(*READERS),
-    "api:post:post-charter-list": _api(),
-    "api:post:post-charter-detail": _api(),
-    "api:post:post-charter-approve": API_POST_ONLY,
-    "api:post:post-charter-publish": API_POST_ONLY,
-    "api:post:post-charter-pdf": _api(),
+    "api:charter:post-charter-list": _api(),
+    "api:charter:post-charter-detail": _api(),
+    "api:charter:post-charter-approve": API_POST_ONLY,
+    "api:charter:post-charter-publish": API_POST_ONLY,
+    "api:charter:post-charter-pdf": _api(),
 }
 
 API_WRITERS: dict[str, tuple[str, ...]] = {
@@ -155,9 +155,9 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:post:post-evidence-void": OWN_WRITERS,
     "api:post:post-action-done": OWN_WRITERS,
     # generate_charter: the principal and the CQO in office (the matrix's CQO account).
-    "api:post:post-charter-list": ("principal", "cqo"),
-    "api:post:post-charter-approve": ("principal",),
-    "api:post:post-charter-publish": ("principal",),
+    "api:charter:post-charter-list": ("principal", "cqo"),
+    "api:charter:post-charter-approve": ("principal",),
+    "api:charter:post-charter-publish": ("principal",),
 }
 
 OBJECT_FOR_PK = {
@@ -172,9 +172,9 @@ OBJECT_FOR_PK = {
     "post:evidence_new": "post.person",
     "post:competence_": "post.assessment",
     "post:competence_action_done": "post.action",
-    "post:charter_": "post.charter",
-    "post:charter_approve": "post.charter_draft",
-    "post:charter_publish": "post.charter_draft",
+    "charter:charter_": "post.charter",
+    "charter:charter_approve": "post.charter_draft",
+    "charter:charter_publish": "post.charter_draft",
     "api:post:post-appointment-": "post.appointment",
     "api:post:post-appointment-sign": "post.draft",
     "api:post:post-appointment-withdraw": "post.draft",
@@ -183,13 +183,14 @@ OBJECT_FOR_PK = {
     "api:post:post-assessment-": "post.assessment",
     "api:post:post-evidence-": "post.evidence",
     "api:post:post-action-": "post.action",
-    "api:post:post-charter-": "post.charter",
-    "api:post:post-charter-approve": "post.charter_draft",
-    "api:post:post-charter-publish": "post.charter_draft",
+    "api:charter:post-charter-": "post.charter",
+    "api:charter:post-charter-approve": "post.charter_draft",
+    "api:charter:post-charter-publish": "post.charter_draft",
 }
 
 
 def build(world: Any) -> None:
+    from cqo.charter import services as CS
     from cqo.organisation.models import EducationLevel, TitleLevel
     from cqo.post import services as S
     from cqo.post.models import CompetenceArea, Disqualification, EvidenceKind
@@ -232,10 +233,10 @@ def build(world: Any) -> None:
         actor=cqo, assessment=assessment, area=CompetenceArea.K_BUSINESS, action="矩阵培训",
         due_on=today + datetime.timedelta(days=30),
     )  # fmt: skip
-    charter = S.charter_generate(actor=cqo)
-    charter = S.charter_approve(actor=principal, charter=charter, password=TEST_PASSWORD)
-    charter = S.charter_publish(actor=principal, charter=charter)
-    charter_draft = S.charter_generate(actor=cqo)
+    charter = CS.charter_generate(actor=cqo)
+    charter = CS.charter_approve(actor=principal, charter=charter, password=TEST_PASSWORD)
+    charter = CS.charter_publish(actor=principal, charter=charter)
+    charter_draft = CS.charter_generate(actor=cqo)
     world.objects.update(
         {
             "post.person": person,

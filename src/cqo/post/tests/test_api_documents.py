@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from cqo.audit.models import AuditEvent
+from cqo.charter import services as CS
 from cqo.organisation import roles as R
 from cqo.post import services as S
 from cqo.post.models import CompetenceArea, EvidenceDocument
@@ -69,7 +70,7 @@ def test_the_api_downloads_the_qualification_report_and_the_charter_as_pdf(
     r = api(candidate.user).get(url)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert api(engineer).get(url).status_code == 403
-    charter = S.charter_generate(actor=principal)
+    charter = CS.charter_generate(actor=principal)
     # Every member reads the charter, as on its page.
     r = api(engineer).get(f"{API}/charters/{charter.pk}/pdf/")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")

@@ -9,18 +9,19 @@ import datetime
 import pytest
 
 from cqo.audit.models import AuditEvent
+from cqo.charter import services as CS
+from cqo.charter.models import Charter
+from cqo.charter.tasks import charter_expiry_check
 from cqo.post import services as S
-from cqo.post.models import Charter
-from cqo.post.tasks import charter_expiry_check
 
 pytestmark = pytest.mark.django_db
 D = datetime.timedelta
 
 
 def _publish(principal, password):
-    charter = S.charter_generate(actor=principal)
-    charter = S.charter_approve(actor=principal, charter=charter, password=password)
-    return S.charter_publish(actor=principal, charter=charter)
+    charter = CS.charter_generate(actor=principal)
+    charter = CS.charter_approve(actor=principal, charter=charter, password=password)
+    return CS.charter_publish(actor=principal, charter=charter)
 
 
 @pytest.fixture

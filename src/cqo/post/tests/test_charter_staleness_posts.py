@@ -12,11 +12,14 @@ from django.urls import reverse
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as AS
+from cqo.charter import selectors as csel
+from cqo.charter import services as CS
+from cqo.charter.content import charter_hash
+from cqo.charter.models import Charter, CharterStatus
+from cqo.charter.tasks import charter_expiry_check
 from cqo.organisation.models import PostAssignment, PostKind
-from cqo.post import selectors as sel
 from cqo.post import services as S
-from cqo.post.models import Charter, CharterStatus
-from cqo.post.tasks import charter_expiry_check, posts_expiry
+from cqo.post.tasks import posts_expiry
 from cqo.testing.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +45,9 @@ def _delegate(cqo_user, delegate, unit, today, days=30):
 
 
 def _publish(principal, password):
-    charter = S.charter_generate(actor=principal)
-    charter = S.charter_approve(actor=principal, charter=charter, password=password)
-    return S.charter_publish(actor=principal, charter=charter)
+    charter = CS.charter_generate(actor=principal)
+    charter = CS.charter_approve(actor=principal, charter=charter, password=password)
+    return CS.charter_publish(actor=principal, charter=charter)
 
 
 def _cqo_posts(root):
@@ -67,14 +70,14 @@ def _cqo_posts(root):
 def test_an_approved_charter_is_not_published_after_a_delegation_changed_the_data(
     appointed, principal, candidate, second, root, password, today
 ):
-    v1 = S.charter_generate(actor=principal)
-    v1 = S.charter_approve(actor=principal, charter=v1, password=password)
+    v1 = CS.charter_generate(actor=principal)
+    v1 = CS.charter_approve(actor=principal, charter=v1, password=password)
     _delegate(candidate.user, second, root, today)
     with pytest.raises(ValidationError) as exc:
-        S.charter_publish(actor=principal, charter=v1)
+        CS.charter_publish(actor=principal, charter=v1)
     assert "§4.2" in str(exc.value)
     v1.refresh_from_db()
-    assert v1.status == CharterStatus.APPROVED and sel.charter_published() is None
+    assert v1.status == CharterStatus.APPROVED and csel.charter_published() is None
     # A fresh version lists the delegation and goes out.
     v2 = _publish(principal, password)
     assert v2.version == 2 and not v2.is_outdated
@@ -84,11 +87,11 @@ def test_an_approved_charter_is_not_published_after_a_delegation_changed_the_dat
 def test_a_draft_charter_is_not_approved_after_a_delegation_changed_the_data(
     appointed, principal, candidate, second, root, password, today
 ):
-    v1 = S.charter_generate(actor=principal)
+    v1 = CS.charter_generate(actor=principal)
     _delegate(candidate.user, second, root, today)
     signatures = AuditEvent.objects.filter(action="post.charter.approve").count()
     with pytest.raises(ValidationError) as exc:
-        S.charter_approve(actor=principal, charter=v1, password=password)
+        CS.charter_approve(actor=principal, charter=v1, password=password)
     assert "§4.2" in str(exc.value)
     v1.refresh_from_db()
     assert v1.status == CharterStatus.DRAFT
@@ -98,15 +101,15 @@ def test_a_draft_charter_is_not_approved_after_a_delegation_changed_the_data(
 def test_a_charter_generated_yesterday_with_unchanged_data_still_publishes(
     appointed, principal, password, today
 ):
-    v1 = S.charter_generate(actor=principal)
+    v1 = CS.charter_generate(actor=principal)
     Charter.objects.filter(pk=v1.pk).update(
         content={**v1.content, "as_of": (today - D(1)).isoformat()}
     )
     v1.refresh_from_db()
-    Charter.objects.filter(pk=v1.pk).update(content_hash=S.charter_hash(v1.content))
+    Charter.objects.filter(pk=v1.pk).update(content_hash=charter_hash(v1.content))
     v1.refresh_from_db()
-    approved = S.charter_approve(actor=principal, charter=v1, password=password)
-    assert S.charter_publish(actor=principal, charter=approved).status == CharterStatus.PUBLISHED
+    approved = CS.charter_approve(actor=principal, charter=v1, password=password)
+    assert CS.charter_publish(actor=principal, charter=approved).status == CharterStatus.PUBLISHED
 
 
 def test_the_daily_job_marks_the_charter_out_of_date_when_a_listed_delegation_has_expired(
@@ -243,11 +246,11 @@ def test_an_enterprise_without_cqo_posts_gets_none_created(principal, candidate,
 def test_the_publish_page_refuses_a_stale_charter_in_chinese_citing_the_clause(
     appointed, principal, candidate, second, root, password, today, client
 ):
-    v1 = S.charter_generate(actor=principal)
-    v1 = S.charter_approve(actor=principal, charter=v1, password=password)
+    v1 = CS.charter_generate(actor=principal)
+    v1 = CS.charter_approve(actor=principal, charter=v1, password=password)
     _delegate(candidate.user, second, root, today)
     client.force_login(principal)
-    page = client.post(reverse("post:charter_publish", args=[v1.pk]), follow=True)
+    page = client.post(reverse("charter:charter_publish", args=[v1.pk]), follow=True)
     text = page.content.decode()
     assert "已与当前数据不符" in text and "§4.2" in text
     v1.refresh_from_db()

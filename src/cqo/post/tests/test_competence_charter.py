@@ -8,10 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import signatures_for, verify_chain
+from cqo.charter import selectors as csel
+from cqo.charter import services as CS
+from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
 from cqo.post import selectors as sel
 from cqo.post import services as S
-from cqo.post.models import AssessmentStatus, Charter, CharterStatus, CompetenceArea
+from cqo.post.models import AssessmentStatus, CompetenceArea
 from cqo.post.tasks import competence_remind
 from cqo.testing.factories import member
 
@@ -118,14 +121,14 @@ def test_the_yearly_reminder_finds_an_old_assessment_and_does_not_repeat_daily(
 
 def test_a_charter_needs_a_cqo_in_office(principal):
     with pytest.raises(ValidationError):
-        S.charter_generate(actor=principal)
+        CS.charter_generate(actor=principal)
     assert not Charter.objects.exists()
 
 
 def test_charter_versions_approval_publication_and_out_of_date(
     appointed, principal, candidate, second, password, today
 ):
-    v1 = S.charter_generate(actor=candidate.user)
+    v1 = CS.charter_generate(actor=candidate.user)
     assert v1.version == 1 and v1.status == CharterStatus.DRAFT
     codes = [a["code"] for a in v1.content["authorities"]]
     assert codes == list("abcdefghi")
@@ -135,17 +138,17 @@ def test_charter_versions_approval_publication_and_out_of_date(
     assert {d["clause"] for d in v1.content["duties"]} >= {"§7.1.1", "§7.2.1.4", "§7.2.4.2"}
     assert v1.content["title"]["zh-hans"] and v1.content["title"]["en"]
     # Regenerating a draft rebuilds it in place.
-    again = S.charter_generate(actor=principal, veto_delegable=True)
+    again = CS.charter_generate(actor=principal, veto_delegable=True)
     assert again.pk == v1.pk and again.content["veto_delegable"] is True
     with pytest.raises(PermissionDenied):
-        S.charter_approve(actor=candidate.user, charter=again, password=password)
+        CS.charter_approve(actor=candidate.user, charter=again, password=password)
     with pytest.raises(ValidationError):
-        S.charter_publish(actor=principal, charter=again)
-    approved = S.charter_approve(actor=principal, charter=again, password=password)
+        CS.charter_publish(actor=principal, charter=again)
+    approved = CS.charter_approve(actor=principal, charter=again, password=password)
     assert approved.status == CharterStatus.APPROVED
     assert signatures_for(approved).get().clause == "§4.2"
-    published = S.charter_publish(actor=principal, charter=approved)
-    assert sel.charter_published() == published and sel.charter_veto_delegable() is True
+    published = CS.charter_publish(actor=principal, charter=approved)
+    assert csel.charter_published() == published and csel.charter_veto_delegable() is True
     assert not published.is_outdated
     # A change to the post marks it out of date.
     new = S.appointment_handover(
@@ -158,30 +161,30 @@ def test_charter_versions_approval_publication_and_out_of_date(
     published.refresh_from_db()
     assert published.is_outdated and new.number in published.outdated_reason
     # A delegation (the authorities app) marks it too, with its reason.
-    S.charter_mark_outdated(reason="授权 D-1 已撤销")
+    CS.charter_mark_outdated(reason="授权 D-1 已撤销")
     published.refresh_from_db()
     assert "授权 D-1 已撤销" in published.outdated_reason
-    v2 = S.charter_generate(actor=principal)
+    v2 = CS.charter_generate(actor=principal)
     assert v2.version == 2
-    S.charter_approve(actor=principal, charter=v2, password=password)
-    S.charter_publish(actor=principal, charter=v2)
+    CS.charter_approve(actor=principal, charter=v2, password=password)
+    CS.charter_publish(actor=principal, charter=v2)
     published.refresh_from_db()
     assert published.status == CharterStatus.SUPERSEDED
-    assert sel.charter_published().version == 2 and sel.charter_veto_delegable() is False
+    assert csel.charter_published().version == 2 and csel.charter_veto_delegable() is False
     assert verify_chain() is None
 
 
 def test_marking_out_of_date_without_a_published_charter_does_nothing(db):
     before = AuditEvent.objects.count()
-    S.charter_mark_outdated(reason="nothing published")
+    CS.charter_mark_outdated(reason="nothing published")
     assert AuditEvent.objects.count() == before
     with pytest.raises(ValidationError):
-        S.charter_mark_outdated(reason=" ")
+        CS.charter_mark_outdated(reason=" ")
 
 
 def test_a_tampered_charter_cannot_be_approved(appointed, principal, password):
-    v1 = S.charter_generate(actor=principal)
+    v1 = CS.charter_generate(actor=principal)
     Charter.objects.filter(pk=v1.pk).update(content={**v1.content, "veto_delegable": True})
     v1.refresh_from_db()
     with pytest.raises(ValidationError):
-        S.charter_approve(actor=principal, charter=v1, password=password)
+        CS.charter_approve(actor=principal, charter=v1, password=password)

@@ -14,9 +14,10 @@ from django.utils import translation
 
 from cqo.audit.models import AuditEvent
 from cqo.audit.services import audit_record
+from cqo.charter import services as CS
+from cqo.charter.documents import charter_pdf
 from cqo.organisation import roles as R
 from cqo.post import services as S
-from cqo.post.documents import charter_pdf
 from cqo.testing.factories import UnitFactory, member
 
 from .test_documents import pdf_text
@@ -66,9 +67,9 @@ def test_a_system_reason_is_stored_as_a_code_and_read_in_each_language(
 ):
     for _ in range(2):
         with translation.override("zh-hans"):
-            charter = S.charter_generate(actor=principal)
-            S.charter_approve(actor=principal, charter=charter, password=password)
-            S.charter_publish(actor=principal, charter=charter)
+            charter = CS.charter_generate(actor=principal)
+            CS.charter_approve(actor=principal, charter=charter, password=password)
+            CS.charter_publish(actor=principal, charter=charter)
     event = AuditEvent.objects.get(action="post.charter.supersede")
     assert event.reason.startswith('{"msgid":"Superseded by v%(v)s."')
     reader = member([R.AUDITOR], unit=root, username="reader")
@@ -106,16 +107,16 @@ def test_unit_choices_show_the_english_name_on_an_english_page(root):
 
 def test_the_charter_in_english_joins_lists_without_chinese_separators(appointed, principal):
     with translation.override("zh-hans"):
-        charter = S.charter_generate(actor=principal)
-    page = _client(principal, "en").get(reverse("post:charter_detail", args=[charter.pk]))
+        charter = CS.charter_generate(actor=principal)
+    page = _client(principal, "en").get(reverse("charter:charter_detail", args=[charter.pk]))
     assert "、" not in page.content.decode()
     assert "、" not in pdf_text(charter_pdf(charter, language="en"))
 
 
 def test_a_draft_charter_tells_the_cqo_it_awaits_the_principal(appointed, principal, candidate):
     with translation.override("zh-hans"):
-        charter = S.charter_generate(actor=principal)
-    url = reverse("post:charter_detail", args=[charter.pk])
+        charter = CS.charter_generate(actor=principal)
+    url = reverse("charter:charter_detail", args=[charter.pk])
     cqo_page = _client(candidate.user, "en").get(url).content.decode()
     assert 'id="publish"' not in cqo_page
     assert "approval with an e-signature (§4.2)" in cqo_page

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cqo.audit.models import Signature
+from cqo.charter import services as CS
 from cqo.post import services as S
 from cqo.post.models import Appointment
 from cqo.testing.factories import TEST_PASSWORD
@@ -57,11 +58,13 @@ def test_the_principal_signs_the_charter_meaning_the_page_showed(
     principal, candidate, password, today, language
 ):
     S.appointment_create(actor=principal, person=candidate, effective_from=today, password=password)
-    charter = S.charter_generate(actor=principal)
+    charter = CS.charter_generate(actor=principal)
     client = _client(principal, language)
-    shown = _shown(client.get(reverse("post:charter_detail", args=[charter.pk])).content.decode())
+    shown = _shown(
+        client.get(reverse("charter:charter_detail", args=[charter.pk])).content.decode()
+    )
     client.post(
-        reverse("post:charter_approve", args=[charter.pk]),
+        reverse("charter:charter_approve", args=[charter.pk]),
         {"sig-password": TEST_PASSWORD, "sig-confirm": "on"},
     )
     assert _signed(charter) == shown

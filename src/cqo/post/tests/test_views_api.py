@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cqo.charter.models import Charter, CharterStatus
 from cqo.organisation import roles as R
 from cqo.post import services as S
-from cqo.post.models import Appointment, AppointmentStatus, Charter, CharterStatus
+from cqo.post.models import Appointment, AppointmentStatus
 from cqo.testing.factories import TEST_PASSWORD, member
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_the_auditor_is_read_only(appointed, auditor, candidate):
     assert (
         c.post(reverse("post:qualification_declare", args=[candidate.pk]), CLEAN).status_code == 403
     )
-    assert c.post(reverse("post:charter_list"), {"veto_delegable": ""}).status_code == 403
+    assert c.post(reverse("charter:charter_list"), {"veto_delegable": ""}).status_code == 403
 
 
 def test_letter_filing_and_workbook_download(appointed, principal):
@@ -135,19 +136,19 @@ def test_the_charter_pages_generate_approve_publish_and_show_the_banner(
     appointed, principal, candidate, second, password, today
 ):
     c = client_for(principal)
-    r = c.post(reverse("post:charter_list"), {"note": ""})
+    r = c.post(reverse("charter:charter_list"), {"note": ""})
     charter = Charter.objects.get()
     assert r.status_code == 302
-    page = c.get(reverse("post:charter_detail", args=[charter.pk])).content.decode()
+    page = c.get(reverse("charter:charter_detail", args=[charter.pk])).content.decode()
     assert "§6 i)" in page and "§7.2.1.4" in page
     c.post(
-        reverse("post:charter_approve", args=[charter.pk]),
+        reverse("charter:charter_approve", args=[charter.pk]),
         {"sig-password": TEST_PASSWORD, "sig-confirm": "on"},
     )
-    c.post(reverse("post:charter_publish", args=[charter.pk]))
+    c.post(reverse("charter:charter_publish", args=[charter.pk]))
     charter.refresh_from_db()
     assert charter.status == CharterStatus.PUBLISHED
-    assert 'id="charter-outdated"' not in c.get(reverse("post:charter_list")).content.decode()
+    assert 'id="charter-outdated"' not in c.get(reverse("charter:charter_list")).content.decode()
     S.appointment_handover(
         actor=principal,
         appointment=appointed,
@@ -155,8 +156,8 @@ def test_the_charter_pages_generate_approve_publish_and_show_the_banner(
         effective_from=today + datetime.timedelta(days=2),
         password=password,
     )
-    assert 'id="charter-outdated"' in c.get(reverse("post:charter_list")).content.decode()
-    assert c.get(reverse("post:charter_pdf", args=[charter.pk])).content.startswith(b"%PDF")
+    assert 'id="charter-outdated"' in c.get(reverse("charter:charter_list")).content.decode()
+    assert c.get(reverse("charter:charter_pdf", args=[charter.pk])).content.startswith(b"%PDF")
 
 
 def test_competence_pages(appointed, principal, candidate, today):

@@ -5,21 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
+from cqo.core.links import url_or_empty
+
 register = template.Library()
-
-
-def url_or_empty(name: str, *args: Any, **kwargs: Any) -> str:
-    """The URL for ``name``, or "" while the module that provides it is not built yet.
-
-    Modules arrive over several releases; a page that links to one must not fail before it exists.
-    """
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag

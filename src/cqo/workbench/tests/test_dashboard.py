@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from cqo.audit.services import audit_record
 from cqo.core import data_version
+from cqo.decisions import services as DS
 from cqo.organisation import roles as R
 from cqo.workbench.panels import PANELS, Panel, PanelItem, panel_register, panel_unregister
 
@@ -214,7 +215,7 @@ def test_the_cqo_in_office_gets_the_dashboard_in_few_queries_however_many_reques
     )  # fmt: skip
 
     def raise_one(n: int) -> None:
-        subject = S.decision_create(
+        subject = DS.decision_create(
             actor=org.engineer, kind="other", title=f"让步接收 {n}", unit=org.inspection
         )
         S.approval_request_raise(
@@ -260,7 +261,7 @@ def test_a_new_approval_shows_on_the_next_view_of_a_remembered_dashboard() -> No
     client = Client()
     client.force_login(org.cqo)
     assert _approvals(client) == _approvals(client)  # the second view is remembered
-    subject = S.decision_create(
+    subject = DS.decision_create(
         actor=org.engineer, kind="other", title="让步接收 99", unit=org.inspection
     )
     S.approval_request_raise(
@@ -275,7 +276,7 @@ def test_a_remembered_dashboard_follows_a_change_of_language() -> None:
     from cqo.testing.world import Org
 
     org = Org()
-    subject = S.decision_create(actor=org.engineer, kind="other", title="T", unit=org.inspection)
+    subject = DS.decision_create(actor=org.engineer, kind="other", title="T", unit=org.inspection)
     S.approval_request_raise(
         actor=org.inspector, subject=subject, kind="concession", authority="c",
         unit=org.inspection, summary="申请 1",

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cqo.core.demo import SCALES, DemoContext, demo_build, demo_has_data
+from cqo.core.demo import SCALES, DemoContext, demo_accounts_present, demo_build, demo_has_data
 
 
 class Command(BaseCommand):
@@ -70,20 +70,8 @@ class Command(BaseCommand):
 
     def _print_existing_accounts(self) -> None:
         """Remind whoever runs ``make demo`` again how to sign in, if the demo accounts remain."""
-        from django.contrib.auth import get_user_model
-
-        from cqo.organisation import roles as R
-        from cqo.organisation.demo import PERSONAS
-
         ctx = DemoContext()
-        present = set(
-            get_user_model()
-            .objects.filter(username__in=[p[0] for p in PERSONAS], is_active=True)
-            .values_list("username", flat=True)
-        )
-        for username, roles, _unit, name, name_en, *_rest in PERSONAS:
-            if username in present:
-                ctx.account(username, ", ".join(R.role_label(r) for r in roles), name, name_en)
+        demo_accounts_present(ctx)
         if ctx.accounts:
             self.stdout.write("Demo accounts (their password, unless someone changed it):")
             self._print_accounts(ctx)
