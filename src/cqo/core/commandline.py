@@ -48,6 +48,7 @@ for _name, _group, _summary in [
     ("serve", "run", gettext_lazy("serve the platform (gunicorn, and the job consumer)")),
     ("demo", "run", gettext_lazy("load the demo enterprise and print its accounts")),
     ("createadmin", "run", gettext_lazy("create the administrator account")),
+    ("run_huey", "run", gettext_lazy("run the job consumer (serve starts one in embedded mode)")),
     ("migrate", "data", gettext_lazy("create or update the database tables")),
     ("collectstatic", "data", gettext_lazy("gather the static files for a release")),
     ("backup", "data", gettext_lazy("write a backup archive of the database and files")),

@@ -65,3 +65,29 @@ def test_djangos_commands_stay_reachable_behind_cqo_django(monkeypatch, capsys):
     code, out, _err = _run(monkeypatch, capsys, "django", "help", lang="en_US.UTF-8")
     assert code == 0
     assert "sqlflush" in out and "cqo django" in out
+
+
+def test_the_job_consumer_that_serve_starts_is_a_verb_the_command_accepts(monkeypatch):
+    """``cqo serve`` starts ``cqo run_huey`` beside gunicorn, and production runs it on its own
+    host: refusing it behind ``cqo django`` left embedded mode with no job consumer at all."""
+    import subprocess
+
+    from cqo.core import commandline
+    from cqo.core.management.commands import serve
+
+    started: list[list[str]] = []
+
+    class Stop(Exception):
+        pass
+
+    def popen(args, **kwargs):
+        started.append(list(args))
+        raise Stop
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(serve.settings, "HUEY", {"immediate": False})
+    with pytest.raises(Stop):
+        serve.Command().handle(bind="127.0.0.1:0", workers=1, threads=1, no_jobs=False)
+    verb = started[0][started[0].index("cqo") + 1]
+    assert verb == "run_huey"
+    assert commandline.runs_directly(verb)
