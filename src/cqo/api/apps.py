@@ -6,3 +6,22 @@ class ApiConfig(AppConfig):
     name = "cqo.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from cqo.audit.labels import actions_register
+
+        from .webhooks import PING, webhook_event_register
+
+        # The test event an administrator sends from the endpoint's page: no clause, it carries
+        # nothing of the quality system.
+        webhook_event_register(PING, _("Test event"))
+        actions_register(
+            {
+                "api.webhook.create": _("Webhook endpoint created"),
+                "api.webhook.update": _("Webhook endpoint changed"),
+                "api.webhook.deactivate": _("Webhook endpoint deactivated"),
+                "api.webhook.rotate_secret": _("Webhook secret rotated"),
+                "api.webhook.ping": _("Webhook test event sent"),
+                "api.webhook.redeliver": _("Webhook delivery sent again"),
+            }
+        )

@@ -128,6 +128,8 @@ NAV: list[NavSection] = [
                     "organisation.view_person"),
             NavItem("org.posts", _("Posts"), "§7.1.6", "organisation:post_list",
                     "organisation.view_post"),
+            NavItem("org.webhooks", _("Webhooks"), "", "webhooks:endpoint_list",
+                    "api.view_webhookendpoint"),
         ),
     ]),
     NavSection("audit", _("Audit"), "", [
