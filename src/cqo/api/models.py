@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from cqo.core.models import ProtectedRecordError
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 — a label in front of the random part, not a secret
 
 
 def webhook_secret_new() -> str:

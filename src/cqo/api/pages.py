@@ -91,7 +91,9 @@ def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponseBase:
     endpoint = get_object_or_404(selectors.webhook_endpoints_visible(request.user), pk=pk)
     check(request, "api.change_webhookendpoint", endpoint)
     try:
-        rotated = services.webhook_endpoint_rotate_secret(actor=actor_of(request), endpoint=endpoint)
+        rotated = services.webhook_endpoint_rotate_secret(
+            actor=actor_of(request), endpoint=endpoint
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("webhooks:endpoint_list")

@@ -66,7 +66,10 @@ def _events_clean(event_types: Any) -> list[str]:
     for code in event_types:
         if not isinstance(code, str) or code not in known:
             raise ValidationError(
-                {"event_types": _("“%(event)s” is not an event of this platform.") % {"event": code}}
+                {
+                    "event_types": _("“%(event)s” is not an event of this platform.")
+                    % {"event": code}
+                }
             )
         if code not in chosen:
             chosen.append(code)

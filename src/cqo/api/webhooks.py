@@ -211,13 +211,13 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
         text = ""
         try:
             text = exc.read(300).decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001 — the body of a failure is only a hint for the log
+        except Exception:  # the body of a failure is only a hint for the log
             text = ""
         if 300 <= exc.code < 400:
             where = exc.headers.get("Location", "") if exc.headers else ""
             return exc.code, f"HTTP {exc.code}: redirect to {where} not followed"
         return exc.code, f"HTTP {exc.code} {exc.reason}: {text}".strip()
-    except Exception as exc:  # noqa: BLE001 — every way a send fails is logged, then retried
+    except Exception as exc:  # every way a send fails is logged, then retried
         reason = getattr(exc, "reason", None) or exc
         return None, f"{type(exc).__name__}: {reason}"
 

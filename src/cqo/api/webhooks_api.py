@@ -49,7 +49,7 @@ class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
         read_only_fields = [*WebhookEndpointSerializer.Meta.read_only_fields, "secret"]
 
 
-class ReasonSerializer(serializers.Serializer):
+class WebhookDeactivateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -104,11 +104,11 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         endpoint = services.webhook_endpoint_update(actor=self.actor, endpoint=endpoint, **data)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
-    @extend_schema(request=ReasonSerializer, responses=WebhookEndpointSerializer)
+    @extend_schema(request=WebhookDeactivateSerializer, responses=WebhookEndpointSerializer)
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: Any = None) -> Response:
         endpoint = self.target(_CHANGE_ENDPOINT)
-        data = self.body(ReasonSerializer)
+        data = self.body(WebhookDeactivateSerializer)
         endpoint = services.webhook_endpoint_deactivate(
             actor=self.actor, endpoint=endpoint, reason=data["reason"]
         )

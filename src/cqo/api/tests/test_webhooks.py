@@ -48,7 +48,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 receiver.received.append(
                     {
@@ -418,7 +418,8 @@ def test_the_administrator_creates_an_endpoint_on_the_page_and_sees_the_secret_o
     client = Client()
     client.force_login(admin)
     response = client.post(
-        "/webhooks/new/", {"name": "MES", "url": "https://mes.example.com/hook", "event_types": [EVENT]}
+        "/webhooks/new/",
+        {"name": "MES", "url": "https://mes.example.com/hook", "event_types": [EVENT]},
     )
     assert response.status_code == 200
     endpoint = WebhookEndpoint.objects.get(name="MES")
@@ -513,3 +514,12 @@ def test_the_api_lists_deliveries_by_status(
     assert [(r["event"], r["last_status_code"], r["attempts"]) for r in rows] == [(EVENT, 500, 1)]
     none = api.get("/api/v1/webhooks/deliveries/?status=delivered").json()
     assert (none["results"] if isinstance(none, dict) else none) == []
+
+
+def test_the_navigation_shows_webhooks_to_the_administrator_only(admin: Any) -> None:
+    shown = Client()
+    shown.force_login(admin)
+    assert 'href="/webhooks/"' in shown.get("/").content.decode()
+    hidden = Client()
+    hidden.force_login(member(["cqo"]))
+    assert 'href="/webhooks/"' not in hidden.get("/").content.decode()
