@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MasterdataConfig(AppConfig):
+    """Master data below the domain apps: items, characteristics, suppliers, customers, work
+    centres, operations, instruments, lots, holds and shipments. Domains refer to it and publish
+    events about it (``events``); it imports no domain app."""
+
+    name = "cqo.masterdata"
+    label = "masterdata"
+    verbose_name = _("Master data")
+
+    def ready(self) -> None:
+        pass
