@@ -12,6 +12,8 @@ from cqo.audit import urls as audit_urls
 from cqo.authorities import urls as authorities_urls
 from cqo.charter import urls as charter_urls
 from cqo.decisions import urls as decisions_urls
+from cqo.inspection import urls as inspection_urls
+from cqo.masterdata import urls as masterdata_urls
 from cqo.notifications import urls as notifications_urls
 from cqo.organisation import urls as organisation_urls
 from cqo.plans import urls as plans_urls
@@ -35,6 +37,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("authorities/", include(authorities_urls)),
     path("authorities/", include(plans_urls)),
     path("authorities/", include(decisions_urls)),
+    path("masterdata/", include(masterdata_urls)),
+    path("inspection/", include(inspection_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
     path("webhooks/", include(webhook_urls)),
