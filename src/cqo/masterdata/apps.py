@@ -12,4 +12,7 @@ class MasterdataConfig(AppConfig):
     verbose_name = _("Master data")
 
     def ready(self) -> None:
-        pass
+        from . import stock
+
+        # The gate's audit labels, webhook events, and its hold on a vetoed lot.
+        stock.register()
