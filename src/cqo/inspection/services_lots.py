@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,15 +22,8 @@ from cqo.accounts.models import User
 from cqo.audit.services import audit_record, snapshot
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
-from cqo.masterdata.models import (
-    SUPPLIER_BLOCKED,
-    ApprovedSupplier,
-    Gate,
-    Item,
-    Lot,
-    LotOrigin,
-    Supplier,
-)
+from cqo.masterdata.models import Gate, Item, Lot, LotOrigin, Supplier
+from cqo.masterdata.services import lot_create
 from cqo.methods.errors import MethodsInputError
 from cqo.methods.sampling import sampling_plan
 
@@ -47,90 +40,6 @@ from .selectors_plans import plan_in_force
 from .switching import reduced_table_active, stream_for
 
 CLAUSE_GATE = clause("§6 e)")
-
-
-# --- the lot (masterdata) ---------------------------------------------------------------------
-
-
-def _lot_create(
-    *,
-    actor: User,
-    item: Item,
-    quantity: Any,
-    origin: str,
-    arrived_on: datetime.date,
-    supplier: Supplier | None = None,
-    supplier_batch: str = "",
-    order_number: str = "",
-    operation: Any = None,
-    work_centre: Any = None,
-    number: str = "",
-) -> Lot:
-    """Stands in for ``cqo.masterdata.services.lot_create`` until the master-data services land
-    (same checks: quantity > 0, supplier not blocked and on the item's approved list, a
-    supplier batch received once)."""
-    qty = _quantity(quantity)
-    if arrived_on is None:
-        raise ValidationError({"arrived_on": _("Give the date the lot arrived.")})
-    batch = (supplier_batch or "").strip()
-    if supplier is not None:
-        if supplier.status in SUPPLIER_BLOCKED:
-            raise ValidationError(
-                {
-                    "supplier": _(
-                        "Receipts from %(supplier)s are refused: the supplier is %(status)s (§6 e))."
-                    )
-                    % {"supplier": supplier, "status": supplier.get_status_display()}
-                }
-            )
-        if not ApprovedSupplier.objects.filter(
-            item=item, supplier=supplier, voided_at__isnull=True
-        ).exists():
-            raise ValidationError(
-                {
-                    "supplier": _("%(supplier)s is not on the approved-supplier list of %(item)s.")
-                    % {"supplier": supplier, "item": item}
-                }
-            )
-        if (
-            batch
-            and Lot.objects.filter(
-                supplier=supplier, item=item, supplier_batch=batch, voided_at__isnull=True
-            ).exists()
-        ):
-            raise ValidationError(
-                {"supplier_batch": _("This supplier batch of the item was already received.")}
-            )
-    lot = Lot(
-        number=(number or "").strip() or f"L-{uuid.uuid4().hex[:12].upper()}",
-        item=item,
-        origin=origin,
-        quantity=qty,
-        supplier=supplier,
-        supplier_batch=batch,
-        order_number=(order_number or "").strip(),
-        operation=operation,
-        work_centre=work_centre,
-        arrived_on=arrived_on,
-        created_by=actor,
-    )
-    lot.full_clean()
-    lot.save()
-    audit_record(
-        actor=actor, action="masterdata.lot.create", obj=lot, after=snapshot(lot),
-        clause=CLAUSE_GATE,
-    )  # fmt: skip
-    return lot
-
-
-def _quantity(value: Any, field: str = "quantity") -> Decimal:
-    try:
-        qty = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("Give the quantity as a number.")}) from None
-    if not qty.is_finite() or qty <= 0:
-        raise ValidationError({field: _("The quantity must be greater than zero.")})
-    return qty
 
 
 def _discontinued(item: Item) -> str:
@@ -312,7 +221,7 @@ def receipt_create(
     stream = stream_for(gate=Gate.IQC, item=item, supplier=supplier)
     if stream.state == Severity.DISCONTINUED:
         raise ValidationError({"supplier": _discontinued(item)})
-    lot = _lot_create(
+    lot = lot_create(
         actor=actor,
         item=item,
         quantity=quantity,
