@@ -13,21 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalplansampling',
-            name='method',
-            field=models.CharField(choices=[('gbt2828', 'GB/T 2828.1 (level and AQL)'), ('fixed', 'Fixed sample size'), ('full', '100 percent inspection')], max_length=8, verbose_name='sampling'),
-        ),
-        migrations.AlterField(
-            model_name='lotsampling',
-            name='method',
-            field=models.CharField(choices=[('gbt2828', 'GB/T 2828.1 (level and AQL)'), ('fixed', 'Fixed sample size'), ('full', '100 percent inspection')], max_length=8, verbose_name='sampling'),
-        ),
-        migrations.AlterField(
-            model_name='plansampling',
-            name='method',
-            field=models.CharField(choices=[('gbt2828', 'GB/T 2828.1 (level and AQL)'), ('fixed', 'Fixed sample size'), ('full', '100 percent inspection')], max_length=8, verbose_name='sampling'),
-        ),
         migrations.AddIndex(
             model_name='inspectionlot',
             index=models.Index(fields=['supplier', 'status', '-created_at', '-id'], name='insp_lot_sup_status'),
