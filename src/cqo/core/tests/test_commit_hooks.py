@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
 from cqo.core import commit_hooks, data_version
 from cqo.notifications.models import Notification
