@@ -102,7 +102,7 @@ def main() -> None:
 
     def bulk(n: int) -> Callable[[], None]:
         def run() -> None:
-            services.audited_bulk_create(  # type: ignore[attr-defined]
+            services.audited_bulk_create(
                 actor=user, obj=user, action="bench.results", model=Notification, rows=rows(n)
             )
 
