@@ -104,9 +104,12 @@ INSTALLED_APPS = [
     "cqo.post",
     "cqo.authorities",
     "cqo.charter",
+    # master data below the domains: items, suppliers, lots, instruments
+    "cqo.masterdata",
     # domain apps: each imports the kernel and the platform, never another domain app
     "cqo.plans",
     "cqo.decisions",
+    "cqo.inspection",
 ]
 # Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
 # an app adds its approval kind and vetoable record without editing or migrating the kernel.

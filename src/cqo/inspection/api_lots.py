@@ -1,0 +1,7 @@
+"""API of the inspection app: lots part."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

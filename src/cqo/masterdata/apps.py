@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MasterdataConfig(AppConfig):
+    """Master data below the domain apps: items, characteristics, suppliers, customers, work
+    centres, operations, instruments, lots, holds and shipments. Domains refer to it and publish
+    events about it (``events``); it imports no domain app."""
+
+    name = "cqo.masterdata"
+    label = "masterdata"
+    verbose_name = _("Master data")
+
+    def ready(self) -> None:
+        from cqo.authorities.catalogue import exercised_register
+
+        from . import audit_actions, stock
+
+        audit_actions.register()
+        # §6 e): a delegate of the gatekeeping authority approves new suppliers.
+        exercised_register("e")
+        # The gate's audit labels, webhook events, and its hold on a vetoed lot.
+        stock.register()
