@@ -283,6 +283,7 @@ def lot_release_status(lot: Lot) -> dict[str, Any]:
         "item": lot.item.part_number,
         "gate": lot_gate(lot),
         "gate_behaviour": lot.item.gate_behaviour(lot_gate(lot)),
+        "gate_behaviour_label": str(GateBehaviour(lot.item.gate_behaviour(lot_gate(lot))).label),
         "status": status,
         "status_label": _status_label(status),
         "released": released,
