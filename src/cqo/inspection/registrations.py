@@ -14,11 +14,28 @@ def register(app_label: str) -> None:
 
 
 def register_plans(app_label: str) -> None:
-    pass
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.catalogue import exercised_register
+
+    from . import audit_actions
+
+    actions_register(audit_actions.PLANS)
+    # §6 e) is exercised here: a delegate of it resumes discontinued streams and allows reduced
+    # inspection (switching), and the gates themselves are its subject.
+    exercised_register("e")
 
 
 def register_lots(app_label: str) -> None:
-    pass
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.workbench.nav import nav_link
+
+    from . import api, audit_actions
+
+    actions_register(audit_actions.LOTS)
+    nav_link("authority.e", "inspection:lot_list")
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
 
 
 def register_results(app_label: str) -> None:
@@ -30,12 +47,11 @@ def register_gate(app_label: str) -> None:
     shipments and lots on hold in the navigation."""
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.api.registry import api_urls_register
     from cqo.core.clauses import clause
     from cqo.masterdata import stock
     from cqo.workbench.nav import NavItem, nav_item_register
 
-    from . import api, services_gate
+    from . import services_gate
 
     stock.lot_verdict_register(services_gate.lot_verdict)
     gate = clause("§6 e)")
@@ -49,9 +65,6 @@ def register_gate(app_label: str) -> None:
         NavItem("authority.e.holds", _("Lots on hold"), gate, "inspection:hold_list",
                 "masterdata.view_lothold"),
     )  # fmt: skip
-    # The same mount as the lots part's (the registry takes the same list twice): the gate's
-    # API works whichever part lands first.
-    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
 
 
 def register_spc(app_label: str) -> None:
