@@ -14,11 +14,28 @@ def register(app_label: str) -> None:
 
 
 def register_plans(app_label: str) -> None:
-    pass
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.catalogue import exercised_register
+
+    from . import audit_actions
+
+    actions_register(audit_actions.PLANS)
+    # §6 e) is exercised here: a delegate of it resumes discontinued streams and allows reduced
+    # inspection (switching), and the gates themselves are its subject.
+    exercised_register("e")
 
 
 def register_lots(app_label: str) -> None:
-    pass
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.workbench.nav import nav_link
+
+    from . import api, audit_actions
+
+    actions_register(audit_actions.LOTS)
+    nav_link("authority.e", "inspection:lot_list")
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
 
 
 def register_results(app_label: str) -> None:
@@ -34,16 +51,11 @@ def register_spc(app_label: str) -> None:
     panel, the navigation entry, the audit labels."""
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.api.registry import api_urls_register
     from cqo.audit.labels import actions_register
     from cqo.workbench.nav import nav_link
     from cqo.workbench.panels import Panel, panel_register
 
-    from . import api, panels_spc, services_spc, signals, tasks_spc
-
-    # The app's one API mount (register_lots makes the same call with the same patterns; the
-    # registry accepts it twice), so the SPC endpoints exist whichever part is installed first.
-    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
+    from . import panels_spc, services_spc, signals, tasks_spc
 
     del tasks_spc  # imported so the job queue knows the job
     signals.results_recorded.connect(

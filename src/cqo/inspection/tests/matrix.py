@@ -1,33 +1,70 @@
 """The inspection app's rows of the permission matrix (tests/security/test_permission_matrix.py).
 
-Each part of the app keeps its rows in ``matrix_<part>.py``; this module merges them (a name may
-be declared once only) and runs each part's ``build`` in turn."""
+Each part of the app adds its rows under its own heading; ``build`` adds the app's objects to
+the world (an item with an approved plan, a supplier on its list, one inspection lot)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cqo.testing.matrix import ANONYMOUS
+
 from . import matrix_spc
 
-_PARTS = (matrix_spc,)
+LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 
-EXPECTED: dict[str, dict[str, int]] = {}
-API_WRITERS: dict[str, tuple[str, ...]] = {}
-OBJECT_FOR_PK: dict[str, str] = {}
-KWARGS: dict[str, Any] = {}
 
-for _part in _PARTS:
-    for _name, _table in (
-        ("EXPECTED", EXPECTED), ("API_WRITERS", API_WRITERS),
-        ("OBJECT_FOR_PK", OBJECT_FOR_PK), ("KWARGS", KWARGS),
-    ):  # fmt: skip
-        _rows = getattr(_part, _name, {})
-        _twice = set(_rows) & set(_table)
-        assert not _twice, f"{_part.__name__}.{_name} declares again: {sorted(_twice)}"
-        _table.update(_rows)  # type: ignore[attr-defined]
+def _page(**who: int) -> dict[str, int]:
+    return {ANONYMOUS: 302, "*": 200, **who}
+
+
+def _page_for(*roles: str) -> dict[str, int]:
+    return {ANONYMOUS: 302, "*": 403, **dict.fromkeys(roles, 200)}
+
+
+def _api() -> dict[str, int]:
+    return {ANONYMOUS: 403, "*": 200}
+
+
+API_POST_ONLY = {ANONYMOUS: 403, "*": 405}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    # --- lots (sampling) ----------------------------------------------------------------------
+    "inspection:lot_list": _page(),
+    "inspection:lot_detail": _page(),
+    "inspection:receipt_new": _page_for(*LOT_WRITERS),
+    "api:inspection:lot-list": _api(),
+    "api:inspection:lot-detail": _api(),
+    "api:inspection:receipt-list": API_POST_ONLY,
+}
+
+API_WRITERS: dict[str, tuple[str, ...]] = {
+    "api:inspection:receipt-list": LOT_WRITERS,
+}
+
+OBJECT_FOR_PK = {
+    "inspection:lot_": "inspection.lot",
+    "api:inspection:lot-": "inspection.lot",
+}
+
+# --- SPC: its rows in matrix_spc.py ---------------------------------------------------------------
+EXPECTED.update(matrix_spc.EXPECTED)
+API_WRITERS.update(matrix_spc.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_spc.OBJECT_FOR_PK)
 
 
 def build(world: Any) -> None:
-    for part in _PARTS:
-        if hasattr(part, "build"):
-            part.build(world)
+    from cqo.testing.inspection import InspectionLotFactory, approved_receipt_world
+    from cqo.testing.masterdata import LotFactory
+
+    item, supplier, plan = approved_receipt_world()
+    ilot = InspectionLotFactory(lot=LotFactory(item=item, supplier=supplier), plan=plan)
+    world.objects.update(
+        {
+            "inspection.item": item,
+            "inspection.supplier": supplier,
+            "inspection.plan": plan,
+            "inspection.lot": ilot,
+        }
+    )
+    matrix_spc.build(world)
