@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -126,6 +128,9 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
     }
     deliveries = selectors.webhook_deliveries_visible(request.user, **chosen)
     page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    for delivery in page.object_list:
+        # As the receiver reads it (JSON, not Python's repr), indented for people.
+        delivery.payload_json = json.dumps(delivery.payload, ensure_ascii=False, indent=2)  # type: ignore[attr-defined]
     return render(
         request,
         "webhooks/delivery_list.html",

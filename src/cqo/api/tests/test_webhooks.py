@@ -523,3 +523,14 @@ def test_the_navigation_shows_webhooks_to_the_administrator_only(admin: Any) -> 
     hidden = Client()
     hidden.force_login(member(["cqo"]))
     assert 'href="/webhooks/"' not in hidden.get("/").content.decode()
+
+
+def test_the_delivery_log_shows_the_payload_as_the_receiver_reads_it(
+    admin: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+) -> None:
+    _endpoint(admin, receiver.url)
+    _emit(django_capture_on_commit_callbacks, {"lot": "批次-9", "passed": True})
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/webhooks/deliveries/").content.decode()
+    assert "&quot;passed&quot;: true" in page and "批次-9" in page
