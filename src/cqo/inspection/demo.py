@@ -141,7 +141,7 @@ FIRST_ARTICLE = "YJP-QZ-150"
 SAMPLING: dict[str, dict[str, tuple[str, str, str, int | None, int | None]]] = {
     Gate.IQC: {
         CR: (SamplingMethod.FIXED, "", "", 3, 0),
-        MA: (SamplingMethod.GBT2828, "S-2", "2.5", None, None),
+        MA: (SamplingMethod.GBT2828, "S-2", "1.5", None, None),
         MI: (SamplingMethod.GBT2828, "S-1", "4.0", None, None),
     },
     Gate.IPQC: {
@@ -486,6 +486,8 @@ class _Year:
             if (s.item_pn, s.gate) in ((SHIFT[0], Gate.IPQC), (CPK_LOW[0], Gate.IPQC)):
                 s.p_bad = 0.0
                 # Enough subgroups for a chart (the large demo's has 10,000, for the benchmark).
+                # Lot subgroups only: a first article's single value has no spread for X̄-S.
+                s.patrols, s.first_articles = [], []
                 wanted = self.scale.spc_subgroups if s.item_pn == SHIFT[0] else 60
                 while len(s.days) < wanted:
                     s.days.append(self.start + datetime.timedelta(days=rng.randrange(span)))
@@ -570,8 +572,7 @@ class _Year:
             extra = {}
             if shift_from is not None and index >= shift_from:
                 # The process moved: +1.5 σ on the bore after a tool change nobody recorded.
-                proc = self.process_of(shift_ch)
-                extra[shift_ch.pk] = 1.5 * proc.sigma
+                extra[shift_ch.pk] = 1.5
             ilot, classes = self._lot(
                 s, item, pinfo, day, quantity, severity, InspectionKind.LOT, stream,
                 decided=decided, bad=bad, offset=offset, extra=extra, operation=operation,
@@ -716,7 +717,7 @@ class _Year:
             p = 0.25 if bad else proc.p_defect
             defects = 1 if rng.random() < p else 0
             return None, defects, defects == 0
-        shift = offset_sigma * proc.sigma if abs(offset_sigma) < 1 else offset_sigma
+        shift = offset_sigma * proc.sigma
         x = rng.gauss(proc.mean + shift, proc.sigma)
         if bad:
             x += 3.2 * proc.sigma * (1 if proc.usl is not None else -1)
@@ -1078,7 +1079,10 @@ class _Scenarios:
         )  # fmt: skip
         alarms = services_spc.spc_evaluate(characteristic_ids=[shift.pk])
         self.ctx.add("inspection.spc.limits", limits)
-        self.ctx.add("inspection.spc.alarm", alarms[0] if alarms else None)
+        # The mean's alarm (a point beyond the limits on X̄), not one of the S chart's.
+        mean = [a for a in alarms if "nelson1" in a.rules.split(",")]
+        found = mean or alarms
+        self.ctx.add("inspection.spc.alarm", found[0] if found else None)
 
 
 def _places(value: Any) -> int:

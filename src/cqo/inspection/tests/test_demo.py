@@ -251,3 +251,5 @@ def test_the_spc_chart_of_the_shifted_characteristic_has_an_alarm(
     assert limits.characteristic_id == demo.get("inspection.spc.shift").pk
     alarm = demo.get("inspection.spc.alarm")
     assert alarm is not None and alarm.limits_id == limits.pk
+    assert "nelson1" in alarm.rules.split(",")  # a mean beyond the frozen limits
+    assert alarm.inspection_lot is not None and alarm.inspection_lot.created_at > limits.phase_end
