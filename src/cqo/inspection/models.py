@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cqo.core.models import Voidable
+from cqo.core.uploads import validate_upload
 from cqo.masterdata.models import DefectClass, Gate
 
 USER = settings.AUTH_USER_MODEL
@@ -497,7 +498,7 @@ class InspectionAttachment(Voidable):
         on_delete=models.PROTECT,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to="inspection/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="inspection/%Y/%m/", validators=[validate_upload])
     name = models.CharField(_("name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
