@@ -280,9 +280,7 @@ class InspectionLotResultsViewSet(ServiceViewSet):
         return Response(DispositionSerializer(disposition).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
-    @action(
-        detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser]
-    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def attachments(self, request: Request, pk: Any = None) -> Response:
         lot = self._lot("inspection.add_inspectionattachment")
         data = self.body(AttachmentUploadSerializer)
@@ -313,7 +311,8 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
         for name in ("inspection_lot", "characteristic"):
             raw = params.get(name, "")
             if raw:
-                qs = qs.filter(**{name: int(raw)}) if raw.isdigit() else qs.none()
+                ok = raw.isdigit() and len(raw) < 18
+                qs = qs.filter(**{name: int(raw)}) if ok else qs.none()
         return qs.order_by("pk")
 
     @extend_schema(request=_BulkPostDoc, responses={201: RecordedSerializer(many=True)})
@@ -329,7 +328,9 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
     def void(self, request: Request, pk: Any = None) -> Response:
         measurement = self.target("inspection.void_measurement", S.CLAUSE_GATE)
         data = self.body(ReasonSerializer)
-        voided = S.measurement_void(actor=self.actor, measurement=measurement, reason=data["reason"])
+        voided = S.measurement_void(
+            actor=self.actor, measurement=measurement, reason=data["reason"]
+        )
         return Response(MeasurementSerializer(voided).data)
 
 
@@ -383,7 +384,9 @@ class DispositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
     def void(self, request: Request, pk: Any = None) -> Response:
         disposition = self.target("inspection.void_disposition", S.CLAUSE_GATE)
         data = self.body(ReasonSerializer)
-        voided = S.disposition_void(actor=self.actor, disposition=disposition, reason=data["reason"])
+        voided = S.disposition_void(
+            actor=self.actor, disposition=disposition, reason=data["reason"]
+        )
         return Response(DispositionSerializer(voided).data)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -571,6 +572,12 @@ class Concession(Voidable):
                 violation_error_message=_("The quantity must be greater than zero."),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_lot} · {self.quantity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection:concession_detail", args=[self.pk])
 
 
 class DispositionKind(models.TextChoices):

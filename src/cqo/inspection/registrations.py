@@ -24,10 +24,9 @@ def register_lots(app_label: str) -> None:
 def register_results(app_label: str) -> None:
     from django.utils.translation import gettext_lazy as _
 
+    from cqo.api.registry import api_urls_register
     from cqo.authorities.kinds import approval_kind_register
     from cqo.core.clauses import clause
-
-    from cqo.api.registry import api_urls_register
 
     from . import api, audit_actions, services_results
 

@@ -28,9 +28,7 @@ from cqo.organisation.rules import has_role, is_active_user, is_member
 # --- results (results part) -------------------------------------------------------------------
 
 records_results = is_active_user & has_role(R.INSPECTOR, R.QUALITY_ENGINEER)
-raises_concessions = is_active_user & has_role(
-    R.INSPECTOR, R.QUALITY_ENGINEER, R.CQO, R.DEPUTY
-)
+raises_concessions = is_active_user & has_role(R.INSPECTOR, R.QUALITY_ENGINEER, R.CQO, R.DEPUTY)
 disposes = is_active_user & has_role(R.QUALITY_ENGINEER, R.CQO, R.DEPUTY)
 
 for _model in ("measurement", "concession", "disposition", "inspectionattachment"):

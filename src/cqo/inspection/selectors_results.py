@@ -86,11 +86,14 @@ class Column:
 
 @dataclass
 class Cell:
+    column: Column
     value: str = ""
     defect_type: str = ""
     conforming: bool | None = None
     measurement: int | None = None
     enabled: bool = True
+    initial: str = ""
+    initial_defect_type: str = ""
 
 
 @dataclass
@@ -133,12 +136,36 @@ def grid_of(inspection_lot: InspectionLot) -> Grid:
         for col in columns:
             m = by_key.get((col.characteristic.pk, no))
             if m is None:
-                cells.append(Cell(enabled=no <= col.n))
+                cells.append(Cell(col, enabled=no <= col.n))
                 continue
             shown = _plain(m["value"]) if col.variable else str(m["defects"])
-            cells.append(Cell(shown, m["defect_type"], m["conforming"], m["pk"]))
+            cells.append(
+                Cell(col, shown, m["defect_type"], m["conforming"], m["pk"], True, shown,
+                     m["defect_type"])
+            )  # fmt: skip
         rows.append((no, cells))
     return Grid(sheet, columns, rows)
+
+
+def grid_overlay(grid: Grid, rows: Any) -> None:
+    """Put the cells a refused post typed back into the grid, so nothing typed is lost."""
+    if not isinstance(rows, list):
+        return
+    index = {(cell.column.characteristic.pk, no): cell for no, cells in grid.rows for cell in cells}
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        try:
+            key = (int(row.get("characteristic_id")), int(row.get("sample_no")))
+        except (TypeError, ValueError):
+            continue
+        cell = index.get(key)
+        if cell is None:
+            continue
+        typed = row.get("value", row.get("defects", row.get("conforming", "")))
+        cell.value = "" if typed is None else str(typed)
+        cell.defect_type = str(row.get("defect_type") or "")
+        cell.conforming = None
 
 
 def _plain(value: Any) -> str:

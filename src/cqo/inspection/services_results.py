@@ -43,6 +43,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cqo.accounts.models import User
 from cqo.audit.services import audit_record, audited_change, record_void, snapshot
@@ -53,13 +54,13 @@ from cqo.core.permissions import require
 from cqo.core.uploads import file_sha256, upload_check
 from cqo.masterdata import events, stock
 from cqo.masterdata.models import (
+    Characteristic as MdCharacteristic,
+)
+from cqo.masterdata.models import (
     CharacteristicKind,
     DefectClass,
     Instrument,
     InstrumentStatus,
-)
-from cqo.masterdata.models import (
-    Characteristic as MdCharacteristic,
 )
 
 from . import signals, switching
@@ -104,6 +105,17 @@ class _RowError(Exception):
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _id(value: Any) -> int | None:
+    """A primary key given by a caller, or None (a database refuses a key beyond 64 bits)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 0 < number < 2**62 else None
 
 
 def _number(value: Any, field: str) -> Decimal:
@@ -258,19 +270,16 @@ def _instruments(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[int, Any], dic
     ids: set[int] = set()
     numbers: set[str] = set()
     for row in rows:
-        raw = row.get("instrument_id")
-        if not _blank(raw) and not isinstance(raw, bool):
-            try:
-                ids.add(int(str(raw)))
-            except ValueError:
-                pass
+        if not isinstance(row, Mapping):
+            continue
+        pk = _id(row.get("instrument_id"))
+        if pk is not None:
+            ids.add(pk)
         number = row.get("instrument")
         if not _blank(number):
             numbers.add(str(number).strip())
     found = list(
-        Instrument.objects.filter(voided_at__isnull=True, pk__in=ids).only(
-            "pk", "number", "status"
-        )
+        Instrument.objects.filter(voided_at__isnull=True, pk__in=ids).only("pk", "number", "status")
     ) + list(
         Instrument.objects.filter(voided_at__isnull=True, number__in=numbers).only(
             "pk", "number", "status"
@@ -293,10 +302,7 @@ def _parse(
     raw_id, code = row.get("characteristic_id"), row.get("characteristic")
     char: MdCharacteristic | None = None
     if not _blank(raw_id):
-        try:
-            char = by_id.get(int(str(raw_id)))
-        except ValueError:
-            char = None
+        char = by_id.get(_id(raw_id) or 0)
         if char is None:
             raise _RowError(
                 "characteristic_id",
@@ -375,10 +381,7 @@ def _parse(
         by_pk, by_number = instruments
         instrument = None
         if not _blank(raw_instrument):
-            try:
-                instrument = by_pk.get(int(str(raw_instrument)))
-            except ValueError:
-                instrument = None
+            instrument = by_pk.get(_id(raw_instrument) or 0)
             field_name, shown = "instrument_id", str(raw_instrument)
         else:
             instrument = by_number.get(str(number).strip())
@@ -492,9 +495,7 @@ def _rows_check(
             continue
         label = _row_label(row, start + index)
         try:
-            result = _parse(
-                row, label, sheet, by_id, by_code, instruments, extra_units=extra_units
-            )
+            result = _parse(row, label, sheet, by_id, by_code, instruments, extra_units=extra_units)
         except _RowError as exc:
             errors.append(_error(row, label, exc.field, exc.message))
         else:
@@ -690,13 +691,14 @@ def results_record_bulk(
             continue
         raw, number = row.get("inspection_lot"), row.get("inspection_lot_number")
         if not _blank(raw):
-            try:
-                ids.add(int(str(raw)))
-            except ValueError:
+            pk = _id(raw)
+            if pk is None:
                 errors.append(
                     _error(row, _row_label(row, index), "inspection_lot",
                            _("“%(value)s” is not an inspection lot.") % {"value": str(raw)[:40]})
                 )  # fmt: skip
+            else:
+                ids.add(pk)
         elif not _blank(number):
             numbers.add(str(number).strip())
     lots = {
@@ -717,10 +719,9 @@ def results_record_bulk(
         raw, number = row.get("inspection_lot"), row.get("inspection_lot_number")
         lot = None
         if not _blank(raw):
-            try:
-                lot = lots.get(int(str(raw)))
-            except ValueError:
+            if _id(raw) is None:
                 continue  # reported above
+            lot = lots.get(_id(raw) or 0)
             shown = str(raw)
         elif not _blank(number):
             lot = by_number.get(str(number).strip())
@@ -796,7 +797,7 @@ def import_headers() -> list[str]:
     return [
         _("Characteristic code"),
         _("Sample unit"),
-        _("Value"),
+        pgettext("measured", "Value"),
         _("Defects"),
         _("Defect type"),
         _("Instrument number"),
@@ -814,9 +815,7 @@ def results_rows_from_xlsx(file: Any) -> list[dict[str, Any]]:
         file.seek(0)
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(
-            {"file": _("The file is not an Excel workbook (.xlsx).")}
-        ) from None
+        raise ValidationError({"file": _("The file is not an Excel workbook (.xlsx).")}) from None
     sheet = workbook.worksheets[0]
     columns = {f: f"{get_column_letter(i + 1)} ({h})"
                for i, (f, h) in enumerate(zip(IMPORT_COLUMNS, import_headers(), strict=True))}  # fmt: skip
@@ -885,7 +884,11 @@ def attachment_add(
             actor=actor,
             action="inspection.attachment.add",
             obj=ilot,
-            after={"attachment": attachment.pk, "name": attachment.name, "sha256": attachment.sha256},
+            after={
+                "attachment": attachment.pk,
+                "name": attachment.name,
+                "sha256": attachment.sha256,
+            },
             clause=CLAUSE_GATE,
         )
     return attachment
@@ -941,9 +944,7 @@ class LotTally:
         if not self.classes:
             return ""
         return (
-            UsageDecision.ACCEPT
-            if all(c.accepted for c in self.classes)
-            else UsageDecision.REJECT
+            UsageDecision.ACCEPT if all(c.accepted for c in self.classes) else UsageDecision.REJECT
         )
 
     @property
@@ -1167,10 +1168,15 @@ def concession_content(concession: Concession) -> dict[str, Any]:
         "customer_consent_required": concession.customer_consent_required,
         "customer_consent": concession.customer_consent,
         "samplings": [
-            {"class": s.defect_class, "n": s.n, "ac": s.ac, "re": s.re,
-             "nonconforming": s.nonconforming}
+            {
+                "class": s.defect_class,
+                "n": s.n,
+                "ac": s.ac,
+                "re": s.re,
+                "nonconforming": s.nonconforming,
+            }
             for s in ilot.samplings.filter(voided_at__isnull=True)
-        ],  # fmt: skip
+        ],
         "results": {"count": len(live), "sha256": _rows_digest(live)},
     }
 
@@ -1350,9 +1356,7 @@ def disposition_record(
     require(actor, "inspection.add_disposition", inspection_lot, clause=CLAUSE_GATE)
     ilot = InspectionLot.objects.select_for_update().get(pk=inspection_lot.pk)
     if ilot.decision not in (UsageDecision.REJECT, UsageDecision.CONDITIONAL):
-        raise ValidationError(
-            {"inspection_lot": _("Only a rejected lot is given a disposition.")}
-        )
+        raise ValidationError({"inspection_lot": _("Only a rejected lot is given a disposition.")})
     if kind not in DispositionKind.values:
         raise ValidationError({"kind": _("Choose return, sort, rework or scrap.")})
     amount = _quantity(quantity)

@@ -39,6 +39,13 @@ from .results_setup import Sheet, full_rows, inspection_lot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    # Messages are checked in English unless a test asks for Chinese.
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def org(db: Any) -> Org:
     return Org()
