@@ -14,8 +14,10 @@ class MasterdataConfig(AppConfig):
     def ready(self) -> None:
         from cqo.authorities.catalogue import exercised_register
 
-        from . import audit_actions
+        from . import audit_actions, stock
 
         audit_actions.register()
         # §6 e): a delegate of the gatekeeping authority approves new suppliers.
         exercised_register("e")
+        # The gate's audit labels, webhook events, and its hold on a vetoed lot.
+        stock.register()
