@@ -134,10 +134,11 @@ def grid_of(inspection_lot: InspectionLot) -> Grid:
     for no in range(1, sheet.rows + 1):
         cells = []
         for col in columns:
-            m = by_key.get((col.characteristic.pk, no))
-            if m is None:
+            found = by_key.get((col.characteristic.pk, no))
+            if found is None:
                 cells.append(Cell(col, enabled=no <= col.n))
                 continue
+            m = found
             shown = _plain(m["value"]) if col.variable else str(m["defects"])
             cells.append(
                 Cell(col, shown, m["defect_type"], m["conforming"], m["pk"], True, shown,
@@ -156,7 +157,7 @@ def grid_overlay(grid: Grid, rows: Any) -> None:
         if not isinstance(row, dict):
             continue
         try:
-            key = (int(row.get("characteristic_id")), int(row.get("sample_no")))
+            key = (int(str(row.get("characteristic_id"))), int(str(row.get("sample_no"))))
         except (TypeError, ValueError):
             continue
         cell = index.get(key)

@@ -551,7 +551,7 @@ def _record_on_lot(
             characteristic_id__in={r.characteristic.pk for r in parsed},
         ).values("pk", "characteristic_id", "sample_no", "value", "defects", "defect_type",
                  "instrument_id"):  # fmt: skip
-            existing[(m["characteristic_id"], m["sample_no"])] = m
+            existing[(m["characteristic_id"], m["sample_no"])] = dict(m)
     result = RecordedResults(inspection_lot=ilot)
     to_write: list[_Row] = []
     to_void: list[int] = []

@@ -58,14 +58,14 @@ def _cell_rows(request: HttpRequest, grid: sel.Grid) -> list[dict[str, Any]]:
     packed = request.POST.get("grid", "")
     if packed:
         try:
-            rows = json.loads(packed)
+            posted = json.loads(packed)
         except ValueError:
             raise ValidationError(
                 {"rows": _("The grid could not be read; reload the page.")}
             ) from None
-        if not isinstance(rows, list):
+        if not isinstance(posted, list):
             raise ValidationError({"rows": _("The grid could not be read; reload the page.")})
-        return rows
+        return posted
     rows: list[dict[str, Any]] = []
     for column in grid.columns:
         char = column.characteristic
@@ -163,7 +163,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field_errors in form.errors.values():
             for error in field_errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(_back(ilot))
     try:
         saved = S.results_import(
@@ -260,7 +260,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field_errors in form.errors.values():
             for error in field_errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(_back(ilot))
     try:
         S.attachment_add(
@@ -411,7 +411,7 @@ def disposition_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field_errors in form.errors.values():
             for error in field_errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         try:
             S.disposition_record(actor=actor_of(request), inspection_lot=ilot, **form.cleaned_data)
