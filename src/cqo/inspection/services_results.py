@@ -707,6 +707,7 @@ def results_record_bulk(
         | InspectionLot.objects.filter(number__in=numbers)
     }
     by_number = {lot.number: lot for lot in lots.values()}
+    readable: dict[int, bool] = {}
     groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for index, row in enumerate(rows):
         if not isinstance(row, Mapping):
@@ -729,7 +730,9 @@ def results_record_bulk(
         else:
             errors.append(_error(row, label, "inspection_lot", _("Name the inspection lot.")))
             continue
-        if lot is None or not actor.has_perm("inspection.view_inspectionlot", lot):
+        if lot is not None and lot.pk not in readable:
+            readable[lot.pk] = actor.has_perm("inspection.view_inspectionlot", lot)
+        if lot is None or not readable[lot.pk]:
             errors.append(
                 _error(row, label, "inspection_lot",
                        _("No inspection lot “%(value)s”.") % {"value": shown[:60]})
