@@ -1,8 +1,7 @@
 """The inspection app's rows of the permission matrix (tests/security/test_permission_matrix.py).
 
-Results part: an IQC inspection lot with its results recorded by the inspector and rejected, a
-concession awaiting approval, a disposition and a photo.
-"""
+Each part of the app adds its rows under its own heading; ``build`` adds the app's objects to
+the world (an item with an approved plan, a supplier on its list, one inspection lot)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,45 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
-# --- results part -----------------------------------------------------------------------------
+LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
+
+
+def _page(**who: int) -> dict[str, int]:
+    return {ANONYMOUS: 302, "*": 200, **who}
+
+
+def _page_for(*roles: str) -> dict[str, int]:
+    return {ANONYMOUS: 302, "*": 403, **dict.fromkeys(roles, 200)}
+
+
+def _api() -> dict[str, int]:
+    return {ANONYMOUS: 403, "*": 200}
+
+
+API_POST_ONLY = {ANONYMOUS: 403, "*": 405}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    # --- lots (sampling) ----------------------------------------------------------------------
+    "inspection:lot_list": _page(),
+    "inspection:lot_detail": _page(),
+    "inspection:receipt_new": _page_for(*LOT_WRITERS),
+    "api:inspection:api-root": _api(),
+    "api:inspection:lot-list": _api(),
+    "api:inspection:lot-detail": _api(),
+    "api:inspection:receipt-list": API_POST_ONLY,
+}
+
+API_WRITERS: dict[str, tuple[str, ...]] = {
+    "api:inspection:receipt-list": LOT_WRITERS,
+}
+
+OBJECT_FOR_PK = {
+    "inspection:lot_": "inspection.lot",
+    "api:inspection:lot-": "inspection.lot",
+}
+
+
+# --- results (results) ---------------------------------------------------------------------------
 
 RECORDERS = ("inspector", "quality_engineer")
 CONCESSION_RAISERS = ("inspector", "quality_engineer", "cqo", "deputy")
@@ -22,7 +59,7 @@ _PAGE_POST_ONLY = {ANONYMOUS: 302, "*": 405}
 _API = {ANONYMOUS: 403, "*": 200}
 _API_POST_ONLY = {ANONYMOUS: 403, "*": 405}
 
-EXPECTED: dict[str, dict[str, int]] = {
+RESULTS_EXPECTED: dict[str, dict[str, int]] = {
     "inspection:results_entry": _PAGE,
     "inspection:results_import": _PAGE_POST_ONLY,
     "inspection:results_template": _PAGE,
@@ -56,7 +93,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:inspection:disposition-void": _API_POST_ONLY,
 }
 
-API_WRITERS: dict[str, tuple[str, ...]] = {
+RESULTS_API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:inspection:lot-results": RECORDERS,
     "api:inspection:lot-decide": RECORDERS,
     "api:inspection:lot-concessions": CONCESSION_RAISERS,
@@ -68,7 +105,7 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:inspection:disposition-void": DISPOSERS,
 }
 
-OBJECT_FOR_PK: dict[str, str] = {
+RESULTS_OBJECT_FOR_PK: dict[str, str] = {
     "inspection:results_entry": "results_ilot",
     "inspection:results_import": "results_ilot",
     "inspection:results_template": "results_ilot",
@@ -127,5 +164,23 @@ def build_results(world: Any) -> None:
     )
 
 
+EXPECTED.update(RESULTS_EXPECTED)
+API_WRITERS.update(RESULTS_API_WRITERS)
+OBJECT_FOR_PK.update(RESULTS_OBJECT_FOR_PK)
+
+
 def build(world: Any) -> None:
+    from cqo.testing.inspection import InspectionLotFactory, approved_receipt_world
+    from cqo.testing.masterdata import LotFactory
+
+    item, supplier, plan = approved_receipt_world()
+    ilot = InspectionLotFactory(lot=LotFactory(item=item, supplier=supplier), plan=plan)
+    world.objects.update(
+        {
+            "inspection.item": item,
+            "inspection.supplier": supplier,
+            "inspection.plan": plan,
+            "inspection.lot": ilot,
+        }
+    )
     build_results(world)
