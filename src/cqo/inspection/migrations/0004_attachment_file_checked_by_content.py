@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspection', '0002_initial'),
+        ('inspection', '0003_lot_list_index'),
     ]
 
     operations = [
