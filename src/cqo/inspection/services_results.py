@@ -1079,10 +1079,11 @@ def inspection_lot_decide(
         ilot.save()
     accepted = decision == UsageDecision.ACCEPT
     governing = tally.governing()
-    if ilot.stream_id is not None and governing is not None:
+    stream = ilot.stream
+    if stream is not None and governing is not None:
         switching.stream_record(
             actor=actor,
-            stream=ilot.stream,
+            stream=stream,
             inspection_lot=ilot,
             accepted=accepted,
             nonconforming=governing.nonconforming,
