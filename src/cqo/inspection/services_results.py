@@ -29,8 +29,6 @@ Decisions taken here, and why:
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,9 +44,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cqo.accounts.models import User
-from cqo.audit.services import audit_record, audited_change, record_void, snapshot
+from cqo.audit.services import (
+    audit_record,
+    audited_bulk_create,
+    audited_change,
+    record_void,
+    snapshot,
+)
 from cqo.authorities.models import ApprovalRequest, ApprovalStatus
 from cqo.authorities.services import approval_request_raise
+from cqo.core import bulk
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
 from cqo.core.uploads import file_sha256, upload_check
@@ -435,28 +440,6 @@ def _same(existing: Mapping[str, Any], row: _Row) -> bool:
     )
 
 
-def _rows_digest(rows: Iterable[Measurement]) -> str:
-    # The same canonical form as cqo.core.bulk's digest: one JSON line per row in pk order.
-    digest = hashlib.sha256()
-    for m in sorted(rows, key=lambda r: r.pk):
-        line = {
-            "id": m.pk,
-            "inspection_lot_id": m.inspection_lot_id,
-            "characteristic_id": m.characteristic_id,
-            "sample_no": m.sample_no,
-            "value": str(m.value) if m.value is not None else None,
-            "defects": m.defects,
-            "conforming": m.conforming,
-            "defect_type": m.defect_type,
-            "instrument_id": m.instrument_id,
-            "measured_at": m.measured_at.isoformat(),
-            "recorded_by_id": m.recorded_by_id,
-        }
-        digest.update(json.dumps(line, sort_keys=True, ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
 def _decided_refusal(ilot: InspectionLot) -> ValidationError:
     return ValidationError(
         {
@@ -594,8 +577,6 @@ def _record_on_lot(
         )
         for row in to_write
     ]
-    created = Measurement.objects.bulk_create(objs, batch_size=1000)
-    result.created = created
     result.voided = len(to_void)
     before = snapshot(ilot, ["status", "inspector", "sample_count_reason"])
     changed: list[str] = []
@@ -611,26 +592,25 @@ def _record_on_lot(
         changed.append("sample_count_reason")
     if changed:
         ilot.save(update_fields=changed)
-    audit_record(
+    # The platform's bulk path: the rows in batches, and ONE event whose after["bulk"] holds
+    # their count and digest (cqo.core.bulk), however many rows the save carries.
+    batch = audited_bulk_create(
         actor=actor,
-        action="inspection.results.record",
         obj=ilot,
+        action="inspection.results.record",
+        model=Measurement,
+        rows=objs,
         before=before,
         after={
             **snapshot(ilot, ["status", "inspector", "sample_count_reason"]),
-            "results": len(created),
-            "out_of_spec": result.nonconforming,
+            "out_of_spec": sum(1 for m in objs if not m.conforming),
             "voided": sorted(to_void),
             "characteristics": sorted({r.characteristic.pk for r in to_write}),
-            "bulk": {
-                "model": Measurement._meta.label_lower,
-                "count": len(created),
-                "sha256": _rows_digest(created),
-            },
         },
         reason=correction_reason or (reason if beyond else ""),
         clause=CLAUSE_GATE,
     )
+    result.created = list(batch.rows)
     char_ids = {r.characteristic.pk for r in to_write}
     transaction.on_commit(
         lambda: signals.results_recorded.send(
@@ -1181,7 +1161,7 @@ def concession_content(concession: Concession) -> dict[str, Any]:
             }
             for s in ilot.samplings.filter(voided_at__isnull=True)
         ],
-        "results": {"count": len(live), "sha256": _rows_digest(live)},
+        "results": {"count": len(live), "sha256": bulk.rows_digest(live)},
     }
 
 

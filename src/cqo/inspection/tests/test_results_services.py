@@ -18,6 +18,7 @@ from cqo.audit.models import AuditEvent
 from cqo.audit.services import verify_chain
 from cqo.authorities import services as AS
 from cqo.authorities.models import ApprovalRequest, ApprovalStatus
+from cqo.core import bulk
 from cqo.core.sod import SegregationOfDutiesError
 from cqo.inspection import services_results as S
 from cqo.inspection import signals
@@ -205,10 +206,10 @@ def test_one_save_writes_one_audit_event_with_the_digest_of_its_rows(
     assert event.action == "inspection.results.record"
     assert event.after["bulk"]["count"] == 39
     stored = Measurement.objects.filter(inspection_lot=sheet.ilot)
-    assert event.after["bulk"]["sha256"] == S._rows_digest(stored)
-    assert event.after["bulk"]["sha256"] == S._rows_digest(saved.created)
+    assert event.after["bulk"]["sha256"] == bulk.rows_digest(stored)
+    assert event.after["bulk"]["sha256"] == bulk.rows_digest(saved.created)
     Measurement.objects.filter(pk=stored.first().pk).update(value=Decimal("10.04"))  # type: ignore[union-attr]
-    assert event.after["bulk"]["sha256"] != S._rows_digest(Measurement.objects.filter(
+    assert event.after["bulk"]["sha256"] != bulk.rows_digest(Measurement.objects.filter(
         inspection_lot=sheet.ilot))  # fmt: skip
     sheet.ilot.refresh_from_db()
     assert sheet.ilot.status == InspectionStatus.IN_PROGRESS
