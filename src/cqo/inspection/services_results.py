@@ -610,7 +610,7 @@ def _record_on_lot(
         reason=correction_reason or (reason if beyond else ""),
         clause=CLAUSE_GATE,
     )
-    result.created = list(batch.rows)
+    result.created = [m for m in batch.rows if isinstance(m, Measurement)]
     char_ids = {r.characteristic.pk for r in to_write}
     transaction.on_commit(
         lambda: signals.results_recorded.send(
