@@ -14,11 +14,28 @@ def register(app_label: str) -> None:
 
 
 def register_plans(app_label: str) -> None:
-    pass
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.catalogue import exercised_register
+
+    from . import audit_actions
+
+    actions_register(audit_actions.PLANS)
+    # §6 e) is exercised here: a delegate of it resumes discontinued streams and allows reduced
+    # inspection (switching), and the gates themselves are its subject.
+    exercised_register("e")
 
 
 def register_lots(app_label: str) -> None:
-    pass
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.workbench.nav import nav_link
+
+    from . import api, audit_actions
+
+    actions_register(audit_actions.LOTS)
+    nav_link("authority.e", "inspection:lot_list")
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
 
 
 def register_results(app_label: str) -> None:

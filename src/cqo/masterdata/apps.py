@@ -17,7 +17,7 @@ class MasterdataConfig(AppConfig):
         from cqo.core.clauses import clause
         from cqo.workbench.nav import NavItem, nav_item_register
 
-        from . import api, audit_actions
+        from . import api, audit_actions, stock
 
         audit_actions.register()
         # Reference data of the gates (§6 e)), beside the enterprise's own organisation data.
@@ -34,3 +34,5 @@ class MasterdataConfig(AppConfig):
         api_urls_register("masterdata/", api.urlpatterns, namespace="masterdata")
         # §6 e): a delegate of the gatekeeping authority approves new suppliers.
         exercised_register("e")
+        # The gate's audit labels, webhook events, and its hold on a vetoed lot.
+        stock.register()
