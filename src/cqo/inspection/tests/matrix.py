@@ -9,6 +9,8 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
+from . import matrix_gate, matrix_spc
+
 LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 
 
@@ -31,7 +33,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inspection:lot_list": _page(),
     "inspection:lot_detail": _page(),
     "inspection:receipt_new": _page_for(*LOT_WRITERS),
-    "api:inspection:api-root": _api(),
     "api:inspection:lot-list": _api(),
     "api:inspection:lot-detail": _api(),
     "api:inspection:receipt-list": API_POST_ONLY,
@@ -45,6 +46,17 @@ OBJECT_FOR_PK = {
     "inspection:lot_": "inspection.lot",
     "api:inspection:lot-": "inspection.lot",
 }
+
+# --- SPC: its rows in matrix_spc.py ---------------------------------------------------------------
+EXPECTED.update(matrix_spc.EXPECTED)
+API_WRITERS.update(matrix_spc.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_spc.OBJECT_FOR_PK)
+
+# --- the gate: its rows in matrix_gate.py ------------------------------------------------------
+EXPECTED.update(matrix_gate.EXPECTED)
+API_WRITERS.update(matrix_gate.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_gate.OBJECT_FOR_PK)
+KWARGS: dict[str, Any] = {**matrix_gate.KWARGS}
 
 
 def build(world: Any) -> None:
@@ -61,3 +73,5 @@ def build(world: Any) -> None:
             "inspection.lot": ilot,
         }
     )
+    matrix_spc.build(world)
+    matrix_gate.build(world)
