@@ -393,6 +393,7 @@ SPECTACULAR_SETTINGS = {
         "CharacteristicKindEnum": "cqo.masterdata.models.CharacteristicKind.choices",
         "GateBehaviourEnum": "cqo.masterdata.models.GateBehaviour.choices",
         "LotOriginEnum": "cqo.masterdata.models.LotOrigin.choices",
+        "StockStatusEnum": "cqo.masterdata.models.StockStatus.choices",
     },
 }
 
