@@ -146,7 +146,7 @@ class ReasonForm(forms.Form):
 class ReducedTableForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Table 2-C (CSV or Excel: code, aql, n, ac, re)"))
     source = forms.CharField(
-        label=gettext_lazy("Source"),
+        label=gettext_lazy("Source of the table"),
         max_length=200,
         help_text=gettext_lazy("The edition and copy of GB/T 2828.1 the table was taken from."),
     )

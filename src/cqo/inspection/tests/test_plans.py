@@ -19,7 +19,11 @@ from cqo.inspection.models import InspectionPlan, PlanSampling, PlanStatus
 from cqo.inspection.selectors_plans import plan_in_force
 from cqo.testing.factories import TEST_PASSWORD
 from cqo.testing.inspection import approved_plan
-from cqo.testing.masterdata import AttributeCharacteristicFactory, CharacteristicFactory, ItemFactory
+from cqo.testing.masterdata import (
+    AttributeCharacteristicFactory,
+    CharacteristicFactory,
+    ItemFactory,
+)
 from cqo.testing.world import Org
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +42,11 @@ def _draft(org: Org, **kwargs: Any) -> InspectionPlan:
 def _approve(org: Org, plan: InspectionPlan) -> InspectionPlan:
     request = S.plan_submit(actor=org.engineer, plan=plan)
     AS.approval_decide(
-        actor=org.cqo, request=request, decision="approve", reason="符合图纸", password=TEST_PASSWORD
+        actor=org.cqo,
+        request=request,
+        decision="approve",
+        reason="符合图纸",
+        password=TEST_PASSWORD,
     )
     plan.refresh_from_db()
     return plan
@@ -65,7 +73,9 @@ def test_a_level_not_in_table_1_is_refused(org: Org) -> None:
     assert list(exc.value.message_dict) == ["level"]
 
 
-@pytest.mark.parametrize(("n", "ac", "field"), [(0, 0, "fixed_n"), (5, 5, "fixed_ac"), (5, -1, "fixed_ac")])
+@pytest.mark.parametrize(
+    ("n", "ac", "field"), [(0, 0, "fixed_n"), (5, 5, "fixed_ac"), (5, -1, "fixed_ac")]
+)
 def test_a_fixed_sample_needs_n_and_an_ac_below_it(org: Org, n: int, ac: int, field: str) -> None:
     plan = _draft(org)
     with pytest.raises(ValidationError) as exc:
