@@ -9,6 +9,8 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
+from . import matrix_spc
+
 LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 PLAN_WRITERS = ("quality_engineer", "cqo", "deputy")
 
@@ -32,7 +34,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inspection:lot_list": _page(),
     "inspection:lot_detail": _page(),
     "inspection:receipt_new": _page_for(*LOT_WRITERS),
-    "api:inspection:api-root": _api(),
     "api:inspection:lot-list": _api(),
     "api:inspection:lot-detail": _api(),
     "api:inspection:receipt-list": API_POST_ONLY,
@@ -77,6 +78,11 @@ OBJECT_FOR_PK = {
     "api:inspection:plan-": "inspection.plan",
 }
 
+# --- SPC: its rows in matrix_spc.py ---------------------------------------------------------------
+EXPECTED.update(matrix_spc.EXPECTED)
+API_WRITERS.update(matrix_spc.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_spc.OBJECT_FOR_PK)
+
 
 def build(world: Any) -> None:
     from cqo.testing.inspection import InspectionLotFactory, approved_receipt_world
@@ -93,3 +99,4 @@ def build(world: Any) -> None:
             "inspection.stream": ilot.stream,
         }
     )
+    matrix_spc.build(world)
