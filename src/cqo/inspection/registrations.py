@@ -43,7 +43,28 @@ def register_results(app_label: str) -> None:
 
 
 def register_gate(app_label: str) -> None:
-    pass
+    """The gate (§6 e)): the inspection's word on a lot for ``masterdata.stock``, the pages of
+    shipments and lots on hold in the navigation."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clause
+    from cqo.masterdata import stock
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import services_gate
+
+    stock.lot_verdict_register(services_gate.lot_verdict)
+    gate = clause("§6 e)")
+    nav_item_register(
+        "authorities",
+        NavItem("authority.e.shipments", _("Shipments (outgoing release)"), gate,
+                "inspection:shipment_list", "masterdata.view_shipment"),
+    )  # fmt: skip
+    nav_item_register(
+        "authorities",
+        NavItem("authority.e.holds", _("Lots on hold"), gate, "inspection:hold_list",
+                "masterdata.view_lothold"),
+    )  # fmt: skip
 
 
 def register_spc(app_label: str) -> None:

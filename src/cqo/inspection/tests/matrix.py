@@ -9,7 +9,7 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
-from . import matrix_spc
+from . import matrix_gate, matrix_spc
 
 LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 
@@ -52,6 +52,12 @@ EXPECTED.update(matrix_spc.EXPECTED)
 API_WRITERS.update(matrix_spc.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_spc.OBJECT_FOR_PK)
 
+# --- the gate: its rows in matrix_gate.py ------------------------------------------------------
+EXPECTED.update(matrix_gate.EXPECTED)
+API_WRITERS.update(matrix_gate.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_gate.OBJECT_FOR_PK)
+KWARGS: dict[str, Any] = {**matrix_gate.KWARGS}
+
 
 def build(world: Any) -> None:
     from cqo.testing.inspection import InspectionLotFactory, approved_receipt_world
@@ -68,3 +74,4 @@ def build(world: Any) -> None:
         }
     )
     matrix_spc.build(world)
+    matrix_gate.build(world)
