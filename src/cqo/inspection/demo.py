@@ -16,7 +16,9 @@ What it builds (small scale: about 6,000 inspection lots and 150,000 measurement
   a ``SwitchingEvent`` with the rule that fired), the lot's stock status set (released or
   rejected), a disposition on each rejected lot, and the shipped lots on shipments.
 
-How it is written. The historical lots (everything decided before the last days) are written
+How it is written. The plans are written directly, each with its audit event
+(``inspection.plan.approved``): approving 250 plans through the approval requests would sign
+each with the CQO's password, a minute of password hashing. The historical lots (everything decided before the last days) are written
 with bulk inserts, by this module, following the services' logic step by step (the draw of
 ``services_lots``, the tally and governing class of ``services_results``, the switching of
 ``switching``); the audit trail gets one summary event per batch (``inspection.demo.bulk``,
@@ -367,7 +369,7 @@ class _Year:
                 self.plans[(pn, gate)] = PlanInfo(plan, samplings, chars)
                 audit_record(
                     actor=cqo,
-                    action="inspection.plan.approve",
+                    action="inspection.plan.approved",
                     obj=plan,
                     after={
                         "item": pn, "gate": gate, "version": 1, "status": PlanStatus.APPROVED,

@@ -26,6 +26,8 @@ User = get_user_model()
 def _organisation_demo_only(monkeypatch: pytest.MonkeyPatch) -> None:
     # The master data and the inspection year are tested in inspection/tests/test_demo.py.
     demo_without(monkeypatch)
+
+
 PERSONAS = [
     "principal", "cqo", "deputy", "qe1", "qe2", "inspector1", "metrology", "auditor", "admin",
     "head_production", "employee1",
