@@ -857,7 +857,7 @@ class _Scenarios:
         return services_lots.receipt_create(
             actor=self.inspector, item=self.y.items[pn], supplier=supplier,
             supplier_batch=f"{supplier_code}-{day:%y%m%d}-S{self.rng.randint(100, 999)}",
-            quantity=quantity, arrived_on=day, order_number=f"PO{day:%y%m}{self.rng.randint(1000, 9999)}",
+            quantity=Decimal(quantity).quantize(Decimal("0.001")), arrived_on=day, order_number=f"PO{day:%y%m}{self.rng.randint(1000, 9999)}",
         )  # fmt: skip
 
     def _rows(self, ilot: InspectionLot, fail: str | None) -> list[dict[str, Any]]:
@@ -1028,7 +1028,7 @@ class _Scenarios:
         pn = FIRST_ARTICLE
         op = self.ctx.get("masterdata.operations")[pn][-1]
         lot = lot_create(
-            actor=self.users["inspector2"], item=self.y.items[pn], quantity=300,
+            actor=self.users["inspector2"], item=self.y.items[pn], quantity=Decimal("300.000"),
             origin=LotOrigin.PRODUCTION, arrived_on=self.y.today, operation=op,
             order_number="MO-DEMO-FA",
         )  # fmt: skip
