@@ -111,11 +111,6 @@ class ScorecardSerializer(serializers.Serializer):
     streams = StreamSerializer(many=True)
 
 
-class RankingSerializer(serializers.Serializer):
-    months_in_period = serializers.IntegerField()
-    suppliers = RankingRowSerializer(many=True)
-
-
 def _query(serializer_class: type[serializers.Serializer], params: Any) -> dict[str, Any]:
     body = serializer_class(data={k: params.get(k) for k in params if params.get(k) != ""})
     body.is_valid(raise_exception=True)
@@ -125,7 +120,7 @@ def _query(serializer_class: type[serializers.Serializer], params: Any) -> dict[
 @extend_schema_view(
     list=extend_schema(
         parameters=[RankingQuerySerializer],
-        responses={200: RankingSerializer},
+        responses={200: RankingRowSerializer(many=True)},
         description="Suppliers with incoming inspection lots in the period, ranked (§6 e)).",
     ),
     retrieve=extend_schema(
@@ -147,9 +142,7 @@ class SupplierScorecardViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         query = _query(RankingQuerySerializer, request.query_params)
         rows = sel.supplier_ranking(request.user, months=query["months"], sort=query["sort"])
-        return Response(
-            {"months_in_period": query["months"], "suppliers": [r.as_dict() for r in rows]}
-        )
+        return Response([r.as_dict() for r in rows])
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         query = _query(PeriodSerializer, request.query_params)

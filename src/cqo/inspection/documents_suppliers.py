@@ -19,10 +19,10 @@ from .selectors_suppliers import DEFINITIONS, ItemRow, Metrics, Scorecard, Suppl
 def _metric_headers() -> list[str]:
     return [
         _("Lots"),
-        _("Decided"),
-        _("Accepted"),
-        _("Rejected"),
-        _("Conditional release"),
+        _("Lots decided"),
+        _("Lots accepted"),
+        _("Lots rejected"),
+        _("Lots under concession"),
         _("Acceptance rate (%)"),
         _("Nonconforming units found"),
         _("Units inspected"),
@@ -112,7 +112,8 @@ def scorecard_xlsx(
         sheet_append(ws, [_("Total"), *_metric_cells(card.total)])
         by_item = wb.create_sheet(_("By item")[:31])
         sheet_append(
-            by_item, [_("Part number"), _("Item"), *_metric_headers(), _("Switching state")]
+            by_item,
+            [_("Part number"), _("Part number and name"), *_metric_headers(), _("Switching state")],
         )
         _bold_header(by_item)
         for r in items:
@@ -161,19 +162,19 @@ def scorecard_chart(card: Scorecard) -> dict[str, Any]:
         ],
         "series": [
             {
-                "name": _("Accepted"),
+                "name": _("Lots accepted"),
                 "type": "bar",
                 "stack": "lots",
                 "data": [m.metrics.accepted for m in card.months],
             },
             {
-                "name": _("Conditional release"),
+                "name": _("Lots under concession"),
                 "type": "bar",
                 "stack": "lots",
                 "data": [m.metrics.conditional for m in card.months],
             },
             {
-                "name": _("Rejected"),
+                "name": _("Lots rejected"),
                 "type": "bar",
                 "stack": "lots",
                 "data": [m.metrics.rejected for m in card.months],

@@ -51,7 +51,7 @@ def lots_to_inspect(user: Any) -> PanelItems:
                 part
                 for part in (
                     _gate_label(il.gate),
-                    il.supplier.code if il.supplier_id else "",
+                    il.supplier.code if il.supplier else "",
                     str(il.get_status_display()),
                     _("waiting %(days)s days") % {"days": _days(il.created_at)},
                 )
@@ -79,9 +79,7 @@ def lots_awaiting_by_age(user: Any) -> PanelItems:
             PanelItem(
                 title=_("%(age)s: %(n)s lots") % {"age": sel.AGE_LABELS[bucket], "n": total},
                 url=_queue_url(age=bucket),
-                meta=" · ".join(
-                    f"{_gate_label(gate)} {n}" for gate, n in by_gate.items() if n
-                ),
+                meta=" · ".join(f"{_gate_label(gate)} {n}" for gate, n in by_gate.items() if n),
                 clause=CLAUSE,
                 tone=sel.AGE_TONES[bucket],
             )
@@ -107,7 +105,7 @@ def lots_rejected(user: Any) -> PanelItems:
                 part
                 for part in (
                     _gate_label(il.gate),
-                    il.supplier.code if il.supplier_id else "",
+                    il.supplier.code if il.supplier else "",
                     _("%(n)s nonconforming") % {"n": il.nonconforming},
                 )
                 if part
@@ -139,7 +137,9 @@ def acceptance_by_gate(user: Any) -> PanelItems:
         rate = accepted * 100.0 / decided if decided else None
         items.append(
             PanelItem(
-                title=f"{_gate_label(gate)}: {rate:.1f} %" if rate is not None else _gate_label(gate),
+                title=f"{_gate_label(gate)}: {rate:.1f} %"
+                if rate is not None
+                else _gate_label(gate),
                 meta=_("%(accepted)s of %(decided)s lots accepted in 12 months")
                 % {"accepted": accepted, "decided": decided},
                 clause=CLAUSE,
@@ -219,7 +219,7 @@ def suppliers_on_watch(user: Any) -> PanelItems:
     rows = list(qs[:LIMIT])
     items = [
         PanelItem(
-            title=f"{s.supplier.code} {s.supplier.name} · {s.item.part_number}",
+            title=f"{s.supplier} · {s.item.part_number}",
             url=url_or_empty("inspection:supplier_detail", s.supplier_id),
             meta=str(s.get_state_display()),
             when=s.updated_at,

@@ -37,9 +37,8 @@ def register_suppliers(app_label: str) -> None:
     from django.db.backends.signals import connection_created
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.workbench.nav import NavItem, nav_item_register
-
     from cqo.api.registry import api_urls_register
+    from cqo.workbench.nav import NavItem, nav_item_register
 
     from . import api, panels, selectors_suppliers
 

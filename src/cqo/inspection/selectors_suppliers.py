@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -58,7 +58,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cqo.masterdata.models import Gate, Item, Supplier, SupplierStatus
 
-from .models import InspectionLot, InspectionStatus, LotSampling, Severity, SwitchingStream, UsageDecision
+from .models import (
+    InspectionLot,
+    InspectionStatus,
+    LotSampling,
+    Severity,
+    SwitchingStream,
+    UsageDecision,
+)
 
 PERM = "inspection.view_supplierquality"
 MONTHS = 12
@@ -176,7 +183,7 @@ class Metrics:
     lead_p90: datetime.timedelta | None = None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> Metrics:
+    def of(cls, row: Mapping[str, Any]) -> Metrics:
         return cls(
             lots=row["lots"] or 0,
             decided=row["decided"] or 0,
@@ -283,9 +290,7 @@ def _aggregates() -> dict[str, Any]:
         "nonconforming": Sum("nonconforming", filter=decided),
         "inspected_units": Sum(_units_inspected(), filter=decided),
         "decided_quantity": Sum("lot_size", filter=decided),
-        "rejected_quantity": Sum(
-            "lot_size", filter=decided & Q(decision=UsageDecision.REJECT)
-        ),
+        "rejected_quantity": Sum("lot_size", filter=decided & Q(decision=UsageDecision.REJECT)),
         # A lot still open has no decided_at: its lead time is null and the percentile skips it.
         "lead_median": Percentile(lead, 0.5, output_field=DurationField()),
         "lead_p90": Percentile(lead, 0.9, output_field=DurationField()),
@@ -302,7 +307,9 @@ def period_start(months: int = MONTHS, *, today: datetime.date | None = None) ->
     return timezone.make_aware(datetime.datetime(year, month, 1))
 
 
-def month_starts(months: int = MONTHS, *, today: datetime.date | None = None) -> list[datetime.date]:
+def month_starts(
+    months: int = MONTHS, *, today: datetime.date | None = None
+) -> list[datetime.date]:
     start = period_start(months, today=today).date()
     out = []
     year, month = start.year, start.month
@@ -349,9 +356,8 @@ class SwitchingSummary:
 
     @property
     def tone(self) -> str:
-        return {Severity.DISCONTINUED: "danger", Severity.TIGHTENED: "warning"}.get(
-            Severity(self.state) if self.state else None, ""  # type: ignore[arg-type]
-        )
+        tones: dict[str, str] = {Severity.DISCONTINUED: "danger", Severity.TIGHTENED: "warning"}
+        return tones.get(self.state, "")
 
     def as_dict(self) -> dict[str, Any]:
         return {"state": self.state, "streams": dict(self.counts)}
@@ -414,9 +420,9 @@ SORTS: dict[str, Any] = {
     "rejected_ppm": lambda r: r.metrics.rejected_ppm,
     "lead": lambda r: r.metrics.lead_median,
     "lead_p90": lambda r: r.metrics.lead_p90,
-    "switching": lambda r: SEVERITY_RANK.get(Severity(r.switching.state), 9)
-    if r.switching.state
-    else None,
+    "switching": lambda r: (
+        SEVERITY_RANK.get(Severity(r.switching.state), 9) if r.switching.state else None
+    ),
 }
 DEFAULT_SORT = "acceptance"
 
@@ -641,9 +647,7 @@ def age_bucket(created_at: datetime.datetime, *, now: datetime.datetime | None =
     return "lt1"
 
 
-def inspection_queue(
-    user: Any, *, gate: str = "", age: str = ""
-) -> QuerySet[InspectionLot]:
+def inspection_queue(user: Any, *, gate: str = "", age: str = "") -> QuerySet[InspectionLot]:
     """Lots awaiting inspection or in inspection, oldest first, for whoever reads lots."""
     if user is None or not user.has_perm("inspection.view_inspectionlot"):
         return InspectionLot.objects.none()
@@ -684,9 +688,7 @@ def rejected_undisposed(user: Any) -> QuerySet[InspectionLot]:
 
     if user is None or not user.has_perm("inspection.view_inspectionlot"):
         return InspectionLot.objects.none()
-    disposed = Disposition.objects.filter(
-        inspection_lot=OuterRef("pk"), voided_at__isnull=True
-    )
+    disposed = Disposition.objects.filter(inspection_lot=OuterRef("pk"), voided_at__isnull=True)
     return (
         InspectionLot.objects.filter(
             voided_at__isnull=True,

@@ -53,8 +53,8 @@ def _columns(months: int, sort_key: str, descending: bool) -> list[dict[str, str
         "code": _("Supplier"),
         "lots": _("Lots"),
         "acceptance": _("Acceptance rate"),
-        "rejected": _("Rejected"),
-        "conditional": _("Conditional release"),
+        "rejected": _("Lots rejected"),
+        "conditional": _("Lots under concession"),
         "ppm": _("Sample PPM"),
         "rejected_ppm": _("Rejected-quantity PPM"),
         "lead": _("Lead time median"),
@@ -197,6 +197,8 @@ urlpatterns: list[URLPattern] = [
     path("suppliers/", supplier_ranking, name="supplier_ranking"),
     path("suppliers/export.xlsx", supplier_ranking_xlsx, name="supplier_ranking_xlsx"),
     path("suppliers/<int:pk>/", supplier_detail, name="supplier_detail"),
-    path("suppliers/<int:pk>/scorecard.xlsx", supplier_scorecard_xlsx, name="supplier_scorecard_xlsx"),
+    path(
+        "suppliers/<int:pk>/scorecard.xlsx", supplier_scorecard_xlsx, name="supplier_scorecard_xlsx"
+    ),
     path("suppliers/<int:pk>/scorecard.pdf", supplier_scorecard_pdf, name="supplier_scorecard_pdf"),
 ]
