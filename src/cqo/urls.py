@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 # The project's URLs name every app's URLconf by import, not by a dotted string: the import
 # linter then sees the project at the top of the layers, and a missing app fails here, at once.
 from cqo.accounts import urls as accounts_urls
+from cqo.api import page_urls as webhook_urls
 from cqo.api import urls as api_urls
 from cqo.audit import urls as audit_urls
 from cqo.authorities import urls as authorities_urls
@@ -40,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inspection/", include(inspection_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
+    path("webhooks/", include(webhook_urls)),
     path("", include(workbench_urls)),
 ]
 

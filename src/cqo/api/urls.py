@@ -16,7 +16,7 @@ from rest_framework.routers import SimpleRouter
 
 from cqo.organisation import api_urls as organisation_api_urls
 
-from . import audit, docs, views
+from . import audit, docs, views, webhooks_api
 from .registry import api_urls_registered
 
 app_name = "api"
@@ -45,6 +45,7 @@ v1: list[URLPattern | URLResolver] = [
         for entry in api_urls_registered()
     ],
     path("audit/", include(audit_router.urls)),
+    path("webhooks/", include(_app(webhooks_api.urlpatterns, "webhooks"))),
 ]
 
 urlpatterns = [

@@ -12,4 +12,12 @@ class MasterdataConfig(AppConfig):
     verbose_name = _("Master data")
 
     def ready(self) -> None:
-        pass
+        from cqo.authorities.catalogue import exercised_register
+
+        from . import audit_actions, stock
+
+        audit_actions.register()
+        # §6 e): a delegate of the gatekeeping authority approves new suppliers.
+        exercised_register("e")
+        # The gate's audit labels, webhook events, and its hold on a vetoed lot.
+        stock.register()

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +129,8 @@ NAV: list[NavSection] = [
                     "organisation.view_person"),
             NavItem("org.posts", _("Posts"), "§7.1.6", "organisation:post_list",
                     "organisation.view_post"),
+            NavItem("org.webhooks", _("Webhooks"), "", "webhooks:endpoint_list",
+                    "api.view_webhookendpoint"),
         ),
     ]),
     NavSection("audit", _("Audit"), "", [
@@ -222,11 +225,18 @@ def _perms_held(user: Any) -> frozenset[str]:
     wanted = sorted({item.perm for s in NAV for g in s.groups for item in g.items if item.perm})
     if not getattr(user, "pk", None):
         return frozenset(p for p in wanted if user.has_perm(p))
+
+    def holds(perm: str) -> bool:
+        # The rules alone answer (groups carry no static permissions, organisation.rules): a
+        # permission the rules refuse would otherwise send ``user.has_perm`` on to Django's
+        # ModelBackend, which reads the user's and the groups' static permissions (two queries).
+        return bool(user.is_active and (user.is_superuser or rules.has_perm(perm, user)))
+
     digest = hashlib.sha256(",".join(wanted).encode()).hexdigest()
     key = f"workbench.nav_perms:{data_version.current()}:{user.pk}:{digest}"
     held = cache.get(key)
     if held is None:
-        held = frozenset(p for p in wanted if user.has_perm(p))
+        held = frozenset(p for p in wanted if holds(p))
         cache.set(key, held, NAV_PERMS_SECONDS)
     return held  # type: ignore[no-any-return]
 
