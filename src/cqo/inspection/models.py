@@ -390,6 +390,10 @@ class InspectionLot(Voidable):
         indexes = [
             models.Index(fields=["status", "gate", "created_at"], name="insp_lot_queue"),
             models.Index(fields=["supplier", "item", "-created_at"], name="insp_lot_supplier"),
+            # The lot list filtered by supplier and status, newest first (100,000 lots).
+            models.Index(
+                fields=["supplier", "status", "-created_at", "-id"], name="insp_lot_sup_status"
+            ),
             models.Index(fields=["decision", "-decided_at"], name="insp_lot_decision"),
         ]
 

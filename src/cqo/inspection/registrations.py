@@ -14,11 +14,28 @@ def register(app_label: str) -> None:
 
 
 def register_plans(app_label: str) -> None:
-    pass
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.catalogue import exercised_register
+
+    from . import audit_actions
+
+    actions_register(audit_actions.PLANS)
+    # §6 e) is exercised here: a delegate of it resumes discontinued streams and allows reduced
+    # inspection (switching), and the gates themselves are its subject.
+    exercised_register("e")
 
 
 def register_lots(app_label: str) -> None:
-    pass
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.workbench.nav import nav_link
+
+    from . import api, audit_actions
+
+    actions_register(audit_actions.LOTS)
+    nav_link("authority.e", "inspection:lot_list")
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
 
 
 def register_results(app_label: str) -> None:
@@ -37,14 +54,11 @@ def register_suppliers(app_label: str) -> None:
     from django.db.backends.signals import connection_created
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.api.registry import api_urls_register
     from cqo.workbench.nav import NavItem, nav_item_register
 
-    from . import api, panels, selectors_suppliers
+    from . import panels, selectors_suppliers
 
     panels.register()
-    # The whole app's API; the lots part mounts the same list, which the registry accepts twice.
-    api_urls_register("inspection/", api.urlpatterns, namespace="inspection")
     # The lead time's percentiles are an aggregate PostgreSQL has and SQLite gets here.
     connection_created.connect(
         selectors_suppliers.sqlite_functions_register, dispatch_uid="inspection.sqlite_percentile"

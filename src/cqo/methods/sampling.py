@@ -206,6 +206,21 @@ def load_plan_table(path: str | Path, *, name: str = "imported reduced table") -
     return _table_from_csv(read_table(path), name, require_complete=False)
 
 
+def plan_table_from_rows(
+    rows: Sequence[dict[str, object]], *, name: str = "imported reduced table"
+) -> PlanTable:
+    """The same checks as :func:`load_plan_table`, for rows already read (a stored import):
+    each a mapping with the keys ``code, aql, n, ac, re``. Row numbers in errors count a header
+    row, as in the spreadsheet the rows came from."""
+    columns = ("code", "aql", "n", "ac", "re")
+    cells: dict[str, list[str]] = {c: [] for c in columns}
+    for row in rows:
+        for c in columns:
+            value = row.get(c, "")
+            cells[c].append("" if value is None else str(value))
+    return _table_from_csv(Table(header=columns, cells=cells), name, require_complete=False)
+
+
 _CACHE: dict[str, object] = {}
 
 
@@ -395,6 +410,7 @@ class SwitchingRules:
     _normal_window: deque[bool] = field(init=False, repr=False)
     _tightened_run: int = field(init=False, default=0, repr=False)
     _tightened_rejected: int = field(init=False, default=0, repr=False)
+    _lots_before: int = field(init=False, default=0, repr=False)
 
     def __post_init__(self) -> None:
         try:
@@ -462,7 +478,7 @@ class SwitchingRules:
         else:
             reason, message = self._reduced(ac_i, d, is_accepted, production_steady)
         step = SwitchingStep(
-            lot=len(self.history) + 1,
+            lot=len(self.history) + self._lots_before + 1,
             inspection=inspection,
             accepted=is_accepted,
             state=self.state,
@@ -562,6 +578,65 @@ class SwitchingRules:
                 "production became irregular or delayed: switch to normal inspection",
             )
         return None, "reduced inspection continues"
+
+    SNAPSHOT_VERSION = 1
+
+    def snapshot(self) -> dict[str, object]:
+        """Everything the machine needs to go on from here, as plain JSON values.
+
+        The step history is not kept (a stream of lots can be long): only the lot count, so the
+        numbering of the next step continues.
+        """
+        return {
+            "version": self.SNAPSHOT_VERSION,
+            "state": str(self.state),
+            "score": self.score,
+            "reduced_approved": self.reduced_approved,
+            "score_threshold": self.score_threshold,
+            "normal_window": [bool(ok) for ok in self._normal_window],
+            "tightened_run": self._tightened_run,
+            "tightened_rejected": self._tightened_rejected,
+            "lots": len(self.history) + self._lots_before,
+        }
+
+    @classmethod
+    def restore(cls, data: dict[str, object] | None) -> SwitchingRules:
+        """The machine as ``snapshot()`` left it; an empty dict gives a fresh machine (normal).
+
+        Every value is checked, so a damaged snapshot is an error naming the key rather than a
+        machine in a state the standard does not have.
+        """
+        data = dict(data or {})
+        if not data:
+            return cls()
+        version = data.get("version", 1)
+        if version != cls.SNAPSHOT_VERSION:
+            raise MethodsInputError(f"switching snapshot version {version!r} is not supported")
+        try:
+            state = InspectionState(str(data.get("state", "normal")))
+        except ValueError:
+            raise MethodsInputError(
+                f"switching snapshot: state {data.get('state')!r} is not one of "
+                "normal, tightened, reduced, discontinued"
+            ) from None
+        threshold = parse_int(data.get("score_threshold", 30), "score_threshold", minimum=1)
+        machine = cls(reduced_approved=bool(data.get("reduced_approved", False)),
+                      score_threshold=threshold)  # fmt: skip
+        machine.state = state
+        machine.score = parse_int(data.get("score", 0), "score", minimum=0)
+        window = data.get("normal_window", [])
+        if not isinstance(window, list) or len(window) > 5:
+            raise MethodsInputError("switching snapshot: normal_window holds up to 5 outcomes")
+        for ok in window:
+            if not isinstance(ok, bool):
+                raise MethodsInputError("switching snapshot: normal_window holds true/false only")
+            machine._normal_window.append(ok)
+        machine._tightened_run = parse_int(data.get("tightened_run", 0), "tightened_run", minimum=0)
+        machine._tightened_rejected = parse_int(
+            data.get("tightened_rejected", 0), "tightened_rejected", minimum=0
+        )
+        machine._lots_before = parse_int(data.get("lots", 0), "lots", minimum=0)
+        return machine
 
     def resume(self) -> SwitchingStep:
         """Resume after discontinuation: the standard restarts with tightened inspection."""

@@ -414,3 +414,65 @@ def test_a_step_reads_as_plain_json() -> None:
     }
     with pytest.raises(MethodsInputError, match="start must be normal"):
         SwitchingRules(start="lenient")  # type: ignore[arg-type]
+
+
+# --- snapshot and restore (the stream keeps the machine between lots) -----------------------
+
+
+def test_a_restored_machine_goes_on_exactly_as_the_one_it_was_saved_from() -> None:
+    from cqo.methods.sampling import SwitchingRules
+
+    outcomes = [True, False, True, True, False, True, True, True, True, True, False, True]
+    whole = SwitchingRules()
+    stepped = SwitchingRules()
+    for ok in outcomes:
+        a = whole.record(ac=1, accepted=ok)
+        stepped = SwitchingRules.restore(stepped.snapshot())
+        b = stepped.record(ac=1, accepted=ok)
+        assert (a.state, a.score, a.switched, a.reason, a.lot) == (
+            b.state, b.score, b.switched, b.reason, b.lot,
+        )  # fmt: skip
+    assert whole.snapshot() == stepped.snapshot()
+
+
+def test_an_empty_snapshot_restores_a_fresh_normal_machine() -> None:
+    from cqo.methods.sampling import SwitchingRules
+
+    machine = SwitchingRules.restore({})
+    assert machine.state == "normal" and machine.score == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"state": "lenient"}, {"score": -1}, {"normal_window": [True] * 6}, {"version": 9},
+     {"normal_window": ["yes"]}],
+)  # fmt: skip
+def test_a_damaged_snapshot_is_refused_naming_what_is_wrong(damage: dict[str, object]) -> None:
+    from cqo.methods.sampling import SwitchingRules
+
+    data = {**SwitchingRules().snapshot(), **damage}
+    with pytest.raises(MethodsInputError):
+        SwitchingRules.restore(data)
+
+
+def test_a_discontinued_machine_survives_the_round_trip_and_resumes_on_tightened() -> None:
+    from cqo.methods.sampling import SwitchingRules
+
+    machine = SwitchingRules(start="tightened")
+    for _ in range(5):
+        machine.record(ac=0, accepted=False)
+    restored = SwitchingRules.restore(machine.snapshot())
+    assert restored.state == "discontinued"
+    assert restored.resume().state == "tightened"
+
+
+def test_plan_table_rows_are_checked_as_the_csv_is() -> None:
+    from cqo.methods.sampling import plan_table_from_rows
+
+    table = plan_table_from_rows([{"code": "K", "aql": "1.0", "n": 50, "ac": 2, "re": 5}])
+    assert table.lookup("K", "1.0").n == 50
+    with pytest.raises(MethodsInputError, match="row 3"):
+        plan_table_from_rows(
+            [{"code": "K", "aql": "1.0", "n": 50, "ac": 2, "re": 5},
+             {"code": "K", "aql": "0.7", "n": 50, "ac": 2, "re": 5}]
+        )  # fmt: skip
