@@ -43,11 +43,69 @@ def register_results(app_label: str) -> None:
 
 
 def register_gate(app_label: str) -> None:
-    pass
+    """The gate (§6 e)): the inspection's word on a lot for ``masterdata.stock``, the pages of
+    shipments and lots on hold in the navigation."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clause
+    from cqo.masterdata import stock
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import services_gate
+
+    stock.lot_verdict_register(services_gate.lot_verdict)
+    gate = clause("§6 e)")
+    nav_item_register(
+        "authorities",
+        NavItem("authority.e.shipments", _("Shipments (outgoing release)"), gate,
+                "inspection:shipment_list", "masterdata.view_shipment"),
+    )  # fmt: skip
+    nav_item_register(
+        "authorities",
+        NavItem("authority.e.holds", _("Lots on hold"), gate, "inspection:hold_list",
+                "masterdata.view_lothold"),
+    )  # fmt: skip
 
 
 def register_spc(app_label: str) -> None:
-    pass
+    """SPC on the measurements (§7.2.3.2): the monitoring job hears recorded results, the alarms
+    panel, the navigation entry, the audit labels."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.audit.labels import actions_register
+    from cqo.workbench.nav import nav_link
+    from cqo.workbench.panels import Panel, panel_register
+
+    from . import panels_spc, services_spc, signals, tasks_spc
+
+    del tasks_spc  # imported so the job queue knows the job
+    signals.results_recorded.connect(
+        services_spc.results_recorded_receiver, dispatch_uid="inspection.spc.results_recorded"
+    )
+    nav_link("duty.7.2.3.2", "inspection:spc_index")
+    panel_register(
+        Panel(
+            "spc_alarms",
+            _("SPC alarms"),
+            services_spc.CLAUSE_SPC,
+            _("Run-rule signals on monitored control charts will appear here until they are "
+              "acknowledged or closed with a note."),
+            items=panels_spc.spc_alarm_items,
+            roles=frozenset({"quality_engineer", "cqo", "deputy", "inspector"}),
+            perm="inspection.view_spcalarm",
+            order=55,
+            more_url_name="inspection:spc_alarm_list",
+        )
+    )  # fmt: skip
+    actions_register(
+        {
+            "inspection.controllimits.freeze": _("SPC control limits frozen"),
+            "inspection.controllimits.supersede": _("SPC control limits superseded"),
+            "inspection.spcalarm.raise": _("SPC alarm raised"),
+            "inspection.spcalarm.acknowledge": _("SPC alarm acknowledged"),
+            "inspection.spcalarm.close": _("SPC alarm closed"),
+        }
+    )
 
 
 def register_suppliers(app_label: str) -> None:

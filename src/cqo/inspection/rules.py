@@ -18,6 +18,14 @@ add_reducedtable                       the CQO in office only (Table 2-C from th
 view_supplierquality                   the principal, the CQO (and the CQO in office), the
                                        deputy, quality engineers, inspectors, auditors
 delete_*                               nobody (quality records are voided, never deleted)
+SPC (§7.2.3.2)
+view_spc, view_controllimits,          every member (charts, capability, alarms)
+view_spcalarm
+freeze_controllimits,                  quality engineers and the CQO (role, or in office):
+add_controllimits                        phase I limits judge which period was stable
+handle_spcalarm                        quality engineers, the CQO and the deputy
+change_controllimits, change_spcalarm  nobody: limits are superseded by a new freeze, alarms
+                                         acknowledged or closed through the services
 =====================================  =====================================================
 """
 
@@ -26,6 +34,7 @@ from __future__ import annotations
 import rules
 
 from cqo.authorities.rules import exercise, is_current_cqo
+from cqo.organisation import roles as R
 from cqo.organisation.rules import has_role, is_active_user, is_member
 
 # --- plans and lots (sampling) ----------------------------------------------------------------
@@ -51,6 +60,22 @@ rules.add_perm("inspection.add_inspectionlot", creates_lots)
 rules.add_perm("inspection.resume_switchingstream", holds_gatekeeping)
 rules.add_perm("inspection.approve_reduced_switchingstream", holds_gatekeeping)
 rules.add_perm("inspection.add_reducedtable", is_active_user & is_current_cqo)
+
+# --- SPC (§7.2.3.2) ---------------------------------------------------------------------------
+
+spc_freezer = is_active_user & (has_role(R.QUALITY_ENGINEER, R.CQO) | is_current_cqo)
+spc_alarm_handler = is_active_user & (
+    has_role(R.QUALITY_ENGINEER, R.CQO, R.DEPUTY) | is_current_cqo
+)
+
+rules.add_perm("inspection.view_spc", is_member)
+for _model in ("controllimits", "spcalarm"):
+    rules.add_perm(f"inspection.view_{_model}", is_member)
+    rules.add_perm(f"inspection.change_{_model}", rules.always_deny)
+    rules.add_perm(f"inspection.delete_{_model}", rules.always_deny)
+rules.add_perm("inspection.freeze_controllimits", spc_freezer)
+rules.add_perm("inspection.add_controllimits", spc_freezer)
+rules.add_perm("inspection.handle_spcalarm", spc_alarm_handler)
 
 # --- supplier quality (suppliers) -------------------------------------------------------------
 # view_supplierquality: the principal, the CQO (and the CQO in office), the deputy, quality

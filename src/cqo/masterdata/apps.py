@@ -21,3 +21,6 @@ class MasterdataConfig(AppConfig):
         exercised_register("e")
         # The gate's audit labels, webhook events, and its hold on a vetoed lot.
         stock.register()
+        from . import demo  # the demo's master data (cqo demo)
+
+        demo.register()

@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from cqo.api.webhooks import webhook_emit, webhook_event_register
 from cqo.audit.services import audit_record, snapshot
 from cqo.authorities.vetoable import VETO_CLAUSE, veto_active_for, veto_refuse_if_active
 from cqo.core.clauses import UnknownClauseError, clause
@@ -58,11 +59,6 @@ from .models import (
     ShipmentStatus,
     StockStatus,
 )
-
-try:  # the platform's webhooks (cqo.api.webhooks) land in parallel with the gate
-    from cqo.api import webhooks as _webhooks  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # pragma: no cover
-    _webhooks = None  # type: ignore[assignment]
 
 CLAUSE_GATE = clause("§6 e)")
 CLAUSE_CONCESSION = clause("§6 c)")
@@ -287,6 +283,7 @@ def lot_release_status(lot: Lot) -> dict[str, Any]:
         "item": lot.item.part_number,
         "gate": lot_gate(lot),
         "gate_behaviour": lot.item.gate_behaviour(lot_gate(lot)),
+        "gate_behaviour_label": str(GateBehaviour(lot.item.gate_behaviour(lot_gate(lot))).label),
         "status": status,
         "status_label": _status_label(status),
         "released": released,
@@ -307,8 +304,7 @@ def lot_release_status(lot: Lot) -> dict[str, Any]:
 
 def _announce(event: str, payload: dict[str, Any]) -> None:
     """One webhook event, written in this transaction and sent after commit."""
-    if _webhooks is not None:
-        _webhooks.webhook_emit(event=event, payload=payload)
+    webhook_emit(event=event, payload=payload)
 
 
 def _lot_payload(lot: Lot, **extra: Any) -> dict[str, Any]:
@@ -859,7 +855,6 @@ def register() -> None:
     from cqo.authorities.models import Veto
 
     actions_register(AUDIT_ACTIONS)
-    if _webhooks is not None:
-        for code, label, clause_code in WEBHOOK_EVENTS:
-            _webhooks.webhook_event_register(code, label, clause_code)
+    for code, label, clause_code in WEBHOOK_EVENTS:
+        webhook_event_register(code, label, clause_code)
     post_save.connect(_veto_saved, sender=Veto, dispatch_uid="masterdata.stock.veto_saved")

@@ -9,8 +9,7 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
-# The suppliers part keeps its rows in its own module, merged at the end of this one.
-from . import matrix_suppliers
+from . import matrix_gate, matrix_spc, matrix_suppliers
 
 LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 
@@ -34,7 +33,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inspection:lot_list": _page(),
     "inspection:lot_detail": _page(),
     "inspection:receipt_new": _page_for(*LOT_WRITERS),
-    "api:inspection:api-root": _api(),
     "api:inspection:lot-list": _api(),
     "api:inspection:lot-detail": _api(),
     "api:inspection:receipt-list": API_POST_ONLY,
@@ -48,6 +46,21 @@ OBJECT_FOR_PK = {
     "inspection:lot_": "inspection.lot",
     "api:inspection:lot-": "inspection.lot",
 }
+
+# --- SPC: its rows in matrix_spc.py ---------------------------------------------------------------
+EXPECTED.update(matrix_spc.EXPECTED)
+API_WRITERS.update(matrix_spc.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_spc.OBJECT_FOR_PK)
+
+# --- the gate: its rows in matrix_gate.py ------------------------------------------------------
+EXPECTED.update(matrix_gate.EXPECTED)
+API_WRITERS.update(matrix_gate.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_gate.OBJECT_FOR_PK)
+KWARGS: dict[str, Any] = {**matrix_gate.KWARGS}
+
+# --- supplier quality and the queue: their rows in matrix_suppliers.py -------------------------
+EXPECTED.update(matrix_suppliers.EXPECTED)
+OBJECT_FOR_PK.update(matrix_suppliers.OBJECT_FOR_PK)
 
 
 def build(world: Any) -> None:
@@ -64,12 +77,6 @@ def build(world: Any) -> None:
             "inspection.lot": ilot,
         }
     )
+    matrix_spc.build(world)
+    matrix_gate.build(world)
     matrix_suppliers.build(world)
-
-
-# --- suppliers (matrix_suppliers.py) -------------------------------------------------------------
-for _table, _rows in (
-    (EXPECTED, matrix_suppliers.EXPECTED), (OBJECT_FOR_PK, matrix_suppliers.OBJECT_FOR_PK),
-):  # fmt: skip
-    assert not set(_rows) & set(_table), "matrix_suppliers declares a row again"
-    _table.update(_rows)  # type: ignore[attr-defined]

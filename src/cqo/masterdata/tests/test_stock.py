@@ -332,3 +332,69 @@ def test_a_shipment_number_is_unique_and_given_when_blank(org: Org) -> None:
             actor=org.inspector, customer=customer, planned_on=today(), number=first.number
         )
     assert "number" in info.value.message_dict
+
+
+# --- webhooks ----------------------------------------------------------------------------------
+
+
+def _endpoint(*events: str) -> Any:
+    from cqo.api.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(
+        name="ERP", url="https://erp.example.com/hooks", event_types=list(events)
+    )
+
+
+def test_the_cqo_vetoes_a_shipment_and_a_webhook_delivery_says_so(org: Org) -> None:
+    from cqo.api.models import WebhookDelivery
+
+    endpoint = _endpoint("shipment.vetoed")
+    lot = _lot(org)
+    stock.lot_accept(actor=org.inspector, lot=lot, inspection_ref="IL-20")
+    shipment = _shipment(org, lot)
+    _veto(org, shipment)
+    (delivery,) = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert delivery.event == "shipment.vetoed"
+    assert delivery.payload["shipment"] == shipment.number
+    assert delivery.payload["clause"] == "§6 i)" and delivery.payload["reason"] == "盐雾试验未做"
+
+
+def test_each_gate_decision_on_a_lot_is_announced_to_the_endpoints_that_want_it(
+    org: Org,
+) -> None:
+    from cqo.api.models import WebhookDelivery
+
+    everything, releases = _endpoint(), _endpoint("lot.released")
+    lot, bad, vetoed = _lot(org), _lot(org), _lot(org)
+    stock.lot_accept(actor=org.inspector, lot=lot, inspection_ref="IL-21")
+    stock.lot_reject(actor=org.inspector, lot=bad, inspection_ref="IL-22", reason="毛刺")
+    hold = stock.lot_hold_place(actor=org.engineer, lot=lot, reason="复核", clause="§6 e)")
+    stock.lot_hold_lift(actor=org.engineer, hold=hold, reason="复核完毕")
+    _veto(org, vetoed)
+    sent = list(
+        WebhookDelivery.objects.filter(endpoint=everything)
+        .order_by("id")
+        .values_list("event", "payload__lot")
+    )
+    assert sent == [
+        ("lot.released", lot.number),
+        ("lot.rejected", bad.number),
+        ("lot.held", lot.number),
+        ("lot.hold_lifted", lot.number),
+        ("lot.released", lot.number),
+        ("lot.held", vetoed.number),
+        ("lot.vetoed", vetoed.number),
+    ]
+    assert list(
+        WebhookDelivery.objects.filter(endpoint=releases).values_list("event", flat=True)
+    ) == ["lot.released", "lot.released"]
+
+
+def test_a_refused_release_announces_nothing(org: Org) -> None:
+    from cqo.api.models import WebhookDelivery
+
+    _endpoint()
+    lot = _lot(org, item=ItemFactory(gate_iqc=GateBehaviour.BLOCK))
+    with pytest.raises(ConflictError):
+        stock.lot_release(actor=org.engineer, lot=lot)
+    assert not WebhookDelivery.objects.exists()
