@@ -18,7 +18,7 @@ from .selectors_suppliers import DEFINITIONS, ItemRow, Metrics, Scorecard, Suppl
 
 def _metric_headers() -> list[str]:
     return [
-        _("Lots"),
+        _("Number of lots"),
         _("Lots decided"),
         _("Lots accepted"),
         _("Lots rejected"),
@@ -157,7 +157,7 @@ def scorecard_chart(card: Scorecard) -> dict[str, Any]:
         "grid": {"left": 50, "right": 60, "top": 40, "bottom": 30},
         "xAxis": {"type": "category", "data": months},
         "yAxis": [
-            {"type": "value", "name": _("Lots")},
+            {"type": "value", "name": _("Number of lots")},
             {"type": "value", "name": "%", "max": 100},
         ],
         "series": [

@@ -51,7 +51,7 @@ def _columns(months: int, sort_key: str, descending: bool) -> list[dict[str, str
     """The ranking's sortable headers: a click sorts by the column, a second click reverses."""
     labels = {
         "code": _("Supplier"),
-        "lots": _("Lots"),
+        "lots": _("Number of lots"),
         "acceptance": _("Acceptance rate"),
         "rejected": _("Lots rejected"),
         "conditional": _("Lots under concession"),
