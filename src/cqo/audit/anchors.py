@@ -8,9 +8,9 @@ hold against that, both keyed with a secret that is in neither the database nor 
 
 - every event carries ``mac``, an HMAC of its hash: a re-hashed or inserted event has none that
   fits, in the database and in a backup archive alike;
-- each committed event's sequence number and hash are appended, HMAC'd, to ``var/audit/
-  anchors.log``: a trail that ends before an anchored event, or holds another hash there, was cut
-  or rewritten.
+- after each transaction that wrote events, the committed head's sequence number and hash are
+  appended, HMAC'd, to ``var/audit/anchors.log`` (the chain ties every earlier event to it): a
+  trail that ends before an anchored event, or holds another hash there, was cut or rewritten.
 
 ``head_digest`` is a short keyed digest of the chain head that the principal can print or sign;
 a later verification prints the digest for the same head, so a rewritten past does not match.

@@ -12,8 +12,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from simple_history.signals import post_create_historical_record
+
+from cqo.core.commit_hooks import on_commit_once
 
 _local = threading.local()
 
@@ -34,8 +36,8 @@ def _remember(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) 
     if not connection.in_atomic_block:
         return
     pending = _pending()
-    if not pending:
-        transaction.on_commit(_forget)
+    # Once per transaction (constant time): a transaction of many snapshots, one callback.
+    on_commit_once(_forget)
     key = (instance._meta.label_lower, str(instance.pk))
     pending.setdefault(key, []).append(
         (type(history_instance), history_instance.pk, history_instance.history_date)

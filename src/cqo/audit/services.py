@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,6 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cqo.core import bulk
+from cqo.core.commit_hooks import on_commit_once
 from cqo.core.models import Voidable
 from cqo.core.permissions import require
 from cqo.core.texts import encode
@@ -106,11 +108,20 @@ def audit_record(
         actor=actor,
         reason=f"{action}: {reason}" if reason else action,
     )
-    seq, digest = fields["seq"], fields["hash"]
-    # After commit (a rolled-back event must not be anchored); robust: a full disk loses an anchor
-    # line, not the committed change's answer.
-    transaction.on_commit(lambda: anchors.anchor_event(seq, digest), robust=True)
+    # After commit (a rolled-back event must not be anchored), once per transaction however many
+    # events it writes; robust: a full disk loses an anchor line, not the committed change's answer.
+    on_commit_once(_anchor_head, robust=True)
     return event
+
+
+def _anchor_head() -> None:
+    """Anchor the chain head as committed. The chain links every earlier event to it, so one
+    line per transaction holds its events as one line per event did (decision 0007); and the
+    committed head is never an event a rolled-back savepoint took away, which the last event
+    this transaction wrote could be."""
+    head = ChainHead.objects.filter(id=1).values_list("seq", "hash").first()
+    if head is not None and head[0]:
+        anchors.anchor_event(head[0], head[1])
 
 
 # --- one audited change ---------------------------------------------------------------------
@@ -161,6 +172,39 @@ def audited_change(
             reason=reason,
             clause=clause,
         )
+
+
+# --- many child rows, one event -------------------------------------------------------------
+
+
+def audited_bulk_create(
+    *,
+    actor: Any,
+    obj: Any,
+    action: str,
+    model: type[M],
+    rows: Iterable[M],
+    after: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    reason: str = "",
+    clause: str = "",
+    batch_size: int = bulk.DEFAULT_BATCH_SIZE,
+) -> bulk.BulkRows:
+    """Insert many child rows of ``obj`` (a lot's measurements) and write ONE event on ``obj``
+    for them, in one transaction. The event's ``after["bulk"]`` holds the rows' model, count and
+    digest (``cqo.core.bulk``), so the batch is as tamper-evident as one audited row."""
+    with transaction.atomic():
+        batch = bulk.bulk_rows_create(model, rows, batch_size=batch_size)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            before=before,
+            after={**(after or {}), "bulk": batch.summary()},
+            reason=reason,
+            clause=clause,
+        )
+    return batch
 
 
 # --- events that outlive the transaction they happen in ------------------------------------

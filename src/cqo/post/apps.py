@@ -38,7 +38,7 @@ class PostConfig(AppConfig):
 
 
 def _due_source_changed(sender: Any, **kwargs: Any) -> None:
-    from django.db import transaction
+    from cqo.core.commit_hooks import on_commit_once
 
     from . import selectors
 
@@ -48,7 +48,7 @@ def _due_source_changed(sender: Any, **kwargs: Any) -> None:
     # Now, for this process's next question; and again once the change is committed, so a
     # request that read the old rows between the two cannot keep its answer under the new name.
     selectors.competence_due_changed()
-    transaction.on_commit(selectors.competence_due_changed)
+    on_commit_once(selectors.competence_due_changed)
 
 
 def _appointment_signed_content(appointment: Any, event: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from cqo.accounts.models import User
 from cqo.audit import anchors, chain
@@ -91,10 +91,11 @@ def test_a_forged_line_in_the_anchor_file_is_named(
     _events(actor, 2, django_capture_on_commit_callbacks)
     assert verify_chain() is None
     path = Path(settings.AUDIT_ANCHOR_FILE)
+    lines = len(path.read_text().splitlines())
     with path.open("a") as out:
         out.write(json.dumps({"seq": 99, "hash": "0" * 64, "mac": "f" * 64}) + "\n")
     problem = verify_chain()
-    assert problem is not None and "anchor file line 3" in problem.problem
+    assert problem is not None and f"anchor file line {lines + 1}" in problem.problem
 
 
 def test_a_restore_lets_the_anchors_past_its_head_lapse(
@@ -209,3 +210,39 @@ def test_a_signature_row_moved_onto_another_event_is_named(actor: User) -> None:
     problem = verify_chain()
     assert problem is not None and problem.seq == plain.seq
     assert f"signature {sig.pk} does not match its event" in problem.problem
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_a_transaction_of_many_events_registers_one_anchor_callback(
+    actor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            events = [
+                audit_record(actor=actor, action="test.change", obj=actor, after={"n": i})
+                for i in range(200)
+            ]
+    anchoring = [c for c in callbacks if c.__name__ == "_anchor_head"]
+    assert len(anchoring) == 1
+    assert anchors.read_anchors().anchors[events[-1].seq].hash == events[-1].hash
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_transaction_anchors_its_last_event_not_one_a_savepoint_took_back(
+    actor: User,
+) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="test.change", obj=actor, after={"n": 1})
+        with pytest.raises(_Rollback), transaction.atomic():
+            gone = audit_record(actor=actor, action="test.change", obj=actor, after={"n": 2})
+            raise _Rollback
+        last = audit_record(actor=actor, action="test.change", obj=actor, after={"n": 3})
+    assert last.seq == gone.seq and last.hash != gone.hash  # the number is reused
+    log = anchors.read_anchors()
+    assert max(log.anchors) == last.seq
+    assert log.anchors[last.seq].hash == last.hash
+    assert len(log.anchors) == 1  # one line for the transaction
+    assert verify_chain() is None

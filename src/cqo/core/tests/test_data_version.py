@@ -37,7 +37,7 @@ def test_the_shared_token_changes_when_the_writing_transaction_commits(
             _touch()
             _touch()
         assert cache.get(data_version.KEY) == shared  # other connections cannot see it yet
-    ours = [callback for callback in callbacks if callback is data_version._replace]
+    ours = [c for c in callbacks if getattr(c, "__wrapped__", c) is data_version._replace]
     assert len(ours) == 1  # one replacement per transaction, however many rows
     ours[0]()
     assert cache.get(data_version.KEY) != shared
