@@ -202,7 +202,11 @@ def top_defects(user: Any) -> PanelItems:
         },
         "yAxis": [{"type": "value"}, {"type": "value", "max": 100, "name": "%"}],
         "series": [
-            {"name": _("Nonconforming results"), "type": "bar", "data": [int(p.count) for p in top]},
+            {
+                "name": _("Nonconforming results"),
+                "type": "bar",
+                "data": [int(p.count) for p in top],
+            },
             {
                 "name": _("Cumulative %"),
                 "type": "line",
