@@ -389,6 +389,11 @@ SPECTACULAR_SETTINGS = {
         "AuthorityChangeKindEnum": "cqo.organisation.models.AuthorityChangeKind.choices",
         "AuthorityChangeModeEnum": "cqo.organisation.models.AuthorityChangeMode.choices",
         "AuthorityChangeStatusEnum": "cqo.organisation.models.AuthorityChangeStatus.choices",
+        "ItemKindEnum": "cqo.masterdata.models.ItemKind.choices",
+        "CharacteristicKindEnum": "cqo.masterdata.models.CharacteristicKind.choices",
+        "GateBehaviourEnum": "cqo.masterdata.models.GateBehaviour.choices",
+        "LotOriginEnum": "cqo.masterdata.models.LotOrigin.choices",
+        "StockStatusEnum": "cqo.masterdata.models.StockStatus.choices",
     },
 }
 

@@ -10,16 +10,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from cqo.accounts.viewsets import ServiceViewSet
+from cqo.core.texts import render as render_stored
 from cqo.masterdata.models import Item, Supplier
 
 from . import selectors_lots as sel
 from . import services_lots as services
-from .models import InspectionLot, LotSampling
+from . import switching
+from .models import InspectionLot, LotSampling, Severity, SwitchingEvent, SwitchingStream
 
 MAX_RECEIPTS = 1000
 
@@ -155,7 +158,94 @@ class ReceiptViewSet(ServiceViewSet):
         return Response(out if many else out[0], status=status.HTTP_201_CREATED)
 
 
+class SwitchingEventSerializer(serializers.ModelSerializer):
+    message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SwitchingEvent
+        fields = [
+            "id",
+            "inspection_lot",
+            "from_state",
+            "to_state",
+            "rule",
+            "message",
+            "actor",
+            "at",
+        ]
+
+    def get_message(self, obj: SwitchingEvent) -> str:
+        return render_stored(obj.message)
+
+
+class SwitchingStreamSerializer(serializers.ModelSerializer):
+    score = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SwitchingStream
+        fields = [
+            "id", "gate", "item", "supplier", "work_centre", "state", "score",
+            "reduced_approved", "updated_at",
+        ]  # fmt: skip
+
+    def get_score(self, obj: SwitchingStream) -> int:
+        return int((obj.machine or {}).get("score", 0) or 0)
+
+
+class StreamReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class StreamReducedSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    approved = serializers.BooleanField(required=False, default=True)
+
+
+class SwitchingStreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    serializer_class = SwitchingStreamSerializer
+    queryset = SwitchingStream.objects.all()
+    required_perms = {
+        "list": "inspection.view_switchingstream",
+        "retrieve": "inspection.view_switchingstream",
+        "metadata": "inspection.view_switchingstream",
+        "events": "inspection.view_switchingstream",
+        "resume": "inspection.view_switchingstream",
+        "reduced": "inspection.view_switchingstream",
+    }
+
+    def get_queryset(self) -> Any:
+        state = self.request.query_params.get("state", "")
+        return sel.streams_filtered(
+            self.request.user, state=state if state in Severity.values else ""
+        )
+
+    @extend_schema(responses=SwitchingEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: Any = None) -> Response:
+        stream = self.get_object()
+        return Response(SwitchingEventSerializer(sel.stream_events(stream), many=True).data)
+
+    @extend_schema(request=StreamReasonSerializer, responses=SwitchingEventSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: Any = None) -> Response:
+        stream = self.target("inspection.resume_switchingstream", "§6 e)")
+        data = self.body(StreamReasonSerializer)
+        event = switching.stream_resume(actor=self.actor, stream=stream, reason=data["reason"])
+        return Response(SwitchingEventSerializer(event).data)
+
+    @extend_schema(request=StreamReducedSerializer, responses=SwitchingStreamSerializer)
+    @action(detail=True, methods=["post"])
+    def reduced(self, request: Request, pk: Any = None) -> Response:
+        stream = self.target("inspection.approve_reduced_switchingstream", "§6 e)")
+        data = self.body(StreamReducedSerializer)
+        stream = switching.stream_reduced_approve(
+            actor=self.actor, stream=stream, reason=data["reason"], approved=data["approved"]
+        )
+        return Response(SwitchingStreamSerializer(stream).data)
+
+
 router = SimpleRouter()
+router.register("streams", SwitchingStreamViewSet, basename="stream")
 router.register("lots", InspectionLotViewSet, basename="lot")
 router.register("receipts", ReceiptViewSet, basename="receipt")
 urlpatterns = router.urls

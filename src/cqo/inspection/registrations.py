@@ -14,12 +14,27 @@ def register(app_label: str) -> None:
 
 
 def register_plans(app_label: str) -> None:
+    from django.utils.translation import gettext_lazy as _
+
     from cqo.audit.labels import actions_register
     from cqo.authorities.catalogue import exercised_register
+    from cqo.authorities.kinds import approval_kind_register
+    from cqo.core.clauses import clause
 
-    from . import audit_actions
+    from . import audit_actions, services_plans
 
     actions_register(audit_actions.PLANS)
+    # §6 c): a plan version is put in force by approval through the inbox, raised from its page.
+    approval_kind_register(
+        code=services_plans.KIND_INSPECTION_PLAN,
+        label=_("Inspection plan"),
+        clause=clause("§6 c)"),
+        subject_models=["inspection.inspectionplan"],
+        on_decided=services_plans.plan_approval_decided,
+        on_withdrawn=services_plans.plan_approval_withdrawn,
+        app=app_label,
+        raised_from_subject=True,
+    )
     # §6 e) is exercised here: a delegate of it resumes discontinued streams and allows reduced
     # inspection (switching), and the gates themselves are its subject.
     exercised_register("e")
@@ -39,7 +54,28 @@ def register_lots(app_label: str) -> None:
 
 
 def register_results(app_label: str) -> None:
-    pass
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.kinds import approval_kind_register
+    from cqo.core.clauses import clause
+
+    from . import audit_actions, services_results
+
+    actions_register(audit_actions.RESULTS)
+    # §6 c): a concession is an approval request on the concession record; its handlers move
+    # the concession and the lot, and the approver signs the lot's evidence with it.
+    approval_kind_register(
+        code=services_results.KIND_CONCESSION,
+        label=_("Concession on an inspection lot"),
+        clause=clause("§6 c)"),
+        subject_models=["inspection.concession"],
+        on_decided=services_results.concession_approval_decided,
+        on_withdrawn=services_results.concession_approval_withdrawn,
+        signed_content=services_results.concession_content,
+        app=app_label,
+        raised_from_subject=True,
+    )
 
 
 def register_gate(app_label: str) -> None:

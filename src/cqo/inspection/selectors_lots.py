@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
-from .models import InspectionLot
+from .models import InspectionLot, SwitchingEvent, SwitchingStream
 
 PAGE_SIZE = 50
 
@@ -85,4 +85,38 @@ def lot_detail(user: Any, pk: int) -> InspectionLot | None:
         .select_related("item", "supplier", "lot", "plan", "stream", "created_by", "decided_by")
         .filter(pk=pk)
         .first()
+    )
+
+
+# --- switching streams ---------------------------------------------------------------------------
+
+
+def streams_visible(user: Any) -> QuerySet[SwitchingStream]:
+    if user is None or not user.has_perm("inspection.view_switchingstream"):
+        return SwitchingStream.objects.none()
+    return SwitchingStream.objects.filter(voided_at__isnull=True).select_related(
+        "item", "supplier", "work_centre"
+    )
+
+
+def streams_filtered(user: Any, *, state: str = "", gate: str = "") -> QuerySet[SwitchingStream]:
+    qs = streams_visible(user)
+    if state:
+        qs = qs.filter(state=state)
+    if gate:
+        qs = qs.filter(gate=gate)
+    return qs.order_by("-updated_at", "-id")
+
+
+def stream_events(stream: SwitchingStream) -> list[SwitchingEvent]:
+    return list(
+        stream.events.filter(voided_at__isnull=True).select_related("inspection_lot", "actor")[:200]
+    )
+
+
+def stream_lots(stream: SwitchingStream, limit: int = 20) -> list[InspectionLot]:
+    return list(
+        InspectionLot.objects.filter(stream=stream, voided_at__isnull=True)
+        .select_related("lot")
+        .order_by("-created_at", "-id")[:limit]
     )

@@ -40,3 +40,36 @@ def plans_visible(user: Any) -> QuerySet[InspectionPlan]:
     return InspectionPlan.objects.filter(voided_at__isnull=True).select_related(
         "item", "supplier", "owner", "approved_by"
     )
+
+
+def plans_filtered(
+    user: Any, *, gate: str = "", status: str = "", query: str = ""
+) -> QuerySet[InspectionPlan]:
+    qs = plans_visible(user)
+    if gate:
+        qs = qs.filter(gate=gate)
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(Q(item__part_number__icontains=query) | Q(item__name__icontains=query))
+    return qs.order_by("item__part_number", "gate", "supplier_id", "-version")
+
+
+def plan_samplings(plan: InspectionPlan) -> list[Any]:
+    return list(plan.samplings.filter(voided_at__isnull=True).order_by("defect_class"))
+
+
+def plan_characteristics(plan: InspectionPlan) -> list[Any]:
+    return list(
+        plan.characteristics.filter(voided_at__isnull=True)
+        .select_related("characteristic")
+        .order_by("sequence", "id")
+    )
+
+
+def plan_versions(plan: InspectionPlan) -> list[InspectionPlan]:
+    return list(
+        InspectionPlan.objects.filter(item_id=plan.item_id, gate=plan.gate, supplier=plan.supplier)
+        .select_related("approved_by")
+        .order_by("-version")
+    )

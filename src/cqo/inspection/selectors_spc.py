@@ -407,16 +407,22 @@ def monitored(
     return labels, lots, _tokens(main, dispersion, kind)
 
 
+# A rule that fired within this many points before is the same signal going on, not a new one.
+ALARM_MEMORY = 8
+
+
 def alarm_onsets(tokens: list[list[str]]) -> list[int]:
-    """The points where a rule starts firing. A run longer than a rule's length flags every point
-    from the one that completes it; the alarm belongs to the first, not to each one after."""
+    """The points where a signal starts: a rule fires that did not fire on any of the previous
+    ``ALARM_MEMORY`` points. A run longer than a rule's length flags every point from the one
+    that completes it, and a shifted process breaks one rule after another; the alarm belongs
+    to the point where each starts, not to every point after."""
     out = []
-    before: set[str] = set()
     for i, now in enumerate(tokens):
-        current = set(now)
-        if current - before:
+        if not now:
+            continue
+        recent = {t for past in tokens[max(0, i - ALARM_MEMORY) : i] for t in past}
+        if set(now) - recent:
             out.append(i)
-        before = current
     return out
 
 
@@ -628,15 +634,17 @@ def histogram(cap: Capability, bins: int = 0) -> dict[str, Any]:
         return {}
     nb = bins or max(8, math.ceil(math.log2(x.shape[0]) + 1))
     lo, hi = float(x.min()), float(x.max())
+    if hi <= lo:
+        hi = lo + 1.0
     spec = [
         v for v in (_spec(cap.characteristic.lsl), _spec(cap.characteristic.usl)) if v is not None
     ]
-    lo, hi = min([lo, *spec]), max([hi, *spec])
-    if hi <= lo:
-        hi = lo + 1.0
     counts, edges = np.histogram(x, bins=nb, range=(lo, hi))
     centres = (edges[:-1] + edges[1:]) / 2.0
     out: dict[str, Any] = {
+        # The bins cover the data; the axis reaches out to the specification limits.
+        "min": min([lo, *spec]),
+        "max": max([hi, *spec]),
         "centres": np.round(centres, 6).tolist(),
         "counts": counts.tolist(),
         "width": float(edges[1] - edges[0]),
@@ -647,7 +655,7 @@ def histogram(cap: Capability, bins: int = 0) -> dict[str, Any]:
     r = cap.result
     if r is not None and r.sigma_overall > 0:
         # The normal curve scaled to counts, on the bin centres of a finer grid.
-        grid = np.linspace(lo, hi, 80)
+        grid = np.linspace(out["min"], out["max"], 120)
         scale = x.shape[0] * (edges[1] - edges[0])
         curve = (
             scale

@@ -22,7 +22,7 @@ from cqo.accounts.models import User
 from cqo.audit.services import audit_record, snapshot
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
-from cqo.masterdata.models import Gate, Item, Lot, LotOrigin, Supplier
+from cqo.masterdata.models import Gate, Item, Lot, LotOrigin, Operation, Shipment, Supplier
 from cqo.masterdata.services import lot_create
 from cqo.methods.errors import MethodsInputError
 from cqo.methods.sampling import sampling_plan
@@ -232,3 +232,56 @@ def receipt_create(
         order_number=order_number,
     )
     return inspection_lot_create(actor=actor, lot=lot, gate=Gate.IQC)
+
+
+@transaction.atomic
+def production_inspection_create(
+    *,
+    actor: User,
+    operation: Operation,
+    quantity: Any,
+    made_on: datetime.date,
+    kind: str = InspectionKind.LOT,
+    order_number: str = "",
+) -> InspectionLot:
+    """In-process inspection (IPQC) of what an operation made: the production lot (master data)
+    and its inspection lot, kept in the stream of the operation's work centre × item. Kinds:
+    lot, first article (首件), patrol (巡检), last piece (末件)."""
+    require(actor, "inspection.add_inspectionlot", clause=CLAUSE_GATE)
+    if operation is None or operation.voided_at is not None:
+        raise ValidationError({"operation": _("Choose an operation in use.")})
+    if kind == InspectionKind.LOT:
+        stream = stream_for(gate=Gate.IPQC, item=operation.item, work_centre=operation.work_centre)
+        if stream.state == Severity.DISCONTINUED:
+            raise ValidationError({"operation": _discontinued(operation.item)})
+    lot = lot_create(
+        actor=actor, item=operation.item, quantity=quantity, origin=LotOrigin.PRODUCTION,
+        arrived_on=made_on, order_number=order_number, operation=operation,
+        work_centre=operation.work_centre,
+    )  # fmt: skip
+    return inspection_lot_create(actor=actor, lot=lot, gate=Gate.IPQC, kind=kind)
+
+
+@transaction.atomic
+def shipment_inspection_create(*, actor: User, shipment: Shipment) -> list[InspectionLot]:
+    """Outgoing inspection (OQC) of a shipment: an inspection lot for each of its lots that has
+    none open or accepted at the outgoing gate yet, in the item's stream."""
+    require(actor, "inspection.add_inspectionlot", clause=CLAUSE_GATE)
+    if shipment.voided_at is not None:
+        raise ValidationError({"shipment": _("This shipment was voided.")})
+    lots = [
+        line.lot
+        for line in shipment.lines.filter(voided_at__isnull=True).select_related("lot__item")
+    ]
+    if not lots:
+        raise ValidationError({"shipment": _("The shipment has no lots to inspect.")})
+    done = set(
+        InspectionLot.objects.filter(lot__in=lots, gate=Gate.OQC, voided_at__isnull=True)
+        .exclude(decision="reject")
+        .values_list("lot_id", flat=True)
+    )
+    return [
+        inspection_lot_create(actor=actor, lot=lot, gate=Gate.OQC)
+        for lot in dict.fromkeys(lots)
+        if lot.pk not in done
+    ]

@@ -369,3 +369,77 @@ def stream_reduced_approve(
             actor=actor,
         )
     return locked
+
+
+# --- Table 2-C ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reduced_table_import(*, actor: User, file: Any, source: str) -> ReducedTable:
+    """Import Table 2-C (single sampling, reduced inspection) from the enterprise's own licensed
+    copy of GB/T 2828.1: a CSV or an Excel sheet with the columns code, aql, n, ac, re, one row
+    per code letter and AQL, arrows resolved. Every row is checked (a bad one is named); the
+    file's SHA-256 is kept, and the new table replaces the one in use."""
+    require(actor, "inspection.add_reducedtable", clause=CLAUSE_GATE)
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError(
+            {"source": _("Say where the table comes from (edition and copy of the standard).")}
+        )
+    from cqo.core.uploads import file_sha256, max_bytes
+    from cqo.methods.io import read_text
+
+    size = getattr(file, "size", None)
+    if file is None or (size is not None and size > max_bytes()):
+        raise ValidationError({"file": _("Choose a CSV or Excel file within the size limit.")})
+    raw = file.read()
+    file.seek(0)
+    try:
+        if raw[:4] == b"PK\x03\x04":
+            from .transfer_plans import Column, workbook_rows
+
+            cols = tuple(Column(k, k) for k in ("code", "aql", "n", "ac", "re"))
+            rows = [cells for _row, cells in workbook_rows(file, cols)]
+        else:
+            text = raw.decode("utf-8-sig")
+            table = read_text(text)
+            header = [h.strip().lower() for h in table.header]
+            rows = [
+                {h: table.cells[orig][i] for h, orig in zip(header, table.header, strict=True)}
+                for i in range(table.n_rows)
+            ]
+        checked = plan_table_from_rows(rows, name="Table 2-C")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("Save the CSV as UTF-8.")}) from None
+    except MethodsInputError as exc:
+        raise ValidationError(
+            {"file": _("The table was not imported: %(error)s") % {"error": exc}}
+        ) from None
+    stored_rows = [
+        {"code": code, "aql": aql, "n": cell.n, "ac": cell.ac, "re": cell.re}
+        for (code, aql), cell in sorted(checked.cells.items())
+    ]
+    ReducedTable.objects.filter(active=True).update(active=False)
+    table_row = ReducedTable.objects.create(
+        rows=stored_rows, sha256=file_sha256(file), source=source[:200], imported_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="inspection.reducedtable.import",
+        obj=table_row,
+        after={"sha256": table_row.sha256, "source": table_row.source, "cells": len(stored_rows)},
+        clause=CLAUSE_GATE,
+    )
+    return table_row
+
+
+def reduced_table_in_use() -> ReducedTable | None:
+    return (
+        ReducedTable.objects.filter(active=True, voided_at__isnull=True)
+        .select_related("imported_by")
+        .first()
+    )
+
+
+def reduced_tables() -> list[ReducedTable]:
+    return list(ReducedTable.objects.select_related("imported_by").order_by("-imported_at")[:20])

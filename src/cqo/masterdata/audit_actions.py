@@ -20,6 +20,7 @@ def register() -> None:
             "masterdata.supplier.approve": _("Supplier approved"),
             "masterdata.supplier.status": _("Supplier status changed"),
             "masterdata.approvedsupplier.create": _("Supplier approved for an item"),
+            "masterdata.approvedsupplier.update": _("Approved-supplier entry changed"),
             "masterdata.customer.create": _("Customer created"),
             "masterdata.customer.update": _("Customer changed"),
             "masterdata.workcentre.create": _("Work centre created"),
@@ -29,6 +30,5 @@ def register() -> None:
             "masterdata.instrument.create": _("Measuring instrument registered"),
             "masterdata.instrument.update": _("Measuring instrument changed"),
             "masterdata.lot.create": _("Lot recorded"),
-            "masterdata.import": _("Master data imported"),
         }
     )

@@ -124,7 +124,7 @@ def _update(
 ) -> Any:
     require(actor, perm, obj, clause=clause_code)
     with audited_change(
-        actor=actor, obj=obj, action=action, clause=clause_code, reason=(reason or "").strip()
+        actor=actor, obj=obj, action=action, clause=clause_code, reason=reason or ""
     ) as locked:
         _not_voided(locked)
         _assign(locked, fields)
@@ -386,6 +386,24 @@ def approved_supplier_add(
         actor=actor, obj=entry, perm="masterdata.add_approvedsupplier",
         action="masterdata.approvedsupplier.create", clause_code=CLAUSE_GATE,
     )  # type: ignore[return-value]  # fmt: skip
+
+
+@transaction.atomic
+def approved_supplier_update(
+    *,
+    actor: User,
+    approved: ApprovedSupplier,
+    reason: str = "",
+    **fields: Any,
+) -> ApprovedSupplier:
+    """Change the date since when (``since``), or the ``note`` of, an entry of the
+    approved-supplier list."""
+    _only(fields, ("since", "note"))
+    return _update(  # type: ignore[no-any-return]
+        actor=actor, obj=approved, perm="masterdata.change_approvedsupplier",
+        action="masterdata.approvedsupplier.update", clause_code=CLAUSE_GATE,
+        fields=fields, reason=reason,
+    )  # fmt: skip
 
 
 def approved_supplier_remove(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -207,7 +207,7 @@ def load_plan_table(path: str | Path, *, name: str = "imported reduced table") -
 
 
 def plan_table_from_rows(
-    rows: Sequence[dict[str, object]], *, name: str = "imported reduced table"
+    rows: Sequence[Mapping[str, object]], *, name: str = "imported reduced table"
 ) -> PlanTable:
     """The same checks as :func:`load_plan_table`, for rows already read (a stored import):
     each a mapping with the keys ``code, aql, n, ac, re``. Row numbers in errors count a header

@@ -117,6 +117,12 @@
     return chart;
   }
 
+  function pad(h, side) {
+    var span = (h.max - h.min) || 1;
+    var v = side < 0 ? h.min - 0.05 * span : h.max + 0.05 * span;
+    return Math.round(v * 1e6) / 1e6;
+  }
+
   function histogramChart(el, payload) {
     var h = payload.histogram;
     var w = payload.words;
@@ -139,10 +145,10 @@
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
-      grid: { left: 50, right: 40, top: 30, bottom: 40 },
+      grid: { left: 50, right: 40, top: 30, bottom: 64 },
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
-      xAxis: { type: "value", scale: true, name: w.value },
+      legend: { bottom: 0 },
+      xAxis: { type: "value", scale: true, name: w.value, min: pad(h, -1), max: pad(h, 1) },
       yAxis: { type: "value", name: w.frequency },
       series: series
     });
