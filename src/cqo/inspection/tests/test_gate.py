@@ -248,18 +248,15 @@ def test_the_lot_page_says_why_a_release_is_refused(org: Org) -> None:
     assert Lot.objects.get(pk=lot.pk).stock_status == StockStatus.QUARANTINE
 
 
-def test_the_gate_partial_shows_a_vetoed_lot_on_the_inspection_lots_page(org: Org) -> None:
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
+def test_the_inspection_lots_page_shows_the_gate_and_a_veto_on_its_lot(org: Org) -> None:
     lot = _lot(org)
+    ilot = _inspection(org, lot, gate=Gate.IQC)
     _veto(org, lot)
-    request = RequestFactory().get("/inspection/lots/1/")
-    request.user = org.engineer
-    html = render_to_string(
-        "inspection/gate/_gate.html", {"lot": Lot.objects.get(pk=lot.pk)}, request=request
-    )
-    assert "§6 i)" in html and "盐雾试验未做" in html
+    page = _page(org.engineer).get(f"/inspection/lots/{ilot.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Release at the gate" in html and "盐雾试验未做" in html
+    assert "<<<<<<<" not in html and "=======" not in html
 
 
 def test_a_hold_placed_on_the_page_shows_on_the_lots_on_hold_list(org: Org) -> None:

@@ -108,7 +108,10 @@ def test_a_vetoed_supplier_cannot_be_approved_through_the_veto_page(client, org)
     supplier = S.supplier_create(actor=org.engineer, code="S-N", name="新")
     c = _client(client, org.cqo)
     url = reverse("authorities:veto_impose", args=["masterdata.supplier", supplier.pk])
-    c.post(url, {"veto-reason": "体系审核不合格", "vsig-password": PASSWORD, "vsig-confirm": "on"})
+    response = c.post(
+        url, {"veto-reason": "体系审核不合格", "vsig-password": PASSWORD, "vsig-confirm": "on"}
+    )
+    assert response["Location"] == reverse("masterdata:supplier_detail", args=[supplier.pk])
     assert supplier.veto_active is not None
     c.force_login(org.deputy)
     page = c.post(
