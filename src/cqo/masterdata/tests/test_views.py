@@ -159,3 +159,16 @@ def test_a_supplier_on_an_items_list_is_added_from_the_item_page(client, org):
     c = _client(client, org.engineer)
     c.post(reverse("masterdata:asl_create", args=[item.pk]), {"supplier": supplier.pk})
     assert item.approved_suppliers.filter(supplier=supplier).exists()
+
+
+def test_a_list_page_reads_its_rows_in_a_fixed_number_of_queries(
+    client, org, django_assert_max_num_queries
+):
+    c = _client(client, org.auditor)
+    c.get(reverse("masterdata:lot_list"))
+    LotFactory.create_batch(3)
+    with django_assert_max_num_queries(30) as few:
+        c.get(reverse("masterdata:lot_list"))
+    LotFactory.create_batch(40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert c.get(reverse("masterdata:lot_list")).status_code == 200
