@@ -27,3 +27,21 @@ LOTS: dict[str, Promise | str] = {
     "inspection.stream.reduced_withdraw": _("Reduced inspection withdrawn"),
     "inspection.reducedtable.import": _("Table 2-C imported"),
 }
+
+# --- results, decisions, concessions, dispositions (results) ----------------------------------
+
+RESULTS: dict[str, Promise | str] = {
+    "inspection.results.record": _("Inspection results recorded"),
+    "inspection.measurement.void": _("Inspection result voided"),
+    "inspection.attachment.add": _("Inspection photo or report attached"),
+    "inspection.inspectionattachment.void": _("Inspection photo or report voided"),
+    "inspection.inspectionlot.decide": _("Usage decision made"),
+    "inspection.inspectionlot.conditional": _("Lot conditionally released by concession"),
+    "inspection.concession.raise": _("Concession raised"),
+    "inspection.concession.consent": _("Customer consent recorded on a concession"),
+    "inspection.concession.approved": _("Concession approved"),
+    "inspection.concession.rejected": _("Concession rejected"),
+    "inspection.concession.withdrawn": _("Concession withdrawn"),
+    "inspection.disposition.create": _("Disposition of a rejected lot recorded"),
+    "inspection.disposition.void": _("Disposition voided"),
+}

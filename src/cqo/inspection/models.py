@@ -13,10 +13,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cqo.core.models import Voidable
+from cqo.core.uploads import validate_upload
 from cqo.masterdata.models import DefectClass, Gate
 
 USER = settings.AUTH_USER_MODEL
@@ -501,7 +503,7 @@ class InspectionAttachment(Voidable):
         on_delete=models.PROTECT,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to="inspection/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="inspection/%Y/%m/", validators=[validate_upload])
     name = models.CharField(_("name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
@@ -574,6 +576,12 @@ class Concession(Voidable):
                 violation_error_message=_("The quantity must be greater than zero."),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_lot} · {self.quantity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection:concession_detail", args=[self.pk])
 
 
 class DispositionKind(models.TextChoices):

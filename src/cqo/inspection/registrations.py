@@ -54,7 +54,28 @@ def register_lots(app_label: str) -> None:
 
 
 def register_results(app_label: str) -> None:
-    pass
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.kinds import approval_kind_register
+    from cqo.core.clauses import clause
+
+    from . import audit_actions, services_results
+
+    actions_register(audit_actions.RESULTS)
+    # §6 c): a concession is an approval request on the concession record; its handlers move
+    # the concession and the lot, and the approver signs the lot's evidence with it.
+    approval_kind_register(
+        code=services_results.KIND_CONCESSION,
+        label=_("Concession on an inspection lot"),
+        clause=clause("§6 c)"),
+        subject_models=["inspection.concession"],
+        on_decided=services_results.concession_approval_decided,
+        on_withdrawn=services_results.concession_approval_withdrawn,
+        signed_content=services_results.concession_content,
+        app=app_label,
+        raised_from_subject=True,
+    )
 
 
 def register_gate(app_label: str) -> None:

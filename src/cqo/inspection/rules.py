@@ -15,6 +15,16 @@ approve_reduced_switchingstream        of §6 e)): restoring inspection after di
                                        and allowing reduced inspection are the gatekeeper's
 add_reducedtable                       the CQO in office only (Table 2-C from the enterprise's
                                        licensed copy of GB/T 2828.1)
+view_measurement, view_concession,     every member
+view_disposition,
+view_inspectionattachment
+add_measurement, void_measurement,     inspectors and quality engineers (results part)
+add_inspectionattachment,
+void_inspectionattachment
+decide_inspectionlot                   inspectors and quality engineers (the usage decision)
+add_concession                         inspectors, quality engineers, the CQO and the deputy
+                                       (approving it is §6 c): the approval request's rule)
+add_disposition, void_disposition      quality engineers, the CQO and the deputy
 delete_*                               nobody (quality records are voided, never deleted)
 SPC (§7.2.3.2)
 view_spc, view_controllimits,          every member (charts, capability, alarms)
@@ -74,3 +84,23 @@ for _model in ("controllimits", "spcalarm"):
 rules.add_perm("inspection.freeze_controllimits", spc_freezer)
 rules.add_perm("inspection.add_controllimits", spc_freezer)
 rules.add_perm("inspection.handle_spcalarm", spc_alarm_handler)
+
+# --- results, decisions, concessions, dispositions (results) ----------------------------------
+
+records_results = is_active_user & has_role("inspector", "quality_engineer")
+raises_concessions = is_active_user & (
+    has_role("inspector", "quality_engineer", "cqo", "deputy") | is_current_cqo
+)
+disposes = is_active_user & (has_role("quality_engineer", "cqo", "deputy") | is_current_cqo)
+
+for _model in ("measurement", "concession", "disposition", "inspectionattachment"):
+    rules.add_perm(f"inspection.view_{_model}", is_member)
+    rules.add_perm(f"inspection.delete_{_model}", rules.always_deny)
+rules.add_perm("inspection.add_measurement", records_results)
+rules.add_perm("inspection.void_measurement", records_results)
+rules.add_perm("inspection.add_inspectionattachment", records_results)
+rules.add_perm("inspection.void_inspectionattachment", records_results)
+rules.add_perm("inspection.decide_inspectionlot", records_results)
+rules.add_perm("inspection.add_concession", raises_concessions)
+rules.add_perm("inspection.add_disposition", disposes)
+rules.add_perm("inspection.void_disposition", disposes)

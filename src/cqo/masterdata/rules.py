@@ -72,7 +72,8 @@ rules.add_perm("masterdata.approve_supplier", supplier_approver)
 # =====================================  =====================================================
 # accept_lot, reject_lot                 inspectors and quality engineers (a usage decision),
 #                                        the CQO and deputy, holders of §6 e); accept_lot also
-#                                        holders of §6 c) (a concession approved)
+#                                        holders of §6 c) (a concession approved), and the
+#                                        principal (who decides the CQO's own concession)
 # release_lot (a release by hand)        quality engineers, the CQO and deputy, holders of
 #                                        §6 e)
 # add_lothold                            inspectors, quality engineers, CQO, deputy, §6 e)
@@ -88,7 +89,10 @@ _gatekeeper = is_active_user & (has_role("cqo", "deputy") | is_current_cqo | exe
 _gate_engineer = _gatekeeper | (is_active_user & has_role("quality_engineer"))
 _gate_staff = _gate_engineer | (is_active_user & has_role("inspector"))
 
-rules.add_perm("masterdata.accept_lot", _gate_staff | (is_active_user & exercise("c")))
+rules.add_perm(
+    "masterdata.accept_lot",
+    _gate_staff | (is_active_user & (exercise("c") | has_role("principal"))),
+)
 rules.add_perm("masterdata.reject_lot", _gate_staff)
 rules.add_perm("masterdata.release_lot", _gate_engineer)
 rules.add_perm("masterdata.add_lothold", _gate_staff)

@@ -9,7 +9,7 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
-from . import matrix_gate, matrix_spc
+from . import matrix_gate, matrix_results, matrix_spc
 
 LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 PLAN_WRITERS = ("quality_engineer", "cqo", "deputy")
@@ -90,6 +90,12 @@ OBJECT_FOR_PK.update(matrix_gate.OBJECT_FOR_PK)
 KWARGS: dict[str, Any] = {**matrix_gate.KWARGS}
 
 
+# --- results: its rows in matrix_results.py ---------------------------------------------------
+EXPECTED.update(matrix_results.EXPECTED)
+API_WRITERS.update(matrix_results.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_results.OBJECT_FOR_PK)
+
+
 def build(world: Any) -> None:
     from cqo.testing.inspection import InspectionLotFactory, approved_receipt_world
     from cqo.testing.masterdata import LotFactory
@@ -107,3 +113,4 @@ def build(world: Any) -> None:
     )
     matrix_spc.build(world)
     matrix_gate.build(world)
+    matrix_results.build(world)
