@@ -34,6 +34,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inspection:lot_list": _page(),
     "inspection:lot_detail": _page(),
     "inspection:receipt_new": _page_for(*LOT_WRITERS),
+    "inspection:receipt_import": _page_for(*LOT_WRITERS),
     "api:inspection:lot-list": _api(),
     "api:inspection:lot-detail": _api(),
     "api:inspection:receipt-list": API_POST_ONLY,
