@@ -74,12 +74,14 @@ def verify_events(
 
     Each event must follow its predecessor's sequence number without a gap (a gap means a row was
     deleted), carry its predecessor's hash (reordering or a deleted row breaks it), and hash to
-    the stored value (any edited field breaks it). The head must match the last event, which
-    catches a deleted tail.
+    the stored value (any edited field breaks it). The trail must reach the head row, which is
+    written after each commit and only forward, and the event there must carry the head's hash:
+    a deleted tail shows. Events past the head are those committed since it was last written.
     """
     expected_prev = GENESIS
     expected_seq = 1
     last_seq = 0
+    hash_at_head = GENESIS
     for ev in events:
         seq, eid = ev["seq"], ev["id"]
         if seq != expected_seq:
@@ -93,7 +95,9 @@ def verify_events(
         expected_prev = ev["hash"]
         expected_seq += 1
         last_seq = seq
-    if last_seq != head_seq or (head_seq and expected_prev != head_hash):
+        if seq == head_seq:
+            hash_at_head = ev["hash"]
+    if last_seq < head_seq or (head_seq and hash_at_head != head_hash):
         return ChainProblem(
             None,
             None,

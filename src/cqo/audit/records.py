@@ -19,6 +19,7 @@ Which record an ``after`` describes:
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,7 +139,20 @@ def _described(
         yield object_type, object_id, held
 
 
-def _comparable(value: Any) -> Any:
+def _decimal_fields(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(
+        f.attname for f in model._meta.concrete_fields if isinstance(f, models.DecimalField)
+    )
+
+
+def _comparable(value: Any, decimal_field: bool = False) -> Any:
+    # A decimal kept as the service was given it ("150") and read back from the column
+    # ("150.000000") is the same number.
+    if decimal_field and value is not None:
+        try:
+            return decimal.Decimal(str(value)).normalize()
+        except decimal.InvalidOperation:
+            return value
     # Backups keep datetimes to the millisecond (Django's JSON serialiser), snapshots to the
     # microsecond: a restored row must still match its event.
     # A value written with ``str()`` rather than the snapshot's ISO form is the same moment.
@@ -197,10 +211,12 @@ def record_problems(*, batch_size: int = 5000) -> list[RecordProblem]:
                 problems.append(RecordProblem(label, pk, last, (), missing=True))
                 continue
             now = snapshot(obj, fields=None)
+            decimals = _decimal_fields(model)
             differ = sorted(
                 name
                 for name, (value, _seq) in held.items()
-                if _comparable(now.get(name)) != _comparable(value)
+                if _comparable(now.get(name), name in decimals)
+                != _comparable(value, name in decimals)
             )
             if differ:
                 seq = max(held[name][1] for name in differ)

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from . import anchors, chain
 from . import labels as audit_labels
-from .models import AuditEvent, ChainHead, Signature
+from .models import AuditEvent, Signature
 from .records import record_problems
-from .services import actor_name, verify_chain
+from .services import actor_name, chain_head, verify_chain
 
 STORY_LIMIT = 500
 HISTORY_LIMIT = 200
@@ -457,8 +457,7 @@ def chain_status_refresh(user: Any) -> dict[str, Any]:
     """Walk the whole chain now and keep the result for the page (the walk reads every event)."""
     problem = verify_chain()
     records = [str(p) for p in record_problems()]
-    head = ChainHead.objects.filter(id=1).first()
-    seq, head_hash = (head.seq, head.hash) if head else (0, "")
+    seq, head_hash = chain_head()
     status: dict[str, Any] = {
         "checked_at": timezone.now().isoformat(),
         "checked_by": actor_name(user),

@@ -103,8 +103,8 @@ def histogram_svg(cap: sel.Capability) -> str:
             "within": _("Normal curve (σ within)"),
             "overall": _("Normal curve (overall σ)"),
         },
-        width=7.0,
-        height=3.4,
+        width=6.8,
+        height=2.6,
     )
     # The XML declaration and doctype are not allowed inside an HTML body.
     return svg[svg.index("<svg") :]

@@ -24,7 +24,7 @@ from cqo.masterdata.models import Gate, Item, Supplier
 
 from . import selectors_lots as sel
 from . import services_lots as services
-from . import switching
+from . import switching, transfer_lots
 from .models import InspectionStatus, Severity, UsageDecision
 
 
@@ -134,6 +134,38 @@ def receipt_new(request: HttpRequest) -> HttpResponseBase:
                 return redirect("inspection:receipt_new")
             return redirect("inspection:lot_detail", pk=ilot.pk)
     return render(request, "inspection/lots/receipt_new.html", {"form": form})
+
+
+class ReceiptImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+
+
+@login_required
+@GET_POST
+def receipt_import(request: HttpRequest) -> HttpResponseBase:
+    """Receipts in bulk from Excel, all or nothing."""
+    check(request, "inspection.add_inspectionlot")
+    form = ReceiptImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lots = transfer_lots.receipts_import(
+                actor=actor_of(request), file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(n)d lots were received and their inspection lots drawn.") % {"n": len(lots)},
+            )
+            return redirect("inspection:lot_list")
+    return render(
+        request,
+        "inspection/lots/receipt_import.html",
+        {"form": form, "columns": transfer_lots.COLUMNS},
+    )
 
 
 # --- switching streams (GB/T 2828.1 clause 9) ----------------------------------------------------
@@ -263,4 +295,5 @@ urlpatterns: list[URLPattern] = [
     path("lots/", lot_list, name="lot_list"),
     path("lots/<int:pk>/", lot_detail, name="lot_detail"),
     path("receipts/new/", receipt_new, name="receipt_new"),
+    path("receipts/import/", receipt_import, name="receipt_import"),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -72,6 +73,9 @@ class Item(Voidable):
 
     def __str__(self) -> str:
         return f"{self.part_number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:item_detail", args=[self.pk])
 
     def gate_behaviour(self, gate: str) -> str:
         return str(getattr(self, f"gate_{gate}"))
@@ -144,6 +148,9 @@ class Characteristic(Voidable):
         star = "★ " if self.special else ""
         return f"{star}{self.code} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:characteristic_detail", args=[self.pk])
+
 
 class SupplierStatus(models.TextChoices):
     CANDIDATE = "candidate", _("Awaiting approval")
@@ -190,6 +197,9 @@ class Supplier(VetoableMixin, Voidable):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:supplier_detail", args=[self.pk])
 
 
 class ApprovedSupplier(Voidable):
@@ -245,6 +255,9 @@ class Customer(Voidable):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:customer_detail", args=[self.pk])
+
 
 class WorkCentre(Voidable):
     """A production line or cell: in-process inspection keeps its switching state per line."""
@@ -270,6 +283,9 @@ class WorkCentre(Voidable):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:workcentre_detail", args=[self.pk])
 
 
 class Operation(Voidable):
@@ -302,6 +318,9 @@ class Operation(Voidable):
 
     def __str__(self) -> str:
         return f"{self.sequence} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:operation_detail", args=[self.pk])
 
 
 class InstrumentStatus(models.TextChoices):
@@ -352,6 +371,9 @@ class Instrument(Voidable):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:instrument_detail", args=[self.pk])
 
 
 class LotOrigin(models.TextChoices):
@@ -433,6 +455,8 @@ class Lot(VetoableMixin, Voidable):
                 fields=["stock_status", "supplier", "-arrived_on"], name="md_lot_status_supplier"
             ),
             models.Index(fields=["item", "-arrived_on"], name="md_lot_item"),
+            # The unfiltered lot list, newest first, read a page at a time at 100,000 lots.
+            models.Index(fields=["-arrived_on", "-id"], name="md_lot_arrived"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -450,6 +474,9 @@ class Lot(VetoableMixin, Voidable):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterdata:lot_detail", args=[self.pk])
 
 
 class LotHold(Voidable):

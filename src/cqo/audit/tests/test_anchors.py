@@ -246,3 +246,27 @@ def test_a_committed_transaction_anchors_its_last_event_not_one_a_savepoint_took
     assert log.anchors[last.seq].hash == last.hash
     assert len(log.anchors) == 1  # one line for the transaction
     assert verify_chain() is None
+
+
+def test_the_head_row_follows_each_commit_and_a_cut_tail_shows_against_it(
+    actor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from cqo.audit.models import ChainHead
+
+    events = _events(actor, 3, django_capture_on_commit_callbacks)
+    head = ChainHead.objects.get(id=1)
+    assert (head.seq, head.hash) == (events[-1].seq, events[-1].hash)
+    _drop_triggers()
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM audit_auditevent WHERE seq = %s", [events[-1].seq])
+    problem = verify_chain(anchored=False)
+    assert problem is not None and "chain head" in problem.problem
+
+
+def test_events_written_before_the_head_row_catches_up_are_not_a_problem(actor: User) -> None:
+    # Inside an uncommitted transaction the head row has not moved yet: the trail reaches past
+    # it, which is how a commit whose head update was skipped (the lock was busy) looks too.
+    first = audit_record(actor=actor, action="test.change", obj=actor)
+    second = audit_record(actor=actor, action="test.change", obj=actor)
+    assert second.prev_hash == first.hash and second.seq == first.seq + 1
+    assert verify_chain(anchored=False) is None

@@ -206,6 +206,28 @@ def test_a_sustained_shift_alarms_where_each_rule_starts_not_at_every_point(
     assert SpcAlarm.objects.count() == len(onsets) < len(flagged)
 
 
+def test_individual_values_are_monitored_one_by_one_and_an_outlier_raises_an_alarm(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    patrol = SpcWorld(org.inspector)
+    patrol.add(stable(30, n=1))
+    limits = S.control_limits_freeze(
+        actor=org.engineer,
+        characteristic=patrol.characteristic,
+        chart=ChartKind.IMR,
+        first=1,
+        last=30,
+        reason="巡检读数稳定",
+    )
+    assert limits.limits["dispersion"]["type"] == "mr"
+    _record(patrol, [[limits.centre + 5 * limits.sigma]], django_capture_on_commit_callbacks)
+    alarm = SpcAlarm.objects.get()
+    assert alarm.point_label == f"{patrol.lots[-1].number}/1"
+    assert "nelson1" in alarm.rules.split(",")
+    chart = sel.spc_chart(patrol.characteristic)
+    assert chart.chart == ChartKind.IMR and chart.phase2_from == 30
+
+
 def test_freezing_needs_a_reason(org: Org, world: SpcWorld) -> None:
     with pytest.raises(ValidationError) as exc:
         _freeze(org, world, reason="  ")

@@ -108,7 +108,10 @@ def test_a_vetoed_supplier_cannot_be_approved_through_the_veto_page(client, org)
     supplier = S.supplier_create(actor=org.engineer, code="S-N", name="新")
     c = _client(client, org.cqo)
     url = reverse("authorities:veto_impose", args=["masterdata.supplier", supplier.pk])
-    c.post(url, {"veto-reason": "体系审核不合格", "vsig-password": PASSWORD, "vsig-confirm": "on"})
+    response = c.post(
+        url, {"veto-reason": "体系审核不合格", "vsig-password": PASSWORD, "vsig-confirm": "on"}
+    )
+    assert response["Location"] == reverse("masterdata:supplier_detail", args=[supplier.pk])
     assert supplier.veto_active is not None
     c.force_login(org.deputy)
     page = c.post(
@@ -156,3 +159,16 @@ def test_a_supplier_on_an_items_list_is_added_from_the_item_page(client, org):
     c = _client(client, org.engineer)
     c.post(reverse("masterdata:asl_create", args=[item.pk]), {"supplier": supplier.pk})
     assert item.approved_suppliers.filter(supplier=supplier).exists()
+
+
+def test_a_list_page_reads_its_rows_in_a_fixed_number_of_queries(
+    client, org, django_assert_max_num_queries
+):
+    c = _client(client, org.auditor)
+    c.get(reverse("masterdata:lot_list"))
+    LotFactory.create_batch(3)
+    with django_assert_max_num_queries(30) as few:
+        c.get(reverse("masterdata:lot_list"))
+    LotFactory.create_batch(40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert c.get(reverse("masterdata:lot_list")).status_code == 200

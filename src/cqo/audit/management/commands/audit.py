@@ -11,9 +11,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cqo.audit import anchors
-from cqo.audit.models import AuditEvent, ChainHead
+from cqo.audit.models import AuditEvent
 from cqo.audit.records import record_problems
-from cqo.audit.services import verify_chain
+from cqo.audit.services import chain_head, verify_chain
 
 
 class Command(BaseCommand):
@@ -50,8 +50,7 @@ class Command(BaseCommand):
             for line in problems[:-1]:
                 self.stderr.write(line)
             raise CommandError(problems[-1])
-        head = ChainHead.objects.filter(id=1).first()
-        seq, head_hash = (head.seq, head.hash) if head else (0, "")
+        seq, head_hash = chain_head()
         checked = "chain and records" if options["records"] else "chain"
         self.stdout.write(
             self.style.SUCCESS(f"audit chain intact: {count} events verified ({checked})")
