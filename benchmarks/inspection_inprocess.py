@@ -80,7 +80,7 @@ def info() -> dict[str, Any]:
         "spc_subgroups": subgroups,
         "spc_chart": _url("inspection:spc_chart", spc.pk) if spc else None,
         "results_service": _has("cqo.inspection.services_results"),
-        "bulk_api": _url("inspection:result-bulk"),
+        "bulk_api": _url("api:inspection:result-bulk"),
     }
 
 
@@ -203,7 +203,7 @@ def save() -> dict[str, Any]:
 def api(results: int) -> dict[str, Any]:
     data = info()
     if not data["bulk_api"] or not data["results_service"]:
-        return {"skip": "the results API (inspection:result-bulk) is not on this tree"}
+        return {"skip": "the results API (api:inspection:result-bulk) is not on this tree"}
     from knox.models import AuthToken
 
     per_lot = 315 * 10
