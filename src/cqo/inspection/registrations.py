@@ -145,4 +145,29 @@ def register_spc(app_label: str) -> None:
 
 
 def register_suppliers(app_label: str) -> None:
-    pass
+    from django.db.backends.signals import connection_created
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import panels, selectors_suppliers
+
+    panels.register()
+    # The lead time's percentiles are an aggregate PostgreSQL has and SQLite gets here.
+    connection_created.connect(
+        selectors_suppliers.sqlite_functions_register, dispatch_uid="inspection.sqlite_percentile"
+    )
+    nav_item_register(
+        "authorities",
+        NavItem(
+            "inspection.suppliers", _("Supplier quality"), "§6 e)",
+            "inspection:supplier_ranking", perm=selectors_suppliers.PERM,
+        ),
+    )  # fmt: skip
+    nav_item_register(
+        "authorities",
+        NavItem(
+            "inspection.queue", _("Lots to inspect"), "§6 e)", "inspection:queue",
+            perm="inspection.view_inspectionlot",
+        ),
+    )  # fmt: skip

@@ -25,6 +25,8 @@ decide_inspectionlot                   inspectors and quality engineers (the usa
 add_concession                         inspectors, quality engineers, the CQO and the deputy
                                        (approving it is §6 c): the approval request's rule)
 add_disposition, void_disposition      quality engineers, the CQO and the deputy
+view_supplierquality                   the principal, the CQO (and the CQO in office), the
+                                       deputy, quality engineers, inspectors, auditors
 delete_*                               nobody (quality records are voided, never deleted)
 SPC (§7.2.3.2)
 view_spc, view_controllimits,          every member (charts, capability, alarms)
@@ -104,3 +106,13 @@ rules.add_perm("inspection.decide_inspectionlot", records_results)
 rules.add_perm("inspection.add_concession", raises_concessions)
 rules.add_perm("inspection.add_disposition", disposes)
 rules.add_perm("inspection.void_disposition", disposes)
+
+# --- supplier quality (suppliers) -------------------------------------------------------------
+# view_supplierquality: the principal, the CQO (and the CQO in office), the deputy, quality
+# engineers, inspectors and auditors read acceptance rates, PPM and scorecards.
+
+SUPPLIER_QUALITY_READERS = (
+    "principal", "cqo", "deputy", "quality_engineer", "inspector", "auditor",
+)  # fmt: skip
+reads_supplier_quality = is_active_user & (has_role(*SUPPLIER_QUALITY_READERS) | is_current_cqo)
+rules.add_perm("inspection.view_supplierquality", reads_supplier_quality)

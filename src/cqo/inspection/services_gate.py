@@ -84,4 +84,5 @@ def lot_verdict(lot: Lot) -> InspectionVerdict | None:
         decision=str(latest.decision) if latest is not None else "",
         reference=latest.number if latest is not None else "",
         blocks=blocks,
+        partial=tuple(i.number for i in inspections if i.kind != InspectionKind.LOT),
     )

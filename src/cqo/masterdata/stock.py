@@ -101,11 +101,14 @@ class InspectionVerdict:
 
     ``decision``: "accept", "conditional", "reject", or "" while none is made; ``reference``:
     the inspection record that made it; ``blocks``: reasons no release may pass whatever the
-    item's gate behaviour (a first article not accepted holds the production lot)."""
+    item's gate behaviour (a first article not accepted holds the production lot); ``partial``:
+    the inspection records that judge only part of the run (a first article, a patrol, a last
+    piece), whose acceptance does not release the lot."""
 
     decision: str = ""
     reference: str = ""
     blocks: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> bool:
@@ -124,6 +127,7 @@ def lot_verdict_register(source: Callable[[Lot], InspectionVerdict | None]) -> N
 def lot_verdict(lot: Lot) -> InspectionVerdict:
     decision, reference = "", ""
     blocks: list[str] = []
+    partial: list[str] = []
     for source in _VERDICTS:
         verdict = source(lot)
         if verdict is None:
@@ -131,7 +135,10 @@ def lot_verdict(lot: Lot) -> InspectionVerdict:
         if verdict.decision and not decision:
             decision, reference = verdict.decision, verdict.reference
         blocks.extend(verdict.blocks)
-    return InspectionVerdict(decision=decision, reference=reference, blocks=tuple(blocks))
+        partial.extend(verdict.partial)
+    return InspectionVerdict(
+        decision=decision, reference=reference, blocks=tuple(blocks), partial=tuple(partial)
+    )
 
 
 # --- reading a lot's state ---------------------------------------------------------------------
@@ -379,10 +386,40 @@ def _status_set(actor: Any, lot: Lot, status: str, *, action: str, reason: Any) 
 def lot_accept(*, actor: Any, lot: Lot, inspection_ref: str, conditional: bool = False) -> Lot:
     """A usage decision accepted the lot (``conditional``: under an approved concession): it is
     released, or conditionally released. A held lot stays held and gets that status back when
-    its last hold is lifted; under a veto the lot is held by the veto's own hold, so the same."""
+    its last hold is lifted; under a veto the lot is held by the veto's own hold, so the same.
+    An inspection of part of the run (a first article, a patrol) releases nothing, and nor does
+    an acceptance while something blocks the lot (its first article not accepted): both are
+    recorded, and the lot keeps its status."""
     require(actor, "masterdata.accept_lot", lot, clause=CLAUSE_GATE)
     locked = _lot_locked(lot)
     target = StockStatus.CONDITIONAL if conditional else StockStatus.RELEASED
+    verdict = lot_verdict(locked)
+    ref = str(inspection_ref or "")
+    why: Any = None
+    if ref in verdict.partial:
+        if verdict.blocks or not verdict.accepted:
+            why = stored(
+                gettext_noop("%(ref)s accepted; it judges part of the run and releases nothing."),
+                ref=ref,
+            )
+        else:
+            # The lot's own inspection accepted it earlier; this part was what still blocked it.
+            target = (
+                StockStatus.CONDITIONAL
+                if verdict.decision == "conditional"
+                else StockStatus.RELEASED
+            )
+    elif verdict.blocks:
+        why = stored(
+            gettext_noop("Usage decision %(ref)s; release blocked: %(blocks)s"),
+            ref=ref, blocks=" ".join(verdict.blocks),
+        )  # fmt: skip
+    if why is not None:
+        audit_record(
+            actor=actor, action="masterdata.lot.accept", obj=locked, before=snapshot(locked),
+            after=snapshot(locked), reason=encode(why), clause=CLAUSE_GATE,
+        )  # fmt: skip
+        return locked
     if veto_active_for(locked) is not None and not holds_open(locked).exists():
         # A veto imposed before the gate held vetoed lots: the decision is recorded, and the lot
         # waits in its status until the CQO lifts the veto and someone releases it.

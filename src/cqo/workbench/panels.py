@@ -45,6 +45,9 @@ class PanelItem:
 class PanelItems:
     items: Sequence[PanelItem]
     total: int | None = None  # when the panel shows only the first few of more
+    # An ECharts option drawn under the items (``workbench/charts.js``): plain JSON types and
+    # text already translated, since the items are kept in the shared cache.
+    chart: dict[str, Any] | None = None
 
     @property
     def more(self) -> int:
@@ -89,10 +92,15 @@ class RenderedPanel:
     items: Sequence[PanelItem] = field(default_factory=tuple)
     more: int = 0
     more_url: str = ""
+    chart: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
         return self.panel.key
+
+    @property
+    def chart_id(self) -> str:
+        return f"panel-{self.panel.key}-chart"
 
 
 PANELS: dict[str, Panel] = {}
@@ -134,7 +142,7 @@ def _computed(user: Any, role_set: frozenset[str]) -> list[tuple[str, PanelItems
         result = panel.items(user) if panel.available else PanelItems(())
         if not isinstance(result, PanelItems):
             result = PanelItems(tuple(result))
-        shown.append((panel.key, PanelItems(tuple(result.items), result.total)))
+        shown.append((panel.key, PanelItems(tuple(result.items), result.total, result.chart)))
     return shown
 
 
@@ -177,6 +185,7 @@ def panels_for(user: Any, roles: Iterable[str]) -> list[RenderedPanel]:
                 result.items,
                 result.more,
                 url_or_empty(panel.more_url_name) if panel.more_url_name else "",
+                result.chart,
             )
         )
     return rendered

@@ -15,4 +15,5 @@ from .panels import panels_for
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     panels = panels_for(request.user, user_role_codes(request.user))
-    return render(request, "workbench/dashboard.html", {"panels": panels})
+    charts = any(rp.chart for rp in panels)
+    return render(request, "workbench/dashboard.html", {"panels": panels, "charts": charts})

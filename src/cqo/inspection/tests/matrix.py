@@ -9,7 +9,7 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
-from . import matrix_gate, matrix_results, matrix_spc
+from . import matrix_gate, matrix_results, matrix_spc, matrix_suppliers
 
 LOT_WRITERS = ("inspector", "quality_engineer", "cqo", "deputy")
 PLAN_WRITERS = ("quality_engineer", "cqo", "deputy")
@@ -90,6 +90,10 @@ API_WRITERS.update(matrix_gate.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_gate.OBJECT_FOR_PK)
 KWARGS: dict[str, Any] = {**matrix_gate.KWARGS}
 
+# --- supplier quality and the queue: their rows in matrix_suppliers.py -------------------------
+EXPECTED.update(matrix_suppliers.EXPECTED)
+OBJECT_FOR_PK.update(matrix_suppliers.OBJECT_FOR_PK)
+
 
 # --- results: its rows in matrix_results.py ---------------------------------------------------
 EXPECTED.update(matrix_results.EXPECTED)
@@ -115,3 +119,4 @@ def build(world: Any) -> None:
     matrix_spc.build(world)
     matrix_gate.build(world)
     matrix_results.build(world)
+    matrix_suppliers.build(world)

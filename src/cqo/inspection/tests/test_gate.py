@@ -159,6 +159,28 @@ def test_a_first_article_not_accepted_blocks_the_production_lot(org: Org) -> Non
     assert response.status_code == 200, response.content
 
 
+def test_accepting_the_first_article_alone_releases_nothing(org: Org) -> None:
+    lot = _lot(org, origin=LotOrigin.PRODUCTION, supplier=None, supplier_batch="")
+    first = _inspection(org, lot, gate=Gate.IPQC, kind=InspectionKind.FIRST_ARTICLE,
+                        decision=UsageDecision.ACCEPT)  # fmt: skip
+    stock.lot_accept(actor=org.inspector, lot=lot, inspection_ref=first.number)
+    assert Lot.objects.get(pk=lot.pk).stock_status == StockStatus.QUARANTINE
+
+
+def test_a_lot_accepted_before_its_first_article_is_released_when_the_first_article_is(
+    org: Org,
+) -> None:
+    lot = _lot(org, origin=LotOrigin.PRODUCTION, supplier=None, supplier_batch="")
+    first = _inspection(org, lot, gate=Gate.IPQC, kind=InspectionKind.FIRST_ARTICLE)
+    whole = _inspection(org, lot, gate=Gate.IPQC, decision=UsageDecision.ACCEPT)
+    stock.lot_accept(actor=org.inspector, lot=lot, inspection_ref=whole.number)
+    assert Lot.objects.get(pk=lot.pk).stock_status == StockStatus.QUARANTINE
+    first.status, first.decision = InspectionStatus.DECIDED, UsageDecision.ACCEPT
+    first.save(update_fields=["status", "decision"])
+    stock.lot_accept(actor=org.inspector, lot=lot, inspection_ref=first.number)
+    assert Lot.objects.get(pk=lot.pk).stock_status == StockStatus.RELEASED
+
+
 def test_a_plan_asking_for_a_first_article_blocks_a_lot_that_has_none(org: Org) -> None:
     item = ItemFactory(gate_ipqc=GateBehaviour.WARN)
     lot = _lot(org, item=item, origin=LotOrigin.PRODUCTION, supplier=None, supplier_batch="")
