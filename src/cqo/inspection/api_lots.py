@@ -232,7 +232,7 @@ class SwitchingStreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         )
 
     @extend_schema(responses=SwitchingEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, pk: Any = None) -> Response:
         stream = self.get_object()
         return Response(SwitchingEventSerializer(sel.stream_events(stream), many=True).data)

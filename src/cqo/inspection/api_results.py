@@ -241,7 +241,7 @@ class InspectionLotResultsViewSet(ServiceViewSet):
         return lot
 
     @extend_schema(responses=MeasurementSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request: Request, pk: Any = None) -> Response:
         lot = self._lot()
         rows = sel.results_of(lot)
