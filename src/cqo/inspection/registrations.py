@@ -11,6 +11,7 @@ def register(app_label: str) -> None:
     register_gate(app_label)
     register_spc(app_label)
     register_suppliers(app_label)
+    register_demo(app_label)
 
 
 def register_plans(app_label: str) -> None:
@@ -170,4 +171,20 @@ def register_suppliers(app_label: str) -> None:
             "inspection.queue", _("Lots to inspect"), "§6 e)", "inspection:queue",
             perm="inspection.view_inspectionlot",
         ),
+    )  # fmt: skip
+
+
+def register_demo(app_label: str) -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.audit.labels import actions_register
+    from cqo.core.demo import demo_builder_register
+
+    from . import demo
+
+    actions_register({"inspection.demo.bulk": _("Demo inspection records written in bulk")})
+
+    demo_builder_register(
+        "inspection", demo.build, after=("organisation", "authorities", "masterdata"),
+        present=demo.present,
     )  # fmt: skip

@@ -56,7 +56,7 @@ class ShipmentForm(forms.Form):
     )
     planned_on = forms.DateField(
         label=gettext_lazy("Planned shipping date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     order_number = forms.CharField(
         label=gettext_lazy("Order number"), max_length=60, required=False

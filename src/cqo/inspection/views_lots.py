@@ -97,7 +97,8 @@ class ReceiptForm(forms.Form):
     supplier_batch = forms.CharField(label=gettext_lazy("Supplier batch"), max_length=60)
     quantity = forms.DecimalField(label=gettext_lazy("Quantity"), max_digits=14, decimal_places=3)
     arrived_on = forms.DateField(
-        label=gettext_lazy("Date received"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date received"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     order_number = forms.CharField(
         label=gettext_lazy("Order number"), max_length=60, required=False

@@ -583,6 +583,12 @@ def _specs_scaled(
     return out
 
 
+def _d6(value: str | None) -> Decimal | None:
+    """A decimal as the database keeps it (6 places), so the audit snapshot reads the same
+    after a backup is restored."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.000001"))
+
+
 def _credit_code(ctx: DemoContext, region: str) -> str:
     body = "".join(ctx.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
     return credit_code_complete(f"91{region}{body}")
@@ -607,10 +613,10 @@ def build(ctx: DemoContext) -> None:
                     name=f"{itype} {i} 号",
                     name_en=f"{name_en} No. {i}",
                     instrument_type=itype,
-                    range_low=Decimal(low),
-                    range_high=Decimal(high),
+                    range_low=_d6(low),
+                    range_high=_d6(high),
                     unit=unit,
-                    resolution=Decimal(res),
+                    resolution=_d6(res),
                     location=location,
                     owner_unit=units["QM-MT"],
                 )
@@ -673,9 +679,7 @@ def build(ctx: DemoContext) -> None:
                     S.characteristic_create(
                         actor=qe1, item=item, code=code, name=cname, name_en=cname_en,
                         kind=CharacteristicKind.VARIABLE, defect_class=cls,
-                        nominal=None if nominal is None else Decimal(nominal),
-                        lsl=None if lsl is None else Decimal(lsl),
-                        usl=None if usl is None else Decimal(usl),
+                        nominal=_d6(nominal), lsl=_d6(lsl), usl=_d6(usl),
                         unit=unit, method="测量", instrument_type=instr, special=special,
                         sequence=seq * 10,
                     )

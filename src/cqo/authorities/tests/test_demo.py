@@ -11,11 +11,15 @@ from cqo.authorities.models import ApprovalRequest, Veto
 from cqo.core.demo import demo_build
 from cqo.decisions import selectors as dsel
 from cqo.decisions.models import BusinessDecision, Proposal
+from cqo.testing.demo import demo_without
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_a_delegation_proposals_approvals_and_an_active_veto() -> None:
+def test_the_demo_has_a_delegation_proposals_approvals_and_an_active_veto(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    demo_without(monkeypatch)  # the inspection year is tested in inspection/tests/test_demo.py
     ctx = demo_build()
     users: dict[str, Any] = ctx.get("organisation.users")
     assert engine.holds(users["deputy"], "c", unit=ctx.get("organisation.units")["QM-IN"])

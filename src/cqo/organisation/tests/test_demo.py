@@ -16,9 +16,18 @@ from cqo.organisation import roles as R
 from cqo.organisation.models import Enterprise, Person, Post, PostAssignment, PostKind, Unit
 from cqo.organisation.rules import user_roles
 from cqo.organisation.validators import credit_code_problems
+from cqo.testing.demo import demo_without
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def _organisation_demo_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The master data and the inspection year are tested in inspection/tests/test_demo.py.
+    demo_without(monkeypatch)
+
+
 PERSONAS = [
     "principal", "cqo", "deputy", "qe1", "qe2", "inspector1", "metrology", "auditor", "admin",
     "head_production", "employee1",
