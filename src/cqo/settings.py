@@ -394,6 +394,17 @@ SPECTACULAR_SETTINGS = {
         "GateBehaviourEnum": "cqo.masterdata.models.GateBehaviour.choices",
         "LotOriginEnum": "cqo.masterdata.models.LotOrigin.choices",
         "StockStatusEnum": "cqo.masterdata.models.StockStatus.choices",
+        "SupplierStatusEnum": "cqo.masterdata.models.SupplierStatus.choices",
+        "InstrumentStatusEnum": "cqo.masterdata.models.InstrumentStatus.choices",
+        "ShipmentStatusEnum": "cqo.masterdata.models.ShipmentStatus.choices",
+        "InspectionPlanStatusEnum": "cqo.inspection.models.PlanStatus.choices",
+        "InspectionKindEnum": "cqo.inspection.models.InspectionKind.choices",
+        "InspectionStatusEnum": "cqo.inspection.models.InspectionStatus.choices",
+        "UsageDecisionEnum": "cqo.inspection.models.UsageDecision.choices",
+        "SeverityEnum": "cqo.inspection.models.Severity.choices",
+        "ConcessionStatusEnum": "cqo.inspection.models.ConcessionStatus.choices",
+        "DispositionKindEnum": "cqo.inspection.models.DispositionKind.choices",
+        "AlarmStatusEnum": "cqo.inspection.models.AlarmStatus.choices",
     },
 }
 

@@ -355,3 +355,40 @@ def test_the_spc_page_flags_a_shift_of_the_process(
     assert flagged, page.locator("main").inner_text()[:2000]
     assert any(made[-1].number in row for row in flagged)
     assert errors == []
+
+
+def test_the_spc_page_shows_the_demos_shift_flagged_in_both_languages(
+    browser: Any, live_server: Any
+) -> None:
+    # The demo's year is built once (half a minute) and read in both languages.
+    from cqo.core.demo import DEMO_PASSWORD, demo_build
+
+    demo = demo_build(builders=["organisation", "post", "authorities", "masterdata", "inspection"])
+    shift = demo.get("inspection.spc.shift")
+    limits = demo.get("inspection.spc.limits")
+    alarm = demo.get("inspection.spc.alarm")
+    assert alarm is not None and alarm.inspection_lot is not None
+    base = live_server.url
+    for language in LANGUAGES:
+        page = _new_page(browser)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, seen=errors: seen.append(str(exc)))
+        try:
+            page.goto(f"{base}/accounts/login/")
+            page.fill("input[name=username]", "qe1")
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            page.locator('form[action$="/accounts/login/"] button[type=submit]').click()
+            page.wait_for_url(f"{base}/")
+            if language == "en":
+                page.locator(".lang-switch button[value=en]").click()
+                page.wait_for_load_state()
+            page.goto(f"{base}/inspection/spc/characteristics/{shift.pk}/?chart={limits.chart}")
+            page.wait_for_selector(".spc-chart[data-part=main] canvas")
+            flagged = page.locator("#spc-flags tbody tr").all_inner_texts()
+            # The points beyond the frozen limits are flagged, with the rules the alarm names.
+            assert flagged, page.locator("main").inner_text()[:2000]
+            shown = "\n".join(flagged)
+            assert all(rule in shown for rule in alarm.rules.split(",")), (alarm.rules, shown)
+            assert errors == []
+        finally:
+            page.context.close()

@@ -49,7 +49,7 @@ class ConflictSerializer(serializers.Serializer):
     clause = serializers.CharField()
 
 
-class VetoSerializer(serializers.Serializer):
+class GateVetoSerializer(serializers.Serializer):
     reason = serializers.CharField()
     clause = serializers.CharField()
     vetoed_at = serializers.DateTimeField()
@@ -75,7 +75,7 @@ class LotReleaseStatusSerializer(serializers.Serializer):
     released = serializers.BooleanField(help_text="Released or conditionally released.")
     conditional = serializers.BooleanField(help_text="Released under a concession (§6 c)).")
     vetoed = serializers.BooleanField(help_text="A one-vote veto (§6 i)) holds the release.")
-    veto = VetoSerializer(allow_null=True)
+    veto = GateVetoSerializer(allow_null=True)
     holds = HoldBriefSerializer(many=True)
     decision = serializers.CharField(
         help_text="The usage decision at the lot's gate: accept, conditional, reject or empty."
@@ -109,7 +109,7 @@ class ShipmentReleaseStatusSerializer(serializers.Serializer):
     released = serializers.BooleanField()
     shipped = serializers.BooleanField()
     vetoed = serializers.BooleanField()
-    veto = VetoSerializer(allow_null=True)
+    veto = GateVetoSerializer(allow_null=True)
     lots = ShipmentLotStatusSerializer(many=True)
     reasons = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())

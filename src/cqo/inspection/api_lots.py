@@ -22,7 +22,14 @@ from cqo.masterdata.models import Item, Supplier
 from . import selectors_lots as sel
 from . import services_lots as services
 from . import switching
-from .models import InspectionLot, LotSampling, Severity, SwitchingEvent, SwitchingStream
+from .models import (
+    InspectionLot,
+    LotSampling,
+    Severity,
+    SwitchingEvent,
+    SwitchingStream,
+    UsageDecision,
+)
 
 MAX_RECEIPTS = 1000
 
@@ -42,6 +49,11 @@ class InspectionLotSerializer(serializers.ModelSerializer):
     supplier_batch = serializers.CharField(source="lot.supplier_batch", read_only=True)
     stock_status = serializers.CharField(source="lot.stock_status", read_only=True)
     plan_version = serializers.IntegerField(source="plan.version", read_only=True)
+    # Blank until the usage decision: the schema must say so, or a client validating answers
+    # against it refuses every lot awaiting inspection.
+    decision = serializers.ChoiceField(
+        choices=UsageDecision.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = InspectionLot
@@ -220,7 +232,7 @@ class SwitchingStreamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         )
 
     @extend_schema(responses=SwitchingEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, pk: Any = None) -> Response:
         stream = self.get_object()
         return Response(SwitchingEventSerializer(sel.stream_events(stream), many=True).data)

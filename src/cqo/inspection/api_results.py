@@ -126,7 +126,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReasonSerializer(serializers.Serializer):
+class VoidReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -241,7 +241,7 @@ class InspectionLotResultsViewSet(ServiceViewSet):
         return lot
 
     @extend_schema(responses=MeasurementSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request: Request, pk: Any = None) -> Response:
         lot = self._lot()
         rows = sel.results_of(lot)
@@ -344,11 +344,11 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
         saved = S.results_record_bulk(actor=self.actor, rows=data["rows"], reason=data["reason"])
         return Response(RecordedSerializer(saved, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses=MeasurementSerializer)
+    @extend_schema(request=VoidReasonSerializer, responses=MeasurementSerializer)
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: Any = None) -> Response:
         measurement = self.target("inspection.void_measurement", S.CLAUSE_GATE)
-        data = self.body(ReasonSerializer)
+        data = self.body(VoidReasonSerializer)
         voided = S.measurement_void(
             actor=self.actor, measurement=measurement, reason=data["reason"]
         )
@@ -400,11 +400,11 @@ class DispositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
     def get_queryset(self) -> Any:
         return sel.dispositions_visible(self.request.user)
 
-    @extend_schema(request=ReasonSerializer, responses=DispositionSerializer)
+    @extend_schema(request=VoidReasonSerializer, responses=DispositionSerializer)
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: Any = None) -> Response:
         disposition = self.target("inspection.void_disposition", S.CLAUSE_GATE)
-        data = self.body(ReasonSerializer)
+        data = self.body(VoidReasonSerializer)
         voided = S.disposition_void(
             actor=self.actor, disposition=disposition, reason=data["reason"]
         )

@@ -77,6 +77,10 @@ def control_limits_freeze(
         )
     start, end = _whole(first, "first"), _whole(last, "last")
     rows = sel.measurement_rows(characteristic.pk, samples=True, times=True)
+    if rows.n == 0:
+        raise ValidationError(
+            {"first": _("The characteristic has no results yet: there are no points to freeze.")}
+        )
     times = rows.times or []
     numbers = sel.lot_numbers(characteristic.pk)
     data, labels, _lots, _first = sel._points(chart, rows, numbers)

@@ -506,3 +506,19 @@ def test_the_api_closes_an_alarm_with_a_note(
     assert client.post(url, {"note": ""}, content_type="application/json").status_code == 400
     done = client.post(url, {"note": "已处理"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "closed"
+
+
+def test_freezing_limits_on_a_characteristic_without_results_is_a_clear_error(
+    client: Any, org: Org
+) -> None:
+    from cqo.testing.masterdata import CharacteristicFactory
+
+    bare = CharacteristicFactory()
+    client.force_login(org.cqo)
+    response = client.post(
+        f"/api/v1/inspection/spc/characteristics/{bare.pk}/limits/",
+        data=json.dumps({"chart": "xbar_r", "first": 1, "last": 25, "reason": "稳定"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not ControlLimits.objects.filter(characteristic=bare).exists()
