@@ -25,7 +25,6 @@ from cqo.authorities.models import ApprovalRequest, Veto
 from cqo.inspection import services_lots, services_results, services_spc, signals
 from cqo.inspection.models import InspectionLot, LotSampling, SamplingMethod, Severity
 from cqo.inspection.switching import stream_for
-from cqo.inspection.tests.spc_world import SpcWorld, stable
 from cqo.masterdata import stock
 from cqo.masterdata.models import DefectClass, Gate, GateBehaviour, Lot, StockStatus
 from cqo.methods.sampling import sampling_plan
@@ -36,6 +35,7 @@ from cqo.testing.masterdata import (
     CustomerFactory,
     ItemFactory,
 )
+from cqo.testing.spc import SpcWorld, stable
 from cqo.testing.world import PASSWORD, Org, today
 
 LANGUAGES = ["zh-hans", "en"]

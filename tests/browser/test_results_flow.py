@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from cqo.inspection.models import Concession, Measurement
-from cqo.inspection.tests.results_setup import inspection_lot
 from cqo.masterdata import stock
 from cqo.masterdata.models import StockStatus
+from cqo.testing.results import inspection_lot
 from cqo.testing.world import PASSWORD, Org
 
 TEXT = {

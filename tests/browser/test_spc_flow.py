@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cqo.inspection import signals
 from cqo.inspection.models import AlarmStatus, ControlLimits, SpcAlarm
-from cqo.inspection.tests.spc_world import SpcWorld, stable
+from cqo.testing.spc import SpcWorld, stable
 from cqo.testing.world import PASSWORD, Org
 
 TEXT = {

@@ -1217,13 +1217,6 @@ def concession_raise(
     )
     concession.full_clean(exclude=["approval"])
     concession.save()
-    audit_record(
-        actor=actor,
-        action="inspection.concession.raise",
-        obj=concession,
-        after=snapshot(concession),
-        clause=CLAUSE_CONCESSION,
-    )
     approval = approval_request_raise(
         actor=actor,
         subject=concession,
@@ -1242,6 +1235,15 @@ def concession_raise(
     )
     concession.approval = approval
     concession.save(update_fields=["approval"])
+    # Recorded once the request is linked, so the event holds every field the row keeps (the
+    # record check compares them).
+    audit_record(
+        actor=actor,
+        action="inspection.concession.raise",
+        obj=concession,
+        after=snapshot(concession),
+        clause=CLAUSE_CONCESSION,
+    )
     return concession
 
 

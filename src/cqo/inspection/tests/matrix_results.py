@@ -90,8 +90,7 @@ OBJECT_FOR_PK: dict[str, str] = {
 
 def build(world: Any) -> None:
     from cqo.inspection import services_results as S
-
-    from .results_setup import full_rows, inspection_lot
+    from cqo.testing.results import full_rows, inspection_lot
 
     inspector = world.users["inspector"]
     engineer = world.users["quality_engineer"]

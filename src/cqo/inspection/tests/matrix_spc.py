@@ -57,8 +57,7 @@ def build(world: Any) -> None:
 
     from cqo.inspection.models import ChartKind, SpcAlarm
     from cqo.inspection.services_spc import control_limits_freeze, spc_evaluate
-
-    from .spc_world import SpcWorld, stable
+    from cqo.testing.spc import SpcWorld, stable
 
     spc = SpcWorld(world.users["inspector"], special=True)
     spc.add(stable(25))

@@ -33,9 +33,8 @@ from cqo.inspection.models import (
 )
 from cqo.masterdata import events, stock
 from cqo.masterdata.models import InstrumentStatus, StockStatus
+from cqo.testing.results import Sheet, full_rows, inspection_lot
 from cqo.testing.world import PASSWORD, Org
-
-from .results_setup import Sheet, full_rows, inspection_lot
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from cqo.authorities import services as AS
 from cqo.inspection import services_results as S
 from cqo.inspection.models import Concession, InspectionAttachment, Measurement
 from cqo.masterdata.models import StockStatus
+from cqo.testing.results import Sheet, full_rows, inspection_lot
 from cqo.testing.world import PASSWORD, Org
-
-from .results_setup import Sheet, full_rows, inspection_lot
 
 pytestmark = pytest.mark.django_db
 

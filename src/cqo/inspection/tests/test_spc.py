@@ -21,9 +21,8 @@ from cqo.inspection.models import AlarmStatus, ChartKind, ControlLimits, SpcAlar
 from cqo.masterdata import events
 from cqo.methods import charts as C
 from cqo.methods.capability import capability
+from cqo.testing.spc import SpcWorld, stable
 from cqo.testing.world import Org
-
-from .spc_world import SpcWorld, stable
 
 pytestmark = pytest.mark.django_db
 
@@ -386,7 +385,7 @@ def test_the_capability_pdf_has_the_indices_in_chinese_and_english(
     client: Any, org: Org, world: SpcWorld
 ) -> None:
     from cqo.inspection.documents_spc import capability_pdf
-    from cqo.post.tests.test_documents import pdf_text
+    from cqo.testing.pdf import pdf_text
 
     text = pdf_text(capability_pdf(world.characteristic))
     assert "过程能力" in text and "Cpk" in text

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zlib
 
 import pytest
@@ -12,18 +10,9 @@ from openpyxl import load_workbook
 from cqo.core.pdf import render_pdf
 from cqo.post import documents as docs
 from cqo.post import services as S
+from cqo.testing.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF, through poppler's pdftotext (installed by the Makefile)."""
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (poppler-utils) is needed to check PDF text: run 'make deps'"
-    out = subprocess.run(
-        [tool, "-layout", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return out.stdout.decode("utf-8")
 
 
 def embedded_fonts(data: bytes) -> set[str]:

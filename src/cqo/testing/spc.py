@@ -1,3 +1,5 @@
+# mypy: disable-error-code="misc"
+# (factory_boy calls are typed as the factory, not the model they return.)
 """Set-up for the SPC tests: inspection lots of one item with values of one characteristic,
 written straight to the database (the results part's services are tested there)."""
 

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="misc"
+# (factory_boy calls are typed as the factory, not the model they return.)
 """Set-up for the results part's tests: an IQC inspection lot drawn under a plan with two
 measured characteristics of class MA and one counted characteristic of class CR, written straight
 to the database (the lots part's services draw real lots; here the snapshot is given)."""
