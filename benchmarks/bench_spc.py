@@ -39,8 +39,8 @@ def main() -> None:
 
     from cqo.inspection import selectors_spc as sel
     from cqo.inspection.models import Measurement
-    from cqo.inspection.tests.spc_world import SpcWorld, stable
     from cqo.testing.factories import member
+    from cqo.testing.spc import SpcWorld, stable
 
     setup_test_environment()
     from django.contrib.auth import get_user_model
