@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "cqo.plans",
     "cqo.decisions",
     "cqo.inspection",
+    "cqo.anomalies",
+    "cqo.incidents",
 ]
 # Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
 # an app adds its approval kind and vetoable record without editing or migrating the kernel.

@@ -6,12 +6,14 @@ from django.views.generic import RedirectView
 # The project's URLs name every app's URLconf by import, not by a dotted string: the import
 # linter then sees the project at the top of the layers, and a missing app fails here, at once.
 from cqo.accounts import urls as accounts_urls
+from cqo.anomalies import urls as anomalies_urls
 from cqo.api import page_urls as webhook_urls
 from cqo.api import urls as api_urls
 from cqo.audit import urls as audit_urls
 from cqo.authorities import urls as authorities_urls
 from cqo.charter import urls as charter_urls
 from cqo.decisions import urls as decisions_urls
+from cqo.incidents import urls as incidents_urls
 from cqo.inspection import urls as inspection_urls
 from cqo.masterdata import urls as masterdata_urls
 from cqo.notifications import urls as notifications_urls
@@ -39,6 +41,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("authorities/", include(decisions_urls)),
     path("masterdata/", include(masterdata_urls)),
     path("inspection/", include(inspection_urls)),
+    path("anomalies/", include(anomalies_urls)),
+    path("incidents/", include(incidents_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
     path("webhooks/", include(webhook_urls)),

@@ -1,0 +1,4 @@
+"""The app's records. Each part keeps its models in ``models_<part>.py``, imported here so that
+Django finds them."""
+
+from __future__ import annotations

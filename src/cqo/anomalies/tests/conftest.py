@@ -1,0 +1,15 @@
+"""Fixtures: a small enterprise with a CQO appointed a month ago, an inspector, a quality
+engineer and others (``cqo.testing.world.Org``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cqo.testing.world import Org
+
+
+@pytest.fixture
+def org(db: Any) -> Org:
+    return Org()

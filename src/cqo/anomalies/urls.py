@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "anomalies"
+
+# Each part of the app keeps its own routes (views_<part>.urlpatterns), combined here.
+urlpatterns: list[URLPattern | URLResolver] = []

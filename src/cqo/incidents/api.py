@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+# Each part of the app keeps its own API routes (api_<part>.urlpatterns), combined here.
+urlpatterns: list[URLPattern | URLResolver] = []
