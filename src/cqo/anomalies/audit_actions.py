@@ -11,6 +11,7 @@ NCR: dict[str, Promise | str] = {
     "anomalies.anomaly.contain": _("Lots of a nonconformance report held"),
     "anomalies.anomaly.hold_lift": _("Hold of a nonconformance report lifted"),
     "anomalies.anomaly.sort": _("Sorting result recorded"),
+    "anomalies.anomaly.photo_add": _("Photos added to a nonconformance report"),
     "anomalies.anomaly.notify": _("Customer notified of a nonconformance"),
     "anomalies.anomaly.status": _("Status of a nonconformance report changed"),
     "anomalies.anomaly.assign": _("Quality engineer of a nonconformance report named"),

@@ -11,13 +11,26 @@ def register(app_label: str) -> None:
 
 def register_ncr(app_label: str) -> None:
     """The NCR core: it hears the other domains' events (a rejected lot, an SPC alarm, a
-    request for an NCR) and labels its audit actions."""
-    from cqo.audit.labels import actions_register
-    from cqo.masterdata import events
+    request for an NCR), mounts the app's API, puts the NCR list under §6 c) in the navigation
+    and labels its audit actions."""
+    from django.utils.translation import gettext_lazy as _
 
-    from . import audit_actions, services_ncr
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.core.clauses import clause
+    from cqo.masterdata import events
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import api, audit_actions, services_ncr
 
     actions_register(audit_actions.NCR)
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
+    nav_item_register(
+        "authorities",
+        NavItem("authority.c.ncrs", _("Nonconformance reports"), clause("§6 c)"),
+                "anomalies:ncr_list", "anomalies.view_anomaly"),
+    )  # fmt: skip
     events.lot_rejected.connect(
         services_ncr.lot_rejected_receiver, dispatch_uid="anomalies.ncr.lot_rejected"
     )

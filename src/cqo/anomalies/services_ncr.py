@@ -29,7 +29,7 @@ from cqo.core.permissions import require
 from cqo.core.sod import sod_check
 from cqo.core.uploads import file_sha256, upload_check
 from cqo.masterdata import stock
-from cqo.masterdata.models import DefectClass, Item, Lot, ShipmentLine, StockStatus
+from cqo.masterdata.models import DefectClass, Item, Lot, StockStatus
 
 from .closure import closure_obstacle_register, closure_obstacles
 from .models_ncr import (
@@ -680,20 +680,24 @@ def sorting_record(
     return row
 
 
-def shipped_lines(anomaly: Anomaly) -> list[ShipmentLine]:
-    """The shipment lines that took product of the NCR's lots out (the customers to tell)."""
-    return list(
-        ShipmentLine.objects.filter(
-            lot__in=AnomalyLot.objects.filter(anomaly=anomaly, voided_at__isnull=True).values(
-                "lot"
-            ),
-            voided_at__isnull=True,
-            shipment__voided_at__isnull=True,
-            shipment__status__in=("released", "shipped"),
-        )
-        .select_related("shipment__customer", "lot")
-        .order_by("shipment__planned_on", "id")
-    )
+@transaction.atomic
+def anomaly_photos_add(
+    *, actor: Any, anomaly: Anomaly, photos: Sequence[Any]
+) -> list[AnomalyPhoto]:
+    """Add photos (or PDFs) to an open NCR; each file's content is checked, whatever its name."""
+    require(actor, "anomalies.add_anomaly", clause=CLAUSE_NCR)
+    locked = _locked(anomaly)
+    _refuse_if_closed(locked)
+    if not photos or len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most %(n)d photos at once.") % {"n": MAX_PHOTOS}})
+    for photo in photos:
+        upload_check(photo, field="photos", allowed=PHOTO_KINDS)
+    stored = [_photo_save(actor, locked, photo) for photo in photos]
+    audit_record(
+        actor=actor, action="anomalies.anomaly.photo_add", obj=locked,
+        after={"photos": [p.sha256 for p in stored]}, clause=CLAUSE_NCR,
+    )  # fmt: skip
+    return stored
 
 
 @transaction.atomic
@@ -828,6 +832,10 @@ def anomaly_close(*, actor: Any, anomaly: Anomaly, note: str = "") -> Anomaly:
             subject_people=[locked.owner_id] if locked.owner_id else [],
             clause=CLAUSE_NCR,
         )
+        held = containment_obstacles(locked)
+        if held:
+            # A lot still held by the NCR is a state, not a form error: the API answers 409.
+            raise ConflictError(" ".join(held), clause=CLAUSE_GATE)
         found = closure_obstacles(locked)
         if found:
             raise ValidationError({"status": found})

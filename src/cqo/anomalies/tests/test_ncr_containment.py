@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cqo.anomalies import selectors_ncr
 from cqo.anomalies import services_ncr as N
 from cqo.anomalies.closure import (
     closure_obstacle_register,
@@ -68,7 +69,7 @@ def test_the_customers_who_received_a_lot_are_found_and_told(org: Any) -> None:
     shipment = ShipmentFactory(status="shipped")
     ShipmentLineFactory(shipment=shipment, lot=lot, quantity=Decimal("100"))
     ncr = ncr_make(org, item=lot.item, lots=[lot])
-    [line] = N.shipped_lines(ncr)
+    [line] = selectors_ncr.shipped_lines(ncr)
     assert line.shipment == shipment
     notice = N.customer_notify(actor=org.engineer, anomaly=ncr, customer=shipment.customer,
                                shipment=shipment, note="已电话通知，隔离在库品")  # fmt: skip
