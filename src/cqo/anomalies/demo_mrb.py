@@ -119,7 +119,7 @@ def build(ctx: DemoContext) -> None:
                 reason=f"评审组决定：{text}", **cost_args,
             )  # fmt: skip
             counts["dispositions"] += 1
-            if d.status == DispositionStatus.SUBMITTED:
+            if d.status == DispositionStatus.SUBMITTED and d.approval is not None:
                 # Above the policy's threshold: the CQO has approved it since, with her signature.
                 approval_decide(
                     actor=cqo, request=d.approval, decision="approve",
