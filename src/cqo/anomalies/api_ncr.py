@@ -5,6 +5,7 @@ the record's state (a closed or voided NCR, a lot still held) answers 409."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -93,17 +94,17 @@ class AnomalyDetailSerializer(AnomalySerializer):
         ]  # fmt: skip
 
 
-class LotLineInSerializer(serializers.Serializer):
+class NcrLotInSerializer(serializers.Serializer):
     lot = serializers.CharField(max_length=60, help_text="The lot number.")
     quantity = serializers.DecimalField(
         max_digits=14, decimal_places=3, min_value=0, required=False, allow_null=True
     )
 
 
-class DefectLineInSerializer(serializers.Serializer):
+class NcrDefectInSerializer(serializers.Serializer):
     defect = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     quantity = serializers.DecimalField(
-        max_digits=14, decimal_places=3, min_value=0, required=False, default=0
+        max_digits=14, decimal_places=3, min_value=0, required=False, default=Decimal(0)
     )
 
 
@@ -122,8 +123,8 @@ class AnomalyRaiseSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(
         max_digits=14, decimal_places=3, min_value=0, required=False, allow_null=True
     )
-    lots = LotLineInSerializer(many=True, required=False, default=list)
-    defects = DefectLineInSerializer(many=True, required=False, default=list)
+    lots = NcrLotInSerializer(many=True, required=False, default=list)
+    defects = NcrDefectInSerializer(many=True, required=False, default=list)
 
     def validate_lots(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(value) > MAX_LINES:
@@ -138,27 +139,27 @@ class AnomalyRaiseSerializer(serializers.Serializer):
         return value
 
 
-class ReasonSerializer(serializers.Serializer):
+class NcrReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class RequiredReasonSerializer(serializers.Serializer):
+class NcrVoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class LotRowSerializer(serializers.Serializer):
+class NcrLiftSerializer(serializers.Serializer):
     lot = serializers.CharField(max_length=60, help_text="The lot number on the NCR.")
     reason = serializers.CharField(max_length=2000)
 
 
-class SortingSerializer(serializers.Serializer):
+class NcrSortingSerializer(serializers.Serializer):
     lot = serializers.CharField(max_length=60, help_text="The lot number on the NCR.")
     sorted_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
     bad_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CloseSerializer(serializers.Serializer):
+class NcrCloseSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -267,32 +268,32 @@ class AnomalyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
         )
         return Response(AnomalyDetailSerializer(ncr).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses=AnomalyDetailSerializer)
+    @extend_schema(request=NcrReasonSerializer, responses=AnomalyDetailSerializer)
     @action(detail=True, methods=["post"])
     def contain(self, request: Request, pk: Any = None) -> Response:
         """Hold every lot of the NCR at the gate (§6 e))."""
         ncr = self.target("anomalies.contain_anomaly", CLAUSE_NCR)
-        data = self.body(ReasonSerializer)
+        data = self.body(NcrReasonSerializer)
         services.containment_hold(actor=self.actor, anomaly=ncr, reason=data["reason"])
         ncr.refresh_from_db()
         return Response(AnomalyDetailSerializer(ncr).data)
 
-    @extend_schema(request=LotRowSerializer, responses=AnomalyLotSerializer)
+    @extend_schema(request=NcrLiftSerializer, responses=AnomalyLotSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: Any = None) -> Response:
         ncr = self.target("anomalies.contain_anomaly", CLAUSE_NCR)
-        data = self.body(LotRowSerializer)
+        data = self.body(NcrLiftSerializer)
         row = services.containment_lift(
             actor=self.actor, anomaly_lot=_row(ncr, data["lot"]), reason=data["reason"]
         )
         row.refresh_from_db()
         return Response(AnomalyLotSerializer(row).data)
 
-    @extend_schema(request=SortingSerializer, responses=AnomalyLotSerializer)
+    @extend_schema(request=NcrSortingSerializer, responses=AnomalyLotSerializer)
     @action(detail=True, methods=["post"])
     def sorting(self, request: Request, pk: Any = None) -> Response:
         ncr = self.target("anomalies.contain_anomaly", CLAUSE_NCR)
-        data = self.body(SortingSerializer)
+        data = self.body(NcrSortingSerializer)
         row = services.sorting_record(
             actor=self.actor, anomaly_lot=_row(ncr, data["lot"]),
             sorted_quantity=data["sorted_quantity"], bad_quantity=data["bad_quantity"],
@@ -300,20 +301,20 @@ class AnomalyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
         )  # fmt: skip
         return Response(AnomalyLotSerializer(row).data)
 
-    @extend_schema(request=CloseSerializer, responses=AnomalySerializer)
+    @extend_schema(request=NcrCloseSerializer, responses=AnomalySerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         """Close the NCR; 409 while a lot it holds is still held."""
         ncr = self.target("anomalies.close_anomaly", CLAUSE_NCR)
-        data = self.body(CloseSerializer)
+        data = self.body(NcrCloseSerializer)
         ncr = services.anomaly_close(actor=self.actor, anomaly=ncr, note=data["note"])
         return Response(AnomalySerializer(ncr).data)
 
-    @extend_schema(request=RequiredReasonSerializer, responses=AnomalySerializer)
+    @extend_schema(request=NcrVoidSerializer, responses=AnomalySerializer)
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: Any = None) -> Response:
         ncr = self.target("anomalies.void_anomaly", CLAUSE_NCR)
-        data = self.body(RequiredReasonSerializer)
+        data = self.body(NcrVoidSerializer)
         ncr = services.anomaly_void(actor=self.actor, anomaly=ncr, reason=data["reason"])
         return Response(AnomalySerializer(ncr).data)
 

@@ -143,8 +143,8 @@ def defect_codes_import(
                 DefectCode(**clean).save()
                 added += 1
             elif any(getattr(known, k) != v for k, v in clean.items()):
-                for key, value in clean.items():
-                    setattr(known, key, value)
+                for name, value in clean.items():
+                    setattr(known, name, value)
                 known.save()
                 updated += 1
         audit_record(

@@ -663,6 +663,7 @@ def build(ctx: DemoContext) -> None:
             name=name,
             name_en=name_en,
             kind=kind,
+            family=family,
             drawing_number="" if kind == ItemKind.MATERIAL else f"YJ-{part_number[4:]}",
             revision="" if kind == ItemKind.MATERIAL else ctx.rng.choice("ABBCC"),
             uom="kg" if kind == ItemKind.MATERIAL and family != "consumable" else "pcs",

@@ -48,8 +48,8 @@ class ItemForm(_Parse):
     class Meta:
         model = Item
         fields = [
-            "part_number", "name", "name_en", "kind", "drawing_number", "revision", "uom",
-            "gate_iqc", "gate_ipqc", "gate_oqc",
+            "part_number", "name", "name_en", "kind", "family", "drawing_number", "revision",
+            "uom", "gate_iqc", "gate_ipqc", "gate_oqc",
         ]  # fmt: skip
 
 

@@ -48,7 +48,7 @@ CLAUSE_METROLOGY = clause("§7.2.2.1")
 ITEM_FIELDS = frozenset(
     {
         "part_number", "name", "name_en", "kind", "drawing_number", "revision", "uom",
-        "gate_iqc", "gate_ipqc", "gate_oqc",
+        "gate_iqc", "gate_ipqc", "gate_oqc", "family",
     }
 )  # fmt: skip
 CHARACTERISTIC_FIELDS = frozenset(

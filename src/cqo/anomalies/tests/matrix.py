@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_ncr
+from . import matrix_mrb, matrix_ncr
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
@@ -20,6 +20,13 @@ EXPECTED.update(matrix_ncr.EXPECTED)
 API_WRITERS.update(matrix_ncr.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_ncr.OBJECT_FOR_PK)
 BUILDERS.append(matrix_ncr.build)
+
+# --- the review board and the costs: matrix_mrb.py --------------------------------------------
+EXPECTED.update(matrix_mrb.EXPECTED)
+API_WRITERS.update(matrix_mrb.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
+KWARGS.update(matrix_mrb.KWARGS)
+BUILDERS.append(matrix_mrb.build)
 
 
 def build(world: Any) -> None:

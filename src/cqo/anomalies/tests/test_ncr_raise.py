@@ -19,6 +19,11 @@ from cqo.testing.masterdata import ItemFactory, LotFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def org(module_org: Any, db: Any) -> Any:
+    return module_org
+
+
 def test_it_raises_an_ncr_with_a_number_lots_defects_and_one_audit_event(org: Any) -> None:
     item = ItemFactory(family="valve")
     lot = LotFactory(item=item, quantity=Decimal("300"))
