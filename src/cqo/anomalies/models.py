@@ -2,3 +2,6 @@
 Django finds them."""
 
 from __future__ import annotations
+
+from .models_ncr import *  # noqa: F403
+from .models_scar import *  # noqa: F403

@@ -1,0 +1,25 @@
+"""The anomalies app's rows of the permission matrix (tests/security/test_permission_matrix.py).
+Each part of the app keeps its rows in ``matrix_<part>.py``, merged here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import matrix_scar
+
+EXPECTED: dict[str, dict[str, int]] = {}
+API_WRITERS: dict[str, tuple[str, ...]] = {}
+OBJECT_FOR_PK: dict[str, str] = {}
+KWARGS: dict[str, Any] = {}
+PUBLIC_WRITES: dict[str, str] = {}
+
+# --- SCAR: its rows in matrix_scar.py -----------------------------------------------------------
+EXPECTED.update(matrix_scar.EXPECTED)
+API_WRITERS.update(matrix_scar.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_scar.OBJECT_FOR_PK)
+KWARGS.update(matrix_scar.KWARGS)
+PUBLIC_WRITES.update(matrix_scar.PUBLIC_WRITES)
+
+
+def build(world: Any) -> None:
+    matrix_scar.build(world)
