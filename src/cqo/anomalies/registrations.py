@@ -6,7 +6,28 @@ from __future__ import annotations
 
 
 def register(app_label: str) -> None:
+    register_ncr(app_label)
     register_scar(app_label)
+
+
+def register_ncr(app_label: str) -> None:
+    """The NCR core: it hears the other domains' events (a rejected lot, an SPC alarm, a
+    request for an NCR) and labels its audit actions."""
+    from cqo.audit.labels import actions_register
+    from cqo.masterdata import events
+
+    from . import audit_actions, services_ncr
+
+    actions_register(audit_actions.NCR)
+    events.lot_rejected.connect(
+        services_ncr.lot_rejected_receiver, dispatch_uid="anomalies.ncr.lot_rejected"
+    )
+    events.spc_alarm_raised.connect(
+        services_ncr.spc_alarm_receiver, dispatch_uid="anomalies.ncr.spc_alarm"
+    )
+    events.anomaly_requested.connect(
+        services_ncr.anomaly_requested_receiver, dispatch_uid="anomalies.ncr.requested"
+    )
 
 
 def register_scar(app_label: str) -> None:
@@ -22,7 +43,15 @@ def register_scar(app_label: str) -> None:
     from cqo.notifications.services import reminder_register
     from cqo.workbench.nav import NavItem, nav_item_register
 
-    from . import api, audit_actions_scar, demo_scar, rules_scar, selectors_scar, services_scar, views_scar
+    from . import (
+        api,
+        audit_actions_scar,
+        demo_scar,
+        rules_scar,
+        selectors_scar,
+        services_scar,
+        views_scar,
+    )
     from .sections import section_register
 
     del rules_scar  # imported for its rules

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cqo.accounts.actors import actor_of
+from cqo.core.links import url_or_empty
 from cqo.core.uploads import file_response
 from cqo.core.views import GET_POST, can, check, errors_apply, refusal_show
 
@@ -96,6 +97,8 @@ def scar_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, scar: Scar) -> dict[str, Any]:
     return {
         "scar": scar,
+        # The NCR's page is the ncr part's; until it is routed the number stays plain text.
+        "ncr_url": url_or_empty("anomalies:ncr_detail", scar.anomaly_id),
         "answers": sel.answers_of(scar),
         "link_state": sel.link_state(scar),
         "today": timezone.localdate(),
@@ -162,7 +165,12 @@ def scar_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "anomalies/scar/scar_issue.html",
-        {"anomaly": anomaly, "form": form, "clause": S.CLAUSE_SCAR},
+        {
+            "anomaly": anomaly,
+            "form": form,
+            "clause": S.CLAUSE_SCAR,
+            "ncr_url": url_or_empty("anomalies:ncr_detail", anomaly.pk),
+        },
     )
 
 

@@ -25,8 +25,9 @@ def _api_for(*roles: str) -> dict[str, int]:
     return {ANONYMOUS: 403, "*": 403, **dict.fromkeys(roles, 200)}
 
 
-# POST-only API actions: 405 to a GET from whoever holds the permission, 403 to everyone else.
-_API_POST_FOR_WRITERS = {ANONYMOUS: 403, "*": 403, **dict.fromkeys(WRITERS, 405)}
+# POST-only API actions: a GET is read as a read of SCARs (core.api_permissions), so it is 405
+# for their readers and 403 for everyone else; the writers are checked by API_WRITERS.
+_API_POST_FOR_WRITERS = {ANONYMOUS: 403, "*": 403, **dict.fromkeys(READERS, 405)}
 _PAGE_POST_ONLY = {ANONYMOUS: 302, "*": 405}
 
 EXPECTED: dict[str, dict[str, int]] = {

@@ -4,7 +4,6 @@ year (its lots are not needed: the builder receives lots of its own when the dem
 
 from __future__ import annotations
 
-
 import pytest
 from django.utils import timezone
 
