@@ -28,16 +28,21 @@ from cqo.core.permissions import require
 from . import selectors_scar as sel
 from . import services_scar as S
 from .models import Anomaly
-from .models_scar import Scar, ScarAnswer, ScarLanguage
+from .models_scar import Scar, ScarAnswer, ScarAnswerOutcome, ScarLanguage
 
 
 class ScarAnswerSerializer(serializers.ModelSerializer):
+    # Named apart from the post app's qualification "outcome", whose choices differ.
+    review_outcome = serializers.ChoiceField(
+        source="outcome", choices=ScarAnswerOutcome.choices, read_only=True
+    )
+
     class Meta:
         model = ScarAnswer
         fields = [
             "id", "responder", "containment", "root_cause", "corrective_actions",
             "verification", "prevention", "attachment_sha256", "submitted_at", "late",
-            "outcome", "review_note", "reviewed_at",
+            "review_outcome", "review_note", "reviewed_at",
         ]  # fmt: skip
 
 
@@ -84,21 +89,21 @@ class ScarIssueSerializer(serializers.Serializer):
     link_days = serializers.IntegerField(min_value=1, max_value=90, required=False, allow_null=True)
 
 
-class IssuedSerializer(serializers.Serializer):
+class ScarIssuedSerializer(serializers.Serializer):
     scar = ScarSerializer()
     token = serializers.CharField()
     link = serializers.CharField()
 
 
-class NoteSerializer(serializers.Serializer):
+class ScarNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ScarReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class LinkSerializer(serializers.Serializer):
+class ScarLinkSerializer(serializers.Serializer):
     link_days = serializers.IntegerField(min_value=1, max_value=90, required=False, allow_null=True)
 
 
@@ -108,7 +113,7 @@ def _issued(request: Request, issued: S.IssuedLink) -> dict[str, Any]:
     link = request.build_absolute_uri(
         reverse("anomalies:scar_reply", args=[issued.scar.pk, issued.token])
     )
-    return IssuedSerializer({"scar": issued.scar, "token": issued.token, "link": link}).data  # type: ignore[no-any-return]
+    return ScarIssuedSerializer({"scar": issued.scar, "token": issued.token, "link": link}).data  # type: ignore[no-any-return]
 
 
 class ScarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
@@ -141,7 +146,7 @@ class ScarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ScarIssueSerializer, responses={201: IssuedSerializer})
+    @extend_schema(request=ScarIssueSerializer, responses={201: ScarIssuedSerializer})
     @action(detail=False, methods=["post"])
     def issue(self, request: Request) -> Response:
         data = self.body(ScarIssueSerializer)
@@ -168,43 +173,43 @@ class ScarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         )
         return Response(_issued(request, issued), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoteSerializer, responses=ScarSerializer)
+    @extend_schema(request=ScarNoteSerializer, responses=ScarSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
         scar = self.target(S.REVIEW, S.CLAUSE_SCAR)
-        data = self.body(NoteSerializer)
+        data = self.body(ScarNoteSerializer)
         scar = S.scar_answer_accept(actor=self.actor, scar=scar, note=data["note"])
         return Response(ScarSerializer(scar).data)
 
-    @extend_schema(request=NoteSerializer, responses=ScarSerializer)
+    @extend_schema(request=ScarNoteSerializer, responses=ScarSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_answer(self, request: Request, pk: Any = None) -> Response:
         scar = self.target(S.REVIEW, S.CLAUSE_SCAR)
-        data = self.body(NoteSerializer)
+        data = self.body(ScarNoteSerializer)
         scar = S.scar_answer_return(actor=self.actor, scar=scar, note=data["note"])
         return Response(ScarSerializer(scar).data)
 
-    @extend_schema(request=LinkSerializer, responses={201: IssuedSerializer})
+    @extend_schema(request=ScarLinkSerializer, responses={201: ScarIssuedSerializer})
     @action(detail=True, methods=["post"])
     def link(self, request: Request, pk: Any = None) -> Response:
         scar = self.target(S.LINK, S.CLAUSE_SCAR)
-        data = self.body(LinkSerializer)
+        data = self.body(ScarLinkSerializer)
         issued = S.scar_link_reissue(actor=self.actor, scar=scar, link_days=data.get("link_days"))
         return Response(_issued(request, issued), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses=ScarSerializer)
+    @extend_schema(request=ScarReasonSerializer, responses=ScarSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
         scar = self.target(S.LINK, S.CLAUSE_SCAR)
-        data = self.body(ReasonSerializer)
+        data = self.body(ScarReasonSerializer)
         scar = S.scar_link_revoke(actor=self.actor, scar=scar, reason=data["reason"])
         return Response(ScarSerializer(scar).data)
 
-    @extend_schema(request=ReasonSerializer, responses=ScarSerializer)
+    @extend_schema(request=ScarReasonSerializer, responses=ScarSerializer)
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: Any = None) -> Response:
         scar = self.target(S.VOID, S.CLAUSE_SCAR)
-        data = self.body(ReasonSerializer)
+        data = self.body(ScarReasonSerializer)
         scar = S.scar_void(actor=self.actor, scar=scar, reason=data["reason"])
         return Response(ScarSerializer(scar).data)
 

@@ -51,7 +51,7 @@ def _ncrs(ctx: DemoContext, engineer: Any) -> list[Anomaly]:
         return found
     from .services_ncr import LotLine, anomaly_raise
 
-    taken = {a.supplier_id for a in found}
+    taken: set[int] = {a.supplier_id for a in found if a.supplier_id is not None}
     lots = list(
         Lot.objects.filter(voided_at__isnull=True, supplier__isnull=False)
         .exclude(supplier_id__in=taken)
@@ -59,11 +59,12 @@ def _ncrs(ctx: DemoContext, engineer: Any) -> list[Anomaly]:
         .order_by("-arrived_on", "number")[:200]
     )
     if len({lot.supplier_id for lot in lots}) < 3 - len(found):
-        lots += _receipts(ctx, skip=taken | {lot.supplier_id for lot in lots})
+        seen = {lot.supplier_id for lot in lots if lot.supplier_id is not None}
+        lots += _receipts(ctx, skip=taken | seen)
     for lot in lots:
         if len(found) == 3:
             break
-        if lot.supplier_id in taken:
+        if lot.supplier_id is None or lot.supplier_id in taken:
             continue
         taken.add(lot.supplier_id)
         found.append(

@@ -53,7 +53,7 @@ class ScarLanguage(models.TextChoices):
 
 
 class ScarAnswerOutcome(models.TextChoices):
-    PENDING = "", _("Awaiting review")
+    PENDING = "pending", _("Awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
 
@@ -176,7 +176,6 @@ class ScarAnswer(Voidable):
         max_length=10,
         choices=ScarAnswerOutcome.choices,
         default=ScarAnswerOutcome.PENDING,
-        blank=True,
     )
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(

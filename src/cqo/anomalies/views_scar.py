@@ -61,7 +61,7 @@ def _shown_once(request: HttpRequest, issued: S.IssuedLink) -> HttpResponse:
         {"scar": issued.scar, "link": _link_url(request, issued.scar, issued.token)},
     )
     response["Cache-Control"] = NO_STORE
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -287,8 +287,10 @@ def _public(
     response = HttpResponse(body)
     response["Content-Language"] = lang
     response["Cache-Control"] = NO_STORE
-    # The token is in the address: never sent on to another site, never indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never sent on to another site, never indexed. Same-origin
+    # rather than no-referrer, which makes the browser post the form with "Origin: null", and
+    # the CSRF check refuses that.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -147,7 +147,7 @@ def test_the_link_opens_its_scar_alone_without_a_session_in_the_suppliers_langua
     html = response.content.decode()
     assert response.status_code == 200
     assert response["Content-Language"] == "en"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "Supplier corrective action request" in html
     assert issued.scar.number in html
     assert other.scar.number not in html
