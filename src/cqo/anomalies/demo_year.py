@@ -46,7 +46,15 @@ from cqo.accounts.models import User
 from cqo.audit.services import audit_record
 from cqo.core.clauses import clause
 from cqo.core.demo import DEMO_SEED
-from cqo.masterdata.models import DefectClass, Item, Lot, LotOrigin, StockStatus, Supplier
+from cqo.masterdata.models import (
+    DefectClass,
+    Item,
+    Lot,
+    LotOrigin,
+    StockStatus,
+    Supplier,
+    WorkCentre,
+)
 
 from .models import (
     Anomaly,
@@ -101,10 +109,31 @@ def _aware(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def _found_at(lot: Lot) -> str:
+@dataclass(frozen=True)
+class LotRow:
+    """What an NCR needs of a lot, read as plain values (a year holds 100,000 lots)."""
+
+    id: int
+    number: str
+    item_id: int
+    supplier_id: int | None
+    work_centre_id: int | None
+    arrived_on: datetime.date
+    quantity: Decimal
+    origin: str
+    stock_status: str
+
+
+LOT_FIELDS = (
+    "id", "number", "item_id", "supplier_id", "work_centre_id", "arrived_on", "quantity",
+    "origin", "stock_status",
+)  # fmt: skip
+
+
+def _found_at(lot: LotRow, item: Item) -> str:
     if lot.origin == LotOrigin.RECEIPT:
         return FoundAt.IQC
-    if lot.item.kind == "product" or lot.work_centre_id is None:
+    if item.kind == "product" or lot.work_centre_id is None:
         return FoundAt.OQC
     return FoundAt.IPQC
 
@@ -171,6 +200,7 @@ class _Year:
             FoundAt.OQC: users.get("inspector4") or users.get("inspector3"),
         }
         self.catalogue = _Catalogue(self.rng)
+        self.items = {i.pk: i for i in Item.objects.order_by("id")}
         self.next_id = (
             Anomaly.objects.order_by("-id").values_list("id", flat=True).first() or 0
         ) + 1
@@ -182,15 +212,16 @@ class _Year:
 
     # -- what to raise -------------------------------------------------------------------------
 
-    def rejected(self) -> list[Lot]:
-        return list(
-            Lot.objects.filter(
+    def rejected(self) -> list[LotRow]:
+        return [
+            LotRow(*row)
+            for row in Lot.objects.filter(
                 voided_at__isnull=True, stock_status=StockStatus.REJECTED,
                 arrived_on__gte=self.start, arrived_on__lt=self.today - datetime.timedelta(days=2),
             )
-            .select_related("item", "supplier", "work_centre")
             .order_by("arrived_on", "id")
-        )  # fmt: skip
+            .values_list(*LOT_FIELDS)
+        ]  # fmt: skip
 
     def _day(self) -> datetime.date:
         month = self.rng.choices(range(12), MONTH_WEIGHTS)[0]
@@ -207,7 +238,7 @@ class _Year:
         others = rest - at_gates
         for lot in from_rejected:
             self._from_lot(lot, source=AnomalySource.LOT_REJECTED, whole=True)
-        self._flush_if_full()
+            self._flush_if_full()
         passed = self._passed_lots(at_gates)
         for lot in passed:
             self._from_lot(lot, source=AnomalySource.MANUAL, whole=False)
@@ -217,33 +248,32 @@ class _Year:
         self._sequences_reset()
         return self.counts["ncrs"]
 
-    def _passed_lots(self, n: int) -> list[Lot]:
+    def _passed_lots(self, n: int) -> list[LotRow]:
         """Lots that passed the gates, weighted toward the suppliers and lines that gave
         trouble: ``n`` of them, drawn with replacement (a lot can yield two findings)."""
-        base = (
-            Lot.objects.filter(
+        rows = [
+            LotRow(*row)
+            for row in Lot.objects.filter(
                 voided_at__isnull=True, arrived_on__gte=self.start,
                 arrived_on__lt=self.today - datetime.timedelta(days=1),
             )
             .exclude(stock_status=StockStatus.REJECTED)
             .order_by("id")
-        )  # fmt: skip
-        ids = list(base.values_list("id", "supplier_id", "work_centre__code"))
-        if not ids:
+            .values_list(*LOT_FIELDS)
+        ]  # fmt: skip
+        if not rows or n <= 0:
             return []
         bad_suppliers = self._bad_suppliers()
+        hot = {
+            wc.pk: HOT_LINES[wc.code] for wc in WorkCentre.objects.filter(code__in=list(HOT_LINES))
+        }
         weights = [
-            (3.0 if s in bad_suppliers else 1.0) * HOT_LINES.get(w or "", 1.0) for _i, s, w in ids
+            (3.0 if r.supplier_id in bad_suppliers else 1.0) * hot.get(r.work_centre_id or 0, 1.0)
+            for r in rows
         ]
-        chosen = self.rng.choices([i for i, _s, _w in ids], weights, k=n)
-        lots: dict[int, Lot] = {}
-        wanted = sorted(set(chosen))
-        for k in range(0, len(wanted), 5000):
-            for lot in Lot.objects.filter(id__in=wanted[k : k + 5000]).select_related(
-                "item", "supplier", "work_centre"
-            ):
-                lots[lot.pk] = lot
-        return [lots[i] for i in chosen]
+        chosen = self.rng.choices(rows, weights, k=n)
+        chosen.sort(key=lambda r: (r.arrived_on, r.id))
+        return chosen
 
     def _bad_suppliers(self) -> set[int]:
         rejected = defaultdict(int)
@@ -255,10 +285,12 @@ class _Year:
         return set(ranked[: max(1, len(ranked) // 5)])
 
     def _others(self, n: int) -> None:
-        items = list(
-            Item.objects.filter(voided_at__isnull=True).exclude(kind="material").order_by("id")
+        items = [i for i in self.items.values() if i.kind != "material" and i.voided_at is None]
+        suppliers = list(
+            Supplier.objects.filter(voided_at__isnull=True)
+            .order_by("id")
+            .values_list("id", flat=True)
         )
-        suppliers = list(Supplier.objects.filter(voided_at__isnull=True).order_by("id"))
         if not items:
             return
         kinds = [
@@ -277,9 +309,9 @@ class _Year:
                 else None
             )
             self._ncr(
-                item=item, supplier=supplier, work_centre_id=None, day=day, source=source,
+                item=item, supplier_id=supplier, work_centre_id=None, day=day, source=source,
                 found_at=found_at, quantity=Decimal(self.rng.randint(1, 40)), lot=None,
-                ref=f"{source.upper()[:3]}-{day:%Y%m%d}-{self.next_id % 10000:04d}"
+                ref=f"{source.upper()[:3]}-{day:%Y%m%d}-{self.next_id:06d}"
                 if source != AnomalySource.MANUAL else "",
                 finder=self.users.get("qe2") if found_at == FoundAt.AUDIT else None,
             )  # fmt: skip
@@ -287,8 +319,9 @@ class _Year:
 
     # -- one NCR -------------------------------------------------------------------------------
 
-    def _from_lot(self, lot: Lot, *, source: str, whole: bool) -> None:
-        found_at = _found_at(lot)
+    def _from_lot(self, lot: LotRow, *, source: str, whole: bool) -> None:
+        item = self.items[lot.item_id]
+        found_at = _found_at(lot, item)
         day = lot.arrived_on + datetime.timedelta(days=self.rng.choice((0, 0, 0, 1)))
         if day >= self.today:
             day = lot.arrived_on
@@ -297,15 +330,16 @@ class _Year:
         else:
             quantity = Decimal(max(1, min(int(lot.quantity), int(self.rng.expovariate(1 / 6)) + 1)))
         self._ncr(
-            item=lot.item, supplier=lot.supplier, work_centre_id=lot.work_centre_id, day=day,
+            item=item, supplier_id=lot.supplier_id, work_centre_id=lot.work_centre_id, day=day,
             source=source, found_at=found_at, quantity=quantity, lot=lot,
             ref=lot.number if source == AnomalySource.LOT_REJECTED else "",
             finder=self.inspectors.get(found_at),
         )  # fmt: skip
 
     def _ncr(
-        self, *, item: Item, supplier: Any, work_centre_id: int | None, day: datetime.date,
-        source: str, found_at: str, quantity: Decimal, lot: Lot | None, ref: str, finder: Any,
+        self, *, item: Item, supplier_id: int | None, work_centre_id: int | None,
+        day: datetime.date, source: str, found_at: str, quantity: Decimal, lot: LotRow | None,
+        ref: str, finder: Any,
     ) -> None:  # fmt: skip
         rng = self.rng
         k = rng.choices((1, 2, 3), (0.8, 0.17, 0.03))[0]
@@ -345,7 +379,7 @@ class _Year:
         a = Anomaly(
             id=pk, number=f"NCR-{raised_at:%Y}-{pk:06d}", title=title[:200],
             description="演示：" + "、".join(f"{c.code} {c.name}" for c in codes) + "。",
-            source=source, source_ref=ref, item=item, supplier=supplier,
+            source=source, source_ref=ref, item=item, supplier_id=supplier_id,
             work_centre_id=work_centre_id, found_at=found_at, found_on=day, found_by=finder,
             quantity=quantity, defect_class=worst, status=status, owner=owner,
             raised_by=finder or owner, raised_at=raised_at, contained_at=contained_at,
@@ -356,7 +390,7 @@ class _Year:
         self.anomalies.append(a)
         self.digest.update(f"{pk}:{a.number}:{item.pk}:{day}:{status}:{quantity}".encode())
         if lot is not None:
-            self.lots.append(AnomalyLot(anomaly_id=pk, lot=lot, quantity=quantity,
+            self.lots.append(AnomalyLot(anomaly_id=pk, lot_id=lot.id, quantity=quantity,
                                         quarantined=quantity if lot.stock_status != StockStatus.REJECTED else 0))  # fmt: skip
         left = quantity
         for i, code in enumerate(codes):

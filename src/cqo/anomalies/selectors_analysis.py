@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import CharField, Count, FloatField, Func, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -282,7 +282,7 @@ class MonthRow:
 class Trend:
     months: list[MonthRow]
     closure: ageing.DurationSummary
-    repeat: ageing.RepeatResult
+    repeat: Repeats
 
     @property
     def found(self) -> int:
@@ -299,61 +299,156 @@ def _day(value: datetime.date | datetime.datetime) -> datetime.date:
     return value
 
 
+# --- what the database computes for the trend ---------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Days (with their fraction) from one timestamp to a later one, computed by the
+    database."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def _compiled(self, compiler: Any) -> tuple[str, str, list[Any]]:
+        (start, start_params), (end, end_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return start, end, [*end_params, *start_params]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        start, end, params = self._compiled(compiler)
+        return f"(julianday({end}) - julianday({start}))", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        start, end, params = self._compiled(compiler)
+        return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)", params
+
+
+class MonthKey(Func):
+    """The month of a date or timestamp as "YYYY-MM", in the server's time zone, computed by the
+    database (Django's ``TruncMonth`` on SQLite calls Python once per row). On SQLite a
+    timestamp is shifted by the zone's offset today, which is exact for a zone without daylight
+    saving (China's)."""
+
+    output_field = CharField()
+    arity = 1
+
+    def __init__(self, expression: Any, *, timestamp: bool = False) -> None:
+        super().__init__(expression)
+        self.timestamp = timestamp
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        if not self.timestamp:
+            return f"strftime('%Y-%m', {sql})", params
+        offset = timezone.localtime().utcoffset() or datetime.timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        return f"strftime('%Y-%m', {sql}, '{minutes:+d} minutes')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        if self.timestamp:
+            zone = timezone.get_current_timezone_name()
+            return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM')", [*params, zone]
+        return f"to_char({sql}, 'YYYY-MM')", params
+
+
+def _month_of(key: str) -> datetime.date:
+    year, month = (int(p) for p in key.split("-"))
+    return datetime.date(year, month, 1)
+
+
+@dataclass(frozen=True)
+class Repeats:
+    occurrences: int
+    repeats: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.repeats * 100.0 / self.occurrences if self.occurrences else None
+
+
+def _repeats_by_month(user: Any, start: datetime.date) -> dict[str, tuple[int, int]]:
+    """Defects found per month since ``start`` and how many repeat the same defect code on
+    the same item within ``REPEAT_WINDOW_DAYS`` (``cqo.methods.ageing.repeats`` states the rule;
+    the database applies it with a window function over a year of defects). Months as
+    "YYYY-MM"."""
+    if not may_view(user):
+        return {}
+    vendor = connection.vendor
+    a, d = Anomaly._meta.db_table, AnomalyDefect._meta.db_table
+    if vendor == "sqlite":
+        gap = "julianday(day) - julianday(prev)"
+        month = "strftime('%%Y-%%m', day)"
+    else:
+        gap = "(day - prev)"
+        month = "to_char(day, 'YYYY-MM')"
+    since = start - datetime.timedelta(days=REPEAT_WINDOW_DAYS)
+    sql = f"""
+        SELECT {month} AS m, COUNT(*),
+               SUM(CASE WHEN prev IS NOT NULL AND {gap} <= %s THEN 1 ELSE 0 END)
+        FROM (
+            SELECT an.found_on AS day,
+                   LAG(an.found_on) OVER (
+                       PARTITION BY an.item_id, de.defect_id ORDER BY an.found_on, de.id
+                   ) AS prev
+            FROM {d} de JOIN {a} an ON an.id = de.anomaly_id
+            WHERE de.voided_at IS NULL AND an.voided_at IS NULL AND an.item_id IS NOT NULL
+              AND an.found_on >= %s
+        ) t
+        WHERE day >= %s
+        GROUP BY {month}
+    """  # noqa: S608 (table names from the models, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [REPEAT_WINDOW_DAYS, since, start])
+        return {str(m): (int(n), int(r or 0)) for m, n, r in cursor.fetchall()}
+
+
 def trend(user: Any, *, months: int = MONTHS, today: datetime.date | None = None) -> Trend:
-    """Found and closed NCRs per month, closure times and repeat rate: four queries."""
+    """Found and closed NCRs per month, closure times and repeat rate: three queries. The
+    database counts, and computes each closed NCR's days; the percentiles are
+    ``cqo.methods.ageing``'s."""
     month_list = months_of(months, today=today)
     start = month_list[0]
     rows = {m: MonthRow(m) for m in month_list}
     found = (
         ncrs(user)
         .filter(found_on__gte=start)
-        .annotate(m=TruncMonth("found_on"))
+        .annotate(m=MonthKey("found_on"))
         .values("m")
         .annotate(n=Count("id"), q=Sum("quantity"))
     )
     for r in found:
-        row = rows.get(_day(r["m"]))
+        row = rows.get(_month_of(r["m"]))
         if row:
             row.found, row.quantity = r["n"], float(r["q"] or 0)
-    start_at = _start_of(start)
-    closed = ncrs(user).filter(
-        status=AnomalyStatus.CLOSED, closed_at__gte=start_at, raised_at__isnull=False
+    closed = (
+        ncrs(user)
+        .filter(
+            status=AnomalyStatus.CLOSED, closed_at__gte=_start_of(start), raised_at__isnull=False
+        )
+        .values_list(MonthKey("closed_at", timestamp=True), DaysBetween("raised_at", "closed_at"))
     )
     durations: dict[datetime.date, list[float]] = {m: [] for m in month_list}
     every: list[float] = []
-    for raised_at, closed_at in closed.values_list("raised_at", "closed_at").iterator(2000):
-        days = max(0.0, (closed_at - raised_at).total_seconds() / 86400.0)
-        month = ageing.month_start(_day(closed_at))
-        if month in durations:
-            durations[month].append(days)
-            every.append(days)
-    for m, values in durations.items():
-        rows[m].closed = len(values)
-        rows[m].closure = ageing.duration_summary(values)
-    # Repeats look back one window before the period, so the first months count fairly.
-    since = start - datetime.timedelta(days=REPEAT_WINDOW_DAYS)
-    occurrences = list(
-        defects(user)
-        .filter(anomaly__found_on__gte=since, anomaly__item__isnull=False)
-        .values_list("anomaly__item_id", "defect__code", "anomaly__found_on")
-        .order_by("anomaly__found_on", "id")
-        .iterator(5000)
-    )
-    result = ageing.repeats(
-        [((item, code), day) for item, code, day in occurrences],
-        window_days=REPEAT_WINDOW_DAYS,
-    )
-    flags = []
-    for (_item, _code, day), flag in zip(occurrences, result.flags, strict=True):
-        if day < start:
-            continue
-        flags.append(flag)
-        row = rows.get(ageing.month_start(day))
+    for key, days in closed.iterator(5000):
+        month = _month_of(key)
+        if month in durations and days is not None:
+            value = max(0.0, float(days))
+            durations[month].append(value)
+            every.append(value)
+    for month, values in durations.items():
+        rows[month].closed = len(values)
+        rows[month].closure = ageing.duration_summary(values)
+    occurrences = repeated = 0
+    for key, (n, r) in _repeats_by_month(user, start).items():
+        row = rows.get(_month_of(key))
         if row:
-            row.defects += 1
-            row.repeats += flag
+            row.defects, row.repeats = n, r
+            occurrences += n
+            repeated += r
     return Trend(
         months=[rows[m] for m in month_list],
         closure=ageing.duration_summary(every),
-        repeat=ageing.RepeatResult(len(flags), sum(flags), tuple(flags)),
+        repeat=Repeats(occurrences, repeated),
     )
