@@ -35,7 +35,7 @@ from django.utils.translation import pgettext_lazy
 from cqo.methods import ageing
 from cqo.methods.pareto import ParetoResult, pareto
 
-from .models import Anomaly, AnomalyDefect, AnomalyStatus
+from .models import OPEN_STATUSES, Anomaly, AnomalyDefect, AnomalyStatus
 
 PERM = "anomalies.view_analysis"
 MONTHS = 12
@@ -49,7 +49,6 @@ DIMENSIONS = {
     "work_centre": _("Work centre"),
 }
 MEASURES = {"count": _("Number of NCRs"), "quantity": _("Nonconforming quantity")}
-OPEN_STATUSES = tuple(s for s in AnomalyStatus.values if s != AnomalyStatus.CLOSED)
 
 DEFINITIONS = {
     "period": _("An NCR counts in the month its nonconformity was found; voided NCRs never count."),
