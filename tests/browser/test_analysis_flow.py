@@ -12,10 +12,10 @@ from cqo.testing.world import PASSWORD, Org
 
 TEXT = {
     "zh-hans": {
-        "pareto": "不合格报告缺陷排列图（近 3 个月）",
-        "ageing": "未关闭不合格报告账龄",
+        "pareto": "不合格品报告缺陷排列图（近 3 个月）",
+        "ageing": "未关闭不合格品报告账龄",
         "first": "D1 划伤",
-        "analysis": "不合格分析",
+        "analysis": "不合格品分析",
     },
     "en": {
         "pareto": "NCR Pareto by defect (3 months)",

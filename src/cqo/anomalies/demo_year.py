@@ -67,7 +67,7 @@ from .models import (
 )
 
 CLAUSE = clause("§6 c)")
-CLASS_RANK = {DefectClass.CR: 0, DefectClass.MA: 1, DefectClass.MI: 2}
+CLASS_RANK: dict[str, int] = {DefectClass.CR: 0, DefectClass.MA: 1, DefectClass.MI: 2}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ GENERIC: list[tuple[str, str, str, str, float]] = [
     ("ASM-01", "装配错漏", "Wrong or missing assembly", "MA", 3),
 ]
 # Median days to close by the worst class at the start of the year; by the end, 60 % of it.
-CLOSURE_MEDIAN = {DefectClass.CR: 24.0, DefectClass.MA: 15.0, DefectClass.MI: 8.0}
+CLOSURE_MEDIAN: dict[str, float] = {DefectClass.CR: 24.0, DefectClass.MA: 15.0, DefectClass.MI: 8.0}
 STUCK = 0.025  # NCRs that stay in review past their time (waiting on a CAPA, a supplier)
 # Lines whose process gives more trouble (the demo's SPC shift and low Cpk are there).
 HOT_LINES = {"D01": 3.0}
@@ -194,7 +194,7 @@ class _Year:
         self.users = users
         self.engineers = [users[u] for u in ("qe1", "qe2") if u in users]
         self.closers = [users[u] for u in ("qe1", "qe2", "cqo") if u in users]
-        self.inspectors = {
+        self.inspectors: dict[str, Any] = {
             FoundAt.IQC: users.get("inspector1"),
             FoundAt.IPQC: users.get("inspector2"),
             FoundAt.OQC: users.get("inspector4") or users.get("inspector3"),
@@ -276,7 +276,7 @@ class _Year:
         return chosen
 
     def _bad_suppliers(self) -> set[int]:
-        rejected = defaultdict(int)
+        rejected: dict[int, int] = defaultdict(int)
         for sid in Lot.objects.filter(
             stock_status=StockStatus.REJECTED, supplier__isnull=False
         ).values_list("supplier_id", flat=True):

@@ -169,7 +169,9 @@ def pareto_by(
     value = Count("id") if measure == "count" else Sum("quantity")
     rows = list(qs.values(key, code, name, name_en).annotate(v=value).order_by("-v", key))
     not_stated = str(_("Not stated"))
-    labels, values, ids = [], [], {}
+    labels: list[str] = []
+    values: list[float] = []
+    ids: dict[str, int | None] = {}
     for row in rows:
         v = row["v"] or 0
         if not v:
@@ -234,8 +236,11 @@ def ncr_ageing(user: Any, *, now: datetime.datetime | None = None) -> Ageing:
         .annotate(**aggregates)
         .order_by("status")
     )
-    found = {r["status"]: [r[f"b{i}"] for i in range(len(filters))] for r in rows}
-    by_status = {s: found[s] for s in OPEN_STATUSES if s in found}
+    found: dict[str, list[int]] = {
+        str(r["status"]): [int(r[f"b{i}"]) for i in range(len(filters))]  # type: ignore[literal-required]
+        for r in rows
+    }
+    by_status = {str(s): found[s] for s in OPEN_STATUSES if s in found}
     return Ageing(labels=age_labels(), by_status=by_status)
 
 
@@ -417,10 +422,10 @@ def trend(user: Any, *, months: int = MONTHS, today: datetime.date | None = None
         .values("m")
         .annotate(n=Count("id"), q=Sum("quantity"))
     )
-    for r in found:
-        row = rows.get(_month_of(r["m"]))
+    for counted in found:
+        row = rows.get(_month_of(counted["m"]))
         if row:
-            row.found, row.quantity = r["n"], float(r["q"] or 0)
+            row.found, row.quantity = counted["n"], float(counted["q"] or 0)
     closed = (
         ncrs(user)
         .filter(

@@ -3,6 +3,7 @@ trend, closure time, repeats) and the open NCRs by age, each with its Excel expo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -33,7 +34,7 @@ def _months(request: HttpRequest) -> int:
     return months if months in sel.PERIODS else sel.MONTHS
 
 
-def _choice(request: HttpRequest, name: str, choices: dict[str, object], default: str) -> str:
+def _choice(request: HttpRequest, name: str, choices: Mapping[str, object], default: str) -> str:
     value = request.GET.get(name, default)
     return value if value in choices else default
 

@@ -75,7 +75,7 @@ def test_the_pareto_by_item_and_supplier_counts_each_ncr_once(
         ("X-100 阀杆", 3.0, 75.0), ("Y-200 阀座", 1.0, 100.0),
     ]  # fmt: skip
     assert _table(sel.pareto_by(org.cqo, by="supplier")) == [
-        ("SA 甲供应商", 3.0, 75.0), ("Not stated", 1.0, 100.0),
+        ("SA 甲供应商", 3.0, 75.0), ("未注明", 1.0, 100.0),
     ]  # fmt: skip
 
 
