@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-ACTIONS = {
+ACTIONS: dict[str, Promise | str] = {
     "incidents.rules.set": _("Incident rules set (new version)"),
     "incidents.incident.report": _("Quality incident reported"),
     "incidents.incident.level": _("Incident level set"),

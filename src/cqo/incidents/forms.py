@@ -84,7 +84,9 @@ class ReportForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     unit = forms.ModelChoiceField(label=_("Unit where it happened"), queryset=Unit.objects.none(),
                                   required=False)  # fmt: skip
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none(), required=False)
+    item = forms.ModelChoiceField(
+        label=_("Product item"), queryset=Item.objects.none(), required=False
+    )
     loss = forms.DecimalField(label=_("Direct loss (yuan)"), min_value=0, max_digits=14,
                               decimal_places=2, initial=0)  # fmt: skip
     injuries = forms.IntegerField(label=_("Injured people"), min_value=0, max_value=100000,

@@ -92,7 +92,11 @@ class IncidentRules(Voidable):
 
     def level_for(self, *, loss: Decimal, injuries: int, deaths: int) -> str:
         """The level the thresholds give: the worst that any measure of harm or loss reaches."""
-        if deaths >= self.major_deaths or injuries >= self.major_injuries or loss >= self.major_loss:
+        if (
+            deaths >= self.major_deaths
+            or injuries >= self.major_injuries
+            or loss >= self.major_loss
+        ):
             return IncidentLevel.MAJOR
         if injuries >= self.serious_injuries or loss >= self.serious_loss:
             return IncidentLevel.SERIOUS

@@ -31,7 +31,7 @@ ZERO = Decimal("0")
 
 
 class Measure(models.TextChoices):
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", _("Disciplinary warning")
     CRITICISM = "criticism", _("Notice of criticism")
     FINE = "fine", _("Fine")
     DEMERIT = "demerit", _("Demerit")
@@ -39,7 +39,7 @@ class Measure(models.TextChoices):
     OTHER = "other", _("Other measure")
 
 
-MEASURE_WEIGHT = {
+MEASURE_WEIGHT: dict[str, int] = {
     Measure.WARNING: 1, Measure.CRITICISM: 2, Measure.FINE: 3, Measure.DEMERIT: 4,
     Measure.DEMOTION: 5, Measure.OTHER: 3,
 }  # fmt: skip
@@ -49,7 +49,7 @@ class PenaltyStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     NOTIFIED = "notified", _("Person told, hearing open")
     HEARD = "heard", _("Heard, awaiting decision")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", _("Decided, final")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -136,16 +136,16 @@ class PenaltyDecision(Voidable):
     """A decision on a penalty. Final as recorded; a revision is a new row superseding this."""
 
     penalty = models.ForeignKey(Penalty, on_delete=models.PROTECT, related_name="decisions")
-    verdict = models.CharField(_("decision"), max_length=10, choices=Verdict.choices)
+    verdict = models.CharField(_("decision outcome"), max_length=10, choices=Verdict.choices)
     measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices, blank=True)
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(ZERO)],
     )  # fmt: skip
     reasons = models.TextField(_("reasons"))
-    decided_by = models.ForeignKey(USER, verbose_name=_("decided by"), on_delete=models.PROTECT,
+    decided_by = models.ForeignKey(USER, verbose_name=_("decision made by"), on_delete=models.PROTECT,
                                    related_name="+")  # fmt: skip
-    decided_at = models.DateTimeField(_("decided at"))
+    decided_at = models.DateTimeField(_("decision made at"))
     supersedes = models.OneToOneField(
         "self", verbose_name=_("revises"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="superseded_by",
@@ -158,4 +158,3 @@ class PenaltyDecision(Voidable):
 
     def __str__(self) -> str:
         return f"{self.penalty.number} {self.get_verdict_display()}"
-

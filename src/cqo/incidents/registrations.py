@@ -37,7 +37,9 @@ def register_incidents(app_label: str) -> None:
         NavItem("authority.d.rules", _("Incident rules"), clause("§7.2.1.3"), "incidents:rules",
                 "incidents.view_incidentrules"),
     )  # fmt: skip
-    reminder_register("incidents.report_overdue", services_incidents.incidents_report_overdue_remind)
+    reminder_register(
+        "incidents.report_overdue", services_incidents.incidents_report_overdue_remind
+    )
     api_urls_register("incidents/", api.urlpatterns, namespace="incidents")
 
 
@@ -51,6 +53,8 @@ def register_penalties(app_label: str) -> None:
 
 
 def register_costs(app_label: str) -> None:
+    from typing import cast
+
     from django.utils.translation import gettext_lazy as _
 
     from cqo.core.clauses import clause
@@ -60,7 +64,7 @@ def register_costs(app_label: str) -> None:
 
     cost_source_register(
         code=services_costs.SOURCE,
-        label=_("Quality incidents"),  # type: ignore[arg-type]  # lazy: the reader's language
+        label=cast(str, _("Quality incidents")),  # lazy: in the reader's language
         clause=clause("§7.1.5"),
         lines=services_costs.cost_lines,
     )

@@ -260,8 +260,10 @@ def incident_report(
     )
     notify(
         _investigators(),
-        lambda: _("A quality incident was reported (%(level)s): %(title)s")
-        % {"level": incident.get_level_display(), "title": incident.title},
+        lambda: (
+            _("A quality incident was reported (%(level)s): %(title)s")
+            % {"level": incident.get_level_display(), "title": incident.title}
+        ),
         url=incident_url(incident),
         clause=CLAUSE_INCIDENT,
     )
@@ -353,8 +355,9 @@ def investigation_open(*, actor: User, incident: Incident, lead: User) -> Incide
     if lead.pk != actor.pk:
         notify(
             [lead],
-            lambda: _("You lead the investigation of incident %(number)s.")
-            % {"number": locked.number},
+            lambda: (
+                _("You lead the investigation of incident %(number)s.") % {"number": locked.number}
+            ),
             url=incident_url(locked),
             clause=CLAUSE_INCIDENT,
         )
@@ -522,7 +525,7 @@ def incident_ncr_request(*, actor: User, incident: Incident, item: Any = None) -
         if item is None:
             raise ValidationError({"item": _with(_("Name the item the nonconformance is about."),
                                                  clause("§6 c)"))})  # fmt: skip
-        responses = events.anomaly_requested.send(
+        responses: list[tuple[Any, Any]] = events.anomaly_requested.send(
             sender=Incident,
             actor=actor,
             source="incident",

@@ -150,12 +150,10 @@ def _detail_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "incident": incident,
         "overdue": incident.report_overdue(timezone.now()),
         "team": incident.team.filter(voided_at__isnull=True).select_related("user"),
-        "timeline": incident.timeline.filter(voided_at__isnull=True).select_related(
-            "recorded_by"
+        "timeline": incident.timeline.filter(voided_at__isnull=True).select_related("recorded_by"),
+        "responsibilities": incident.responsibilities.filter(voided_at__isnull=True).select_related(
+            "person", "unit"
         ),
-        "responsibilities": incident.responsibilities.filter(
-            voided_at__isnull=True
-        ).select_related("person", "unit"),
         "penalties": selectors.penalties_visible(request.user, incident=incident),
         "costs": costs,
         "cost_total": cost_total,
@@ -171,7 +169,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "incidents/incident_detail.html", _detail_context(request, incident))
 
 
-def _acts(request: HttpRequest, incident: Incident) -> dict[str, tuple[Any, Callable[..., Any], str]]:
+def _acts(
+    request: HttpRequest, incident: Incident
+) -> dict[str, tuple[Any, Callable[..., Any], str]]:
     actor = actor_of(request)
     inc = services_incidents
     return {
@@ -324,9 +324,9 @@ def rules_page(request: HttpRequest) -> HttpResponseBase:
 def penalty_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in PenaltyStatus.values else ""
-    page = Paginator(
-        selectors.penalties_visible(request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(selectors.penalties_visible(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "incidents/penalty_list.html",
@@ -371,8 +371,7 @@ def _penalty_context(request: HttpRequest, penalty: Penalty) -> dict[str, Any]:
         "decisions": decisions,
         "current": penalty.current_decision,
         "forms": _penalty_forms(request, penalty),
-        "window_open": penalty.hearing_until is not None
-        and timezone.now() < penalty.hearing_until,
+        "window_open": penalty.hearing_until is not None and timezone.now() < penalty.hearing_until,
     }
 
 
@@ -430,9 +429,7 @@ def _record_page(request: HttpRequest, *, person: Any = None, unit: Any = None) 
 @login_required
 def person_record(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    if not (
-        request.user.has_perm("incidents.view_penalty") or person.user_id == request.user.pk
-    ):
+    if not (request.user.has_perm("incidents.view_penalty") or person.user_id == request.user.pk):
         raise PermissionDenied(_("You do not have permission to do this."))
     return _record_page(request, person=person)
 

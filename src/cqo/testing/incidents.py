@@ -88,5 +88,7 @@ def penalty_heard(org: Any, statement: str = "扳手校准由设备科负责，�
     from cqo.incidents.services_penalties import penalty_hear, penalty_notify
 
     penalty = penalty_proposed(org)
-    penalty = penalty_notify(actor=org.cqo, penalty=penalty, notice="拟罚款 500 元，可在 5 日内申辩。")
+    penalty = penalty_notify(
+        actor=org.cqo, penalty=penalty, notice="拟罚款 500 元，可在 5 日内申辩。"
+    )
     return penalty_hear(actor=org.cqo, penalty=penalty, statement=statement)

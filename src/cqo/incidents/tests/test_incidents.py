@@ -103,7 +103,9 @@ def test_an_overdue_report_reminds_the_cqo_once_a_day_and_the_onward_report_stop
     assert incident.report_overdue(timezone.now())
     assert S.incidents_report_overdue_remind() == 1
     assert S.incidents_report_overdue_remind() == 0
-    assert Notification.objects.filter(recipient=org.cqo, message__contains=incident.number).exists()
+    assert Notification.objects.filter(
+        recipient=org.cqo, message__contains=incident.number
+    ).exists()
     S.incident_report_onward(actor=org.cqo, incident=incident, reported_to="主要负责人",
                              reported_at=None)  # fmt: skip
     incident.refresh_from_db()
