@@ -543,9 +543,18 @@ def incident_ncr_request(*, actor: User, incident: Incident, item: Any = None) -
         locked.ncr_requested_at = timezone.now()
         if answers:
             locked.ncr_ref = str(answers[0].number)[:80]
-            url = getattr(answers[0], "get_absolute_url", None)
-            locked.ncr_url = str(url())[:200] if callable(url) else ""
+            locked.ncr_url = _url_of(answers[0])
     return locked
+
+
+def _url_of(record: Any) -> str:
+    """The page of a record another domain answered with, or "" while it has none."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return str(record.get_absolute_url())[:200]
+    except (AttributeError, NoReverseMatch):
+        return ""
 
 
 def incident_void(*, actor: User, incident: Incident, reason: str) -> Any:
