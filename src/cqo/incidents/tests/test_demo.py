@@ -4,7 +4,6 @@ on the operator's quality record; an incident reported this week is overdue for 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.utils import timezone
