@@ -1,0 +1,23 @@
+"""The anomalies app's rows of the permission matrix (tests/security/test_permission_matrix.py).
+Each part of the app keeps its rows in ``matrix_<part>.py``, merged here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import matrix_mrb
+
+EXPECTED: dict[str, dict[str, int]] = {}
+API_WRITERS: dict[str, tuple[str, ...]] = {}
+OBJECT_FOR_PK: dict[str, str] = {}
+KWARGS: dict[str, Any] = {}
+
+# --- the review board and the costs: matrix_mrb.py --------------------------------------------
+EXPECTED.update(matrix_mrb.EXPECTED)
+API_WRITERS.update(matrix_mrb.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
+KWARGS.update(matrix_mrb.KWARGS)
+
+
+def build(world: Any) -> None:
+    matrix_mrb.build(world)
