@@ -42,8 +42,9 @@ def register_mrb(app_label: str) -> None:
     from cqo.authorities.kinds import approval_kind_register
     from cqo.core.clauses import clause
     from cqo.core.costs import cost_source_register
+    from cqo.core.demo import demo_builder_register
 
-    from . import api, rules_mrb, services_costs, services_mrb, views_mrb
+    from . import api, demo_mrb, rules_mrb, services_costs, services_mrb, views_mrb
     from .closure import closure_obstacle_register
     from .sections import section_register
 
@@ -92,6 +93,12 @@ def register_mrb(app_label: str) -> None:
         clause=clause("§7.1.5"),
         lines=services_costs.cost_lines,
     )
+    # After the inspection year, whose rejected lots opened their NCRs.
+    demo_builder_register(
+        "anomalies_mrb", demo_mrb.build,
+        after=("organisation", "authorities", "masterdata", "inspection"),
+        present=demo_mrb.present,
+    )  # fmt: skip
 
 
 def register_analysis(app_label: str) -> None:
