@@ -408,6 +408,7 @@ SPECTACULAR_SETTINGS = {
         "DispositionKindEnum": "cqo.inspection.models.DispositionKind.choices",
         "AlarmStatusEnum": "cqo.inspection.models.AlarmStatus.choices",
         "ScarStatusEnum": "cqo.anomalies.models_scar.ScarStatus.choices",
+        "MrbDispositionKindEnum": "cqo.anomalies.models_mrb.DispositionKind.choices",
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_scar
+from . import matrix_analysis, matrix_mrb, matrix_scar
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
@@ -13,7 +13,16 @@ OBJECT_FOR_PK: dict[str, str] = {}
 KWARGS: dict[str, Any] = {}
 PUBLIC_WRITES: dict[str, str] = {}
 
-# --- SCAR: its rows in matrix_scar.py -----------------------------------------------------------
+# --- the review board and the costs: matrix_mrb.py --------------------------------------------
+EXPECTED.update(matrix_mrb.EXPECTED)
+API_WRITERS.update(matrix_mrb.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
+KWARGS.update(matrix_mrb.KWARGS)
+
+# --- the analysis: matrix_analysis.py (read-only pages, no object) ----------------------------
+EXPECTED.update(matrix_analysis.EXPECTED)
+
+# --- SCAR: matrix_scar.py -----------------------------------------------------------------------
 EXPECTED.update(matrix_scar.EXPECTED)
 API_WRITERS.update(matrix_scar.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_scar.OBJECT_FOR_PK)
@@ -22,4 +31,5 @@ PUBLIC_WRITES.update(matrix_scar.PUBLIC_WRITES)
 
 
 def build(world: Any) -> None:
+    matrix_mrb.build(world)
     matrix_scar.build(world)
