@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from . import api_mrb, api_ncr
+from . import api_mrb, api_ncr, api_scar
 
 # Each part of the app keeps its own API routes (api_<part>.urlpatterns), combined here.
-urlpatterns: list[URLPattern | URLResolver] = [
-    *api_ncr.urlpatterns,
-    *api_mrb.urlpatterns,
-]
+urlpatterns: list[URLPattern | URLResolver] = [*api_ncr.urlpatterns]
+urlpatterns += api_mrb.urlpatterns
+urlpatterns += api_scar.urlpatterns

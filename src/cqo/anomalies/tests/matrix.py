@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_mrb, matrix_ncr
+from . import matrix_analysis, matrix_mrb, matrix_ncr, matrix_scar
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
 OBJECT_FOR_PK: dict[str, str] = {}
 KWARGS: dict[str, Any] = {}
+PUBLIC_WRITES: dict[str, str] = {}
 BUILDERS: list[Any] = []
 
 # --- ncr: the NCR core, containment, the defect catalogue ---------------------------------------
@@ -27,6 +28,17 @@ API_WRITERS.update(matrix_mrb.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
 KWARGS.update(matrix_mrb.KWARGS)
 BUILDERS.append(matrix_mrb.build)
+
+# --- the analysis: matrix_analysis.py (read-only pages, no object) ----------------------------
+EXPECTED.update(matrix_analysis.EXPECTED)
+
+# --- SCAR: matrix_scar.py -----------------------------------------------------------------------
+EXPECTED.update(matrix_scar.EXPECTED)
+API_WRITERS.update(matrix_scar.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_scar.OBJECT_FOR_PK)
+KWARGS.update(matrix_scar.KWARGS)
+PUBLIC_WRITES.update(matrix_scar.PUBLIC_WRITES)
+BUILDERS.append(matrix_scar.build)
 
 
 def build(world: Any) -> None:
