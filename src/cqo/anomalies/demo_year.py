@@ -227,6 +227,12 @@ class _Year:
             .values_list(*LOT_FIELDS)
         ]  # fmt: skip
 
+    def _day(self) -> datetime.date:
+        month = self.rng.choices(range(12), MONTH_WEIGHTS)[0]
+        offset = month * 365 / 12 + self.rng.uniform(0, 365 / 12)
+        day = self.start + datetime.timedelta(days=offset)
+        return min(day, self.today - datetime.timedelta(days=1))
+
     def build(self) -> int:
         rejected = self.rejected()
         # The large scale repeats the rejected lots' pattern rather than the lots themselves.
@@ -450,9 +456,11 @@ class _Year:
 USERNAMES = ("qe1", "qe2", "cqo", "inspector1", "inspector2", "inspector3", "inspector4")
 
 
-def year_build(*, large: bool = False, seed: int = DEMO_SEED) -> dict[str, int]:
+def year_build(
+    *, large: bool = False, seed: int = DEMO_SEED, scale: YearScale | None = None
+) -> dict[str, int]:
     """Write the year of NCRs (inside the demo's transaction); answers the counts."""
-    year = _Year(LARGE if large else SMALL, seed=seed)
+    year = _Year(scale or (LARGE if large else SMALL), seed=seed)
     year.build()
     return dict(year.counts)
 

@@ -118,7 +118,7 @@ def register_analysis(app_label: str) -> None:
     actions_register({"anomalies.demo.bulk": _("Demo nonconformance reports written in bulk")})
     # The rest of the demo year's NCRs, after the scenarios raised through the services.
     demo_builder_register(
-        "anomalies_year", demo_year.build, after=("anomalies", "anomalies_mrb"),
+        "anomalies_year", demo_year.build, after=("anomalies_mrb",),
     )  # fmt: skip
     nav_item_register(
         "authorities",
