@@ -18,11 +18,19 @@ from django.utils import timezone
 
 from cqo.authorities.services import approval_decide
 from cqo.core.demo import DemoContext
-from cqo.masterdata.models import DefectClass
+from cqo.masterdata.models import DefectClass, Lot, StockStatus
 
 from . import services_costs as C
 from . import services_mrb as S
-from .models import Anomaly, AnomalySource, AnomalyStatus, Disposition, DispositionStatus
+from . import services_ncr as N
+from .models import (
+    Anomaly,
+    AnomalySource,
+    AnomalyStatus,
+    Disposition,
+    DispositionStatus,
+    FoundAt,
+)
 
 # How many of the year's open NCRs the board has worked through, per scale.
 WORKED = {"small": 60, "large": 120}
@@ -41,6 +49,38 @@ def _on(anomaly: Anomaly, days: int) -> datetime.date:
 
 def _single_lot(anomaly: Anomaly) -> bool:
     return len(S.anomaly_lots(anomaly)) == 1
+
+
+def _raise_missing(users: dict[str, Any], concession: bool, cr: bool) -> dict[str, Anomaly]:
+    """When the year left no suitable NCR open, raise the ones the scenarios need, as the
+    inspector would: on a rejected lot (the concession) and on a cracked part (the critical
+    defect)."""
+    raised: dict[str, Anomaly] = {}
+    lots = list(
+        Lot.objects.filter(voided_at__isnull=True)
+        .select_related("item", "supplier")
+        .order_by("-stock_status", "-pk")[:50]
+    )
+    rejected = [lot for lot in lots if lot.stock_status == StockStatus.REJECTED] or lots
+    if concession and rejected:
+        lot = rejected[0]
+        raised["concession"] = N.anomaly_raise(
+            actor=users["inspector1"], title=f"批次 {lot.number} 尺寸超差", item=lot.item,
+            supplier=lot.supplier, found_at=FoundAt.IQC, quantity=lot.quantity,
+            defect_class=DefectClass.MA, owner=users["qe1"],
+            lots=[N.LotLine(lot=lot, quantity=lot.quantity)],
+        )  # fmt: skip
+    others = [lot for lot in lots if lot not in rejected[:1]]
+    if cr and others:
+        lot = others[0]
+        found = min(Decimal(lot.quantity), Decimal(40))
+        raised["cr"] = N.anomaly_raise(
+            actor=users["inspector1"], title=f"批次 {lot.number} 发现裂纹", item=lot.item,
+            supplier=lot.supplier, found_at=FoundAt.IQC, quantity=found,
+            defect_class=DefectClass.CR, owner=users["qe2"],
+            lots=[N.LotLine(lot=lot, quantity=found)],
+        )  # fmt: skip
+    return raised
 
 
 def build(ctx: DemoContext) -> None:
@@ -73,6 +113,10 @@ def build(ctx: DemoContext) -> None:
          if a.defect_class == DefectClass.CR and a is not concession_ncr),
         None,
     )  # fmt: skip
+    if concession_ncr is None or cr_ncr is None:
+        raised = _raise_missing(users, concession_ncr is None, cr_ncr is None)
+        concession_ncr = concession_ncr or raised.get("concession")
+        cr_ncr = cr_ncr or raised.get("cr")
     waiting: dict[str, Any] = {"concession": None, "cr": None}
     if concession_ncr is not None:
         waiting["concession"] = S.disposition_propose(

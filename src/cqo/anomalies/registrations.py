@@ -8,6 +8,7 @@ from __future__ import annotations
 def register(app_label: str) -> None:
     register_ncr(app_label)
     register_mrb(app_label)
+    register_analysis(app_label)
 
 
 def register_ncr(app_label: str) -> None:
@@ -41,8 +42,9 @@ def register_mrb(app_label: str) -> None:
     from cqo.authorities.kinds import approval_kind_register
     from cqo.core.clauses import clause
     from cqo.core.costs import cost_source_register
+    from cqo.core.demo import demo_builder_register
 
-    from . import api, rules_mrb, services_costs, services_mrb, views_mrb
+    from . import api, demo_mrb, rules_mrb, services_costs, services_mrb, views_mrb
     from .closure import closure_obstacle_register
     from .sections import section_register
 
@@ -91,3 +93,30 @@ def register_mrb(app_label: str) -> None:
         clause=clause("§7.1.5"),
         lines=services_costs.cost_lines,
     )
+    # After the inspection year, whose rejected lots opened their NCRs.
+    demo_builder_register(
+        "anomalies_mrb", demo_mrb.build,
+        after=("organisation", "authorities", "masterdata", "inspection"),
+        present=demo_mrb.present,
+    )  # fmt: skip
+
+
+def register_analysis(app_label: str) -> None:
+    """The analysis of nonconformances: who reads it, the CQO's panels (NCR Pareto, ageing),
+    the navigation entry."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clause
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import panels_analysis, rules_analysis, selectors_analysis
+
+    rules_analysis.register()
+    panels_analysis.register()
+    nav_item_register(
+        "authorities",
+        NavItem(
+            "anomalies.analysis", _("Nonconformance analysis"), clause("§6 c)"),
+            "anomalies:analysis", perm=selectors_analysis.PERM,
+        ),
+    )  # fmt: skip

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from . import views_mrb
+from . import views_analysis, views_mrb
 
 app_name = "anomalies"
 
 # Each part of the app keeps its own routes (views_<part>.urlpatterns), combined here.
 urlpatterns: list[URLPattern | URLResolver] = [*views_mrb.urlpatterns]
+urlpatterns += views_analysis.urlpatterns

@@ -335,9 +335,9 @@ def review_policy(request: HttpRequest) -> HttpResponseBase:
 
 
 urlpatterns: list[URLPattern] = [
-    path("ncr/<int:pk>/opinions/", opinion_add, name="opinion_add"),
+    path("ncrs/<int:pk>/opinions/", opinion_add, name="opinion_add"),
     path("opinions/<int:pk>/void/", opinion_void, name="opinion_void"),
-    path("ncr/<int:pk>/dispositions/new/", disposition_new, name="disposition_new"),
+    path("ncrs/<int:pk>/dispositions/new/", disposition_new, name="disposition_new"),
     path("dispositions/<int:pk>/", disposition_detail, name="disposition_detail"),
     path("dispositions/<int:pk>/done/", disposition_complete, name="disposition_complete"),
     path("dispositions/<int:pk>/void/", disposition_void, name="disposition_void"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_mrb
+from . import matrix_analysis, matrix_mrb
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
@@ -17,6 +17,9 @@ EXPECTED.update(matrix_mrb.EXPECTED)
 API_WRITERS.update(matrix_mrb.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
 KWARGS.update(matrix_mrb.KWARGS)
+
+# --- the analysis: matrix_analysis.py (read-only pages, no object) ----------------------------
+EXPECTED.update(matrix_analysis.EXPECTED)
 
 
 def build(world: Any) -> None:
