@@ -6,3 +6,4 @@ from __future__ import annotations
 from .models_costs import *  # noqa: F403
 from .models_mrb import *  # noqa: F403
 from .models_ncr import *  # noqa: F403
+from .models_scar import *  # noqa: F403
