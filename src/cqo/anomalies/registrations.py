@@ -6,4 +6,6 @@ from __future__ import annotations
 
 
 def register(app_label: str) -> None:
-    pass
+    from .registrations_capa import register_capa
+
+    register_capa(app_label)
