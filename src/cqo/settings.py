@@ -407,6 +407,10 @@ SPECTACULAR_SETTINGS = {
         "ConcessionStatusEnum": "cqo.inspection.models.ConcessionStatus.choices",
         "DispositionKindEnum": "cqo.inspection.models.DispositionKind.choices",
         "AlarmStatusEnum": "cqo.inspection.models.AlarmStatus.choices",
+        "CapaKindEnum": "cqo.anomalies.models_capa.CapaKind.choices",
+        "CapaStatusEnum": "cqo.anomalies.models_capa.CapaStatus.choices",
+        "CapaActionKindEnum": "cqo.anomalies.models_capa.ActionKind.choices",
+        "CapaActionStatusEnum": "cqo.anomalies.models_capa.ActionStatus.choices",
     },
 }
 

@@ -162,11 +162,7 @@ def _repeat_count(capa: Capa, since: datetime.datetime) -> int:
     )
     if capa.anomaly_id is not None:
         rows = rows.exclude(anomaly_id=capa.anomaly_id)
-    return (
-        rows.values("anomaly_id")
-        .distinct()
-        .count()
-    )
+    return rows.values("anomaly_id").distinct().count()
 
 
 def effectiveness_evidence(capa: Capa, now: datetime.datetime | None = None) -> Evidence:

@@ -10,4 +10,3 @@ app_name = "anomalies"
 urlpatterns: list[URLPattern | URLResolver] = [
     *views_capa.urlpatterns,
 ]
-
