@@ -26,12 +26,18 @@ from .models_capa import (
     CapaStatus,
     DocumentKind,
     EffectivenessBasis,
+    EffectivenessResult,
     FishboneCategory,
     WhyChain,
 )
 
 
 class CapaActionSerializer(serializers.ModelSerializer):
+    # Blank when the action changes no document: the schema must say so.
+    document_kind = serializers.ChoiceField(
+        choices=DocumentKind.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = CapaAction
         fields = [
@@ -43,6 +49,9 @@ class CapaActionSerializer(serializers.ModelSerializer):
 
 class WhyChainSerializer(serializers.ModelSerializer):
     steps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    category = serializers.ChoiceField(
+        choices=FishboneCategory.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = WhyChain
@@ -52,6 +61,10 @@ class WhyChainSerializer(serializers.ModelSerializer):
 
 class CapaSerializer(serializers.ModelSerializer):
     age_days = serializers.SerializerMethodField()
+    # Blank until someone has checked the effectiveness.
+    effectiveness_result = serializers.ChoiceField(
+        choices=EffectivenessResult.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Capa

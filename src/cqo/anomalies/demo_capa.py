@@ -77,14 +77,20 @@ def present() -> bool:
     return Capa.objects.exists()
 
 
-def _anomalies() -> list[Any]:
+def _anomalies(rng: Any, eight_d: int, total: int) -> tuple[list[Any], list[Any]]:
+    """The NCRs to put CAPAs on: those that ask for an 8D first, then others drawn at random
+    (by id, so the large demo's 200,000 NCRs are not all loaded)."""
+    from django.db.models import Q
+
     from .models import Anomaly
 
-    return list(
-        Anomaly.objects.filter(voided_at__isnull=True)
-        .select_related("item")
-        .order_by("raised_at", "pk")
-    )
+    live = Anomaly.objects.filter(voided_at__isnull=True).select_related("item")
+    asks = Q(source__in=S.EIGHT_D_SOURCES) | Q(defect_class__in=S.EIGHT_D_CLASSES)
+    needs = list(live.filter(asks).order_by("raised_at", "pk")[:eight_d])
+    ids = list(live.exclude(asks).order_by("pk").values_list("pk", flat=True))
+    drawn = sorted(rng.sample(ids, min(len(ids), max(total - len(needs), 0))))
+    others = list(live.filter(pk__in=drawn).order_by("raised_at", "pk")) if drawn else []
+    return needs, others
 
 
 def build(ctx: DemoContext) -> None:
@@ -93,16 +99,17 @@ def build(ctx: DemoContext) -> None:
     qe = [users["qe1"], users["qe2"]]
     checkers = [users["deputy"], users["cqo"]]
     heads = [u for k, u in users.items() if k.startswith("head_")] or qe
-    anomalies = _anomalies()
     rng = ctx.rng
     now = timezone.now()
     # The NCRs whose CAPA must be an 8D first, so the 8D count is met where the data allows.
-    needs = [a for a in anomalies if S.eight_d_required(a)]
-    others = [a for a in anomalies if not S.eight_d_required(a)]
-    rng.shuffle(others)
-    chosen = (needs[:eight_d] + others)[: max(total - 2, 0)]
+    needs, others = _anomalies(rng, eight_d, total)
+    chosen = (needs[: max(eight_d - 1, 0)] + others)[: max(total - 2, 0)]
     chosen.sort(key=lambda a: (a.raised_at, a.pk))
-    eight_left = eight_d - sum(1 for a in chosen if S.eight_d_required(a))
+    bulk = max(total - 2, 0)  # the two scenarios below make up the total
+    # The 8Ds the NCRs do not ask for, spread over the year among the other CAPAs.
+    optional = [i for i in range(bulk) if i >= len(chosen) or not S.eight_d_required(chosen[i])]
+    wanted = max(eight_d - 1 - (bulk - len(optional)), 0)  # one scenario is an 8D
+    extra_8d = set(rng.sample(optional, min(wanted, len(optional))))
     year = timezone.localtime(now).year
     counter = 0
 
@@ -113,16 +120,14 @@ def build(ctx: DemoContext) -> None:
 
     capas: list[Capa] = []
     specs: list[dict[str, Any]] = []
-    for index in range(max(total - 2, 0)):
+    for index in range(bulk):
         anomaly = chosen[index] if index < len(chosen) else None
         if anomaly is not None:
             raised = anomaly.raised_at + datetime.timedelta(days=rng.randint(0, 5))
         else:
             raised = now - datetime.timedelta(days=rng.randint(10, 360))
         raised = min(raised, now - datetime.timedelta(days=1))
-        is_8d = S.eight_d_required(anomaly)
-        if not is_8d and eight_left > 0 and rng.random() < 0.25:
-            is_8d, eight_left = True, eight_left - 1
+        is_8d = S.eight_d_required(anomaly) or index in extra_8d
         age = (now - raised).days
         # Older CAPAs are mostly closed; the last months' are still under way.
         if age > 120:
@@ -144,6 +149,12 @@ def build(ctx: DemoContext) -> None:
             )
         if status != CapaStatus.CLOSED:
             closed_at = None
+        ncr_closed = getattr(anomaly, "closed_at", None)
+        if ncr_closed is not None:
+            # A closed NCR had every CAPA closed first (the closure rule).
+            raised = min(raised, ncr_closed - datetime.timedelta(days=3))
+            closed_at, status, verified = ncr_closed, CapaStatus.CLOSED, True
+            done_at = raised + (ncr_closed - raised) / 2
         checker = rng.choice(checkers)
         capa = Capa(
             number=number(raised),
@@ -230,14 +241,16 @@ def build(ctx: DemoContext) -> None:
         },
         clause=S.CLAUSE_CAPA,
     )
-    _scenarios(ctx, users, anomalies)
+    _scenarios(ctx, users, needs[-1] if needs else None)
 
 
-def _scenarios(ctx: DemoContext, users: dict[str, Any], anomalies: list[Any]) -> None:
-    """Two CAPAs through the services: one waiting for its effectiveness check, one closed."""
+def _scenarios(ctx: DemoContext, users: dict[str, Any], source: Any) -> None:
+    """Two CAPAs through the services: one waiting for its effectiveness check (on ``source``,
+    an NCR that asks for an 8D, when the demo has one), one closed."""
     qe1, qe2, deputy = users["qe1"], users["qe2"], users["deputy"]
     today = timezone.localdate()
-    source = next((a for a in reversed(anomalies) if S.eight_d_required(a)), None)
+    if source is not None and (source.status == "closed" or source.capas.exists()):
+        source = None
     waiting = S.capa_create(
         actor=qe1, title=source.title if source else "压铸件气孔（客户投诉）", owner=qe1,
         anomaly=source, is_8d=True, due_on=today + datetime.timedelta(days=20),

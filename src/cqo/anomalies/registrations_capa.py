@@ -77,5 +77,7 @@ def register_capa(app_label: str) -> None:
         dispatch_uid="anomalies.capa.repeat_detect",
     )  # fmt: skip
     demo_builder_register(
-        "anomalies_capa", demo_capa.build, after=("anomalies",), present=demo_capa.present,
+        "anomalies.capa", demo_capa.build,
+        after=("organisation", "authorities", "masterdata", "inspection"),
+        present=demo_capa.present,
     )  # fmt: skip
