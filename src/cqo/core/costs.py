@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,7 +38,7 @@ class CostCategory(models.TextChoices):
 class CostItem:
     code: str
     category: str
-    label: str  # lazy, in the reader's language
+    label: str | Promise  # lazy, in the reader's language
     gbt13339: bool = False
 
 
@@ -126,7 +127,7 @@ class CostLine:
 @dataclass(frozen=True)
 class CostSource:
     code: str
-    label: str
+    label: str | Promise
     clause: str
     lines: Callable[[datetime.date, datetime.date], Iterable[CostLine]]
 
@@ -137,7 +138,7 @@ _SOURCES: dict[str, CostSource] = {}
 def cost_source_register(
     *,
     code: str,
-    label: str,
+    label: str | Promise,
     clause: str,
     lines: Callable[[datetime.date, datetime.date], Iterable[CostLine]],
 ) -> None:

@@ -1,20 +1,27 @@
 """The anomalies app's rows of the permission matrix (tests/security/test_permission_matrix.py).
-
-Each part of the app keeps its rows in ``matrix_<part>.py``, merged here; ``build`` adds each
-part's objects to the world."""
+Each part of the app keeps its rows in ``matrix_<part>.py``, merged here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_capa
+from . import matrix_analysis, matrix_capa, matrix_mrb
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
 OBJECT_FOR_PK: dict[str, str] = {}
 KWARGS: dict[str, Any] = {}
 
-# --- CAPA: its rows in matrix_capa.py ---------------------------------------------------------
+# --- the review board and the costs: matrix_mrb.py --------------------------------------------
+EXPECTED.update(matrix_mrb.EXPECTED)
+API_WRITERS.update(matrix_mrb.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
+KWARGS.update(matrix_mrb.KWARGS)
+
+# --- the analysis: matrix_analysis.py (read-only pages, no object) ----------------------------
+EXPECTED.update(matrix_analysis.EXPECTED)
+
+# --- CAPA: matrix_capa.py ---------------------------------------------------------------------
 EXPECTED.update(matrix_capa.EXPECTED)
 API_WRITERS.update(matrix_capa.API_WRITERS)
 OBJECT_FOR_PK.update(matrix_capa.OBJECT_FOR_PK)
@@ -22,4 +29,5 @@ KWARGS.update(matrix_capa.KWARGS)
 
 
 def build(world: Any) -> None:
+    matrix_mrb.build(world)
     matrix_capa.build(world)
