@@ -411,6 +411,7 @@ SPECTACULAR_SETTINGS = {
         "CapaStatusEnum": "cqo.anomalies.models_capa.CapaStatus.choices",
         "CapaActionKindEnum": "cqo.anomalies.models_capa.ActionKind.choices",
         "CapaActionStatusEnum": "cqo.anomalies.models_capa.ActionStatus.choices",
+        "ScarStatusEnum": "cqo.anomalies.models_scar.ScarStatus.choices",
         "MrbDispositionKindEnum": "cqo.anomalies.models_mrb.DispositionKind.choices",
     },
 }
