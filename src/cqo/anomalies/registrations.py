@@ -108,13 +108,20 @@ def register_analysis(app_label: str) -> None:
     the navigation entry."""
     from django.utils.translation import gettext_lazy as _
 
+    from cqo.audit.labels import actions_register
     from cqo.core.clauses import clause
+    from cqo.core.demo import demo_builder_register
     from cqo.workbench.nav import NavItem, nav_item_register
 
-    from . import panels_analysis, rules_analysis, selectors_analysis
+    from . import demo_year, panels_analysis, rules_analysis, selectors_analysis
 
     rules_analysis.register()
     panels_analysis.register()
+    actions_register({"anomalies.demo.bulk": _("Demo nonconformance reports written in bulk")})
+    # The rest of the demo year's NCRs, after the scenarios raised through the services.
+    demo_builder_register(
+        "anomalies_year", demo_year.build, after=("anomalies_mrb",),
+    )  # fmt: skip
     nav_item_register(
         "authorities",
         NavItem(
