@@ -78,6 +78,8 @@ def register_capa(app_label: str) -> None:
     )  # fmt: skip
     demo_builder_register(
         "anomalies.capa", demo_capa.build,
-        after=("organisation", "authorities", "masterdata", "inspection"),
+        # On the demo year's NCRs (the analysis part's), so the 8Ds sit on complaints and CR
+        # defects and the repeat rate has CAPAs to count.
+        after=("organisation", "authorities", "masterdata", "inspection", "anomalies_year"),
         present=demo_capa.present,
     )  # fmt: skip
