@@ -10,6 +10,7 @@ def register(app_label: str) -> None:
     register_mrb(app_label)
     register_analysis(app_label)
     register_scar(app_label)
+    register_capa(app_label)
 
 
 def register_ncr(app_label: str) -> None:
@@ -184,3 +185,10 @@ def register_scar(app_label: str) -> None:
         after=("organisation", "authorities", "masterdata", "inspection"),
         present=demo_scar.present,
     )  # fmt: skip
+
+
+def register_capa(app_label: str) -> None:
+    """Corrective action and 8D (§7.1.4): see ``registrations_capa``."""
+    from .registrations_capa import register_capa as register
+
+    register(app_label)
