@@ -2,5 +2,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from . import api_complaints
+
 # Each part of the app keeps its own API routes (api_<part>.urlpatterns), combined here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *api_complaints.urlpatterns,
+]

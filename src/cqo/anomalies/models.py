@@ -2,3 +2,5 @@
 Django finds them."""
 
 from __future__ import annotations
+
+from .models_complaints import *  # noqa: F403

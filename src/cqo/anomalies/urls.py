@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from . import views_complaints
+
 app_name = "anomalies"
 
 # Each part of the app keeps its own routes (views_<part>.urlpatterns), combined here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *views_complaints.urlpatterns,
+]

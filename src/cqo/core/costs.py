@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,7 +38,7 @@ class CostCategory(models.TextChoices):
 class CostItem:
     code: str
     category: str
-    label: str  # lazy, in the reader's language
+    label: Promise | str  # lazy, in the reader's language
     gbt13339: bool = False
 
 
