@@ -1,10 +1,26 @@
-"""Labels of the audit actions this app records (see ``cqo.audit.labels``). Shared by the app's
-parts: each part appends its own table and registers it from its ``register_<part>()``."""
+"""The labels of the app's audit actions, per part (registered with ``audit.labels``)."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+NCR: dict[str, Promise | str] = {
+    "anomalies.anomaly.raise": _("Nonconformance report raised"),
+    "anomalies.anomaly.lot_add": _("Lot added to a nonconformance report"),
+    "anomalies.anomaly.contain": _("Lots of a nonconformance report held"),
+    "anomalies.anomaly.hold_lift": _("Hold of a nonconformance report lifted"),
+    "anomalies.anomaly.sort": _("Sorting result recorded"),
+    "anomalies.anomaly.notify": _("Customer notified of a nonconformance"),
+    "anomalies.anomaly.status": _("Status of a nonconformance report changed"),
+    "anomalies.anomaly.assign": _("Quality engineer of a nonconformance report named"),
+    "anomalies.anomaly.close": _("Nonconformance report closed"),
+    "anomalies.anomaly.void": _("Nonconformance report voided"),
+    "anomalies.defectcode.create": _("Defect code added"),
+    "anomalies.defectcode.update": _("Defect code changed"),
+    "anomalies.defectcode.import": _("Defect catalogue imported"),
+    "anomalies.defectcode.void": _("Defect code voided"),
+}
 
 # --- complaints -------------------------------------------------------------------------------
 

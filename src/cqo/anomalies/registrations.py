@@ -13,7 +13,28 @@ def register(app_label: str) -> None:
     # The whole app's API, each part's routes combined in ``api.py`` (registering the same list
     # again from another part is harmless).
     api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
+    register_ncr(app_label)
     register_complaints(app_label)
+
+
+def register_ncr(app_label: str) -> None:
+    """The NCR core: it hears the other domains' events (a rejected lot, an SPC alarm, a
+    request for an NCR) and labels its audit actions."""
+    from cqo.audit.labels import actions_register
+    from cqo.masterdata import events
+
+    from . import audit_actions, services_ncr
+
+    actions_register(audit_actions.NCR)
+    events.lot_rejected.connect(
+        services_ncr.lot_rejected_receiver, dispatch_uid="anomalies.ncr.lot_rejected"
+    )
+    events.spc_alarm_raised.connect(
+        services_ncr.spc_alarm_receiver, dispatch_uid="anomalies.ncr.spc_alarm"
+    )
+    events.anomaly_requested.connect(
+        services_ncr.anomaly_requested_receiver, dispatch_uid="anomalies.ncr.requested"
+    )
 
 
 def register_complaints(app_label: str) -> None:
@@ -28,10 +49,21 @@ def register_complaints(app_label: str) -> None:
     from cqo.workbench.nav import NavItem, nav_item_register
     from cqo.workbench.panels import Panel, cqo_in_office, panel_register
 
-    from . import audit_actions, demo_complaints, panels_complaints, tasks_complaints
+    from . import (
+        audit_actions,
+        demo_complaints,
+        panels_complaints,
+        tasks_complaints,
+        views_complaints,
+    )
     from . import rules_complaints as _rules  # noqa: F401 (the permissions, added on import)
+    from .sections import section_register
 
     actions_register(audit_actions.COMPLAINTS)
+    section_register(
+        "complaints", order=70, template="anomalies/complaints/_ncr_section.html",
+        context_fn=views_complaints.ncr_section_context,
+    )  # fmt: skip
     nav_item_register(
         "authorities",
         NavItem("anomalies.complaints", _("Customer complaints"), clause("§6 c)"),

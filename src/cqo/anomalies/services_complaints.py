@@ -168,10 +168,13 @@ def complaint_policy_void(*, actor: User, policy: ComplaintPolicy, reason: str) 
 
 
 def _ncr_open(*, actor: User, complaint: Complaint) -> Any:
-    """Open the complaint's nonconformance report through the NCR part's one service."""
-    from .services_ncr import anomaly_raise
+    """Open the complaint's nonconformance report through the NCR part's service for records of
+    other parts (source "complaint", once per complaint number); the CAPA / 8D is kept on it."""
+    from .services_ncr import LotLine, anomaly_requested_receiver
 
-    return anomaly_raise(
+    quantity = complaint.quantity if complaint.quantity > 0 else None
+    return anomaly_requested_receiver(
+        None,
         actor=actor,
         source="complaint",
         source_ref=complaint.number,
@@ -181,8 +184,9 @@ def _ncr_open(*, actor: User, complaint: Complaint) -> Any:
         description=complaint.description,
         item=complaint.item,
         customer=complaint.customer,
-        lots=[complaint.lot] if complaint.lot_id else [],
-        quantity=complaint.quantity,
+        lots=[LotLine(lot=complaint.lot, quantity=quantity)] if complaint.lot else [],
+        quantity=quantity,
+        defect_class=complaint.defect_class or None,
         found_at="customer",
         found_on=timezone.localdate(complaint.received_at),
         owner=complaint.owner,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cqo.accounts.actors import actor_of
+from cqo.core.links import url_or_empty
 from cqo.core.views import GET_POST, check, errors_apply, refusal_show
 from cqo.masterdata.models import Customer, DefectClass, Item, Lot
 
@@ -247,6 +248,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         {
             "complaint": complaint,
             "deadlines": sel.complaint_deadlines(complaint),
+            "ncr_url": url_or_empty("anomalies:ncr_detail", complaint.anomaly_id)
+            if complaint.anomaly_id
+            else "",
             "may_contain": may_change and complaint.status == ComplaintStatus.RECEIVED,
             "may_eightd": may_change
             and complaint.status == ComplaintStatus.CONTAINED

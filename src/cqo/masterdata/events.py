@@ -11,6 +11,22 @@ publisher's transaction; a receiver that must not run on a rolled-back change wr
 ``spc_alarm_raised``  sender=None, alarm=<the alarm record>, characteristic=<Characteristic>:
                       a run rule fired on a monitored control chart (§7.2.3.2).
 ``lot_released``      sender=None, lot=..., actor=..., conditional=<bool>: the gate let a lot go.
+``anomaly_requested`` another domain (incidents, audits, complaints) asks the anomalies domain to
+                      open a nonconformance report (§6 c)). Keyword arguments:
+                      ``source`` ("complaint", "audit", "incident" or "manual"), ``source_ref``
+                      (the asking record's number, up to 80 characters: the same source and
+                      reference give back the same NCR), ``title`` (required), and optionally
+                      ``description``, ``source_url`` (the asking record's page), ``actor`` (the
+                      user who caused it, or None), ``item``, ``supplier``, ``customer``,
+                      ``work_centre`` (master-data records), ``unit`` (organisation.Unit),
+                      ``lots`` (a list of masterdata.Lot; a voided lot is refused),
+                      ``quantity`` (Decimal), ``found_at`` ("iqc", "ipqc", "oqc", "customer",
+                      "field", "audit", "other"), ``found_on`` (a date), ``defect_class``
+                      ("CR", "MA", "MI"), ``owner`` (a user). Send it inside the asking
+                      transaction; ``send()`` answers ``[(receiver, ncr)]``: the NCR has
+                      ``.pk``, ``.number`` and ``.get_absolute_url()``, so the sender keeps the
+                      link without importing the anomalies app. Bad input raises
+                      ``ValidationError`` naming the field.
 """
 
 from __future__ import annotations
@@ -21,3 +37,4 @@ lot_rejected = Signal()
 inspection_failed = Signal()
 spc_alarm_raised = Signal()
 lot_released = Signal()
+anomaly_requested = Signal()

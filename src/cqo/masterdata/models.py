@@ -50,6 +50,8 @@ class Item(Voidable):
     drawing_number = models.CharField(_("drawing number"), max_length=60, blank=True)
     revision = models.CharField(_("revision"), max_length=20, blank=True)
     uom = models.CharField(_("unit of measure"), max_length=20, default="pcs")
+    # Items that share a defect catalogue (the anomalies' defect codes are kept per family).
+    family = models.CharField(_("item family"), max_length=60, blank=True, db_index=True)
     gate_iqc = models.CharField(
         _("incoming gate"), max_length=5, choices=GateBehaviour.choices, default=GateBehaviour.BLOCK
     )
