@@ -49,12 +49,19 @@ def _verify() -> str | None:
 
 
 @pytest.fixture
-def world(django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+def world(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
     from cqo.authorities.models import ApprovalRequest, Veto
     from cqo.core.demo import demo_build
     from cqo.organisation.models import Person
     from cqo.post.models import Appointment
+    from cqo.testing.demo import demo_without
 
+    # Every case tampers with the kernel's records (a veto, a request, a signed appointment); the
+    # master data and the inspection year (150,000 measurements) only made each verification and
+    # the backup-and-restore case cost minutes (a 63 MB archive loaded row by row).
+    demo_without(monkeypatch)
     # The callbacks run as if committed: the anchor file gets its lines, as in production.
     with django_capture_on_commit_callbacks(execute=True):
         demo_build(scale="small")

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from . import api_complaints
+from . import api_complaints, api_mrb
 
 # Each part of the app keeps its own API routes (api_<part>.urlpatterns), combined here.
-urlpatterns: list[URLPattern | URLResolver] = [
-    *api_complaints.urlpatterns,
-]
+urlpatterns: list[URLPattern | URLResolver] = [*api_mrb.urlpatterns]
+urlpatterns += api_complaints.urlpatterns

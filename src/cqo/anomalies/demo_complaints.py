@@ -19,6 +19,7 @@ from cqo.core.demo import DemoContext
 from cqo.masterdata.models import DefectClass, ItemKind, Lot, LotOrigin
 
 from . import services_complaints as S
+from .services_costs import cost_entry_add
 
 SMALL, LARGE = 50, 500
 
@@ -105,6 +106,20 @@ def build(ctx: DemoContext) -> None:
             received_at=received,
         )
         made.append(complaint)
+        # What the complaint cost: the claim the customer made, and for some the returned goods'
+        # freight and handling (the review board part's cost lines, §7.1.5).
+        if complaint.claim_amount > 0:
+            cost_entry_add(
+                actor=owner, record=complaint, item_code="e_claims",
+                amount=complaint.claim_amount, incurred_on=timezone.localdate(received),
+                note="客户索赔",
+            )  # fmt: skip
+        if n % 3 == 1:
+            cost_entry_add(
+                actor=owner, record=complaint, item_code="e_returns",
+                amount=Decimal(rng.randint(200, 3000)), incurred_on=timezone.localdate(received),
+                note="退货运费及处理费",
+            )  # fmt: skip
         age = now - received
         # The older a complaint, the further along it is; the last weeks' are still open, and
         # a few of them late, as happens.

@@ -201,6 +201,10 @@ class Anomaly(Voidable):
             models.Index(fields=["item", "-raised_at", "-id"], name="anom_ncr_item"),
             models.Index(fields=["supplier", "-raised_at", "-id"], name="anom_ncr_supplier"),
             models.Index(fields=["source", "source_ref"], name="anom_ncr_source"),
+            # The analysis leaves the few voided NCRs out with a subquery on this (analysis).
+            models.Index(
+                fields=["id"], condition=Q(voided_at__isnull=False), name="anom_ncr_voided"
+            ),
         ]
         constraints = [
             # One NCR per rejected lot or alarm, whoever hears the event twice.
@@ -341,7 +345,14 @@ class AnomalyDefect(Voidable):
         ordering = ["anomaly_id", "id"]
         verbose_name = _("defect of an NCR")
         verbose_name_plural = _("defects of an NCR")
-        indexes = [models.Index(fields=["defect", "recorded_at"], name="anom_defect_time")]
+        indexes = [
+            models.Index(fields=["defect", "recorded_at"], name="anom_defect_time"),
+            # The Pareto of a year of defects reads this index alone, never the table (analysis).
+            models.Index(
+                fields=["defect", "recorded_at", "voided_at", "anomaly", "quantity"],
+                name="anom_defect_pareto",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gte=0),

@@ -6,14 +6,9 @@ from __future__ import annotations
 
 
 def register(app_label: str) -> None:
-    from cqo.api.registry import api_urls_register
-
-    from . import api
-
-    # The whole app's API, each part's routes combined in ``api.py`` (registering the same list
-    # again from another part is harmless).
-    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
     register_ncr(app_label)
+    register_mrb(app_label)
+    register_analysis(app_label)
     register_complaints(app_label)
 
 
@@ -37,6 +32,97 @@ def register_ncr(app_label: str) -> None:
     )
 
 
+def register_mrb(app_label: str) -> None:
+    """The review board (§6 c)): its rules, audit labels, the ``ncr_disposition`` approval kind,
+    the review and costs sections of the NCR page, its closure condition, and the app's cost
+    source for the ledger (§7.1.5)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.authorities.kinds import approval_kind_register
+    from cqo.core.clauses import clause
+    from cqo.core.costs import cost_source_register
+    from cqo.core.demo import demo_builder_register
+
+    from . import api, demo_mrb, rules_mrb, services_costs, services_mrb, views_mrb
+    from .closure import closure_obstacle_register
+    from .sections import section_register
+
+    del rules_mrb  # imported for its rules
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
+    actions_register(
+        {
+            "anomalies.reviewopinion.create": _("Review board opinion recorded"),
+            "anomalies.reviewopinion.void": _("Review board opinion voided"),
+            "anomalies.disposition.create": _("Disposition proposed"),
+            "anomalies.disposition.decided": _("Disposition decided"),
+            "anomalies.disposition.rejected": _("Disposition rejected"),
+            "anomalies.disposition.withdrawn": _("Disposition withdrawn"),
+            "anomalies.disposition.done": _("Disposition carried out"),
+            "anomalies.disposition.void": _("Disposition voided"),
+            "anomalies.disposition.lot_release": _("Lot conditionally released by concession"),
+            "anomalies.disposition.lot_release_quantity": _("Quantity released by concession"),
+            "anomalies.reviewpolicy.update": _("Review policy changed"),
+            "anomalies.costentry.create": _("Cost recorded"),
+            "anomalies.costentry.void": _("Cost voided"),
+        }
+    )
+    # §6 c): a disposition the policy sends to the CQO is an approval request on it, raised from
+    # the NCR's page; the handlers decide it and release a concession's lot.
+    approval_kind_register(
+        code=services_mrb.KIND_DISPOSITION,
+        label=_("Disposition of a nonconformance"),
+        clause=clause("§6 c)"),
+        subject_models=["anomalies.disposition"],
+        on_decided=services_mrb.disposition_approval_decided,
+        on_withdrawn=services_mrb.disposition_approval_withdrawn,
+        signed_content=services_mrb.disposition_content,
+        app=app_label,
+        raised_from_subject=True,
+    )
+    section_register("mrb", 30, "anomalies/mrb/_section.html", views_mrb.review_section_context)
+    section_register(
+        "costs", 40, "anomalies/costs/_section.html", views_mrb.ncr_cost_section_context
+    )
+    closure_obstacle_register("mrb", services_mrb.closure_obstacles)
+    services_costs.cost_record_register("anomalies.anomaly", "anomalies:ncr_detail")
+    cost_source_register(
+        code=services_costs.SOURCE,
+        label=_("Nonconformities and complaints"),
+        clause=clause("§7.1.5"),
+        lines=services_costs.cost_lines,
+    )
+    # After the inspection year, whose rejected lots opened their NCRs.
+    demo_builder_register(
+        "anomalies_mrb", demo_mrb.build,
+        after=("organisation", "authorities", "masterdata", "inspection"),
+        present=demo_mrb.present,
+    )  # fmt: skip
+
+
+def register_analysis(app_label: str) -> None:
+    """The analysis of nonconformances: who reads it, the CQO's panels (NCR Pareto, ageing),
+    the navigation entry."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clause
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import panels_analysis, rules_analysis, selectors_analysis
+
+    rules_analysis.register()
+    panels_analysis.register()
+    nav_item_register(
+        "authorities",
+        NavItem(
+            "anomalies.analysis", _("Nonconformance analysis"), clause("§6 c)"),
+            "anomalies:analysis", perm=selectors_analysis.PERM,
+        ),
+    )  # fmt: skip
+
+
 def register_complaints(app_label: str) -> None:
     """Customer complaints (§6 c)): rules, audit labels, the navigation entry, the overdue
     panel and its daily escalation to the CQO, the demo's complaints."""
@@ -58,8 +144,11 @@ def register_complaints(app_label: str) -> None:
     )
     from . import rules_complaints as _rules  # noqa: F401 (the permissions, added on import)
     from .sections import section_register
+    from .services_costs import cost_record_register
 
     actions_register(audit_actions.COMPLAINTS)
+    # Claims, returns and freight are the review board part's cost lines on the complaint.
+    cost_record_register("anomalies.complaint", "anomalies:complaint_detail")
     section_register(
         "complaints", order=70, template="anomalies/complaints/_ncr_section.html",
         context_fn=views_complaints.ncr_section_context,

@@ -26,7 +26,7 @@ from cqo.masterdata.models import Customer, DefectClass, Item, Lot
 
 from . import selectors_complaints as sel
 from . import services_complaints as services
-from . import transfer_complaints
+from . import transfer_complaints, views_mrb
 from .models_complaints import OPEN_STATUSES, Complaint, ComplaintStatus
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -260,14 +260,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             and complaint.status in (ComplaintStatus.CONTAINED, ComplaintStatus.EIGHTD_SUBMITTED),
             "may_end": may_change and is_open,
             "may_void": request.user.has_perm(services.PERM_VOID, complaint),
-            "costs": _costs_context(request, complaint),
+            **(views_mrb.cost_section_context(request, complaint) or {}),
         },
     )
-
-
-def _costs_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any] | None:
-    """The review board part's cost lines of this complaint, when that part is present."""
-    return None
 
 
 @login_required

@@ -38,7 +38,7 @@ class CostCategory(models.TextChoices):
 class CostItem:
     code: str
     category: str
-    label: Promise | str  # lazy, in the reader's language
+    label: str | Promise  # lazy, in the reader's language
     gbt13339: bool = False
 
 
@@ -127,7 +127,7 @@ class CostLine:
 @dataclass(frozen=True)
 class CostSource:
     code: str
-    label: str
+    label: str | Promise
     clause: str
     lines: Callable[[datetime.date, datetime.date], Iterable[CostLine]]
 
@@ -138,7 +138,7 @@ _SOURCES: dict[str, CostSource] = {}
 def cost_source_register(
     *,
     code: str,
-    label: str,
+    label: str | Promise,
     clause: str,
     lines: Callable[[datetime.date, datetime.date], Iterable[CostLine]],
 ) -> None:

@@ -2,3 +2,7 @@
 Django finds them."""
 
 from __future__ import annotations
+
+from .models_costs import *  # noqa: F403
+from .models_incidents import *  # noqa: F403
+from .models_penalties import *  # noqa: F403

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_complaints
+from . import matrix_analysis, matrix_complaints, matrix_mrb
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
 OBJECT_FOR_PK: dict[str, str] = {}
 KWARGS: dict[str, Any] = {}
+
+# --- the review board and the costs: matrix_mrb.py --------------------------------------------
+EXPECTED.update(matrix_mrb.EXPECTED)
+API_WRITERS.update(matrix_mrb.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_mrb.OBJECT_FOR_PK)
+KWARGS.update(matrix_mrb.KWARGS)
+
+# --- the analysis: matrix_analysis.py (read-only pages, no object) ----------------------------
+EXPECTED.update(matrix_analysis.EXPECTED)
+
 
 # --- complaints: its rows in matrix_complaints.py ---------------------------------------------
 EXPECTED.update(matrix_complaints.EXPECTED)
@@ -21,4 +31,5 @@ OBJECT_FOR_PK.update(matrix_complaints.OBJECT_FOR_PK)
 
 
 def build(world: Any) -> None:
+    matrix_mrb.build(world)
     matrix_complaints.build(world)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cqo.anomalies import demo_complaints
 from cqo.anomalies.models_complaints import Complaint, ComplaintPolicy, ComplaintStatus
+from cqo.anomalies.models_costs import CostEntry
 from cqo.anomalies.selectors_complaints import complaints_overdue
 from cqo.core.demo import DemoContext
 from cqo.masterdata.models import ItemKind
@@ -50,4 +51,7 @@ def test_the_demo_has_50_complaints_over_the_year_each_with_its_ncr_some_overdue
     assert statuses[ComplaintStatus.REJECTED] + statuses[ComplaintStatus.WITHDRAWN] >= 1
     assert complaints_overdue(now=timezone.now()).count() >= 2
     assert ComplaintPolicy.objects.count() == 3
+    claims = CostEntry.objects.filter(record_type="anomalies.complaint", item_code="e_claims")
+    assert claims.count() == sum(c.claim_amount > 0 for c in complaints) > 0
+    assert CostEntry.objects.filter(item_code="e_returns").exists()
     assert demo_complaints.present()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cqo.anomalies import services_mrb as mrb
 from cqo.anomalies import services_ncr as N
 from cqo.anomalies.closure import (
     closure_obstacle_register,
@@ -90,6 +91,11 @@ def test_the_owner_or_raiser_cannot_close_it_and_registered_obstacles_stop_closu
         assert "Dispositions" in str(refused.value.message_dict["status"])
     finally:
         closure_obstacle_unregister("test")
+    # The review board's own obstacle: the whole quantity dispositioned, every disposition done.
+    scrap = mrb.disposition_propose(
+        actor=org.engineer, anomaly=ncr, kind="scrap", quantity=ncr.quantity, reason="报废"
+    )
+    mrb.disposition_complete(actor=org.engineer, disposition=scrap)
     closed = N.anomaly_close(actor=org.cqo, anomaly=ncr, note="处理完毕")
     assert closed.status == AnomalyStatus.CLOSED and closed.closed_by == org.cqo
     with pytest.raises(ConflictError):
