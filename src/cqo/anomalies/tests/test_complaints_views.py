@@ -139,3 +139,24 @@ def test_the_api_records_a_complaint_and_refuses_a_bad_claim_by_field(org: Any, 
         content_type="application/json",
     )  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_a_claim_is_recorded_as_a_cost_of_the_complaint_and_shown_on_its_page(
+    org: Any, w: Any
+) -> None:
+    from cqo.anomalies.models_costs import CostEntry
+
+    complaint = S.complaint_record(
+        actor=org.engineer, customer=w.customer, item=w.item, description="划伤"
+    )
+    client = _client(org.engineer)
+    added = client.post(
+        reverse("anomalies:cost_add", args=["complaint", complaint.pk]),
+        {"item_code": "e_claims", "amount": "1500.00", "note": "客户索赔"},
+    )
+    assert added.status_code == 302, added.content
+    entry = CostEntry.objects.get()
+    assert (entry.record_type, entry.record_id) == ("anomalies.complaint", complaint.pk)
+    assert entry.customer_id == w.customer.pk
+    page = client.get(reverse("anomalies:complaint_detail", args=[complaint.pk])).content.decode()
+    assert "costs-section" in page and "1500.00" in page
