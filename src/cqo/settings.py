@@ -407,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "ConcessionStatusEnum": "cqo.inspection.models.ConcessionStatus.choices",
         "DispositionKindEnum": "cqo.inspection.models.DispositionKind.choices",
         "AlarmStatusEnum": "cqo.inspection.models.AlarmStatus.choices",
+        "ScarStatusEnum": "cqo.anomalies.models_scar.ScarStatus.choices",
         "MrbDispositionKindEnum": "cqo.anomalies.models_mrb.DispositionKind.choices",
     },
 }

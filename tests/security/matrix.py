@@ -201,6 +201,10 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
         "step": "confirm",
     },
 }
+# Pages an anonymous visitor may write through, with why: the app tables' ``PUBLIC_WRITES``
+# (the supplier's answer behind its SCAR link). A POST there must still write nothing when it
+# carries no valid form, and never answer a server error.
+PUBLIC_WRITES: dict[str, str] = {}
 BUILDERS: list[Callable[[World], None]] = []
 
 
@@ -218,6 +222,7 @@ def _merge_app_rows() -> None:
         for table_name, table in (
             ("EXPECTED", EXPECTED), ("API_WRITERS", API_WRITERS),
             ("OBJECT_FOR_PK", OBJECT_FOR_PK), ("KWARGS", KWARGS),
+            ("PUBLIC_WRITES", PUBLIC_WRITES),
         ):  # fmt: skip
             rows = getattr(module, table_name, {})
             twice = set(rows) & set(table)

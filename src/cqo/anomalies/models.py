@@ -7,3 +7,4 @@ from .models_complaints import *  # noqa: F403
 from .models_costs import *  # noqa: F403
 from .models_mrb import *  # noqa: F403
 from .models_ncr import *  # noqa: F403
+from .models_scar import *  # noqa: F403

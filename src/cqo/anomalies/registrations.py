@@ -9,6 +9,7 @@ def register(app_label: str) -> None:
     register_ncr(app_label)
     register_mrb(app_label)
     register_analysis(app_label)
+    register_scar(app_label)
     register_complaints(app_label)
 
 
@@ -178,4 +179,60 @@ def register_complaints(app_label: str) -> None:
         "anomalies.complaints", demo_complaints.build,
         after=("organisation", "authorities", "masterdata", "inspection"),
         present=demo_complaints.present,
+    )  # fmt: skip
+
+
+def register_scar(app_label: str) -> None:
+    """Supplier corrective action requests (§7.1.4): the permissions, the audit labels, the
+    navigation entry, the SCAR part of the supplier score, the daily reminder, the demo."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.api.registry import api_urls_register
+    from cqo.audit.labels import actions_register
+    from cqo.core.clauses import clause
+    from cqo.core.demo import demo_builder_register
+    from cqo.masterdata.scores import ScoreFigure, supplier_score_part_register
+    from cqo.notifications.services import reminder_register
+    from cqo.workbench.nav import NavItem, nav_item_register
+
+    from . import (
+        api,
+        audit_actions_scar,
+        demo_scar,
+        rules_scar,
+        selectors_scar,
+        services_scar,
+        views_scar,
+    )
+    from .sections import section_register
+
+    del rules_scar  # imported for its rules
+    actions_register(audit_actions_scar.SCAR)
+    nav_item_register(
+        "duties",
+        NavItem("anomalies.scar", _("Supplier corrective action"), clause("§7.1.4"),
+                "anomalies:scar_list", perm=selectors_scar.VIEW),
+        group_key="duties.general",
+    )  # fmt: skip
+    supplier_score_part_register(
+        code="scar",
+        label=_("Supplier corrective action requests"),
+        clause=clause("§7.1.4"),
+        figures=[
+            ScoreFigure("open", _("SCARs open"), _("Requests not yet closed by an accepted answer, now.")),
+            ScoreFigure("issued", _("SCARs issued"), _("Requests issued in the period.")),
+            ScoreFigure("late", _("SCAR answers late"), _("Answers after the due date, and requests never answered still past it.")),
+            ScoreFigure("returned", _("SCAR answers returned"), _("Answers the quality engineer returned as insufficient.")),
+        ],
+        compute=selectors_scar.supplier_scar_figures,
+    )  # fmt: skip
+    reminder_register("anomalies.scar_overdue", services_scar.scar_reminders_run)
+    section_register("scar", 60, "anomalies/scar/_section.html", views_scar.ncr_section)
+    # The app's API, every part's routes combined in ``api.py`` (the same list whoever mounts it).
+    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
+    # After the inspection demo, whose rejected incoming lots open the NCRs the SCARs come from.
+    demo_builder_register(
+        "anomalies.scar", demo_scar.build,
+        after=("organisation", "authorities", "masterdata", "inspection"),
+        present=demo_scar.present,
     )  # fmt: skip

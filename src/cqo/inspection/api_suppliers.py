@@ -75,9 +75,22 @@ class SwitchingSerializer(serializers.Serializer):
     streams = serializers.DictField(child=serializers.IntegerField())
 
 
+PARTS_HELP = (
+    "What other domains registered about the supplier (masterdata.scores), by part and figure: "
+    '{"scar": {"open": 1, "issued": 2, "late": 0, "returned": 1}}.'
+)
+
+
+def _parts() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()), help_text=PARTS_HELP
+    )
+
+
 class RankingRowSerializer(MetricsSerializer):
     supplier = SupplierRefSerializer()
     switching = SwitchingSerializer()
+    parts = _parts()
 
 
 class MonthSerializer(MetricsSerializer):
@@ -109,6 +122,7 @@ class ScorecardSerializer(serializers.Serializer):
     items = ItemRowSerializer(many=True)
     switching = SwitchingSerializer()
     streams = StreamSerializer(many=True)
+    parts = _parts()
 
 
 def _query(serializer_class: type[serializers.Serializer], params: Any) -> dict[str, Any]:

@@ -57,6 +57,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cqo.masterdata.models import Gate, Item, Supplier, SupplierStatus
+from cqo.masterdata.scores import SupplierScoreParts, supplier_score_figures
 
 from .models import (
     InspectionLot,
@@ -389,6 +390,8 @@ class SupplierRow:
     supplier: Supplier
     metrics: Metrics
     switching: SwitchingSummary
+    # What other domains registered about the supplier (masterdata.scores): SCARs, ...
+    parts: SupplierScoreParts = field(default_factory=SupplierScoreParts)
 
     @property
     def flagged(self) -> bool:
@@ -405,6 +408,7 @@ class SupplierRow:
             },
             **self.metrics.as_dict(),
             "switching": self.switching.as_dict(),
+            "parts": self.parts.as_dict(),
         }
 
 
@@ -463,8 +467,9 @@ def supplier_ranking(
     by_id = {row["supplier_id"]: Metrics.of(row) for row in grouped}
     suppliers = Supplier.objects.in_bulk(list(by_id))
     switching = switching_by_supplier(by_id, gate=gate)
+    parts = supplier_score_figures(suppliers, since=period_start(months, today=today))
     rows = [
-        SupplierRow(suppliers[pk], metrics, switching[pk])
+        SupplierRow(suppliers[pk], metrics, switching[pk], parts[pk])
         for pk, metrics in by_id.items()
         if pk in suppliers
     ]
@@ -488,6 +493,7 @@ class Scorecard:
     total: Metrics
     switching: SwitchingSummary
     streams: list[SwitchingStream]
+    parts: SupplierScoreParts = field(default_factory=SupplierScoreParts)
 
     @property
     def flagged(self) -> bool:
@@ -509,6 +515,7 @@ class Scorecard:
                 {"item": s.item.part_number, "state": s.state, "updated_at": s.updated_at}
                 for s in self.streams
             ],
+            "parts": self.parts.as_dict(),
         }
 
 
@@ -546,12 +553,14 @@ def supplier_scorecard(
     summary = SwitchingSummary()
     for s in streams:
         summary.counts[s.state] = summary.counts.get(s.state, 0) + 1
+    parts = supplier_score_figures([supplier.pk], since=period_start(months, today=today))
     return Scorecard(
         supplier=supplier,
         months=[MonthRow(m, by_month.get(m, Metrics())) for m in month_starts(months, today=today)],
         total=total,
         switching=summary,
         streams=streams if may_view(user) else [],
+        parts=parts[supplier.pk] if may_view(user) else SupplierScoreParts(),
     )
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from cqo.core.links import url_or_empty
 from cqo.core.views import check
 from cqo.masterdata.models import Gate
+from cqo.masterdata.scores import supplier_score_parts
 
 from . import documents_suppliers as documents
 from . import selectors_suppliers as sel
@@ -96,6 +97,7 @@ def supplier_ranking(request: HttpRequest) -> HttpResponse:
             "descending": descending,
             "columns": _columns(months, sort_key, descending),
             "definitions": sel.DEFINITIONS,
+            "score_parts": supplier_score_parts(),
         },
     )
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_analysis, matrix_complaints, matrix_mrb
+from . import matrix_analysis, matrix_complaints, matrix_mrb, matrix_scar
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
 OBJECT_FOR_PK: dict[str, str] = {}
 KWARGS: dict[str, Any] = {}
+PUBLIC_WRITES: dict[str, str] = {}
 
 # --- the review board and the costs: matrix_mrb.py --------------------------------------------
 EXPECTED.update(matrix_mrb.EXPECTED)
@@ -23,6 +24,13 @@ KWARGS.update(matrix_mrb.KWARGS)
 # --- the analysis: matrix_analysis.py (read-only pages, no object) ----------------------------
 EXPECTED.update(matrix_analysis.EXPECTED)
 
+# --- SCAR: matrix_scar.py -----------------------------------------------------------------------
+EXPECTED.update(matrix_scar.EXPECTED)
+API_WRITERS.update(matrix_scar.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_scar.OBJECT_FOR_PK)
+KWARGS.update(matrix_scar.KWARGS)
+PUBLIC_WRITES.update(matrix_scar.PUBLIC_WRITES)
+
 
 # --- complaints: its rows in matrix_complaints.py ---------------------------------------------
 EXPECTED.update(matrix_complaints.EXPECTED)
@@ -32,4 +40,5 @@ OBJECT_FOR_PK.update(matrix_complaints.OBJECT_FOR_PK)
 
 def build(world: Any) -> None:
     matrix_mrb.build(world)
+    matrix_scar.build(world)
     matrix_complaints.build(world)

@@ -1,0 +1,31 @@
+"""The SCAR part of the demo: three SCARs, one answered through its link and awaiting review,
+one whose late answer was returned, one overdue; deterministic. Built without the inspection
+year (its lots are not needed: the builder receives lots of its own when the demo has none)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from cqo.anomalies.models import Scar, ScarAnswer
+from cqo.audit.models import AuditEvent
+from cqo.core.demo import demo_build
+from cqo.masterdata.scores import supplier_score_figures
+
+BUILDERS = ["organisation", "post", "authorities", "masterdata", "anomalies.scar"]
+
+
+@pytest.mark.django_db
+def test_the_demo_holds_three_scars_one_answered_through_its_link() -> None:
+    demo_build(builders=BUILDERS)
+    scars = list(Scar.objects.order_by("number"))
+    assert [s.number[-4:] for s in scars] == ["0001", "0002", "0003"]
+    assert [s.status for s in scars] == ["answered", "returned", "issued"]
+    assert len({s.supplier_id for s in scars}) == 3
+    answered = AuditEvent.objects.filter(action="anomalies.scar.answer")
+    assert answered.count() == 2 and all(e.actor_id is None for e in answered)
+    assert ScarAnswer.objects.get(scar=scars[1]).late
+    assert scars[2].due_on < timezone.localdate()
+    figures = supplier_score_figures([s.supplier_id for s in scars])
+    assert figures[scars[1].supplier_id].values["scar"]["returned"] == 1
+    assert figures[scars[2].supplier_id].values["scar"]["late"] == 1
