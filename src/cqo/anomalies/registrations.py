@@ -10,6 +10,7 @@ def register(app_label: str) -> None:
     register_mrb(app_label)
     register_analysis(app_label)
     register_scar(app_label)
+    register_capa(app_label)
 
 
 def register_ncr(app_label: str) -> None:
@@ -107,13 +108,20 @@ def register_analysis(app_label: str) -> None:
     the navigation entry."""
     from django.utils.translation import gettext_lazy as _
 
+    from cqo.audit.labels import actions_register
     from cqo.core.clauses import clause
+    from cqo.core.demo import demo_builder_register
     from cqo.workbench.nav import NavItem, nav_item_register
 
-    from . import panels_analysis, rules_analysis, selectors_analysis
+    from . import demo_year, panels_analysis, rules_analysis, selectors_analysis
 
     rules_analysis.register()
     panels_analysis.register()
+    actions_register({"anomalies.demo.bulk": _("Demo nonconformance reports written in bulk")})
+    # The rest of the demo year's NCRs, after the scenarios raised through the services.
+    demo_builder_register(
+        "anomalies_year", demo_year.build, after=("anomalies_mrb",),
+    )  # fmt: skip
     nav_item_register(
         "authorities",
         NavItem(
@@ -177,3 +185,10 @@ def register_scar(app_label: str) -> None:
         after=("organisation", "authorities", "masterdata", "inspection"),
         present=demo_scar.present,
     )  # fmt: skip
+
+
+def register_capa(app_label: str) -> None:
+    """Corrective action and 8D (§7.1.4): see ``registrations_capa``."""
+    from .registrations_capa import register_capa as register
+
+    register(app_label)

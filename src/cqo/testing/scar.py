@@ -26,7 +26,7 @@ def supplier_ncr(org: Any, *, supplier: Any = None, lot: Any = None, **fields: A
     lot = lot or LotFactory(item=ItemFactory(), supplier=supplier)
     now = timezone.now()
     anomaly = Anomaly.objects.create(
-        number=f"NCR-T-{next(_numbers):06d}",
+        number=f"NCR-TS-{next(_numbers):06d}",
         title=fields.pop("title", "来料外径超差"),
         item=lot.item,
         supplier=supplier,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_analysis, matrix_mrb, matrix_scar
+from . import matrix_analysis, matrix_capa, matrix_mrb, matrix_scar
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
@@ -29,7 +29,14 @@ OBJECT_FOR_PK.update(matrix_scar.OBJECT_FOR_PK)
 KWARGS.update(matrix_scar.KWARGS)
 PUBLIC_WRITES.update(matrix_scar.PUBLIC_WRITES)
 
+# --- CAPA: matrix_capa.py ---------------------------------------------------------------------
+EXPECTED.update(matrix_capa.EXPECTED)
+API_WRITERS.update(matrix_capa.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_capa.OBJECT_FOR_PK)
+KWARGS.update(matrix_capa.KWARGS)
+
 
 def build(world: Any) -> None:
     matrix_mrb.build(world)
     matrix_scar.build(world)
+    matrix_capa.build(world)
