@@ -34,7 +34,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from cqo.accounts.models import User  # noqa: E402
 
-AGE_DAYS = 30  # the list's age filter: NCRs open for more than 30 days
+AGE = "90"  # the list's age filter: NCRs raised 31 to 90 days ago
 
 
 def _url(name: str, *args: Any) -> str | None:
@@ -45,11 +45,11 @@ def _url(name: str, *args: Any) -> str | None:
 
 
 def _list_path() -> tuple[str | None, dict[str, Any]]:
-    from cqo.anomalies.models import Anomaly, AnomalyStatus
+    from cqo.anomalies.models import OPEN_STATUSES, Anomaly
 
     base = _url("anomalies:ncr_list")
     top = (
-        Anomaly.objects.filter(voided_at__isnull=True, status=AnomalyStatus.OPEN)
+        Anomaly.objects.filter(voided_at__isnull=True, status__in=OPEN_STATUSES)
         .values("item_id")
         .annotate(n=Count("id"))
         .order_by("-n")
@@ -57,7 +57,7 @@ def _list_path() -> tuple[str | None, dict[str, Any]]:
     )
     if base is None or top is None:
         return None, {}
-    path = f"{base}?status=open&item={top['item_id']}&age={AGE_DAYS}"
+    path = f"{base}?status=open_any&item={top['item_id']}&age={AGE}"
     return path, {"item": top["item_id"], "item_open": top["n"]}
 
 

@@ -45,7 +45,7 @@ from django.utils import timezone
 from cqo.accounts.models import User
 from cqo.audit.services import audit_record
 from cqo.core.clauses import clause
-from cqo.core.demo import DEMO_SEED
+from cqo.core.demo import DEMO_SEED, DemoContext
 from cqo.masterdata.models import (
     DefectClass,
     Item,
@@ -213,25 +213,31 @@ class _Year:
     # -- what to raise -------------------------------------------------------------------------
 
     def rejected(self) -> list[LotRow]:
+        """The year's rejected lots that have no NCR yet (the NCR core's demo raises the first
+        of them through the services)."""
+        taken = AnomalyLot.objects.filter(voided_at__isnull=True).values("lot_id")
         return [
             LotRow(*row)
             for row in Lot.objects.filter(
                 voided_at__isnull=True, stock_status=StockStatus.REJECTED,
                 arrived_on__gte=self.start, arrived_on__lt=self.today - datetime.timedelta(days=2),
             )
+            .exclude(id__in=taken)
             .order_by("arrived_on", "id")
             .values_list(*LOT_FIELDS)
         ]  # fmt: skip
 
     def _day(self) -> datetime.date:
         month = self.rng.choices(range(12), MONTH_WEIGHTS)[0]
-        day = self.start + datetime.timedelta(days=month * 365 / 12 + self.rng.uniform(0, 365 / 12))
+        offset = month * 365 / 12 + self.rng.uniform(0, 365 / 12)
+        day = self.start + datetime.timedelta(days=offset)
         return min(day, self.today - datetime.timedelta(days=1))
 
     def build(self) -> int:
         rejected = self.rejected()
         # The large scale repeats the rejected lots' pattern rather than the lots themselves.
-        target = self.scale.ncrs
+        # The year holds ``scale.ncrs`` in all: the scenario NCRs already raised count.
+        target = max(0, self.scale.ncrs - Anomaly.objects.filter(voided_at__isnull=True).count())
         from_rejected = rejected[: int(target * 0.6)]
         rest = target - len(from_rejected)
         at_gates = int(rest * self.scale.gate_share)
@@ -450,11 +456,18 @@ class _Year:
 USERNAMES = ("qe1", "qe2", "cqo", "inspector1", "inspector2", "inspector3", "inspector4")
 
 
-def year_build(*, large: bool = False, seed: int = DEMO_SEED) -> dict[str, int]:
+def year_build(
+    *, large: bool = False, seed: int = DEMO_SEED, scale: YearScale | None = None
+) -> dict[str, int]:
     """Write the year of NCRs (inside the demo's transaction); answers the counts."""
-    year = _Year(LARGE if large else SMALL, seed=seed)
+    year = _Year(scale or (LARGE if large else SMALL), seed=seed)
     year.build()
     return dict(year.counts)
+
+
+def build(ctx: DemoContext) -> None:
+    """The demo builder (after the NCR core's and the review board's scenarios)."""
+    ctx.add("anomalies.year", year_build(large=ctx.large, seed=ctx.seed))
 
 
 def year_extend(*, scale: str = "large") -> int:

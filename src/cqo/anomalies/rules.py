@@ -33,6 +33,9 @@ from cqo.authorities.rules import exercise, is_current_cqo
 from cqo.organisation import roles as R
 from cqo.organisation.rules import has_role, is_active_user, is_member
 
+# Each part keeps its own rows in rules_<part>.py, imported here for django-rules to find.
+from . import rules_capa  # noqa: F401
+
 
 @rules.predicate
 def owns_anomaly(user: Any, anomaly: Any) -> bool:

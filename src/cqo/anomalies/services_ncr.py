@@ -31,6 +31,7 @@ from cqo.core.uploads import file_sha256, upload_check
 from cqo.masterdata import stock
 from cqo.masterdata.models import DefectClass, Item, Lot, ShipmentLine, StockStatus
 
+from . import signals
 from .closure import closure_obstacle_register, closure_obstacles
 from .models_ncr import (
     OPEN_STATUSES,
@@ -298,6 +299,8 @@ def _raise(
         },
         clause=CLAUSE_NCR,
     )
+    # The other parts hear of it (CAPA looks for a repeat of a closed CAPA's defect).
+    signals.anomaly_raised.send(sender=None, anomaly=anomaly, actor=actor)
     return anomaly
 
 

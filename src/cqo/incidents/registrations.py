@@ -21,9 +21,10 @@ def register_incidents(app_label: str) -> None:
     from cqo.notifications.services import reminder_register
     from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-    from . import api, audit_actions, services_incidents
+    from . import api, audit_actions, panels, services_incidents
 
     actions_register(audit_actions.ACTIONS)
+    panels.register()
     # §6 d) is exercised here: a delegate of it leads investigations and proposes penalties.
     exercised_register("d")
     nav_link("authority.d", "incidents:incident_list")

@@ -62,9 +62,11 @@ def penalties_visible(
 
 def penalties_to_decide(user: Any) -> list[Penalty]:
     """Heard penalties this user may decide."""
-    qs = _with_decisions(
+    qs = (
         Penalty.objects.filter(voided_at__isnull=True, status=PenaltyStatus.HEARD)
-    ).order_by("heard_at", "id")
+        .select_related("person", "unit")
+        .order_by("heard_at", "id")
+    )
     return [p for p in qs if user.has_perm("incidents.decide_penalty", p)]
 
 

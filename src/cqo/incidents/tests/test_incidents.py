@@ -193,3 +193,16 @@ def test_its_costs_are_lines_of_the_cost_source_and_a_voided_one_is_left_out(org
     assert [(line.key, line.amount, line.category) for line in lines] == [
         (f"incidentcost:{kept.pk}", Decimal("800.50"), "internal")
     ]
+
+
+def test_the_investigator_s_panel_lists_an_overdue_incident_first(org: Any) -> None:
+    from cqo.incidents.panels import incidents_open, penalties_to_decide
+
+    recent = reported_incident(org)
+    late = reported_incident(org, occurred_at=timezone.now() - datetime.timedelta(days=3))
+    S.incident_report_onward(actor=org.cqo, incident=recent, reported_to="质量管理部",
+                             reported_at=None)  # fmt: skip
+    items = incidents_open(org.cqo).items
+    assert [i.title for i in items] == [str(late), str(recent)]
+    assert items[0].tone == "danger"
+    assert penalties_to_decide(org.principal).items == []
