@@ -32,10 +32,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cqo.masterdata.models import Item, Supplier, WorkCentre
 from cqo.methods import ageing
 from cqo.methods.pareto import ParetoResult, pareto
 
-from .models import OPEN_STATUSES, Anomaly, AnomalyDefect, AnomalyStatus
+from .models import OPEN_STATUSES, Anomaly, AnomalyDefect, AnomalyStatus, DefectCode
 
 PERM = "anomalies.view_analysis"
 MONTHS = 12
@@ -119,16 +120,17 @@ def _named(code: str | None, name: str | None, name_en: str | None) -> str:
 
 # --- Pareto -------------------------------------------------------------------------------------
 
-_GROUPS: dict[str, tuple[str, ...]] = {
-    "item": ("item_id", "item__part_number", "item__name", "item__name_en"),
-    "supplier": ("supplier_id", "supplier__code", "supplier__name", "supplier__name_en"),
-    "work_centre": (
-        "work_centre_id",
-        "work_centre__code",
-        "work_centre__name",
-        "work_centre__name_en",
-    ),
-    "defect": ("defect_id", "defect__code", "defect__name", "defect__name_en"),
+_GROUPS: dict[str, str] = {
+    "item": "item_id",
+    "supplier": "supplier_id",
+    "work_centre": "work_centre_id",
+    "defect": "defect_id",
+}
+_LABELS: dict[str, tuple[Any, str]] = {
+    "item": (Item, "part_number"),
+    "supplier": (Supplier, "code"),
+    "work_centre": (WorkCentre, "code"),
+    "defect": (DefectCode, "code"),
 }
 
 
@@ -160,14 +162,22 @@ def pareto_by(
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}")
     start = period_start(months, today=today)
-    key, code, name, name_en = _GROUPS[by]
+    key = _GROUPS[by]
     qs: QuerySet[Any]
     if by == "defect":
         qs = defects(user).filter(recorded_at__gte=_start_of(start))
     else:
         qs = ncrs(user).filter(found_on__gte=start)
     value = Count("id") if measure == "count" else Sum("quantity")
-    rows = list(qs.values(key, code, name, name_en).annotate(v=value).order_by("-v", key))
+    # Grouped by the key alone (the defect's index covers the query); names read afterwards.
+    rows = list(qs.values(key).annotate(v=value).order_by("-v", key))
+    model, code_field = _LABELS[by]
+    names = {
+        pk: _named(code, name, name_en)
+        for pk, code, name, name_en in model.objects.filter(
+            pk__in=[r[key] for r in rows if r[key]]
+        ).values_list("pk", code_field, "name", "name_en")
+    }
     not_stated = str(_("Not stated"))
     labels: list[str] = []
     values: list[float] = []
@@ -176,7 +186,7 @@ def pareto_by(
         v = row["v"] or 0
         if not v:
             continue
-        label = _named(row[code], row[name], row[name_en]) if row[key] else not_stated
+        label = names.get(row[key], str(row[key])) if row[key] else not_stated
         labels.append(label)
         values.append(float(v))
         ids.setdefault(label, row[key])
@@ -344,10 +354,10 @@ class MonthKey(Func):
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.get_source_expressions()[0])
         if not self.timestamp:
-            return f"strftime('%Y-%m', {sql})", params
+            return f"strftime('%%Y-%%m', {sql})", params
         offset = timezone.localtime().utcoffset() or datetime.timedelta()
         minutes = int(offset.total_seconds() // 60)
-        return f"strftime('%Y-%m', {sql}, '{minutes:+d} minutes')", params
+        return f"strftime('%%Y-%%m', {sql}, '{minutes:+d} minutes')", params
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.get_source_expressions()[0])
