@@ -416,6 +416,7 @@ SPECTACULAR_SETTINGS = {
         "AnomalyStatusEnum": "cqo.anomalies.models_ncr.AnomalyStatus.choices",
         "AnomalySourceEnum": "cqo.anomalies.models_ncr.AnomalySource.choices",
         "FoundAtEnum": "cqo.anomalies.models_ncr.FoundAt.choices",
+        "IncidentLevelEnum": "cqo.incidents.models_incidents.IncidentLevel.choices",
     },
 }
 
