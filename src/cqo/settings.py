@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         "CapaActionStatusEnum": "cqo.anomalies.models_capa.ActionStatus.choices",
         "ScarStatusEnum": "cqo.anomalies.models_scar.ScarStatus.choices",
         "MrbDispositionKindEnum": "cqo.anomalies.models_mrb.DispositionKind.choices",
+        "IncidentLevelEnum": "cqo.incidents.models_incidents.IncidentLevel.choices",
     },
 }
 

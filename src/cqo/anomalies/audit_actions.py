@@ -21,3 +21,18 @@ NCR: dict[str, Promise | str] = {
     "anomalies.defectcode.import": _("Defect catalogue imported"),
     "anomalies.defectcode.void": _("Defect code voided"),
 }
+
+# --- complaints -------------------------------------------------------------------------------
+
+COMPLAINTS: dict[str, Promise | str] = {
+    "anomalies.complaint.record": _("Customer complaint recorded"),
+    "anomalies.complaint.contain": _("Complaint containment recorded"),
+    "anomalies.complaint.eightd": _("Complaint 8D report submitted"),
+    "anomalies.complaint.close": _("Customer complaint closed"),
+    "anomalies.complaint.reject": _("Customer complaint rejected"),
+    "anomalies.complaint.withdraw": _("Customer complaint withdrawn"),
+    "anomalies.complaint.void": _("Customer complaint voided"),
+    "anomalies.complaintpolicy.create": _("Complaint response policy set"),
+    "anomalies.complaintpolicy.update": _("Complaint response policy changed"),
+    "anomalies.complaintpolicy.void": _("Complaint response policy retired"),
+}

@@ -87,8 +87,14 @@ def _anomalies(rng: Any, eight_d: int, total: int) -> tuple[list[Any], list[Any]
     live = Anomaly.objects.filter(voided_at__isnull=True).select_related("item")
     asks = Q(source__in=S.EIGHT_D_SOURCES) | Q(defect_class__in=S.EIGHT_D_CLASSES)
     needs = list(live.filter(asks).order_by("raised_at", "pk")[:eight_d])
-    ids = list(live.exclude(asks).order_by("pk").values_list("pk", flat=True))
-    drawn = sorted(rng.sample(ids, min(len(ids), max(total - len(needs), 0))))
+    rest = live.exclude(asks).order_by("pk")
+    wanted = max(total - len(needs), 0)
+    # A fifth on NCRs still open, so the list's ageing has open CAPAs to show.
+    still_open = list(rest.filter(closed_at__isnull=True).values_list("pk", flat=True))
+    closed = list(rest.filter(closed_at__isnull=False).values_list("pk", flat=True))
+    on_open = rng.sample(still_open, min(len(still_open), wanted // 5))
+    on_closed = rng.sample(closed, min(len(closed), wanted - len(on_open)))
+    drawn = sorted(on_open + on_closed)
     others = list(live.filter(pk__in=drawn).order_by("raised_at", "pk")) if drawn else []
     return needs, others
 

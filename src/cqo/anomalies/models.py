@@ -4,6 +4,7 @@ Django finds them."""
 from __future__ import annotations
 
 from .models_capa import *  # noqa: F403
+from .models_complaints import *  # noqa: F403
 from .models_costs import *  # noqa: F403
 from .models_mrb import *  # noqa: F403
 from .models_ncr import *  # noqa: F403

@@ -11,6 +11,7 @@ def register(app_label: str) -> None:
     register_analysis(app_label)
     register_scar(app_label)
     register_capa(app_label)
+    register_complaints(app_label)
 
 
 def register_ncr(app_label: str) -> None:
@@ -128,6 +129,64 @@ def register_analysis(app_label: str) -> None:
             "anomalies.analysis", _("Nonconformance analysis"), clause("§6 c)"),
             "anomalies:analysis", perm=selectors_analysis.PERM,
         ),
+    )  # fmt: skip
+
+
+def register_complaints(app_label: str) -> None:
+    """Customer complaints (§6 c)): rules, audit labels, the navigation entry, the overdue
+    panel and its daily escalation to the CQO, the demo's complaints."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.audit.labels import actions_register
+    from cqo.core.clauses import clause
+    from cqo.core.demo import demo_builder_register
+    from cqo.notifications.services import reminder_register
+    from cqo.workbench.nav import NavItem, nav_item_register
+    from cqo.workbench.panels import Panel, cqo_in_office, panel_register
+
+    from . import (
+        audit_actions,
+        demo_complaints,
+        panels_complaints,
+        tasks_complaints,
+        views_complaints,
+    )
+    from . import rules_complaints as _rules  # noqa: F401 (the permissions, added on import)
+    from .sections import section_register
+    from .services_costs import cost_record_register
+
+    actions_register(audit_actions.COMPLAINTS)
+    # Claims, returns and freight are the review board part's cost lines on the complaint.
+    cost_record_register("anomalies.complaint", "anomalies:complaint_detail")
+    section_register(
+        "complaints", order=70, template="anomalies/complaints/_ncr_section.html",
+        context_fn=views_complaints.ncr_section_context,
+    )  # fmt: skip
+    nav_item_register(
+        "authorities",
+        NavItem("anomalies.complaints", _("Customer complaints"), clause("§6 c)"),
+                "anomalies:complaint_list", perm="anomalies.view_complaint"),
+    )  # fmt: skip
+    panel_register(
+        Panel(
+            "complaints_overdue",
+            _("Overdue complaint responses"),
+            clause("§6 c)"),
+            _("Customer complaints past their containment or 8D deadline will appear here "
+              "until the response is recorded."),
+            items=panels_complaints.overdue_complaint_items,
+            roles=frozenset({"cqo", "deputy", "quality_engineer"}),
+            audience=cqo_in_office,
+            perm="anomalies.view_complaint",
+            order=58,
+            more_url_name="anomalies:complaint_list",
+        )
+    )  # fmt: skip
+    reminder_register("anomalies.complaints", tasks_complaints.complaints_remind)
+    demo_builder_register(
+        "anomalies.complaints", demo_complaints.build,
+        after=("organisation", "authorities", "masterdata", "inspection"),
+        present=demo_complaints.present,
     )  # fmt: skip
 
 

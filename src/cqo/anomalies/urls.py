@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from . import views_analysis, views_capa, views_mrb, views_scar
+from . import views_analysis, views_capa, views_complaints, views_mrb, views_scar
 
 app_name = "anomalies"
 
@@ -11,3 +11,4 @@ urlpatterns: list[URLPattern | URLResolver] = [*views_mrb.urlpatterns]
 urlpatterns += views_analysis.urlpatterns
 urlpatterns += views_scar.urlpatterns
 urlpatterns += views_capa.urlpatterns
+urlpatterns += views_complaints.urlpatterns

@@ -65,7 +65,7 @@ class LeadSerializer(serializers.Serializer):
     lead = serializers.IntegerField(min_value=1)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class PenaltyDecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PenaltyDecision
         fields = ["id", "verdict", "measure", "amount", "reasons", "decided_by", "decided_at",
@@ -73,7 +73,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class PenaltySerializer(serializers.ModelSerializer):
-    decisions = DecisionSerializer(many=True, read_only=True)
+    decisions = PenaltyDecisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Penalty
@@ -98,7 +98,7 @@ class HearSerializer(serializers.Serializer):
                                       max_length=20000)  # fmt: skip
 
 
-class DecideSerializer(serializers.Serializer):
+class PenaltyDecideSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     measure = serializers.ChoiceField(choices=Measure.choices, required=False, allow_blank=True,
                                       default="")  # fmt: skip
@@ -238,20 +238,20 @@ class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
                                                   **self.body(HearSerializer))  # fmt: skip
         return Response(PenaltySerializer(penalty).data)
 
-    @extend_schema(request=DecideSerializer, responses=PenaltySerializer)
+    @extend_schema(request=PenaltyDecideSerializer, responses=PenaltySerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         penalty = self.target("incidents.decide_penalty", CLAUSE)
         services_penalties.penalty_decide(actor=self.actor, penalty=penalty,
-                                          **self.body(DecideSerializer))  # fmt: skip
+                                          **self.body(PenaltyDecideSerializer))  # fmt: skip
         return Response(PenaltySerializer(Penalty.objects.get(pk=penalty.pk)).data)
 
-    @extend_schema(request=DecideSerializer, responses=PenaltySerializer)
+    @extend_schema(request=PenaltyDecideSerializer, responses=PenaltySerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: Any = None) -> Response:
         penalty = self.target("incidents.decide_penalty", CLAUSE)
         services_penalties.penalty_revise(actor=self.actor, penalty=penalty,
-                                          **self.body(DecideSerializer))  # fmt: skip
+                                          **self.body(PenaltyDecideSerializer))  # fmt: skip
         return Response(PenaltySerializer(Penalty.objects.get(pk=penalty.pk)).data)
 
 

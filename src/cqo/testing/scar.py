@@ -25,8 +25,12 @@ def supplier_ncr(org: Any, *, supplier: Any = None, lot: Any = None, **fields: A
     supplier = supplier or (lot.supplier if lot is not None else SupplierFactory())
     lot = lot or LotFactory(item=ItemFactory(), supplier=supplier)
     now = timezone.now()
+    number = f"NCR-TS-{next(_numbers):06d}"
+    # Worlds built again in one database (the API fuzz's, per caller) keep counting from the last.
+    while Anomaly.objects.filter(number=number).exists():
+        number = f"NCR-TS-{next(_numbers):06d}"
     anomaly = Anomaly.objects.create(
-        number=f"NCR-TS-{next(_numbers):06d}",
+        number=number,
         title=fields.pop("title", "来料外径超差"),
         item=lot.item,
         supplier=supplier,

@@ -1,11 +1,13 @@
 """The anomalies app's rows of the permission matrix (tests/security/test_permission_matrix.py).
-Each part of the app keeps its rows in ``matrix_<part>.py``, merged here."""
+
+Each part of the app keeps its rows in ``matrix_<part>.py``, merged here; ``build`` adds the
+app's objects to the world."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_analysis, matrix_capa, matrix_mrb, matrix_scar
+from . import matrix_analysis, matrix_capa, matrix_complaints, matrix_mrb, matrix_scar
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
@@ -36,7 +38,14 @@ OBJECT_FOR_PK.update(matrix_capa.OBJECT_FOR_PK)
 KWARGS.update(matrix_capa.KWARGS)
 
 
+# --- complaints: its rows in matrix_complaints.py ---------------------------------------------
+EXPECTED.update(matrix_complaints.EXPECTED)
+API_WRITERS.update(matrix_complaints.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_complaints.OBJECT_FOR_PK)
+
+
 def build(world: Any) -> None:
     matrix_mrb.build(world)
     matrix_scar.build(world)
     matrix_capa.build(world)
+    matrix_complaints.build(world)

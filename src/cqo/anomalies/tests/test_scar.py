@@ -434,3 +434,23 @@ def test_the_list_filters_overdue_scars(org: Any) -> None:
     client.force_login(org.engineer)
     page = client.get(reverse("anomalies:scar_list") + "?state=overdue")
     assert a.scar.number in page.content.decode()
+
+
+def test_the_ncr_page_section_lists_its_scars_and_offers_to_issue_one_to_an_engineer(
+    org: Any,
+) -> None:
+    from django.test import RequestFactory
+
+    from cqo.anomalies.views_scar import ncr_section
+
+    issued = scar_make(org)
+    request = RequestFactory().get("/")
+    request.user = org.engineer
+    section = ncr_section(request, issued.scar.anomaly)
+    assert section is not None
+    assert [s.pk for s in section["scars"]] == [issued.scar.pk]
+    assert section["may_issue"] is True
+    request.user = org.inspector
+    assert ncr_section(request, issued.scar.anomaly)["may_issue"] is False  # type: ignore[index]
+    request.user = org.head
+    assert ncr_section(request, issued.scar.anomaly) is None

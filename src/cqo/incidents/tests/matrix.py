@@ -29,6 +29,7 @@ def _page_for(*roles: str) -> dict[str, int]:
 EXPECTED: dict[str, dict[str, int]] = {
     "incidents:incident_list": PAGE,
     "incidents:incident_report": PAGE,
+    "incidents:incident_export": PAGE,
     "incidents:incident_detail": PAGE,
     "incidents:incident_act": PAGE_POST_ONLY,
     "incidents:rules": PAGE,

@@ -81,3 +81,17 @@ def test_an_act_the_user_may_not_take_changes_nothing(org: Any) -> None:
     incident.refresh_from_db()
     assert response.status_code == 400 and incident.lead is None
     assert _client(org.inspector).post(f"/incidents/{incident.pk}/nothing/").status_code == 404
+
+
+def test_the_list_exports_to_excel_with_hostile_text_kept_as_text(org: Any) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    reported_incident(org, title='=HYPERLINK("http://evil")')
+    response = _client(org.inspector).get("/incidents/export.xlsx?level=general")
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "编号" and rows[1][1] == '=HYPERLINK("http://evil")'
+    assert ws.cell(row=2, column=2).data_type == "s"
