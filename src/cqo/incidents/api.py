@@ -16,7 +16,15 @@ from cqo.accounts.viewsets import ServiceViewSet
 from cqo.core.clauses import clause
 
 from . import selectors, services_incidents, services_penalties
-from .models import Incident, Measure, Penalty, PenaltyDecision, ResponsibilityKind, Verdict
+from .models import (
+    HearingOutcome,
+    Incident,
+    Measure,
+    Penalty,
+    PenaltyDecision,
+    ResponsibilityKind,
+    Verdict,
+)
 
 CLAUSE = clause("§6 d)")
 
@@ -74,6 +82,10 @@ class PenaltyDecisionSerializer(serializers.ModelSerializer):
 
 class PenaltySerializer(serializers.ModelSerializer):
     decisions = PenaltyDecisionSerializer(many=True, read_only=True)
+    # Blank until the hearing ends; declared so the schema admits the blank value it answers.
+    hearing_outcome = serializers.ChoiceField(
+        choices=HearingOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Penalty

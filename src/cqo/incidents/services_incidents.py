@@ -218,6 +218,11 @@ def incident_report(
     elif occurred_at > now + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _with(_("An incident cannot have happened in the future."),
                                       CLAUSE_INCIDENT)  # fmt: skip
+    elif occurred_at < now - datetime.timedelta(days=366 * 30):
+        # Older than any record an enterprise keeps; such dates are typing slips, and before
+        # 1901 the time zone's local mean time would give an offset no client can parse.
+        errors["occurred_at"] = _with(_("An incident is reported within thirty years of it."),
+                                      CLAUSE_INCIDENT)  # fmt: skip
     if loss is None or loss < 0:
         errors["loss"] = _with(_("Give a loss of zero or more."), CLAUSE_INCIDENT)
     if injuries is None or injuries < 0:
