@@ -92,16 +92,21 @@ def build(ctx: DemoContext) -> None:
         lots = lots_by_item[item.pk]
         text, cls = rng.choice(REPORTS)
         owner = engineers[n % 2]
+        lot = rng.choice(lots) if lots and rng.random() < 0.7 else None
+        quantity = Decimal(rng.choice((1, 2, 5, 12, 30, 50, 120, 300)))
+        if lot is not None:
+            # A customer cannot find more faulty parts in a lot than the lot held.
+            quantity = min(quantity, lot.quantity)
         complaint = S.complaint_record(
             actor=owner,
             customer=rng.choice(customers),
             item=item,
-            lot=rng.choice(lots) if lots and rng.random() < 0.7 else None,
+            lot=lot,
             serial="" if lots else f"SN{rng.randint(10**7, 10**8 - 1)}",
             customer_ref=f"QN-{received:%y%m}-{rng.randint(100, 999)}",
             description=text,
             defect_class=cls,
-            quantity=Decimal(rng.choice((1, 2, 5, 12, 30, 50, 120, 300))),
+            quantity=quantity,
             claim_amount=_amount(rng),
             received_at=received,
         )

@@ -19,6 +19,7 @@ from cqo.core.views import check
 
 from . import documents_analysis as documents
 from . import selectors_analysis as sel
+from . import selectors_analysis_capa as capa_sel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -68,6 +69,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
     data = sel.pareto_by(request.user, by=by, measure=measure, months=months)
     ageing = sel.ncr_ageing(request.user)
     trend = sel.trend(request.user, months=months)
+    capa_ageing = capa_sel.capa_ageing(request.user)
     tabs = [
         {
             "key": key,
@@ -102,6 +104,12 @@ def analysis(request: HttpRequest) -> HttpResponse:
             "ageing_chart": documents.ageing_chart(ageing),
             "trend": trend,
             "trend_chart": documents.trend_chart(trend),
+            "capa": capa_sel.capa_figures(request.user, months=months),
+            "capa_ageing": capa_ageing,
+            "capa_rows": [
+                (capa_sel.status_label(s), counts, sum(counts))
+                for s, counts in capa_ageing.by_status.items()
+            ],
             "definitions": sel.DEFINITIONS,
             "window": sel.REPEAT_WINDOW_DAYS,
             "query": urlencode({"months": months, "measure": measure}),

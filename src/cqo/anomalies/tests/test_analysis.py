@@ -239,3 +239,26 @@ def test_a_department_head_reads_the_analysis_but_has_no_such_panel(
     client = _client(org.head)
     assert client.get(reverse("anomalies:analysis")).status_code == 200
     assert _panel(client, "ncr_pareto") is None
+
+
+def test_the_analysis_counts_open_overdue_and_closed_corrective_actions(
+    org: Org, world: AnalysisWorld
+) -> None:
+    from cqo.anomalies import selectors_analysis_capa as capa_sel
+    from cqo.anomalies.models import Capa, CapaStatus
+
+    now = timezone.now()
+    common = {"owner": org.engineer, "raised_by": org.engineer, "title": "纠正措施"}
+    Capa.objects.create(number="C-1", raised_at=now - datetime.timedelta(days=40),
+                        due_on=ago(5), status=CapaStatus.ACTIONS, is_8d=True, **common)  # fmt: skip
+    Capa.objects.create(number="C-2", raised_at=now - datetime.timedelta(days=3),
+                        due_on=ago(-10), status=CapaStatus.OPEN, **common)  # fmt: skip
+    Capa.objects.create(number="C-3", raised_at=now - datetime.timedelta(days=30),
+                        closed_at=now - datetime.timedelta(days=20), status=CapaStatus.CLOSED,
+                        **common)  # fmt: skip
+    figures = capa_sel.capa_figures(org.cqo)
+    assert (figures.raised, figures.eight_d, figures.overdue, figures.closed) == (3, 1, 1, 1)
+    assert figures.closure.median == pytest.approx(10.0)
+    assert capa_sel.capa_ageing(org.cqo).totals == [1, 0, 1, 0]
+    html = _client(org.cqo).get(reverse("anomalies:analysis")).content.decode()
+    assert 'id="capa-summary"' in html and 'id="capa-ageing-table"' in html
