@@ -6,6 +6,12 @@ from __future__ import annotations
 
 
 def register(app_label: str) -> None:
+    from cqo.api.registry import api_urls_register
+
+    from . import api
+
+    # The whole app's API, each part's routes combined in ``api.py``.
+    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
     register_ncr(app_label)
     register_mrb(app_label)
     register_analysis(app_label)
@@ -20,18 +26,15 @@ def register_ncr(app_label: str) -> None:
     and labels its audit actions."""
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.api.registry import api_urls_register
     from cqo.audit.labels import actions_register
     from cqo.core.clauses import clause
     from cqo.core.demo import demo_builder_register
     from cqo.masterdata import events
     from cqo.workbench.nav import NavItem, nav_item_register
 
-    from . import api, audit_actions, demo_ncr, services_ncr
+    from . import audit_actions, demo_ncr, services_ncr
 
     actions_register(audit_actions.NCR)
-    # The whole app's API, each part's routes combined in ``api.py``.
-    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
     nav_item_register(
         "authorities",
         NavItem("authority.c.ncrs", _("Nonconformance reports"), clause("§6 c)"),
@@ -59,20 +62,17 @@ def register_mrb(app_label: str) -> None:
     source for the ledger (§7.1.5)."""
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.api.registry import api_urls_register
     from cqo.audit.labels import actions_register
     from cqo.authorities.kinds import approval_kind_register
     from cqo.core.clauses import clause
     from cqo.core.costs import cost_source_register
     from cqo.core.demo import demo_builder_register
 
-    from . import api, demo_mrb, rules_mrb, services_costs, services_mrb, views_mrb
+    from . import demo_mrb, rules_mrb, services_costs, services_mrb, views_mrb
     from .closure import closure_obstacle_register
     from .sections import section_register
 
     del rules_mrb  # imported for its rules
-    # The whole app's API, each part's routes combined in ``api.py``.
-    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
     actions_register(
         {
             "anomalies.reviewopinion.create": _("Review board opinion recorded"),
@@ -214,7 +214,6 @@ def register_scar(app_label: str) -> None:
     navigation entry, the SCAR part of the supplier score, the daily reminder, the demo."""
     from django.utils.translation import gettext_lazy as _
 
-    from cqo.api.registry import api_urls_register
     from cqo.audit.labels import actions_register
     from cqo.core.clauses import clause
     from cqo.core.demo import demo_builder_register
@@ -223,7 +222,6 @@ def register_scar(app_label: str) -> None:
     from cqo.workbench.nav import NavItem, nav_item_register
 
     from . import (
-        api,
         audit_actions_scar,
         demo_scar,
         rules_scar,
@@ -231,6 +229,7 @@ def register_scar(app_label: str) -> None:
         services_scar,
         views_scar,
     )
+    from .closure import closure_obstacle_register
     from .sections import section_register
 
     del rules_scar  # imported for its rules
@@ -255,8 +254,7 @@ def register_scar(app_label: str) -> None:
     )  # fmt: skip
     reminder_register("anomalies.scar_overdue", services_scar.scar_reminders_run)
     section_register("scar", 60, "anomalies/scar/_section.html", views_scar.ncr_section)
-    # The app's API, every part's routes combined in ``api.py`` (the same list whoever mounts it).
-    api_urls_register("anomalies/", api.urlpatterns, namespace="anomalies")
+    closure_obstacle_register("scar", services_scar.closure_obstacles)
     # After the inspection demo, whose rejected incoming lots open the NCRs the SCARs come from.
     demo_builder_register(
         "anomalies.scar", demo_scar.build,

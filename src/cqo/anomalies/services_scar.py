@@ -30,6 +30,7 @@ from . import link_scar
 from .models import Anomaly, AnomalyStatus
 from .models_scar import (
     SCAR_AWAITING_SUPPLIER,
+    SCAR_OPEN,
     Scar,
     ScarAnswer,
     ScarAnswerOutcome,
@@ -421,3 +422,19 @@ def scar_reminders_run(*, today: datetime.date | None = None) -> int:
             notify([scar.owner], text, url=scar.get_absolute_url(), clause=CLAUSE_SCAR)
             sent += 1
     return sent
+
+
+def closure_obstacles(anomaly: Anomaly) -> list[str]:
+    """An NCR waits for its suppliers' corrective action: every SCAR on it accepted (§7.1.4)."""
+    numbers = list(
+        Scar.objects.filter(anomaly=anomaly, voided_at__isnull=True, status__in=SCAR_OPEN)
+        .order_by("id")
+        .values_list("number", flat=True)
+    )
+    if not numbers:
+        return []
+    return [
+        _("SCARs: %(numbers)s not accepted yet; accept the supplier's answer or void the "
+          "request first (%(clause)s).")
+        % {"numbers": ", ".join(numbers), "clause": CLAUSE_SCAR}
+    ]  # fmt: skip

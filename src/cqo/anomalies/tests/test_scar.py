@@ -454,3 +454,14 @@ def test_the_ncr_page_section_lists_its_scars_and_offers_to_issue_one_to_an_engi
     assert ncr_section(request, issued.scar.anomaly)["may_issue"] is False  # type: ignore[index]
     request.user = org.head
     assert ncr_section(request, issued.scar.anomaly) is None
+
+
+def test_an_ncr_with_a_scar_not_yet_accepted_may_not_close(org: Any) -> None:
+    from cqo.anomalies.closure import closure_obstacles
+
+    issued = scar_make(org)
+    reasons = [r for r in closure_obstacles(issued.scar.anomaly) if issued.scar.number in r]
+    assert len(reasons) == 1 and "§7.1.4" in reasons[0]
+    _answer(Client(), issued.scar, issued.token)
+    S.scar_answer_accept(actor=org.engineer, scar=issued.scar, note="")
+    assert not [r for r in closure_obstacles(issued.scar.anomaly) if issued.scar.number in r]
