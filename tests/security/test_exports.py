@@ -82,7 +82,9 @@ def _xlsx_problems(url: str, data: bytes) -> tuple[list[str], list[str]]:
             sheet = archive.read(name).decode()
             if "<f>" in sheet or "<f " in sheet:
                 problems.append(f"{url}: {name} holds a formula")
-            for attrs, body in re.findall(r"<c\b([^>]*)>(.*?)</c>", sheet, re.S):
+            # An empty text cell is written self-closing (<c r="L2" t="inlineStr" />): it must not
+            # swallow the next cell's text, or the next cell's mark is judged against this one.
+            for attrs, body in re.findall(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", sheet, re.S):
                 text = html.unescape("".join(re.findall(r"<t[^>]*>(.*?)</t>", body, re.S)))
                 if not text:
                     continue

@@ -79,7 +79,7 @@ class RulesForm(forms.Form):
 
 class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = _text(_("What happened"), rows=4)
+    description = _text(_("Account of the incident"), rows=4)
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DateTimeInput)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     unit = forms.ModelChoiceField(label=_("Unit where it happened"), queryset=Unit.objects.none(),
@@ -172,7 +172,7 @@ class PenaltyForm(forms.Form):
                                     required=False)  # fmt: skip
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     basis = _text(_("Basis (rule and article)"), rows=2)
-    measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
+    measure = forms.ChoiceField(label=_("Penalty measure"), choices=Measure.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=12,
                                 decimal_places=2, required=False)  # fmt: skip
     measure_text = forms.CharField(label=_("Measure in words"), max_length=200, required=False)
@@ -197,7 +197,7 @@ class HearForm(forms.Form):
 class DecisionForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Decision"), choices=Verdict.choices,
                                 widget=forms.RadioSelect)  # fmt: skip
-    measure = forms.ChoiceField(label=_("Measure"), choices=[("", "—"), *Measure.choices],
+    measure = forms.ChoiceField(label=_("Penalty measure"), choices=[("", "—"), *Measure.choices],
                                 required=False)  # fmt: skip
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=12,
                                 decimal_places=2, required=False)  # fmt: skip
