@@ -136,6 +136,8 @@ def complaint_policy_set(
     current = (
         ComplaintPolicy.objects.select_for_update()
         .filter(customer=customer, voided_at__isnull=True)
+        # Not the model's ordering by customer code: PostgreSQL locks no row of an outer join.
+        .order_by("pk")
         .first()
     )
     if current is None:

@@ -623,7 +623,9 @@ def containment_lift(*, actor: Any, anomaly_lot: AnomalyLot, reason: str) -> Ano
     if locked.voided_at is not None:
         _refuse_if_closed(locked)
     row = (
-        AnomalyLot.objects.select_for_update().select_related("hold", "lot").get(pk=anomaly_lot.pk)
+        AnomalyLot.objects.select_for_update(of=("self",))
+        .select_related("hold", "lot")
+        .get(pk=anomaly_lot.pk)
     )
     if row.hold is None or row.hold.lifted_at is not None:
         raise ValidationError(
