@@ -26,6 +26,7 @@ from cqo.audit.services import (
     snapshot,
 )
 from cqo.core.clauses import clause
+from cqo.core.numbering import number_next
 from cqo.core.permissions import require
 from cqo.core.sod import sod_check
 
@@ -97,15 +98,7 @@ def eight_d_required(anomaly: Any) -> bool:
 
 
 def _next_number(year: int) -> str:
-    prefix = f"CAPA-{year}-"
-    last = (
-        Capa.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{n:06d}"
+    return number_next(Capa, f"CAPA-{year}-", 6)
 
 
 def anomaly_defect_codes(anomaly: Any) -> list[str]:

@@ -11,7 +11,6 @@ is the ``link_scar.SupplierActor`` a live link gives, which the audit trail name
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from cqo.audit.services import audit_record, audited_change, record_void, snapshot
 from cqo.core.clauses import clause
+from cqo.core.numbering import number_next
 from cqo.core.permissions import require
 from cqo.core.uploads import file_sha256, upload_check
 from cqo.notifications.services import notify, reminder_claim
@@ -47,8 +47,6 @@ ANSWER_FIELDS = ("containment", "root_cause", "corrective_actions", "verificatio
 MAX_TEXT = 8000
 REMIND_EVERY_DAYS = 3
 
-_NUMBER_TAIL = re.compile(r"-(\d+)$")
-
 
 def _text(value: Any) -> str:
     return str(value or "").replace("\x00", "").strip()
@@ -59,15 +57,7 @@ def _refuse(field: str, message: str) -> ValidationError:
 
 
 def scar_number_next(on: datetime.date) -> str:
-    prefix = f"SCAR-{on:%Y}-"
-    last = (
-        Scar.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    match = _NUMBER_TAIL.search(last or "")
-    return f"{prefix}{(int(match.group(1)) + 1 if match else 1):04d}"
+    return number_next(Scar, f"SCAR-{on:%Y}-", 4)
 
 
 def _expiry(now: datetime.datetime, days: Any) -> datetime.datetime:

@@ -18,6 +18,7 @@ from cqo.accounts.models import User
 from cqo.audit.services import audit_record, audited_change, record_void, snapshot
 from cqo.authorities import engine
 from cqo.core.clauses import clause
+from cqo.core.numbering import number_next
 from cqo.core.permissions import require
 from cqo.masterdata import events
 from cqo.notifications.services import notify
@@ -169,14 +170,7 @@ def rules_set(
 
 
 def _next_number(year: int) -> str:
-    prefix = f"INC-{year}-"
-    last = (
-        Incident.objects.filter(number__startswith=prefix).order_by("-number").values_list(
-            "number", flat=True
-        ).first()
-    )  # fmt: skip
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:03d}"
+    return number_next(Incident, f"INC-{year}-", 3)
 
 
 def _investigators() -> list[Any]:

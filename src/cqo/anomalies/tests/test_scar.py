@@ -465,3 +465,10 @@ def test_an_ncr_with_a_scar_not_yet_accepted_may_not_close(org: Any) -> None:
     _answer(Client(), issued.scar, issued.token)
     S.scar_answer_accept(actor=org.engineer, scar=issued.scar, note="")
     assert not [r for r in closure_obstacles(issued.scar.anomaly) if issued.scar.number in r]
+
+
+def test_scars_are_numbered_in_sequence_within_the_year(org: Any) -> None:
+    first, second = scar_make(org).scar, scar_make(org).scar
+    prefix, tail = first.number.rsplit("-", 1)
+    assert len(tail) == 4
+    assert second.number == f"{prefix}-{int(tail) + 1:04d}"
