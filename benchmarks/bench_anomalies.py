@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from bench_web import (  # type: ignore[import-not-found]
     PORT,
     ROOT,
     Session,
+    load,
     percentile,
     recreate_postgres,
     wait_for_server,
@@ -52,36 +52,6 @@ def inprocess(env: dict[str, str], *args: str) -> dict[str, Any]:
         [*INPROCESS, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
-def load(path: str, seconds: float, concurrency: int, user: str) -> tuple[list[float], int, float]:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker() -> None:
-        nonlocal errors
-        s = Session()
-        s.login(user)
-        mine: list[float] = []
-        bad = 0
-        while time.perf_counter() < stop_at:
-            start = time.perf_counter()
-            status, _ = s.request("GET", path)
-            mine.append(time.perf_counter() - start)
-            bad += status != 200
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, errors, time.perf_counter() - started
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from bench_web import (  # type: ignore[import-not-found]
     PORT,
     ROOT,
     Session,
+    load,
     percentile,
     recreate_postgres,
     wait_for_server,
@@ -64,36 +64,6 @@ def post_json(path: str, body: Any, token: str) -> tuple[int, float, str]:
     resp = conn.getresponse()
     text = resp.read().decode("utf-8", "replace")
     return resp.status, time.perf_counter() - start, text[:300]
-
-
-def load(path: str, seconds: float, concurrency: int, user: str) -> tuple[list[float], int, float]:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker() -> None:
-        nonlocal errors
-        s = Session()
-        s.login(user)
-        mine: list[float] = []
-        bad = 0
-        while time.perf_counter() < stop_at:
-            start = time.perf_counter()
-            status, _ = s.request("GET", path)
-            mine.append(time.perf_counter() - start)
-            bad += status != 200
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, errors, time.perf_counter() - started
 
 
 def main() -> None:

@@ -78,6 +78,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def load(path: str, seconds: float, concurrency: int, user: str) -> tuple[list[float], int, float]:
+    """GET ``path`` as ``user`` from ``concurrency`` threads for ``seconds``: every latency, the
+    number of answers other than 200, and the wall time the clients ran."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker() -> None:
+        nonlocal errors
+        s = Session()
+        s.login(user)
+        mine: list[float] = []
+        bad = 0
+        while time.perf_counter() < stop_at:
+            start = time.perf_counter()
+            status, _ = s.request("GET", path)
+            mine.append(time.perf_counter() - start)
+            bad += status != 200
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors, time.perf_counter() - started
+
+
 def wait_for_server(deadline: float) -> None:
     while time.time() < deadline:
         try:
