@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "cqo.inspection",
     "cqo.anomalies",
     "cqo.incidents",
+    "cqo.safety",
+    "cqo.recall",
+    "cqo.costs",
 ]
 # Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
 # an app adds its approval kind and vetoable record without editing or migrating the kernel.

@@ -12,6 +12,7 @@ from cqo.api import urls as api_urls
 from cqo.audit import urls as audit_urls
 from cqo.authorities import urls as authorities_urls
 from cqo.charter import urls as charter_urls
+from cqo.costs import urls as costs_urls
 from cqo.decisions import urls as decisions_urls
 from cqo.incidents import urls as incidents_urls
 from cqo.inspection import urls as inspection_urls
@@ -20,6 +21,8 @@ from cqo.notifications import urls as notifications_urls
 from cqo.organisation import urls as organisation_urls
 from cqo.plans import urls as plans_urls
 from cqo.post import urls as post_urls
+from cqo.recall import urls as recall_urls
+from cqo.safety import urls as safety_urls
 from cqo.workbench import urls as workbench_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -43,6 +46,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inspection/", include(inspection_urls)),
     path("anomalies/", include(anomalies_urls)),
     path("incidents/", include(incidents_urls)),
+    path("safety/", include(safety_urls)),
+    path("recall/", include(recall_urls)),
+    path("costs/", include(costs_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
     path("webhooks/", include(webhook_urls)),

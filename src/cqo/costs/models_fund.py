@@ -1,0 +1,3 @@
+"""The fund part's records."""
+
+from __future__ import annotations

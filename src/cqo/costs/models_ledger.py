@@ -1,0 +1,3 @@
+"""The ledger part's records."""
+
+from __future__ import annotations

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+from . import views_fund, views_ledger
+
+app_name = "costs"
+
+# Each part of the app keeps its own routes (views_<part>.urlpatterns), combined here.
+urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += views_ledger.urlpatterns
+urlpatterns += views_fund.urlpatterns

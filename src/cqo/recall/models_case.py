@@ -1,0 +1,3 @@
+"""The case part's records."""
+
+from __future__ import annotations

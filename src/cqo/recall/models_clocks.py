@@ -1,0 +1,3 @@
+"""The clocks part's records."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The regime part's records."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The registers part's records."""
+
+from __future__ import annotations
