@@ -1,18 +1,88 @@
 """The ledger part's reads. The fund part (budget actuals) reads the ledger through
 ``ledger_totals`` and the chart through ``cost_item_choices``; the ledger part owns their
-bodies."""
+bodies.
+
+Reports aggregate in the database (one grouped query per table), never row by row: the ledger
+may hold a million lines. Ratios per 100 yuan divide by finance's figure of the same months; a
+month without its figure makes the ratio *missing* (``None``), never a number computed from an
+assumed base.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from cqo.core.costs import COST_ITEMS
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import get_language
+
+from cqo.core.costs import COST_ITEM_BY_CODE, COST_ITEMS, CostCategory
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+CATEGORY_ORDER = [c.value for c in CostCategory]
+# P : A : F — the operating categories; failure is internal + external.
+FAILURE = (CostCategory.INTERNAL_FAILURE.value, CostCategory.EXTERNAL_FAILURE.value)
+LINE_FIELDS = ("unit_id", "item_code", "category", "month", "product_id", "source")
+
+
+@dataclass(frozen=True)
+class ChartEntry:
+    code: str
+    category: str
+    label: str
+    seeded: bool
+    pk: int | None = None
+
+
+def chart(*, include_voided: bool = False) -> list[ChartEntry]:
+    """The chart of cost items: the seeded items (in the reader's language) then the added
+    ones, by category in the standard's order."""
+    from .models_ledger import ChartItem
+
+    entries = [ChartEntry(i.code, str(i.category), str(i.label), True) for i in COST_ITEMS]
+    english = (get_language() or "").startswith("en")
+    added = ChartItem.objects.all() if include_voided else ChartItem.objects.active()
+    for item in added:
+        label = (item.name_en or item.name) if english else item.name
+        entries.append(ChartEntry(item.code, item.category, label, False, item.pk))
+    order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
+    seeded = {e.code: n for n, e in enumerate(entries)}  # the seed's own order first
+    return sorted(
+        entries, key=lambda e: (order.get(e.category, 9), not e.seeded, seeded[e.code], e.code)
+    )
+
+
+def chart_category(code: str) -> str | None:
+    """The category of an item in use (seeded, or added and not voided); None if unknown."""
+    from .models_ledger import ChartItem
+
+    seeded = COST_ITEM_BY_CODE.get(code)
+    if seeded is not None:
+        return str(seeded.category)
+    added = ChartItem.objects.active().filter(code=code).values_list("category", flat=True)
+    return next(iter(added), None)
+
+
+def chart_labels() -> dict[str, str]:
+    return {e.code: e.label for e in chart(include_voided=True)}
 
 
 def cost_item_choices() -> list[tuple[str, str]]:
     """The cost items in use: (code, label), in chart order."""
-    return [(item.code, str(item.label)) for item in COST_ITEMS]
+    return [(e.code, e.label) for e in chart()]
+
+
+def month_first(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_last(day: datetime.date) -> datetime.date:
+    nxt = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return nxt - datetime.timedelta(days=1)
 
 
 def ledger_totals(
@@ -20,4 +90,247 @@ def ledger_totals(
 ) -> dict[tuple[object, ...], Decimal]:
     """The ledger's totals from ``first`` to ``last`` inclusive, keyed by the values of ``by``
     (fields of a ledger line: ``unit_id``, ``item_code``, ``category``, ``month``)."""
-    return {}
+    from .models_ledger import LedgerLine
+
+    for name in by:
+        if name not in LINE_FIELDS:
+            raise ValueError(f"cannot total ledger lines by {name!r}")
+    rows = (
+        LedgerLine.objects.filter(date__gte=first, date__lte=last)
+        .values(*by)
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {tuple(row[name] for name in by): Decimal(row["total"]).quantize(CENT) for row in rows}
+
+
+# --- the ledger's lists ---------------------------------------------------------------------
+
+
+def lines_filtered(
+    *,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+    category: str = "",
+    item_code: str = "",
+    unit_id: int | None = None,
+    product_id: int | None = None,
+    source: str = "",
+    origin: str = "",
+) -> QuerySet[Any]:
+    """The ledger's lines, filtered as the drill-down asks; every reader sees the whole ledger
+    (it is the enterprise's account, not a unit's)."""
+    from .models_ledger import LedgerLine
+
+    qs = LedgerLine.objects.select_related("unit", "product", "reverses", "reversed_by")
+    if first:
+        qs = qs.filter(date__gte=first)
+    if last:
+        qs = qs.filter(date__lte=last)
+    if category:
+        qs = qs.filter(category=category)
+    if item_code:
+        qs = qs.filter(item_code=item_code)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if product_id:
+        qs = qs.filter(product_id=product_id)
+    if source:
+        qs = qs.filter(source=source)
+    if origin:
+        qs = qs.filter(origin=origin)
+    return qs.order_by("-date", "-id")
+
+
+def months_closed() -> set[datetime.date]:
+    from .models_ledger import MonthClose
+
+    return set(MonthClose.objects.values_list("month", flat=True))
+
+
+def month_is_closed(day: datetime.date) -> bool:
+    from .models_ledger import MonthClose
+
+    return MonthClose.objects.filter(month=month_first(day)).exists()
+
+
+def base_figures(first: datetime.date, last: datetime.date) -> dict[tuple[datetime.date, str], Any]:
+    from .models_ledger import BaseFigure
+
+    return {
+        (f.month, f.kind): f
+        for f in BaseFigure.objects.active()
+        .filter(month__gte=month_first(first), month__lte=last)
+        .select_related("entered_by")
+    }
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months = []
+    day = month_first(first)
+    while day <= last:
+        months.append(day)
+        day = month_last(day) + datetime.timedelta(days=1)
+    return months
+
+
+def _q(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def ratio(cost: Decimal, base: Decimal | None) -> Decimal | None:
+    """Cost per 100 yuan of the base; None (missing) without a base or with a base of zero."""
+    if base is None or base == 0:
+        return None
+    return (cost * HUNDRED / base).quantize(CENT)
+
+
+def report(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
+    """The cost report of the period: totals by month × category, by item, by unit, by product;
+    structure P : A : F; ratios per 100 yuan of each base; the failure Pareto. A handful of
+    grouped queries whatever the number of lines."""
+    from cqo.masterdata.models import Item
+    from cqo.organisation.models import Unit
+
+    from .models_ledger import BaseKind, LedgerLine
+
+    lines = LedgerLine.objects.filter(date__gte=first, date__lte=last).order_by()
+    months = months_between(first, last)
+    cells: dict[tuple[datetime.date, str], Decimal] = defaultdict(Decimal)
+    count = 0
+    for row in lines.values("month", "category").annotate(t=Sum("amount"), n=Count("id")):
+        cells[(row["month"], row["category"])] = _q(row["t"])
+        count += row["n"]
+    by_month = {m: sum((cells[(m, c)] for c in CATEGORY_ORDER), Decimal("0.00")) for m in months}
+    by_category = {c: sum((cells[(m, c)] for m in months), Decimal("0.00")) for c in CATEGORY_ORDER}
+    total = sum(by_category.values(), Decimal("0.00"))
+
+    labels = chart_labels()
+    by_item: list[dict[str, Any]] = [
+        {"code": r["item_code"], "label": labels.get(r["item_code"], r["item_code"]),
+         "category": r["category"], "total": _q(r["t"])}
+        for r in lines.values("item_code", "category").annotate(t=Sum("amount"))
+    ]  # fmt: skip
+    by_item.sort(key=lambda r: -r["total"])
+    unit_rows = list(lines.values("unit_id").annotate(t=Sum("amount")))
+    unit_names = dict(
+        Unit.objects.filter(pk__in=[r["unit_id"] for r in unit_rows if r["unit_id"]]).values_list(
+            "pk", "name"
+        )
+    )
+    by_unit: list[dict[str, Any]] = sorted(
+        ({"id": r["unit_id"], "label": unit_names.get(r["unit_id"], ""), "total": _q(r["t"])}
+         for r in unit_rows),
+        key=lambda r: -r["total"],
+    )  # fmt: skip
+    product_rows = list(
+        lines.filter(product__isnull=False).values("product_id").annotate(t=Sum("amount"))
+    )
+    product_names = {
+        pk: f"{pn} {name}"
+        for pk, pn, name in Item.objects.filter(
+            pk__in=[r["product_id"] for r in product_rows]
+        ).values_list("pk", "part_number", "name")
+    }
+    by_product: list[dict[str, Any]] = sorted(
+        ({"id": r["product_id"], "label": product_names.get(r["product_id"], ""),
+          "total": _q(r["t"])} for r in product_rows),
+        key=lambda r: -Decimal(str(r["total"])),
+    )[:20]  # fmt: skip
+
+    # Structure P : A : F (the operating categories; external QA is shown apart).
+    operating = sum(
+        (by_category[c] for c in CATEGORY_ORDER if c != CostCategory.EXTERNAL_QA), Decimal(0)
+    )
+
+    def share(value: Decimal) -> Decimal | None:
+        return (value * HUNDRED / operating).quantize(Decimal("0.1")) if operating else None
+
+    failure = by_category[FAILURE[0]] + by_category[FAILURE[1]]
+    structure = {
+        "prevention": share(by_category[CostCategory.PREVENTION]),
+        "appraisal": share(by_category[CostCategory.APPRAISAL]),
+        "failure": share(failure),
+    }
+
+    # Ratios per 100 yuan: the period's base is the sum of its months' figures, and only if
+    # every month has one; otherwise missing.
+    figures = base_figures(first, last)
+    bases: dict[str, Decimal | None] = {}
+    for kind in BaseKind.values:
+        values = [figures.get((m, kind)) for m in months]
+        bases[kind] = (
+            sum((f.amount for f in values if f is not None), Decimal(0)) if all(values) else None
+        )
+    ratios = {kind: ratio(total, base) for kind, base in bases.items()}
+    month_rows = []
+    for m in months:
+        month_ratios = {}
+        for kind in BaseKind.values:
+            figure = figures.get((m, kind))
+            month_ratios[kind] = ratio(by_month[m], figure.amount if figure else None)
+        month_rows.append(
+            {
+                "month": m,
+                "cells": [cells[(m, c)] for c in CATEGORY_ORDER],
+                "total": by_month[m],
+                "figures": {k: figures.get((m, k)) for k in BaseKind.values},
+                "ratios": month_ratios,
+            }
+        )
+
+    # The failure Pareto: failure items by amount, with the cumulative share.
+    pareto: list[dict[str, Any]] = []
+    failure_items = [r for r in by_item if r["category"] in FAILURE and r["total"] > 0]
+    failure_total = sum((r["total"] for r in failure_items), Decimal(0))
+    running = Decimal(0)
+    for r in failure_items:
+        running += r["total"]
+        pareto.append(
+            {**r, "cumulative": (running * HUNDRED / failure_total).quantize(Decimal("0.1"))}
+        )
+
+    return {
+        "first": first,
+        "last": last,
+        "months": months,
+        "month_rows": month_rows,
+        "by_category": by_category,
+        "by_item": by_item,
+        "by_unit": by_unit,
+        "by_product": by_product,
+        "total": total,
+        "count": count,
+        "structure": structure,
+        "bases": bases,
+        "ratios": ratios,
+        "pareto": pareto,
+    }
+
+
+def report_matrix(*, first: datetime.date, last: datetime.date) -> list[dict[str, Any]]:
+    """The cost report by month × category × unit (the benchmark's query): one grouped query."""
+    from .models_ledger import LedgerLine
+
+    rows = (
+        LedgerLine.objects.filter(date__gte=first, date__lte=last)
+        .values("month", "category", "unit_id")
+        .annotate(total=Sum("amount"), lines=Count("id"))
+        .order_by("month", "category", "unit_id")
+    )
+    return [{**r, "total": _q(r["total"])} for r in rows]
+
+
+def jobs_recent(limit: int = 20) -> QuerySet[Any]:
+    from .models_ledger import LedgerJob
+
+    return LedgerJob.objects.select_related("created_by").defer("content")[:limit]
+
+
+def keepers_current() -> QuerySet[Any]:
+    from .models_ledger import FinanceKeeper
+
+    return FinanceKeeper.objects.active().select_related("user", "named_by")
