@@ -195,7 +195,10 @@ class LedgerLine(models.Model):
         verbose_name = _("ledger line")
         verbose_name_plural = _("ledger lines")
         indexes = [
-            models.Index(fields=["month", "category", "unit"], name="costs_line_month_cat_unit"),
+            # Covering the report by month x category x unit: read from the index alone.
+            models.Index(
+                fields=["month", "category", "unit", "amount"], name="costs_line_month_cat_unit"
+            ),
             models.Index(fields=["month", "item_code"], name="costs_line_month_item"),
             models.Index(fields=["date"], name="costs_line_date"),
         ]

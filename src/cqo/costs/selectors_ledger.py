@@ -85,6 +85,19 @@ def month_last(day: datetime.date) -> datetime.date:
     return nxt - datetime.timedelta(days=1)
 
 
+def in_period(qs: QuerySet[Any], first: datetime.date, last: datetime.date) -> QuerySet[Any]:
+    """Lines dated ``first`` to ``last``, filtered on the month first (the report's index) and on
+    the day only where the period cuts a month; no line is dated after today."""
+    from django.utils import timezone
+
+    qs = qs.filter(month__gte=month_first(first), month__lte=month_first(last))
+    if first.day != 1:
+        qs = qs.filter(date__gte=first)
+    if last < min(month_last(last), timezone.localdate()):
+        qs = qs.filter(date__lte=last)
+    return qs
+
+
 def ledger_totals(
     *, first: datetime.date, last: datetime.date, by: tuple[str, ...] = ("unit_id", "item_code")
 ) -> dict[tuple[object, ...], Decimal]:
@@ -96,7 +109,7 @@ def ledger_totals(
         if name not in LINE_FIELDS:
             raise ValueError(f"cannot total ledger lines by {name!r}")
     rows = (
-        LedgerLine.objects.filter(date__gte=first, date__lte=last)
+        in_period(LedgerLine.objects.all(), first, last)
         .values(*by)
         .annotate(total=Sum("amount"))
         .order_by()
@@ -197,7 +210,7 @@ def report(*, first: datetime.date, last: datetime.date) -> dict[str, Any]:
 
     from .models_ledger import BaseKind, LedgerLine
 
-    lines = LedgerLine.objects.filter(date__gte=first, date__lte=last).order_by()
+    lines = in_period(LedgerLine.objects.all(), first, last).order_by()
     months = months_between(first, last)
     cells: dict[tuple[datetime.date, str], Decimal] = defaultdict(Decimal)
     count = 0
@@ -316,7 +329,7 @@ def report_matrix(*, first: datetime.date, last: datetime.date) -> list[dict[str
     from .models_ledger import LedgerLine
 
     rows = (
-        LedgerLine.objects.filter(date__gte=first, date__lte=last)
+        in_period(LedgerLine.objects.all(), first, last)
         .values("month", "category", "unit_id")
         .annotate(total=Sum("amount"), lines=Count("id"))
         .order_by("month", "category", "unit_id")
