@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from cqo.audit.services import verify_chain
+from cqo.core.demo import demo_build
 from cqo.costs import selectors_ledger as sel
 from cqo.costs.models_ledger import BaseFigure, LedgerLine, LineOrigin, MonthClose
-from cqo.core.demo import demo_build
 
 pytestmark = pytest.mark.django_db
 
