@@ -22,14 +22,17 @@ from cqo.core.clauses import clause
 
 from . import selectors_ledger as sel
 from . import services_ledger as S
-from .models_ledger import BaseFigure, BaseKind, ChartItem, LedgerLine, LineOrigin, MonthClose
+from .models_ledger import BaseFigure, ChartItem, LedgerLine, LineOrigin, MonthClose
 
 CLAUSE = clause("§7.1.5")
 READ = "costs.view_ledgerline"
 
 
-class LineSerializer(serializers.ModelSerializer):
+class LedgerLineSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True)
+    # Plain text: prevention, appraisal, internal, external, external_qa (the chart's categories).
+    category = serializers.CharField(read_only=True)
+    origin = serializers.CharField(read_only=True)
     reversed_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,7 +50,7 @@ class LineSerializer(serializers.ModelSerializer):
         return reversal.pk if reversal is not None else None
 
 
-class LineInSerializer(serializers.Serializer):
+class LedgerLineInSerializer(serializers.Serializer):
     """Text fields on purpose: the service reads the amount and date and names the clause when
     they are not a number or a date."""
 
@@ -72,7 +75,7 @@ class LineInSerializer(serializers.Serializer):
                                        max_length=300)  # fmt: skip
 
 
-class ReverseSerializer(serializers.Serializer):
+class LedgerReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
     date = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
 
@@ -109,7 +112,7 @@ def _int(value: str | None) -> int | None:
 class LineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """The ledger's lines; ``POST`` adds one (origin ``api``); ``reverse`` corrects one."""
 
-    serializer_class = LineSerializer
+    serializer_class = LedgerLineSerializer
     queryset = LedgerLine.objects.all()
     required_perms = {
         "list": READ,
@@ -128,30 +131,30 @@ class LineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
             source=p.get("source", "")[:40], origin=p.get("origin", "")[:20],
         )  # fmt: skip
 
-    @extend_schema(request=LineInSerializer, responses={201: LineSerializer})
+    @extend_schema(request=LedgerLineInSerializer, responses={201: LedgerLineSerializer})
     def create(self, request: Request) -> Response:
         line = S.ledger_line_add(actor=self.actor, origin=LineOrigin.API,
-                                 **self.body(LineInSerializer))  # fmt: skip
-        return Response(LineSerializer(line).data, status=status.HTTP_201_CREATED)
+                                 **self.body(LedgerLineInSerializer))  # fmt: skip
+        return Response(LedgerLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReverseSerializer, responses={201: LineSerializer})
+    @extend_schema(request=LedgerReverseSerializer, responses={201: LedgerLineSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request: Request, pk: Any = None) -> Response:
         line = self.target("costs.add_ledgerline", CLAUSE)
-        data = self.body(ReverseSerializer)
+        data = self.body(LedgerReverseSerializer)
         reversal = S.ledger_line_reverse(actor=self.actor, line=line, reason=data["reason"],
                                          date=data["date"] or None)  # fmt: skip
-        return Response(LineSerializer(reversal).data, status=status.HTTP_201_CREATED)
+        return Response(LedgerLineSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
-class ChartEntrySerializer(serializers.Serializer):
+class LedgerChartEntrySerializer(serializers.Serializer):
     code = serializers.CharField()
     category = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     seeded = serializers.BooleanField()
 
 
-class ChartItemInSerializer(serializers.Serializer):
+class LedgerChartItemInSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=30)
     category = serializers.CharField(max_length=20)
     name = serializers.CharField(max_length=200)
@@ -161,24 +164,25 @@ class ChartItemInSerializer(serializers.Serializer):
 class ChartViewSet(ServiceViewSet):
     """The chart of cost items: seeded (GB/T 13339-style) and added; ``POST`` adds one."""
 
-    serializer_class = ChartEntrySerializer
+    serializer_class = LedgerChartEntrySerializer
     queryset = ChartItem.objects.all()
     pagination_class = None
     required_perms = {"list": READ, "create": "costs.change_chartitem", "metadata": READ}
 
-    @extend_schema(responses=ChartEntrySerializer(many=True))
+    @extend_schema(responses=LedgerChartEntrySerializer(many=True))
     def list(self, request: Request) -> Response:
-        return Response([ChartEntrySerializer(e).data for e in sel.chart()])
+        return Response([LedgerChartEntrySerializer(e).data for e in sel.chart()])
 
-    @extend_schema(request=ChartItemInSerializer, responses={201: ChartEntrySerializer})
+    @extend_schema(request=LedgerChartItemInSerializer, responses={201: LedgerChartEntrySerializer})
     def create(self, request: Request) -> Response:
-        item = S.chart_item_add(actor=self.actor, **self.body(ChartItemInSerializer))
+        item = S.chart_item_add(actor=self.actor, **self.body(LedgerChartItemInSerializer))
         entry = sel.ChartEntry(item.code, item.category, item.name, False, item.pk)
-        return Response(ChartEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(LedgerChartEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class FigureSerializer(serializers.ModelSerializer):
+class LedgerFigureSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    kind = serializers.CharField(read_only=True)  # sales, output or profit
 
     class Meta:
         model = BaseFigure
@@ -186,9 +190,9 @@ class FigureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FigureInSerializer(serializers.Serializer):
+class LedgerFigureInSerializer(serializers.Serializer):
     month = serializers.CharField(max_length=10, help_text="YYYY-MM")
-    kind = serializers.ChoiceField(choices=BaseKind.choices)
+    kind = serializers.CharField(max_length=10, help_text="sales, output or profit")
     amount = serializers.CharField(max_length=40, help_text='yuan, e.g. "3250000.00"')
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
@@ -196,20 +200,20 @@ class FigureInSerializer(serializers.Serializer):
 class FigureViewSet(mixins.ListModelMixin, ServiceViewSet):
     """Finance's figures in force per month; ``POST`` enters one (finance keepers)."""
 
-    serializer_class = FigureSerializer
+    serializer_class = LedgerFigureSerializer
     queryset = BaseFigure.objects.all()
     required_perms = {"list": READ, "create": "costs.add_basefigure", "metadata": READ}
 
     def get_queryset(self) -> Any:
         return BaseFigure.objects.active().order_by("-month", "kind")
 
-    @extend_schema(request=FigureInSerializer, responses={201: FigureSerializer})
+    @extend_schema(request=LedgerFigureInSerializer, responses={201: LedgerFigureSerializer})
     def create(self, request: Request) -> Response:
-        figure = S.base_figure_set(actor=self.actor, **self.body(FigureInSerializer))
-        return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
+        figure = S.base_figure_set(actor=self.actor, **self.body(LedgerFigureInSerializer))
+        return Response(LedgerFigureSerializer(figure).data, status=status.HTTP_201_CREATED)
 
 
-class MonthSerializer(serializers.ModelSerializer):
+class LedgerMonthSerializer(serializers.ModelSerializer):
     total = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
 
     class Meta:
@@ -218,21 +222,21 @@ class MonthSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MonthInSerializer(serializers.Serializer):
+class LedgerMonthInSerializer(serializers.Serializer):
     month = serializers.CharField(max_length=10, help_text="YYYY-MM")
 
 
 class MonthViewSet(mixins.ListModelMixin, ServiceViewSet):
     """Closed months; ``POST`` closes one that has ended (its sources pulled first)."""
 
-    serializer_class = MonthSerializer
+    serializer_class = LedgerMonthSerializer
     queryset = MonthClose.objects.all()
     required_perms = {"list": READ, "create": "costs.close_month", "metadata": READ}
 
-    @extend_schema(request=MonthInSerializer, responses={201: MonthSerializer})
+    @extend_schema(request=LedgerMonthInSerializer, responses={201: LedgerMonthSerializer})
     def create(self, request: Request) -> Response:
-        closed = S.month_close(actor=self.actor, **self.body(MonthInSerializer))
-        return Response(MonthSerializer(closed).data, status=status.HTTP_201_CREATED)
+        closed = S.month_close(actor=self.actor, **self.body(LedgerMonthInSerializer))
+        return Response(LedgerMonthSerializer(closed).data, status=status.HTTP_201_CREATED)
 
 
 class ReportViewSet(ServiceViewSet):
