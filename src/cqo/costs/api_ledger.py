@@ -255,6 +255,7 @@ class ReportViewSet(ServiceViewSet):
         today = timezone.localdate()
         first = _day(request.query_params.get("first")) or today.replace(month=1, day=1)
         last = _day(request.query_params.get("last")) or today
+        last = min(last, today)
         if first > last or (last - first).days > 3700:
             first, last = today.replace(month=1, day=1), today
         data = sel.report(first=first, last=last)

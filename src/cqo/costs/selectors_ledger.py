@@ -81,8 +81,9 @@ def month_first(day: datetime.date) -> datetime.date:
 
 
 def month_last(day: datetime.date) -> datetime.date:
-    nxt = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return nxt - datetime.timedelta(days=1)
+    if day.month == 12:
+        return day.replace(day=31)
+    return day.replace(month=day.month + 1, day=1) - datetime.timedelta(days=1)
 
 
 def in_period(qs: QuerySet[Any], first: datetime.date, last: datetime.date) -> QuerySet[Any]:
@@ -186,6 +187,8 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
     day = month_first(first)
     while day <= last:
         months.append(day)
+        if day.month == 12 and day.year == datetime.MAXYEAR:
+            break
         day = month_last(day) + datetime.timedelta(days=1)
     return months
 

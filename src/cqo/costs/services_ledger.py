@@ -103,7 +103,7 @@ def date_parse(value: Any, field: str = "date") -> datetime.date:
             value = datetime.date.fromisoformat(value.strip())
         except ValueError:
             value = None
-    if not isinstance(value, datetime.date):
+    if not isinstance(value, datetime.date) or value.year < 2000:
         raise ValidationError({field: _with(_("Give the date as YYYY-MM-DD."))})
     return value
 
@@ -111,14 +111,17 @@ def date_parse(value: Any, field: str = "date") -> datetime.date:
 def month_parse(value: Any, field: str = "month") -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = value.date()
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date) and value.year >= 2000:
         return value.replace(day=1)
     if isinstance(value, str):
         text = value.strip()
         try:
-            return datetime.date.fromisoformat(text[:7] + "-01")
+            month = datetime.date.fromisoformat(text[:7] + "-01")
         except ValueError:
             pass
+        else:
+            if 2000 <= month.year <= 9000:
+                return month
     raise ValidationError({field: _with(_("Give the month as YYYY-MM."))})
 
 

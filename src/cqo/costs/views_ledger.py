@@ -65,7 +65,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
         first = datetime.date(year, 1, 1)
         return first, min(datetime.date(year, 12, 31), today)
     first = _day(request.GET.get("first")) or today.replace(month=1, day=1)
-    last = _day(request.GET.get("last")) or today
+    last = min(_day(request.GET.get("last")) or today, today)
     if first > last or (last - first).days > 3700:
         return today.replace(month=1, day=1), today
     return first, last
