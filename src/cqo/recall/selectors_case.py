@@ -18,7 +18,7 @@ def cases_visible(user: Any, *, status: str = "") -> QuerySet[RecallCase]:
     qs = RecallCase.objects.filter(voided_at__isnull=True).select_related("item", "created_by")
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
-    return qs.annotate(lot_count=Count("lots", distinct=True))
+    return qs.annotate(lot_count=Count("lots", distinct=True)).order_by("-opened_at", "-id")
 
 
 def case_lots(case: RecallCase) -> QuerySet[RecallLot]:
