@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('costs', '0001_initial'),
+        ('costs', '0002_fund'),
         ('masterdata', '0003_historicalitem_family_item_family'),
         ('organisation', '0003_authority_change'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
