@@ -50,10 +50,9 @@ def _user(pk: int | None, field: str) -> User | None:
     return found
 
 
-def _date_in_range(value: datetime.date | None) -> datetime.date | None:
+def _date_in_range(value: Any) -> None:
     if value is not None and not datetime.date(1900, 1, 1) <= value <= datetime.date(2999, 12, 31):
         raise serializers.ValidationError("Give a date between 1900 and 2999.")
-    return value
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -96,7 +95,7 @@ class CloseSerializer(serializers.Serializer):
 
 
 class RequirementSerializer(serializers.ModelSerializer):
-    source = serializers.IntegerField(source="source_id", min_value=1)
+    source = serializers.IntegerField(source="source_id", min_value=1)  # type: ignore[assignment]
     owner = serializers.IntegerField(source="owner_id", min_value=1)
     review_on = serializers.DateField(validators=[_date_in_range])
     text = serializers.CharField(max_length=TEXT)

@@ -227,7 +227,7 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         try:
             svc.review_close(actor=actor_of(request), review=review, **form.cleaned_data)
@@ -458,7 +458,7 @@ def control_list_publish(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("safety:control_list")
     try:
         published = svc.control_list_publish(actor=actor_of(request), **form.cleaned_data)
