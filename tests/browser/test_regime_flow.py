@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from cqo.audit.services import verify_chain
 from cqo.safety import selectors_regime as sel
-from cqo.safety.models_regime import DailyRecord, DispatchStatus, MonthlyDispatch
-from cqo.safety.models_regime import RectificationTask
+from cqo.safety.models_regime import DailyRecord, DispatchStatus, MonthlyDispatch, RectificationTask
 from cqo.safety.services_regime import regime_remind
 from cqo.testing import regime as T
 from cqo.testing.world import PASSWORD, Org

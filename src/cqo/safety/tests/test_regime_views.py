@@ -122,7 +122,7 @@ def test_the_three_records_print_in_the_inspectors_forms(org: Org) -> None:
 
 
 def test_the_workbooks_keep_typed_text_from_being_read_as_a_formula(org: Org) -> None:
-    T.daily_record(org, _ago(1), **{"k-dc-1": "=HYPERLINK(\"http://x\")"})
+    T.daily_record(org, _ago(1), **{"k-dc-1": '=HYPERLINK("http://x")'})
     client = _client(org.auditor)
     month = sel.month_start(_ago(1)).strftime("%Y-%m")
     data = client.get(f"/safety/regime/daily/export.xlsx?month={month}").content

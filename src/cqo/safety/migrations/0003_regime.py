@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('safety', '0001_initial'),
+        ('safety', '0002_registers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
