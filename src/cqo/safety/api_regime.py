@@ -34,7 +34,7 @@ CLAUSE_MONTHLY = clause("§7.2.1")
 MAX_TEXT = 20000
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class DailyCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = DailyCheck
         fields = ["id", "control_key", "control_code", "control_text", "risk_code", "done",
@@ -42,14 +42,14 @@ class CheckSerializer(serializers.ModelSerializer):
 
 
 class DailyRecordSerializer(serializers.ModelSerializer):
-    checks = CheckSerializer(many=True, read_only=True)
+    checks = DailyCheckSerializer(many=True, read_only=True)
 
     class Meta:
         model = DailyRecord
         fields = ["id", "day", "recorded_by", "recorded_at", "note", "checks"]
 
 
-class CheckInSerializer(serializers.Serializer):
+class DailyCheckInSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=80)
     done = serializers.BooleanField()
     finding = serializers.CharField(required=False, allow_blank=True, default="",
@@ -59,24 +59,24 @@ class CheckInSerializer(serializers.Serializer):
 class DailyRecordInSerializer(serializers.Serializer):
     day = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_TEXT)
-    checks = serializers.ListField(child=CheckInSerializer(), max_length=500)
+    checks = serializers.ListField(child=DailyCheckInSerializer(), max_length=500)
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class RectificationTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = RectificationTask
         fields = ["id", "number", "weekly", "monthly", "problem", "action", "owner", "deadline",
                   "status", "raised_by", "raised_at", "evidence", "closed_at", "closed_by"]  # fmt: skip
 
 
-class TaskInSerializer(serializers.Serializer):
+class RectificationTaskInSerializer(serializers.Serializer):
     problem = serializers.CharField(max_length=MAX_TEXT)
     action = serializers.CharField(max_length=MAX_TEXT)
     owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     deadline = serializers.DateField()
 
 
-class CloseSerializer(serializers.Serializer):
+class TaskCloseSerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=MAX_TEXT)
 
 
@@ -118,13 +118,13 @@ class MonthlyReportInSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=MAX_TEXT)
 
 
-class HoldSerializer(serializers.Serializer):
+class DispatchHoldSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     attendees = serializers.CharField(max_length=MAX_TEXT)
     decisions = serializers.CharField(max_length=MAX_TEXT)
 
 
-class GapsSerializer(serializers.Serializer):
+class RegimeGapsSerializer(serializers.Serializer):
     days = serializers.ListField(child=serializers.DateField())
     weeks = serializers.ListField(child=serializers.DateField())
     months = serializers.ListField(child=serializers.DateField())
@@ -199,15 +199,17 @@ class WeeklyReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Serv
         report = svc.weekly_report_add(actor=self.actor, **self.body(WeeklyReportInSerializer))
         return Response(WeeklyReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TaskInSerializer, responses={201: TaskSerializer})
+    @extend_schema(
+        request=RectificationTaskInSerializer, responses={201: RectificationTaskSerializer}
+    )
     @action(detail=True, methods=["post"])
     def tasks(self, request: Request, pk: Any = None) -> Response:
         report = self.target("safety.add_rectificationtask", CLAUSE)
-        data = self.body(TaskInSerializer)
+        data = self.body(RectificationTaskInSerializer)
         task = svc.task_raise(actor=self.actor, source=report, problem=data["problem"],
                               action=data["action"], owner=_owner(data["owner"]),
                               deadline=data["deadline"])  # fmt: skip
-        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(RectificationTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 class MonthlyDispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
@@ -234,23 +236,25 @@ class MonthlyDispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
                                              **self.body(MonthlyReportInSerializer))  # fmt: skip
         return Response(MonthlyDispatchSerializer(dispatch).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=HoldSerializer, responses=MonthlyDispatchSerializer)
+    @extend_schema(request=DispatchHoldSerializer, responses=MonthlyDispatchSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request: Request, pk: Any = None) -> Response:
         dispatch = self.target("safety.record_monthlydispatch", CLAUSE_MONTHLY)
         dispatch = svc.monthly_dispatch_record(actor=self.actor, dispatch=dispatch,
-                                               **self.body(HoldSerializer))  # fmt: skip
+                                               **self.body(DispatchHoldSerializer))  # fmt: skip
         return Response(MonthlyDispatchSerializer(dispatch).data)
 
-    @extend_schema(request=TaskInSerializer, responses={201: TaskSerializer})
+    @extend_schema(
+        request=RectificationTaskInSerializer, responses={201: RectificationTaskSerializer}
+    )
     @action(detail=True, methods=["post"])
     def tasks(self, request: Request, pk: Any = None) -> Response:
         dispatch = self.target("safety.add_rectificationtask", CLAUSE_MONTHLY)
-        data = self.body(TaskInSerializer)
+        data = self.body(RectificationTaskInSerializer)
         task = svc.task_raise(actor=self.actor, source=dispatch, problem=data["problem"],
                               action=data["action"], owner=_owner(data["owner"]),
                               deadline=data["deadline"])  # fmt: skip
-        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(RectificationTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[OpenApiParameter("status", str, enum=TaskStatus.values,
@@ -259,7 +263,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
     """Rectification tasks; ``?status=open|closed`` filters; ``close`` closes one with its
     evidence (the owner, or the director)."""
 
-    serializer_class = TaskSerializer
+    serializer_class = RectificationTaskSerializer
     queryset = RectificationTask.objects.all()
     required_perms = {
         "list": "safety.view_rectificationtask",
@@ -273,25 +277,25 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         return sel.tasks_visible(self.request.user,
                                  status=status_ if status_ in TaskStatus.values else "")  # fmt: skip
 
-    @extend_schema(request=CloseSerializer, responses=TaskSerializer)
+    @extend_schema(request=TaskCloseSerializer, responses=RectificationTaskSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         task = self.target("safety.close_rectificationtask", CLAUSE)
-        task = svc.task_close(actor=self.actor, task=task, **self.body(CloseSerializer))
-        return Response(TaskSerializer(task).data)
+        task = svc.task_close(actor=self.actor, task=task, **self.body(TaskCloseSerializer))
+        return Response(RectificationTaskSerializer(task).data)
 
 
 class GapsViewSet(ServiceViewSet):
     """The days, weeks and months whose record is missing and overdue (what is being chased)."""
 
-    serializer_class = GapsSerializer
+    serializer_class = RegimeGapsSerializer
     queryset = DailyRecord.objects.none()
     required_perms = {"list": "safety.view_dailyrecord", "metadata": "safety.view_dailyrecord"}
 
-    @extend_schema(responses=GapsSerializer)
+    @extend_schema(responses=RegimeGapsSerializer)
     def list(self, request: Request) -> Response:
         found = sel.gaps()
-        return Response(GapsSerializer({"days": found.days, "weeks": found.weeks,
+        return Response(RegimeGapsSerializer({"days": found.days, "weeks": found.weeks,
                                         "months": found.months}).data)  # fmt: skip
 
 
