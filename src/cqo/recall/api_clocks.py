@@ -28,10 +28,10 @@ CLAUSE = svc.CLAUSE
 EVENTS = [(e, e) for e in svc.CLOCK_EVENTS]
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class ClockDeadlineSerializer(serializers.ModelSerializer):
     start_event = serializers.ChoiceField(choices=EVENTS)
-    stop_event = serializers.ChoiceField(choices=EVENTS, allow_blank=True, required=False,
-                                         default="")  # fmt: skip
+    # One of the events, or blank (stopped by hand); the service checks it.
+    stop_event = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
     count = serializers.IntegerField(min_value=1, max_value=365)
     warn_days = serializers.IntegerField(min_value=0, max_value=365, required=False, default=1)
     unit = serializers.ChoiceField(choices=ClockUnit.choices, required=False,
@@ -41,10 +41,10 @@ class DeadlineSerializer(serializers.ModelSerializer):
         model = ClockDeadline
         fields = ["key", "label", "label_en", "start_event", "stop_event", "count", "unit",
                   "warn_days", "source", "verified", "condition"]  # fmt: skip
-        extra_kwargs = {"key": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"key": {"validators": []}}
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ClockProfileSerializer(serializers.ModelSerializer):
     version = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
 
@@ -57,25 +57,25 @@ class ProfileSerializer(serializers.ModelSerializer):
         current = obj.current()
         return current.number if current else None
 
-    @extend_schema(responses=DeadlineSerializer(many=True))
+    @extend_schema(responses=ClockDeadlineSerializer(many=True))
     def get_deadlines(self, obj: ClockProfile) -> list[dict[str, Any]]:
         current = obj.current()
         rows = current.deadlines.all() if current else []
-        return list(DeadlineSerializer(rows, many=True).data)
+        return list(ClockDeadlineSerializer(rows, many=True).data)
 
 
-class ProfileCreateSerializer(serializers.Serializer):
+class ClockProfileCreateSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=40)
     name = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     regime = serializers.ChoiceField(choices=ClockRegime.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    deadlines = DeadlineSerializer(many=True)
+    deadlines = ClockDeadlineSerializer(many=True)
 
 
-class ProfileReviseSerializer(serializers.Serializer):
+class ClockProfileReviseSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
-    deadlines = DeadlineSerializer(many=True)
+    deadlines = ClockDeadlineSerializer(many=True)
 
 
 class ClockSerializer(serializers.ModelSerializer):
@@ -97,23 +97,24 @@ class ClockSerializer(serializers.ModelSerializer):
         return sel._row(obj, timezone.localdate()).warn
 
 
-class EventSerializer(serializers.Serializer):
+class ClockEventSerializer(serializers.Serializer):
     case = serializers.IntegerField(min_value=1)
-    event = serializers.ChoiceField(choices=EVENTS)
+    # One of the start_event choices; the service refuses any other.
+    event = serializers.CharField(max_length=30)
     on = serializers.DateField()
 
 
-class CaseProfileSerializer(serializers.Serializer):
+class ClockCaseProfileSerializer(serializers.Serializer):
     case = serializers.IntegerField(min_value=1)
     profile = serializers.IntegerField(min_value=1)
 
 
-class StopSerializer(serializers.Serializer):
+class ClockStopSerializer(serializers.Serializer):
     on = serializers.DateField()
     note = serializers.CharField(max_length=2000)
 
 
-class WaiveSerializer(serializers.Serializer):
+class ClockWaiveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -128,7 +129,7 @@ class ClockProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Serv
     """The clock profiles with their current version's deadlines. ``POST`` adds a profile;
     ``revise`` adds a version (clocks already started keep their due dates)."""
 
-    serializer_class = ProfileSerializer
+    serializer_class = ClockProfileSerializer
     queryset = ClockProfile.objects.all()
     required_perms = {
         "list": "recall.view_clockprofile",
@@ -141,19 +142,19 @@ class ClockProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Serv
     def get_queryset(self) -> Any:
         return sel.profiles_visible(self.request.user).order_by("id")
 
-    @extend_schema(request=ProfileCreateSerializer, responses=ProfileSerializer)
+    @extend_schema(request=ClockProfileCreateSerializer, responses=ClockProfileSerializer)
     def create(self, request: Request) -> Response:
-        data = self.body(ProfileCreateSerializer)
+        data = self.body(ClockProfileCreateSerializer)
         profile = svc.profile_create(actor=self.actor, **data)
-        return Response(ProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
+        return Response(ClockProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProfileReviseSerializer, responses=ProfileSerializer)
+    @extend_schema(request=ClockProfileReviseSerializer, responses=ClockProfileSerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: Any = None) -> Response:
         profile = self.target("recall.change_clockprofile", CLAUSE)
-        data = self.body(ProfileReviseSerializer)
+        data = self.body(ClockProfileReviseSerializer)
         svc.profile_revise(actor=self.actor, profile=profile, **data)
-        return Response(ProfileSerializer(ClockProfile.objects.get(pk=profile.pk)).data)
+        return Response(ClockProfileSerializer(ClockProfile.objects.get(pk=profile.pk)).data)
 
 
 class RecallClockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
@@ -179,57 +180,57 @@ class RecallClockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
             self.request.user, case=int(case) if case.isdigit() and len(case) < 18 else None
         )
 
-    @extend_schema(request=EventSerializer, responses=ClockSerializer(many=True))
+    @extend_schema(request=ClockEventSerializer, responses=ClockSerializer(many=True))
     @action(detail=False, methods=["post"])
     def event(self, request: Request) -> Response:
-        data = self.body(EventSerializer)
+        data = self.body(ClockEventSerializer)
         case = _pk(RecallCase, data["case"], "case")
         svc.clock_event_record(actor=self.actor, case=case, event=data["event"], on=data["on"])
         return Response(ClockSerializer(sel.clocks_visible(request.user, case=case.pk),
                                         many=True).data)  # fmt: skip
 
-    @extend_schema(request=CaseProfileSerializer, responses=ProfileSerializer)
+    @extend_schema(request=ClockCaseProfileSerializer, responses=ClockProfileSerializer)
     @action(detail=False, methods=["post"])
     def profile(self, request: Request) -> Response:
-        data = self.body(CaseProfileSerializer)
+        data = self.body(ClockCaseProfileSerializer)
         case = _pk(RecallCase, data["case"], "case")
         profile = _pk(ClockProfile, data["profile"], "profile")
         svc.case_profile_set(actor=self.actor, case=case, profile=profile)
-        return Response(ProfileSerializer(profile).data)
+        return Response(ClockProfileSerializer(profile).data)
 
-    @extend_schema(request=StopSerializer, responses=ClockSerializer)
+    @extend_schema(request=ClockStopSerializer, responses=ClockSerializer)
     @action(detail=True, methods=["post"])
     def stop(self, request: Request, pk: Any = None) -> Response:
         clock = self.target("recall.run_recallclock", CLAUSE)
-        clock = svc.clock_stop(actor=self.actor, clock=clock, **self.body(StopSerializer))
+        clock = svc.clock_stop(actor=self.actor, clock=clock, **self.body(ClockStopSerializer))
         return Response(ClockSerializer(clock).data)
 
-    @extend_schema(request=WaiveSerializer, responses=ClockSerializer)
+    @extend_schema(request=ClockWaiveSerializer, responses=ClockSerializer)
     @action(detail=True, methods=["post"])
     def waive(self, request: Request, pk: Any = None) -> Response:
         clock = self.target("recall.run_recallclock", CLAUSE)
-        clock = svc.clock_waive(actor=self.actor, clock=clock, **self.body(WaiveSerializer))
+        clock = svc.clock_waive(actor=self.actor, clock=clock, **self.body(ClockWaiveSerializer))
         return Response(ClockSerializer(clock).data)
 
 
-class CalendarDaySerializer(serializers.Serializer):
+class WorkCalendarDaySerializer(serializers.Serializer):
     day = serializers.DateField()
     workday = serializers.BooleanField()
     name = serializers.CharField()
-    source = serializers.CharField()
+    origin = serializers.CharField()
 
 
-class CalendarSetSerializer(serializers.Serializer):
+class WorkCalendarSetSerializer(serializers.Serializer):
     day = serializers.DateField()
-    kind = serializers.ChoiceField(choices=CalendarDayKind.choices)
+    kind_of_day = serializers.ChoiceField(choices=CalendarDayKind.choices)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=2000)
 
 
-class CalendarSetResultSerializer(serializers.ModelSerializer):
+class WorkCalendarSetResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = CalendarDay
-        fields = ["id", "day", "kind", "name", "reason"]
+        fields = ["id", "day", "name", "reason"]
 
 
 class WorkCalendarViewSet(ServiceViewSet):
@@ -238,32 +239,34 @@ class WorkCalendarViewSet(ServiceViewSet):
     days), with whether the year is covered. ``POST /calendar/`` (administrator) sets one day."""
 
     queryset = CalendarDay.objects.all()
-    serializer_class = CalendarDaySerializer
+    serializer_class = WorkCalendarDaySerializer
     required_perms = {
+        "GET": "recall.view_workcalendar",
         "retrieve": "recall.view_workcalendar",
         "metadata": "recall.view_workcalendar",
         "create": "recall.change_workcalendar",
     }
 
-    @extend_schema(responses=CalendarDaySerializer(many=True))
+    @extend_schema(responses=WorkCalendarDaySerializer(many=True))
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         text = str(pk or "")
         if not text.isdigit() or not 2000 <= int(text) <= 2100:
             raise Http404
         days = [
-            {"day": d.day, "workday": d.workday, "name": d.name, "source": d.source}
+            {"day": d.day, "workday": d.workday, "name": d.name, "origin": d.source}
             for d in workdays.year_days(int(text))
             if d.name or d.source == "admin" or d.makeup or (d.holiday and not d.weekend)
         ]
-        return Response(CalendarDaySerializer(days, many=True).data,
+        return Response(WorkCalendarDaySerializer(days, many=True).data,
                         headers={"X-Calendar-Covered": "yes" if workdays.covered(int(text))
                                  else "no"})  # fmt: skip
 
-    @extend_schema(request=CalendarSetSerializer, responses=CalendarSetResultSerializer)
+    @extend_schema(request=WorkCalendarSetSerializer, responses=WorkCalendarSetResultSerializer)
     def create(self, request: Request) -> Response:
-        data = self.body(CalendarSetSerializer)
+        data = self.body(WorkCalendarSetSerializer)
+        data["kind"] = data.pop("kind_of_day")
         row = svc.calendar_day_set(actor=self.actor, **data)
-        return Response(CalendarSetResultSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(WorkCalendarSetResultSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 router = SimpleRouter()

@@ -63,8 +63,9 @@ def plan_day(today: datetime.date, count: int = 30) -> datetime.date:
     day = today if workdays.is_workday(today) else workdays.workdays_add(today, -1)
     for _step in range(400):
         due = workdays.workdays_add(day, count)
-        if _holiday_within(day, due) and (due >= today or day < workdays.workdays_add(today,
-                                                                                      -count)):
+        if _holiday_within(day, due) and (
+            due >= today or day < workdays.workdays_add(today, -count)
+        ):
             return day
         day = workdays.workdays_add(day, -1)
     return workdays.workdays_add(today, -3)

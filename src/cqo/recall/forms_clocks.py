@@ -55,7 +55,7 @@ class CaseProfileForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    key = forms.SlugField(label=gettext_lazy("Key"), max_length=40, required=False)
+    key = forms.SlugField(label=gettext_lazy("Deadline key"), max_length=40, required=False)
     label = forms.CharField(label=gettext_lazy("Deadline"), max_length=200, required=False)
     label_en = forms.CharField(label=gettext_lazy("Deadline in English"), max_length=200,
                                required=False)  # fmt: skip

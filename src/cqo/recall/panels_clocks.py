@@ -26,8 +26,8 @@ def clocks_due_soon(user: Any) -> PanelItems:
                 _("Overdue since %(due)s") % {"due": r.clock.due_on.isoformat()}
                 if r.overdue
                 else _("Due on %(due)s") % {"due": r.clock.due_on.isoformat()}
-            ) + ("" if r.clock.verified else " · " + _("Unverified deadline")),
-            when=r.clock.due_on,
+            )
+            + ("" if r.clock.verified else " · " + _("Unverified deadline")),
             clause=CLAUSE,
             tone=r.tone,
         )

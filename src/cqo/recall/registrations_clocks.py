@@ -40,7 +40,7 @@ def register(app_label: str) -> None:
         NavItem("org.calendar", _("Working-day calendar"), "", "recall:calendar",
                 "recall.view_workcalendar"),
     )  # fmt: skip
-    after = ["organisation", "authorities"]
+    after = ["organisation", "post", "authorities"]
     for case_builder in ("recall_case", "recall"):
         try:
             demo_builders([case_builder])

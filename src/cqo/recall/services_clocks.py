@@ -96,34 +96,49 @@ BUILT_IN: tuple[dict[str, Any], ...] = (
         "is_default": True,
         "deadlines": (
             {
-                "key": "report", "count": 2, "start_event": "signal_received",
-                "stop_event": "report_filed", "verified": False,
+                "key": "report",
+                "count": 2,
+                "start_event": "signal_received",
+                "stop_event": "report_filed",
+                "verified": False,
                 "label": "已经或可能造成死亡、严重人身伤害或重大财产损失（或境外召回）时报告市场监管部门",
                 "label_en": "Report to market regulation when death, serious injury or major "
-                            "property loss is caused or possible (or a recall abroad)",
+                "property loss is caused or possible (or a recall abroad)",
                 "source": SOURCE_ORDER_19 + "；与广东省粤府令第308号一致，国家条文措辞未核实",
                 "condition": "产品已经或可能导致死亡、严重人身伤害、重大财产损失，或正在境外召回",
             },
             {
-                "key": "plan", "count": 10, "start_event": "defect_confirmed",
-                "stop_event": "plan_filed", "verified": True, "warn_days": 3,
+                "key": "plan",
+                "count": 10,
+                "start_event": "defect_confirmed",
+                "stop_event": "plan_filed",
+                "verified": True,
+                "warn_days": 3,
                 "label": "向省级市场监管部门报告召回计划",
                 "label_en": "Report the recall plan to the provincial market regulator",
                 "source": SOURCE_ORDER_19,
             },
             {
-                "key": "notice", "count": 3, "start_event": "plan_filed",
-                "stop_event": "notice_published", "verified": True,
+                "key": "notice",
+                "count": 3,
+                "start_event": "plan_filed",
+                "stop_event": "notice_published",
+                "verified": True,
                 "label": "报告召回计划后发布召回公告",
                 "label_en": "Publish the recall notice after reporting the plan",
                 "source": SOURCE_ORDER_19,
             },
             {
-                "key": "final-report", "count": 15, "start_event": "execution_completed",
-                "stop_event": "summary_filed", "verified": False, "warn_days": 3,
+                "key": "final-report",
+                "count": 15,
+                "start_event": "execution_completed",
+                "stop_event": "summary_filed",
+                "verified": False,
+                "warn_days": 3,
                 "label": "召回完成后提交召回总结报告",
                 "label_en": "File the final recall report after the remedy is completed",
-                "source": SOURCE_ORDER_19 + "；15个工作日仅见于儿童玩具召回规定及家电召回规定征求意见稿",
+                "source": SOURCE_ORDER_19
+                + "；15个工作日仅见于儿童玩具召回规定及家电召回规定征求意见稿",
             },
         ),
     },
@@ -135,15 +150,22 @@ BUILT_IN: tuple[dict[str, Any], ...] = (
         "is_default": False,
         "deadlines": (
             {
-                "key": "publish", "count": 5, "start_event": "plan_filed",
-                "stop_event": "notice_published", "verified": False,
+                "key": "publish",
+                "count": 5,
+                "start_event": "plan_filed",
+                "stop_event": "notice_published",
+                "verified": False,
                 "label": "召回计划备案后向社会公布召回信息",
                 "label_en": "Publish the recall after filing the plan",
                 "source": SOURCE_ORDER_626 + "（实施办法征求意见稿）",
             },
             {
-                "key": "owners", "count": 30, "start_event": "plan_filed",
-                "stop_event": "owners_notified", "verified": False, "warn_days": 5,
+                "key": "owners",
+                "count": 30,
+                "start_event": "plan_filed",
+                "stop_event": "owners_notified",
+                "verified": False,
+                "warn_days": 5,
                 "label": "召回计划备案后通知车主",
                 "label_en": "Notify the owners after filing the plan",
                 "source": SOURCE_ORDER_626 + "（实施办法征求意见稿）",
@@ -188,8 +210,13 @@ def _deadline_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         elif not 0 <= warn <= count:
             problem = _("warn at most as many days before as the clock allows")
         if problem:
-            raise ValidationError({"deadlines": _with(
-                _("Deadline %(row)s: %(problem)s.") % {"row": number, "problem": problem})})
+            raise ValidationError(
+                {
+                    "deadlines": _with(
+                        _("Deadline %(row)s: %(problem)s.") % {"row": number, "problem": problem}
+                    )
+                }
+            )
         seen.add(key)
         cleaned.append({
             "key": key, "label": label, "label_en": str(row.get("label_en") or "").strip()[:200],
@@ -331,7 +358,9 @@ def _event_check(event: str, on: Any) -> datetime.date:
     return on
 
 
-def _clock_stop(*, actor: Any, clock: RecallClock, on: datetime.date, event: str, note: str) -> None:
+def _clock_stop(
+    *, actor: Any, clock: RecallClock, on: datetime.date, event: str, note: str
+) -> None:
     if on < clock.started_on:
         raise ValidationError({"on": _with(
             _("The clock %(clock)s started on %(day)s; it cannot stop before.")
@@ -351,9 +380,7 @@ class ClockChange:
     started: bool
 
 
-def clocks_on_event(
-    *, actor: Any, case: Any, event: str, on: datetime.date
-) -> list[ClockChange]:
+def clocks_on_event(*, actor: Any, case: Any, event: str, on: datetime.date) -> list[ClockChange]:
     """Start or stop the case's clocks that ``event`` concerns (one of ``CLOCK_EVENTS``), on day
     ``on``. The calling service has checked its own permission; this runs in its transaction.
     A clock already started for a deadline is not started again (a repeated event is harmless)."""
@@ -591,14 +618,22 @@ def calendar_year_add(
         CalendarDay.objects.filter(day__year=year, voided_at__isnull=True).update(
             voided_at=timezone.now(), voided_by=actor, void_reason=source
         )
-        rows = [
-            CalendarDay(day=day, kind=kind, name=(name or "").strip()[:100], reason=source,
-                        year=added, set_by=actor)  # fmt: skip
-            for kind, listed in ((CalendarDayKind.HOLIDAY, holidays),
-                                 (CalendarDayKind.WORKDAY, workdays_))  # fmt: skip
+        day_rows = [
+            CalendarDay(
+                day=day,
+                kind=kind,
+                name=(name or "").strip()[:100],
+                reason=source,
+                year=added,
+                set_by=actor,
+            )
+            for kind, listed in (
+                (CalendarDayKind.HOLIDAY, holidays),
+                (CalendarDayKind.WORKDAY, workdays_),
+            )
             for day, name in listed
         ]
-        CalendarDay.objects.bulk_create(rows)
+        CalendarDay.objects.bulk_create(day_rows)
         from cqo.core import request_cache
 
         request_cache.forget()

@@ -247,9 +247,19 @@ def calendar_admin(request: HttpRequest) -> HttpResponseBase:
             ok = _run(request, clear_form, lambda d: svc.calendar_day_clear(actor=actor, **d),
                       _("The day follows the bundled calendar again."))  # fmt: skip
         elif act == "year":
-            ok = _run(request, year_form, lambda d: svc.calendar_year_add(
-                actor=actor, year=d["year"], source=d["source"], holidays=d["holidays"],
-                workdays_=d["workdays"], note=d["note"]), _("The year's arrangement was added."))
+            ok = _run(
+                request,
+                year_form,
+                lambda d: svc.calendar_year_add(
+                    actor=actor,
+                    year=d["year"],
+                    source=d["source"],
+                    holidays=d["holidays"],
+                    workdays_=d["workdays"],
+                    note=d["note"],
+                ),
+                _("The year's arrangement was added."),
+            )
         else:
             raise Http404
         if ok:

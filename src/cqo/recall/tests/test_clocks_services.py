@@ -129,8 +129,9 @@ def test_each_clock_started_or_stopped_is_audited(org: Org) -> None:
     case = case_with_clocks(org, [("signal_received", EVE)])
     S.clocks_on_event(actor=org.cqo, case=case, event="report_filed", on=D(2026, 10, 8))
     clock = _clock(case, "report")
-    actions = list(AuditEvent.objects.filter(object_id=str(clock.pk)).values_list("action",
-                                                                                  flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(clock.pk)).values_list("action", flat=True)
+    )
     assert "recall.clock.start" in actions and "recall.clock.stop" in actions
 
 
@@ -218,7 +219,7 @@ def test_the_administrator_adds_a_year_and_corrects_a_day_audited(org: Org) -> N
     )  # fmt: skip
     assert workdays.covered(year) and year in workdays.calendar_years()
     assert not workdays.is_workday(D(year, 1, 1))
-    assert workdays.is_workday(D(year, 2, 6)) == (True)
+    assert workdays.is_workday(D(year, 2, 6))
     assert CalendarDay.objects.filter(year=added).count() == 3
     assert AuditEvent.objects.filter(action="recall.calendar.year_add").count() == 1
     S.calendar_day_set(actor=admin, day=D(year, 2, 8), kind="workday", reason="更正")
