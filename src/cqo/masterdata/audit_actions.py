@@ -30,5 +30,7 @@ def register() -> None:
             "masterdata.instrument.create": _("Measuring instrument registered"),
             "masterdata.instrument.update": _("Measuring instrument changed"),
             "masterdata.lot.create": _("Lot recorded"),
+            "masterdata.genealogyfeed.post": _("Genealogy links recorded"),
+            "masterdata.genealogyfeed.void": _("Genealogy feed voided"),
         }
     )

@@ -459,6 +459,8 @@ class Lot(VetoableMixin, Voidable):
             models.Index(fields=["item", "-arrived_on"], name="md_lot_item"),
             # The unfiltered lot list, newest first, read a page at a time at 100,000 lots.
             models.Index(fields=["-arrived_on", "-id"], name="md_lot_arrived"),
+            # A recall starts from the supplier's batch number (lots_of_supplier_batch).
+            models.Index(fields=["supplier_batch"], name="md_lot_supplier_batch"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -594,3 +596,112 @@ class ShipmentLine(Voidable):
                 violation_error_message=_("The quantity must be greater than zero."),
             ),
         ]
+
+
+# --- lot genealogy (§7.2.3.2 whole-life traceability; the recall's scope, §7.2.1.4) ----------
+
+
+class FeedSource(models.TextChoices):
+    API = "api", _("API (MES or ERP)")
+    EXCEL = "excel", _("Excel import")
+    ENTRY = "entry", _("Entered on the lot page")
+    DEMO = "demo", _("Demo data")
+
+
+class GenealogyFeed(Voidable):
+    """One batch of genealogy links as it arrived (an MES message, an Excel file, a form): the
+    record its single audit event names, with the digest of its links. Voiding the feed voids its
+    links; nothing is deleted."""
+
+    source = models.CharField(_("source"), max_length=8, choices=FeedSource.choices)
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The sending system's own message or file name, to find the feed again."),
+    )
+    link_count = models.PositiveIntegerField(_("links"), default=0)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("genealogy feed")
+        verbose_name_plural = _("genealogy feeds")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_source_display()} {self.reference}".strip()
+
+
+class LotLink(Voidable):
+    """One edge of the lot genealogy: ``quantity`` of the ``consumed`` lot (in its item's unit)
+    went into the ``produced`` lot. Received lots → production lots → finished lots; a trace walks
+    these edges in either direction with one recursive query (decision 0011). The two partial
+    indexes cover the walk both ways (forward: consumed → produced; backward: produced →
+    consumed), so it never reads the table itself."""
+
+    consumed = models.ForeignKey(
+        Lot,
+        verbose_name=_("consumed lot"),
+        on_delete=models.PROTECT,
+        related_name="links_down",
+        db_index=False,
+    )
+    produced = models.ForeignKey(
+        Lot,
+        verbose_name=_("produced lot"),
+        on_delete=models.PROTECT,
+        related_name="links_up",
+        db_index=False,
+    )
+    quantity = models.DecimalField(_("quantity consumed"), max_digits=14, decimal_places=3)
+    feed = models.ForeignKey(
+        GenealogyFeed, verbose_name=_("feed"), on_delete=models.PROTECT, related_name="links"
+    )
+    # Ten million links: the voiding user needs no index of its own.
+    voided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("genealogy link")
+        verbose_name_plural = _("genealogy links")
+        indexes = [
+            models.Index(
+                fields=["produced", "consumed"],
+                condition=Q(voided_at__isnull=True),
+                name="md_link_up",
+            ),
+        ]
+        constraints = [
+            # Also the forward walk's covering index (consumed → produced).
+            models.UniqueConstraint(
+                fields=["consumed", "produced"],
+                condition=Q(voided_at__isnull=True),
+                name="md_link_down",
+                violation_error_message=_("This link between the two lots is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="md_link_quantity_positive",
+                violation_error_message=_("The quantity must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(consumed=models.F("produced")),
+                name="md_link_not_itself",
+                violation_error_message=_("A lot cannot be made from itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumed_id} → {self.produced_id}"

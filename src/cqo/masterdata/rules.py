@@ -15,6 +15,8 @@ workcentre, operation
 add/change/void_instrument             as above, and the metrology officer (§7.2.2.1)
 add_lot                                as above, and inspectors (a receipt at the gate)
 void_lot                               admin, quality_engineer, cqo, deputy, CQO in office
+add_genealogyfeed (links between lots) as add_lot
+void_genealogyfeed                     as void_lot
 import_masterdata                      whoever may keep the items (the import checks each
                                        list's own permission again)
 set_status_supplier                    quality_engineer, cqo, deputy, holders of §6 e)
@@ -35,7 +37,8 @@ from cqo.organisation.rules import has_role, is_active_user, is_member
 
 MODELS = (
     "item", "characteristic", "supplier", "approvedsupplier", "customer", "workcentre",
-    "operation", "instrument", "lot", "lothold", "shipment", "shipmentline",
+    "operation", "instrument", "lot", "lothold", "shipment", "shipmentline", "genealogyfeed",
+    "lotlink",
 )  # fmt: skip
 KEPT = (
     "item", "characteristic", "supplier", "approvedsupplier", "customer", "workcentre",
@@ -60,6 +63,11 @@ for _model in KEPT:
 for _verb in ("add", "change", "void"):
     rules.add_perm(f"masterdata.{_verb}_instrument", metrology_keeper)
 rules.add_perm("masterdata.add_lot", lot_recorder)
+# The lot genealogy (cqo.masterdata.genealogy_feeds, §7.2.3.2): whoever records lots posts the
+# links between them (an MES account holds one of these roles); a feed sent in error is voided
+# by a keeper.
+rules.add_perm("masterdata.add_genealogyfeed", lot_recorder)
+rules.add_perm("masterdata.void_genealogyfeed", keeper)
 rules.add_perm("masterdata.void_lot", keeper)
 rules.add_perm("masterdata.import_masterdata", keeper | metrology_keeper)
 rules.add_perm("masterdata.set_status_supplier", supplier_status_keeper)

@@ -1,0 +1,187 @@
+"""Reading the lot genealogy: forward and backward traces (§7.2.3.2 whole-life traceability, the
+recall's scope under §7.2.1.4).
+
+Supplier batches → received lots → production lots (work in progress) → finished lots →
+shipments → customers. The links are rows of ``LotLink`` (consumed lot → produced lot); a trace
+is ONE recursive query over them, which the two partial indexes cover in both directions
+(decision 0011 measures it against a closure table and the row-by-row walk, ``walk_row_by_row``,
+kept here as the reference the tests and the benchmark compare with).
+
+These functions are shared names (the recall case calls them) and read everything: the caller
+checks that its user may see the lots (every member may read master data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from .models import Lot, LotLink, ShipmentLine
+
+Direction = Literal["forward", "backward"]
+
+_LINK = LotLink._meta.db_table
+_LOT = Lot._meta.db_table
+
+
+def _ids(lot_ids: Iterable[int]) -> list[int]:
+    out: list[int] = []
+    for value in lot_ids:
+        out.append(int(value))
+    return out
+
+
+def _ids_select(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """A SELECT yielding ``ids`` as one column, with a single parameter whatever their number
+    (no limit on bound variables, one plan for every size)."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", [list(ids)]
+    return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
+
+
+def _trace_sql(direction: Direction, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    if direction == "forward":
+        step, back = "produced_id", "consumed_id"
+    elif direction == "backward":
+        step, back = "consumed_id", "produced_id"
+    else:  # pragma: no cover - typed
+        raise ValueError(direction)
+    starts, params = _ids_select(ids)
+    # UNION (not UNION ALL): each lot once, and a cycle (refused on entry) would still end.
+    sql = (
+        f"WITH RECURSIVE t(id) AS ("  # noqa: S608 (names from the models, values as parameters)
+        f" SELECT id FROM {_LOT} WHERE id IN ({starts})"
+        f" UNION"
+        f" SELECT l.{step} FROM {_LINK} l JOIN t ON l.{back} = t.id"
+        f" WHERE l.voided_at IS NULL"
+        f") SELECT id FROM t"
+    )
+    return sql, params
+
+
+def _raw(sql: str, params: list[Any]) -> RawSQL:
+    return RawSQL(sql, params)  # noqa: S611 (our own query, every value a parameter)
+
+
+def _run(sql: str, params: list[Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def trace_forward(lot_ids: Iterable[int]) -> list[int]:
+    """The starting lots and every lot made from them, transitively (what a defective supplier
+    batch reached). Unknown ids are dropped; order is not meaningful."""
+    ids = _ids(lot_ids)
+    if not ids:
+        return []
+    return _run(*_trace_sql("forward", ids))
+
+
+def trace_backward(lot_ids: Iterable[int]) -> list[int]:
+    """The starting lots and every lot they were made from, transitively (the supplier batches in
+    a complained-of lot)."""
+    ids = _ids(lot_ids)
+    if not ids:
+        return []
+    return _run(*_trace_sql("backward", ids))
+
+
+def trace_lots(direction: Direction, lot_ids: Iterable[int]) -> QuerySet[Lot]:
+    """The traced lots as a queryset, for pages that read their details a page at a time: the
+    recursive query runs inside the database as the ``IN`` subquery."""
+    ids = _ids(lot_ids)
+    if not ids:
+        return Lot.objects.none()
+    sql, params = _trace_sql(direction, ids)
+    return Lot.objects.filter(pk__in=_raw(sql, params))
+
+
+def lots_of_supplier_batch(batch: str, supplier_id: int | None = None) -> QuerySet[Lot]:
+    """The received lots carrying a supplier's batch number (any item; a batch number alone may
+    be shared by two suppliers unless ``supplier_id`` narrows it). Voided lots are left out."""
+    batch = (batch or "").strip()
+    if not batch:
+        return Lot.objects.none()
+    lots = Lot.objects.filter(supplier_batch=batch, voided_at__isnull=True)
+    if supplier_id is not None:
+        lots = lots.filter(supplier_id=supplier_id)
+    return lots.select_related("item", "supplier")
+
+
+def shipment_lines_of(lot_ids: Iterable[int]) -> QuerySet[ShipmentLine]:
+    """The live shipment lines carrying any of the lots, with their shipment and customer (who
+    holds what a forward trace reached)."""
+    ids = _ids(lot_ids)
+    if not ids:
+        return ShipmentLine.objects.none()
+    sql, params = _ids_select(ids)
+    return (
+        ShipmentLine.objects.filter(
+            lot_id__in=_raw(sql, params),
+            voided_at__isnull=True,
+            shipment__voided_at__isnull=True,
+        )
+        .select_related("shipment", "shipment__customer", "lot", "lot__item")
+        .order_by("shipment__customer__code", "shipment__number", "id")
+    )
+
+
+def lots_of_shipment(shipment_id: int) -> list[int]:
+    """The lots on a shipment's live lines (the start of a backward trace from a shipment)."""
+    return list(
+        ShipmentLine.objects.filter(shipment_id=shipment_id, voided_at__isnull=True)
+        .values_list("lot_id", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class Edge:
+    consumed_id: int
+    produced_id: int
+    quantity: Any
+
+
+def links_among(lot_ids: Iterable[int], *, limit: int | None = None) -> list[Edge]:
+    """The live links whose both ends are in ``lot_ids`` (the edges of a trace's graph), at most
+    ``limit`` of them."""
+    ids = _ids(lot_ids)
+    if not ids:
+        return []
+    sql, params = _ids_select(ids)
+    query = (
+        f"SELECT l.consumed_id, l.produced_id, l.quantity FROM {_LINK} l"  # noqa: S608 (as above)
+        f" WHERE l.voided_at IS NULL AND l.consumed_id IN ({sql}) AND l.produced_id IN ({sql})"
+        f" ORDER BY l.id"
+    )
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(query, params + params)
+        return [Edge(a, b, q) for a, b, q in cursor.fetchall()]
+
+
+def walk_row_by_row(direction: Direction, lot_ids: Iterable[int]) -> list[int]:
+    """The same trace as ``trace_forward``/``trace_backward``, one query per lot visited: the
+    way an application without a recursive query walks a genealogy. Kept as the reference the
+    tests compare the recursive query with and the benchmark measures beside it."""
+    step, back = (
+        ("produced_id", "consumed_id") if direction == "forward" else ("consumed_id", "produced_id")
+    )
+    live = LotLink.objects.filter(voided_at__isnull=True)
+    seen = set(Lot.objects.filter(pk__in=_ids(lot_ids)).values_list("pk", flat=True))
+    todo = list(seen)
+    while todo:
+        lot_id = todo.pop()
+        for nxt in live.filter(**{back: lot_id}).values_list(step, flat=True):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return list(seen)
