@@ -128,7 +128,7 @@ class ClockDeadline(models.Model):
     label_en = models.CharField(_("deadline in English"), max_length=200, blank=True)
     start_event = models.CharField(_("started by"), max_length=30)
     # Blank: the clock is stopped by hand on the clocks page.
-    stop_event = models.CharField(_("stopped by"), max_length=30, blank=True)
+    stop_event = models.CharField(_("stopped by event"), max_length=30, blank=True)
     count = models.PositiveIntegerField(_("time allowed"))
     unit = models.CharField(_("unit of time"), max_length=10, choices=ClockUnit.choices,
                             default=ClockUnit.WORKDAYS)  # fmt: skip
@@ -197,7 +197,7 @@ class RecallClock(Voidable):
     label = models.CharField(_("deadline"), max_length=200)
     label_en = models.CharField(_("deadline in English"), max_length=200, blank=True)
     start_event = models.CharField(_("started by"), max_length=30)
-    stop_event = models.CharField(_("stopped by"), max_length=30, blank=True)
+    stop_event = models.CharField(_("stopped by event"), max_length=30, blank=True)
     count = models.PositiveIntegerField(_("time allowed"))
     unit = models.CharField(_("unit of time"), max_length=10, choices=ClockUnit.choices)
     warn_days = models.PositiveIntegerField(_("warn this many working days before"), default=1)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recall', '0002_case_minimal'),
+        ('recall', '0003_case'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('label', models.CharField(max_length=200, verbose_name='deadline')),
                 ('label_en', models.CharField(blank=True, max_length=200, verbose_name='deadline in English')),
                 ('start_event', models.CharField(max_length=30, verbose_name='started by')),
-                ('stop_event', models.CharField(blank=True, max_length=30, verbose_name='stopped by')),
+                ('stop_event', models.CharField(blank=True, max_length=30, verbose_name='stopped by event')),
                 ('count', models.PositiveIntegerField(verbose_name='time allowed')),
                 ('unit', models.CharField(choices=[('workdays', 'working days'), ('days', 'calendar days')], default='workdays', max_length=10, verbose_name='unit of time')),
                 ('warn_days', models.PositiveIntegerField(default=1, verbose_name='warn this many working days before')),
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('label', models.CharField(max_length=200, verbose_name='deadline')),
                 ('label_en', models.CharField(blank=True, max_length=200, verbose_name='deadline in English')),
                 ('start_event', models.CharField(max_length=30, verbose_name='started by')),
-                ('stop_event', models.CharField(blank=True, max_length=30, verbose_name='stopped by')),
+                ('stop_event', models.CharField(blank=True, max_length=30, verbose_name='stopped by event')),
                 ('count', models.PositiveIntegerField(verbose_name='time allowed')),
                 ('unit', models.CharField(choices=[('workdays', 'working days'), ('days', 'calendar days')], max_length=10, verbose_name='unit of time')),
                 ('warn_days', models.PositiveIntegerField(default=1, verbose_name='warn this many working days before')),
@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
                 ('label', models.CharField(max_length=200, verbose_name='deadline')),
                 ('label_en', models.CharField(blank=True, max_length=200, verbose_name='deadline in English')),
                 ('start_event', models.CharField(max_length=30, verbose_name='started by')),
-                ('stop_event', models.CharField(blank=True, max_length=30, verbose_name='stopped by')),
+                ('stop_event', models.CharField(blank=True, max_length=30, verbose_name='stopped by event')),
                 ('count', models.PositiveIntegerField(verbose_name='time allowed')),
                 ('unit', models.CharField(choices=[('workdays', 'working days'), ('days', 'calendar days')], max_length=10, verbose_name='unit of time')),
                 ('warn_days', models.PositiveIntegerField(default=1, verbose_name='warn this many working days before')),
