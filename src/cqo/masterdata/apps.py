@@ -36,6 +36,10 @@ class MasterdataConfig(AppConfig):
         exercised_register("e")
         # The gate's audit labels, webhook events, and its hold on a vetoed lot.
         stock.register()
-        from . import demo  # the demo's master data (cqo demo)
+        from . import (
+            demo,  # the demo's master data (cqo demo)
+            demo_genealogy,
+        )
 
         demo.register()
+        demo_genealogy.register()
