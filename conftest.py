@@ -79,3 +79,41 @@ def _audit_anchor_file_per_test(
     settings.AUDIT_ANCHOR_FILE = base / f"{abs(hash(request.node.nodeid))}.log"
     yield
     settings.AUDIT_ANCHOR_FILE = saved
+
+
+# Modules whose tests take seconds each: the API fuzz (three callers, about 45 s of CPU each), the
+# hostile-text export walk, the inspection demo year built for its module; and every module with
+# a test marked slow (real `cqo` processes). Sent to the xdist workers first, so the long ones are
+# packed early and the two workers end together, instead of one waiting out the other's last fuzz
+# run at the end (they were collected last: tests/ comes after src/).
+HEAVY_MODULES = (
+    "tests/security/test_api_fuzz.py",
+    "tests/security/test_exports.py",
+    "src/cqo/inspection/tests/test_demo.py",
+)
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        {"transactional_db", "live_server"} & fixtures
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # After pytest-django's own order (database tests, then transactional ones, then the rest): a
+    # heavy module moves to the front whole (its module-scoped worlds are built once), unless one
+    # of its tests is transactional, which must stay after the others.
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    heavy = {
+        path
+        for path, its in modules.items()
+        if (path in HEAVY_MODULES or any(i.get_closest_marker("slow") for i in its))
+        and not any(_transactional(i) for i in its)
+    }
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)

@@ -58,6 +58,31 @@ def _launch(sync_playwright: Any) -> Iterator[object]:
         browser.close()
 
 
+# The full demo, once per database and run: (its context, the snapshot of its rows).
+_FULL_DEMO: dict[str, tuple[Any, Any]] = {}
+
+
+@pytest.fixture
+def full_demo(live_server: Any) -> Any:
+    """The full demo (``demo_build(scale="small")``, every builder, the inspection year too), as
+    ``cqo demo`` makes it. Building it costs about 30 s of CPU, so the first test that asks for
+    it builds it and takes a snapshot of the database (``cqo.testing.snapshot``); every later
+    test gets the same rows put back, after the previous test's database was emptied."""
+    from django.db import connection
+
+    from cqo.core.demo import demo_build
+    from cqo.testing.snapshot import snapshot_restore, snapshot_take
+
+    key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    if key in _FULL_DEMO:
+        ctx, snapshot = _FULL_DEMO[key]
+        snapshot_restore(connection, snapshot)
+        return ctx
+    ctx = demo_build(scale="small")
+    _FULL_DEMO[key] = (ctx, snapshot_take(connection))
+    return ctx
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -358,12 +358,13 @@ def test_the_spc_page_flags_a_shift_of_the_process(
 
 
 def test_the_spc_page_shows_the_demos_shift_flagged_in_both_languages(
-    browser: Any, live_server: Any
+    browser: Any, live_server: Any, full_demo: Any
 ) -> None:
-    # The demo's year is built once (half a minute) and read in both languages.
-    from cqo.core.demo import DEMO_PASSWORD, demo_build
+    # The demo's year is built once per run (half a minute; see the full_demo fixture) and read
+    # in both languages.
+    from cqo.core.demo import DEMO_PASSWORD
 
-    demo = demo_build(builders=["organisation", "post", "authorities", "masterdata", "inspection"])
+    demo = full_demo
     shift = demo.get("inspection.spc.shift")
     limits = demo.get("inspection.spc.limits")
     alarm = demo.get("inspection.spc.alarm")

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cqo.core.demo import DEMO_PASSWORD, demo_build
+from cqo.core.demo import DEMO_PASSWORD
 
 
 def test_the_approvals_list_on_a_phone_shows_each_request_as_a_card_with_its_due_date(
-    page: Any, live_server: Any
+    page: Any, live_server: Any, full_demo: Any
 ) -> None:
-    demo_build(scale="small")
     base = live_server.url
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/accounts/login/")

@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from cqo.core.demo import DEMO_PASSWORD, demo_build
+from cqo.core.demo import DEMO_PASSWORD
 from cqo.post.models import Appointment
 
 
 def test_the_demo_cqo_signs_in_in_chinese_and_switches_to_english(
-    page: Any, live_server: Any
+    page: Any, live_server: Any, full_demo: Any
 ) -> None:
-    demo_build(scale="small")
     base = live_server.url
     host = urlsplit(base).netloc
     foreign: list[str] = []

@@ -36,10 +36,12 @@ class MasterdataConfig(AppConfig):
         exercised_register("e")
         # The gate's audit labels, webhook events, and its hold on a vetoed lot.
         stock.register()
-        from . import (
-            demo,  # the demo's master data (cqo demo)
-            demo_genealogy,
-        )
+        # Holds on many lots at once (a recall's stop), audited as one batch.
+        from . import holds_bulk
+
+        holds_bulk.register()
+        from . import demo  # the demo's master data (cqo demo)
+        from . import demo_genealogy
 
         demo.register()
         demo_genealogy.register()
