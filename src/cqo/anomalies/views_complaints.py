@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET
 from cqo.accounts.actors import actor_of
 from cqo.core.links import url_or_empty
 from cqo.core.views import GET_POST, check, errors_apply, refusal_show
+from cqo.masterdata import events
 from cqo.masterdata.models import Customer, DefectClass, Item, Lot
 
 from . import selectors_complaints as sel
@@ -213,11 +215,40 @@ STEPS: dict[str, tuple[Any, str, Any]] = {
 }
 
 
+PERM_RECALL = "recall.add_recallcase"
+
+
+def _recall_request(request: HttpRequest, complaint: Complaint) -> HttpResponseBase:
+    """Ask for a recall of the complaint's product (§7.2.1.4) through the master-data event,
+    without importing the recall domain; go to the case it answers with."""
+    check(request, PERM_RECALL)
+    try:
+        with transaction.atomic():
+            answers = events.recall_requested.send(
+                sender=Complaint, actor=actor_of(request), source="complaint",
+                source_ref=complaint.number, source_url=complaint.get_absolute_url(),
+                title=_("Recall on complaint %(number)s") % {"number": complaint.number},
+                description=complaint.description, item=complaint.item,
+                lots=[complaint.lot] if complaint.lot_id else [],
+            )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        refusal_show(request, exc)
+        return redirect("anomalies:complaint_detail", pk=complaint.pk)
+    cases: list[Any] = [case for _receiver, case in answers if getattr(case, "number", None)]
+    if not cases:
+        messages.error(request, _("No recall domain answered."))
+        return redirect("anomalies:complaint_detail", pk=complaint.pk)
+    messages.success(request, _("Recall case %(number)s is open.") % {"number": cases[0].number})
+    return redirect(cases[0].get_absolute_url())
+
+
 @login_required
 @GET_POST
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     check(request, sel.PERM_VIEW)
     complaint = _complaint(request, pk)
+    if request.method == "POST" and request.POST.get("action") == "recall":
+        return _recall_request(request, complaint)
     if request.method == "POST":
         check(request, services.PERM_CHANGE, complaint)
         step = STEPS.get(request.POST.get("action", ""))
@@ -260,6 +291,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             and complaint.status in (ComplaintStatus.CONTAINED, ComplaintStatus.EIGHTD_SUBMITTED),
             "may_end": may_change and is_open,
             "may_void": request.user.has_perm(services.PERM_VOID, complaint),
+            # The recall domain answers ``masterdata.events.recall_requested`` (§7.2.1.4).
+            "may_recall": request.user.has_perm(PERM_RECALL),
             **(views_mrb.cost_section_context(request, complaint) or {}),
         },
     )

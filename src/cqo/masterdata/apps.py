@@ -36,6 +36,10 @@ class MasterdataConfig(AppConfig):
         exercised_register("e")
         # The gate's audit labels, webhook events, and its hold on a vetoed lot.
         stock.register()
+        # Holds on many lots at once (a recall's stop), audited as one batch.
+        from . import holds_bulk
+
+        holds_bulk.register()
         from . import demo  # the demo's master data (cqo demo)
 
         demo.register()

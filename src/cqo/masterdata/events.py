@@ -27,6 +27,19 @@ publisher's transaction; a receiver that must not run on a rolled-back change wr
                       ``.pk``, ``.number`` and ``.get_absolute_url()``, so the sender keeps the
                       link without importing the anomalies app. Bad input raises
                       ``ValidationError`` naming the field.
+``recall_requested``  another domain (complaints, incidents) asks the recall domain to open a
+                      recall case led by the CQO (§7.2.1.4). Keyword arguments: ``actor`` (the
+                      user asking; the receiver checks that the user may open a recall),
+                      ``source`` ("complaint", "incident", "ncr", "regulator" or "other"),
+                      ``source_ref`` (the asking record's number, up to 80 characters: the same
+                      source and reference give back the same open case), ``title`` (required),
+                      and optionally ``description``, ``source_url``, ``item``
+                      (masterdata.Item), ``lots`` (a list of masterdata.Lot: the suspect lots
+                      the forward trace starts from). Send it inside the asking transaction;
+                      ``send()`` answers ``[(receiver, case)]``: the case has ``.pk``,
+                      ``.number`` and ``.get_absolute_url()``. Bad input raises
+                      ``ValidationError`` naming the field; a user who may not open a recall,
+                      ``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -38,3 +51,4 @@ inspection_failed = Signal()
 spc_alarm_raised = Signal()
 lot_released = Signal()
 anomaly_requested = Signal()
+recall_requested = Signal()

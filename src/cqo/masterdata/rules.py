@@ -87,6 +87,8 @@ rules.add_perm("masterdata.approve_supplier", supplier_approver)
 # add_lothold                            inspectors, quality engineers, CQO, deputy, §6 e)
 # lift_lothold                           quality engineers, CQO, deputy, holders of §6 e);
 #                                        a veto's hold only with the veto (§6 i))
+# lift_recall_hold                       a hold a recall placed (source ``recall:``): the
+#                                        CQO only (the role, or the CQO in office; §7.2.1.4)
 # add_shipment, change_shipment,         inspectors, quality engineers, CQO, deputy, §6 e)
 # ship_shipment
 # release_shipment                       quality engineers, CQO, deputy, holders of §6 e);
@@ -105,6 +107,7 @@ rules.add_perm("masterdata.reject_lot", _gate_staff)
 rules.add_perm("masterdata.release_lot", _gate_engineer)
 rules.add_perm("masterdata.add_lothold", _gate_staff)
 rules.add_perm("masterdata.lift_lothold", _gate_engineer)
+rules.add_perm("masterdata.lift_recall_hold", is_active_user & (has_role("cqo") | is_current_cqo))
 rules.add_perm("masterdata.add_shipment", _gate_staff)
 rules.add_perm("masterdata.change_shipment", _gate_staff)
 rules.add_perm("masterdata.ship_shipment", _gate_staff)

@@ -65,6 +65,8 @@ CLAUSE_CONCESSION = clause("§6 c)")
 
 RELEASED = (StockStatus.RELEASED, StockStatus.CONDITIONAL)
 VETO_SOURCE = "veto:"
+RECALL_SOURCE = "recall:"
+CLAUSE_RECALL = clause("§7.2.1.4")
 
 # Webhook events (``cqo.api.webhooks``) the gate sends, with their labels and clauses.
 WEBHOOK_EVENTS = (
@@ -585,6 +587,9 @@ def lot_hold_lift(*, actor: Any, hold: LotHold, reason: str) -> LotHold:
     underneath (or the one a usage decision gave it meanwhile). A veto's hold is lifted only
     with the veto, by the CQO (§6 i))."""
     require(actor, "masterdata.lift_lothold", hold, clause=CLAUSE_GATE)
+    if hold.source.startswith(RECALL_SOURCE):
+        # A recall's hold is released by the CQO alone (§7.2.1.4), always with a reason.
+        require(actor, "masterdata.lift_recall_hold", hold, clause=CLAUSE_RECALL)
     text = _reason_required(reason, _("Say why the hold is lifted."))
     if hold.source.startswith(VETO_SOURCE):
         raise ConflictError(
