@@ -96,7 +96,7 @@ def test_a_missing_day_is_chased_and_a_day_week_and_month_are_recorded(
     assert text["chased"] in row.inner_text()
     page.locator(".regime-gaps a", has_text=text["record_it"]).first.click()
     page.wait_for_load_state()
-    assert page.locator("input[name=day]").input_value() == yesterday.isoformat()
+    assert page.locator("#id_day").input_value() == yesterday.isoformat()
     page.locator("[name=done_1]").uncheck()
     page.locator("[name=finding_1]").fill("精镗刀具寿命计数未清零，已停机换刀")
     page.set_input_files("[name=photo_0]", files=[
