@@ -20,7 +20,7 @@ from . import selectors_registers
 from . import services_regime as S
 from .models_regime import DailyRecord
 
-AFTER: tuple[str, ...] = ("organisation", "post", "authorities")
+AFTER: tuple[str, ...] = ("organisation", "post", "authorities", "safety.registers")
 DAYS = 30
 MISSING_DAYS_AGO = 12
 
