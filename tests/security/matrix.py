@@ -16,11 +16,14 @@ URL's arguments) and ``build(world)``, which adds the app's objects to ``world.o
 are merged into the tables below (a name may be declared once only).
 
 The tests that walk it are in ``test_permission_matrix.py`` (one test per URL, over a world built
-once per module: ``cqo.testing.matrix``); ``test_csrf.py`` reads the same tables.
+once per module: ``cqo.testing.matrix``); its GET walk also checks every POST form a page shows
+(``post_forms``, ``forms_refused_without_a_token``: the CSRF walk, done on the same responses so
+that each page is rendered once per identity); ``test_csrf.py`` reads the same tables.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any
@@ -289,3 +292,56 @@ def fingerprint() -> dict[str, int]:
         cur.execute(sql)
         row = cur.fetchone()
     return dict(zip(tables, row, strict=True))
+
+
+# --- CSRF: the forms a page shows -----------------------------------------------------------
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+HX_POST = re.compile(r'\bhx-post="([^"]+)"')
+
+
+def is_page(route: Route) -> bool:
+    """An HTML page of the UI (the API's two documentation pages included): its forms are walked."""
+    return not route.is_api or route.name in {"api:docs", "api:redoc"}
+
+
+def post_forms(html: str, page_url: str) -> list[tuple[str, bool]]:
+    """(action, has a CSRF token) for each POST form and each htmx POST on the page."""
+    found = []
+    for attrs, body in FORM.findall(html):
+        if not re.search(r'method="post"', attrs, re.I):
+            continue
+        action = re.search(r'action="([^"]*)"', attrs)
+        target = action.group(1) if action and action.group(1) else page_url
+        found.append((target.replace("&amp;", "&"), "csrfmiddlewaretoken" in body))
+    # htmx requests send the token from the page's meta tag (cqo.js), not from a form field.
+    has_meta = 'name="csrf-token"' in html
+    found += [(url.replace("&amp;", "&"), has_meta) for url in HX_POST.findall(html)]
+    return found
+
+
+def forms_refused_without_a_token(world: World, forms: dict[tuple[str, str], str]) -> list[str]:
+    """POST to every ``(who, form action)`` without a CSRF token, as that user: each must answer
+    the form-expired page (403) and nothing may be written (no audit event, no row anywhere).
+    Returns the problems found."""
+    from cqo.audit.models import AuditEvent
+
+    problems: list[str] = []
+    before = fingerprint()
+    events = AuditEvent.objects.count()
+    for (who, action), page_url in sorted(forms.items()):
+        client = world.client(who, enforce_csrf_checks=True)
+        response = client.post(action, {"reason": "csrf", "name": "无令牌", "code": "NO-CSRF"})
+        html = response.content.decode()
+        if response.status_code != 403 or "表单已失效" not in html:
+            problems.append(
+                f"{who}: POST {action} (form on {page_url}) without a token: "
+                f"{response.status_code}, not the form-expired page"
+            )
+    if AuditEvent.objects.count() != events:
+        problems.append(f"POSTs without a token wrote {AuditEvent.objects.count() - events} events")
+    after = fingerprint()
+    changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    if changed:
+        problems.append(f"POSTs without a token changed tables: {changed}")
+    return problems

@@ -1,5 +1,11 @@
 """CSRF everywhere: every POST form of the HTML UI carries a token and fails without one, and a
 form left open across the end of a session leads somewhere friendly, never to a change.
+
+The walk over every page is part of the permission matrix's GET walk
+(``test_permission_matrix.py::test_get_as_every_role_matches_the_matrix_and_every_form_needs_its_token``):
+it checks the forms on the very responses the matrix reads, so each page is rendered once per
+identity instead of twice. This module checks that the walk finds the forms a user meets, and
+what a user sees when a form's token has gone stale.
 """
 
 from __future__ import annotations
@@ -16,10 +22,8 @@ from cqo.organisation.models import Unit
 from cqo.testing.factories import TEST_PASSWORD
 from cqo.testing.matrix import WHO, Route, World, module_world, routes, url_for
 
-from .matrix import EXPECTED, expected, fingerprint, kwargs_for, world_build
+from .matrix import expected, kwargs_for, post_forms, world_build
 
-FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
-HX_POST = re.compile(r'\bhx-post="([^"]+)"')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -35,28 +39,6 @@ def world(_module_world: World, db: Any) -> World:
     return _module_world
 
 
-def _post_forms(html: str, page_url: str) -> list[tuple[str, bool]]:
-    """(action, has a CSRF token) for each POST form and each htmx POST on the page."""
-    found = []
-    for attrs, body in FORM.findall(html):
-        if not re.search(r'method="post"', attrs, re.I):
-            continue
-        action = re.search(r'action="([^"]*)"', attrs)
-        target = action.group(1) if action and action.group(1) else page_url
-        found.append((target.replace("&amp;", "&"), "csrfmiddlewaretoken" in body))
-    # htmx requests send the token from the page's meta tag (cqo.js), not from a form field.
-    has_meta = 'name="csrf-token"' in html
-    found += [(url.replace("&amp;", "&"), has_meta) for url in HX_POST.findall(html)]
-    return found
-
-
-PAGES = [
-    pytest.param(route, id=route.name)
-    for route in routes()
-    if route.name and (not route.is_api or route.name in {"api:docs", "api:redoc"})
-]
-
-
 def _forms_on(world: World, route: Route) -> dict[tuple[str, str], str]:
     """{(who, form action): page url} for every POST form each reader of the page meets there;
     a form without a token is reported at once."""
@@ -68,38 +50,14 @@ def _forms_on(world: World, route: Route) -> dict[tuple[str, str], str]:
         response = world.client(who).get(url)
         if "text/html" not in response.get("Content-Type", ""):
             break  # a PDF, a workbook, JSON: the same kind for every reader, and no forms
-        for action, has_token in _post_forms(response.content.decode(), url):
+        for action, has_token in post_forms(response.content.decode(), url):
             assert has_token, f"{who}: a POST form on {url} (to {action}) has no CSRF token"
             forms.setdefault((who, action), url)
     return forms
 
 
-@pytest.mark.parametrize("route", PAGES)
-def test_every_post_form_on_the_page_carries_a_token_and_is_refused_without_one(
-    world: World, route: Route
-) -> None:
-    if route.name not in EXPECTED:
-        pytest.fail(f"{route.name}: not in the permission matrix (see test_permission_matrix)")
-    forms = _forms_on(world, route)
-    problems: list[str] = []
-    before = fingerprint()
-    events = AuditEvent.objects.count()
-    for (who, action), page_url in sorted(forms.items()):
-        client = world.client(who, enforce_csrf_checks=True)
-        response = client.post(action, {"reason": "csrf", "name": "无令牌", "code": "NO-CSRF"})
-        html = response.content.decode()
-        if response.status_code != 403 or "表单已失效" not in html:
-            problems.append(
-                f"{who}: POST {action} (form on {page_url}) without a token: "
-                f"{response.status_code}, not the form-expired page"
-            )
-    assert AuditEvent.objects.count() == events
-    assert fingerprint() == before
-    assert not problems, "\n" + "\n".join(problems)
-
-
 def test_the_walk_meets_the_forms_a_user_actually_meets(world: World) -> None:
-    # The per-page tests above find forms by pattern; on these pages they must find them.
+    # The matrix's walk finds forms by pattern (post_forms); on these pages it must find them.
     by_name = {route.name: route for route in routes()}
     actions: set[str] = set()
     for name in ("accounts:login", "workbench:dashboard", "accounts:password_change"):

@@ -10,7 +10,10 @@ test does reaches the next.
 
 Per URL, three tests:
 - a GET as every identity answers the status the matrix names (a page sends an anonymous
-  visitor to sign in, with ``next``);
+  visitor to sign in, with ``next``); on an HTML page, every POST form (and htmx POST) each
+  reader meets carries a CSRF token, and a POST there without one, as that reader, gets the
+  form-expired page and writes nothing (the CSRF walk: done on the GETs made here, so each page
+  is rendered once per identity, not once for the matrix and again for the walk);
 - a POST (pages) or each write method (API) as every role that may not write is refused with 403
   (or 405 for a page that takes no POST), writes no audit event and changes no table's row count
   (so a write that forgot its audit event is caught too);
@@ -33,7 +36,10 @@ from .matrix import (
     PUBLIC_WRITES,
     expected,
     fingerprint,
+    forms_refused_without_a_token,
+    is_page,
     kwargs_for,
+    post_forms,
     world_build,
 )
 
@@ -96,10 +102,13 @@ def test_the_walk_has_a_test_for_every_url_pattern() -> None:
 
 
 @pytest.mark.parametrize("route", NAMED)
-def test_get_as_every_role_matches_the_matrix(world: World, db: Any, route: Route) -> None:
+def test_get_as_every_role_matches_the_matrix_and_every_form_needs_its_token(
+    world: World, db: Any, route: Route
+) -> None:
     _declared(route)
     url = url_for(route, kwargs_for(route, world))
     problems: list[str] = []
+    forms: dict[tuple[str, str], str] = {}  # (who, form action): the page it is on
     for who in WHO:
         want = expected(route.name, who)
         try:
@@ -118,6 +127,16 @@ def test_get_as_every_role_matches_the_matrix(world: World, db: Any, route: Rout
             location = response["Location"]
             if not location.startswith("/accounts/login/?next="):
                 problems.append(f"anonymous GET {url}: redirected to {location}, not sign-in")
+        if (
+            is_page(route)
+            and response.status_code == 200
+            and "text/html" in response.get("Content-Type", "")
+        ):
+            for action, has_token in post_forms(response.content.decode(), url):
+                if not has_token:
+                    problems.append(f"{who}: a POST form on {url} (to {action}) has no CSRF token")
+                forms.setdefault((who, action), url)
+    problems += forms_refused_without_a_token(world, forms)
     assert not problems, "\n" + "\n".join(problems)
 
 

@@ -47,3 +47,82 @@ class Voidable(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[override]
         raise ProtectedRecordError(_("Quality records are voided with a reason, never deleted."))
+
+
+# --- the working-day calendar: what the administrator adds to the published data ------------
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (no work)")
+    WORKDAY = "workday", _("Working day")
+
+
+class CalendarYear(Voidable):
+    """A year's holiday arrangement that the bundled calendar data does not carry, added by the
+    administrator from the State Council's notice (its days are ``CalendarDay`` rows)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source of the arrangement"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year added")
+        verbose_name_plural = _("calendar years added")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(voided_at__isnull=True),
+                name="core_calendaryear_one_active_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(Voidable):
+    """One day set by the administrator: a holiday or a (make-up) working day. It wins over the
+    bundled data; a correction voids the day's earlier row and adds a new one."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind of day"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    year = models.ForeignKey(
+        CalendarYear,
+        verbose_name=_("year added"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="days",
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "id"]
+        verbose_name = _("calendar day set")
+        verbose_name_plural = _("calendar days set")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(voided_at__isnull=True),
+                name="core_calendarday_one_active_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"

@@ -101,6 +101,7 @@ def build(ctx: DemoContext) -> None:
         )  # fmt: skip
     except ValidationError:
         audit_detached_flush(actor=metrology, context="demo")
+    budget.refresh_from_db()  # approved by the principal's decision above
     ctx.add("costs.fund", fund)
     ctx.add("costs.budget", budget)
 

@@ -23,6 +23,7 @@ from rest_framework.routers import SimpleRouter
 from cqo.accounts.viewsets import ServiceViewSet
 from cqo.core.api_input import MAX_ID
 
+from . import api_genealogy
 from . import selectors as sel
 from . import services as S
 from .models import (
@@ -472,4 +473,5 @@ router.register("work-centres", WorkCentreViewSet, basename="work-centre")
 router.register("operations", OperationViewSet, basename="operation")
 router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("lots", LotViewSet, basename="lot")
+api_genealogy.register(router)
 urlpatterns = router.urls

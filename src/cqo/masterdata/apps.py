@@ -40,6 +40,10 @@ class MasterdataConfig(AppConfig):
         from . import holds_bulk
 
         holds_bulk.register()
-        from . import demo  # the demo's master data (cqo demo)
+        from . import (
+            demo,  # the demo's master data (cqo demo)
+            demo_genealogy,
+        )
 
         demo.register()
+        demo_genealogy.register()

@@ -32,5 +32,6 @@ def register() -> None:
             "masterdata.lot.create": _("Lot recorded"),
             "masterdata.genealogyfeed.post": _("Genealogy links recorded"),
             "masterdata.genealogyfeed.void": _("Genealogy feed voided"),
+            "masterdata.genealogy.demo_bulk": _("Demo genealogy written in bulk"),
         }
     )

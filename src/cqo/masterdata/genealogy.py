@@ -185,3 +185,37 @@ def walk_row_by_row(direction: Direction, lot_ids: Iterable[int]) -> list[int]:
                 seen.add(nxt)
                 todo.append(nxt)
     return list(seen)
+
+
+def trace_levels(
+    direction: Direction, lot_ids: Iterable[int], *, limit: int = 300
+) -> tuple[dict[int, int], list[Edge]]:
+    """The trace's first lots by level (0: the starts), at most about ``limit`` of them, and the
+    links between them: the graph a page draws. One query per level, never per lot; a hub's
+    trace stops at the level where the limit is passed."""
+    back = "consumed_id" if direction == "forward" else "produced_id"
+    level: dict[int, int] = dict.fromkeys(
+        Lot.objects.filter(pk__in=_ids(lot_ids)).values_list("pk", flat=True), 0
+    )
+    frontier = list(level)
+    edges: list[Edge] = []
+    depth = 0
+    live = LotLink.objects.filter(voided_at__isnull=True)
+    while frontier and len(level) < limit:
+        depth += 1
+        sql, params = _ids_select(frontier)
+        found = list(
+            live.filter(**{f"{back}__in": _raw(sql, params)}).values_list(
+                "consumed_id", "produced_id", "quantity"
+            )[: limit * 4]
+        )
+        frontier = []
+        for consumed, produced, quantity in found:
+            nxt = produced if direction == "forward" else consumed
+            if nxt not in level:
+                if len(level) >= limit:
+                    continue
+                level[nxt] = depth
+                frontier.append(nxt)
+            edges.append(Edge(consumed, produced, quantity))
+    return level, edges

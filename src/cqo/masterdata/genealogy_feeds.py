@@ -315,3 +315,40 @@ def mass_balance_exceeded(lot_ids: Iterable[int] | None = None) -> list[dict[str
             if totals[pk] > qty:
                 out.append({"lot": pk, "number": number, "quantity": qty, "consumed": totals[pk]})
     return out
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+def genealogy_template_xlsx() -> bytes:
+    """The import template: consumed lot, produced lot, quantity (first three columns)."""
+    from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
+
+    wb = workbook_new()
+    ws = wb.active
+    sheet_append(ws, [_("consumed lot"), _("produced lot"), _("quantity consumed")])
+    return xlsx_bytes(wb)
+
+
+def genealogy_feed_xlsx_rows(file: Any) -> list[FeedRow]:
+    """The rows of an uploaded workbook's first sheet (row 1 names the columns; the first three
+    columns are read). A file that is not a workbook is refused as a whole."""
+    from .transfer import _open
+
+    ws = _open(file)
+    if ws is None:
+        raise FeedRefused(0, _("The feed has no rows."))
+    out: list[FeedRow] = []
+    for index, row in enumerate(ws.iter_rows(values_only=True)):
+        if index == 0:
+            continue
+        cells = list(row[:3]) + [None] * (3 - len(row[:3]))
+        if len(out) > MAX_FEED_ROWS:
+            raise FeedRefused(
+                0, _("A feed holds at most %(max)d rows; split it.") % {"max": MAX_FEED_ROWS}
+            )
+        out.append(FeedRow(str(cells[0] or "").strip(), str(cells[1] or "").strip(), cells[2]))
+    # Blank rows at the end are formatting; a blank row inside is refused by its number.
+    while out and not (out[-1].consumed or out[-1].produced or out[-1].quantity not in (None, "")):
+        out.pop()
+    return out

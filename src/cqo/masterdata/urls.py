@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from . import views as V
+from . import views_genealogy as VG
 
 app_name = "masterdata"
 
@@ -45,4 +46,10 @@ urlpatterns += [
     path("excel/<slug:sheet>/export.xlsx", V.sheet_export, name="sheet_export"),
     path("excel/<slug:sheet>/template.xlsx", V.sheet_template, name="sheet_template"),
     path("excel/<slug:sheet>/import/", V.sheet_import, name="sheet_import"),
+    # The lot genealogy (§7.2.3.2): the trace, its export, the feed from Excel, a link by hand.
+    path("genealogy/", VG.trace, name="genealogy_trace"),
+    path("genealogy/export.xlsx", VG.trace_export, name="genealogy_trace_export"),
+    path("genealogy/import/", VG.genealogy_import, name="genealogy_import"),
+    path("genealogy/template.xlsx", VG.genealogy_template, name="genealogy_template"),
+    path("lots/<int:pk>/links/new/", VG.lot_link_create, name="lot_link_create"),
 ]

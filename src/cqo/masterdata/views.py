@@ -43,6 +43,7 @@ from .models import (
     SupplierStatus,
     WorkCentre,
 )
+from .views_genealogy import lot_genealogy_context
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,6 +168,13 @@ def _nav(request: HttpRequest, current: str) -> list[dict[str, Any]]:
             "current": key == current,
         }
         for key in ORDER
+    ] + [
+        {
+            "key": "genealogy",
+            "title": _("Lot genealogy"),
+            "url": reverse("masterdata:genealogy_trace"),
+            "current": current == "genealogy",
+        }
     ]
 
 
@@ -363,6 +371,7 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (_("Recorded"), f"{timezone.localtime(lot.created_at):%Y-%m-%d %H:%M}"),
             ],
             **_veto_context(request, lot),
+            **lot_genealogy_context(request, lot),
         }
     )
     return render(request, "masterdata/lot_detail.html", context)

@@ -6,6 +6,7 @@ posts' written responsibilities by their holders."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ __all__ = [
     "RiskControl",
     "RiskMatrix",
     "SourceKind",
+    "responsibilities_digest",
 ]
 
 USER = settings.AUTH_USER_MODEL
@@ -384,3 +386,8 @@ class PostAcknowledgement(Voidable):
 
     def __str__(self) -> str:
         return f"{self.post} · {self.person}"
+
+
+def responsibilities_digest(text: str) -> str:
+    """The SHA-256 of a post's responsibilities as written (surrounding blanks ignored)."""
+    return hashlib.sha256((text or "").strip().encode()).hexdigest()

@@ -16,6 +16,7 @@ from .models_registers import (
     Requirement,
     RequirementSource,
     Risk,
+    responsibilities_digest,
 )
 
 
@@ -141,3 +142,77 @@ def control_lists_visible(user: Any) -> QuerySet[ControlList]:
 
 def acknowledgements_of(post_ids: list[int]) -> QuerySet[PostAcknowledgement]:
     return PostAcknowledgement.objects.filter(post_id__in=post_ids, voided_at__isnull=True)
+
+
+@dataclass
+class HolderState:
+    person: Any
+    acknowledged_at: Any = None  # of the responsibilities as written now; None: not yet
+
+
+@dataclass
+class KeyPostState:
+    """A key post (§7.2.1.3) today: are its responsibilities written, is it held, has every
+    holder acknowledged the responsibilities as they stand now."""
+
+    post: Any
+    written: bool
+    holders: list[HolderState]
+
+    @property
+    def vacant(self) -> bool:
+        return not self.holders
+
+    @property
+    def acknowledged(self) -> bool:
+        return bool(self.holders) and all(h.acknowledged_at for h in self.holders)
+
+    @property
+    def in_order(self) -> bool:
+        return self.written and self.acknowledged
+
+
+def key_posts(user: Any, *, on: datetime.date | None = None) -> list[KeyPostState]:
+    """Every live key post with its holders today and their acknowledgements (three queries)."""
+    if not _may(user, "organisation.view_post"):
+        return []
+    from django.utils import timezone
+
+    from cqo.organisation.models import Post, PostAssignment, PostKind
+
+    day = on or timezone.localdate()
+    posts = list(
+        Post.objects.filter(kind=PostKind.KEY_POST, voided_at__isnull=True)
+        .select_related("unit")
+        .order_by("code")
+    )
+    if not posts:
+        return []
+    ids = [p.pk for p in posts]
+    holders: dict[int, list[Any]] = {pk: [] for pk in ids}
+    for assignment in (
+        PostAssignment.objects.current(day).filter(post_id__in=ids).select_related("person")
+    ):
+        holders[assignment.post_id].append(assignment.person)
+    acks: dict[tuple[int, int, str], Any] = {}
+    for ack in acknowledgements_of(ids).order_by("acknowledged_at"):
+        acks[(ack.post_id, ack.person_id, ack.digest)] = ack.acknowledged_at
+    out = []
+    for post in posts:
+        digest = responsibilities_digest(post.responsibilities)
+        out.append(
+            KeyPostState(
+                post=post,
+                written=bool((post.responsibilities or "").strip()),
+                holders=[
+                    HolderState(person, acks.get((post.pk, person.pk, digest)))
+                    for person in holders[post.pk]
+                ],
+            )
+        )
+    return out
+
+
+def key_posts_wanting(user: Any) -> list[KeyPostState]:
+    """The key posts not in order: vacant, responsibilities unwritten or unacknowledged."""
+    return [state for state in key_posts(user) if not state.in_order]

@@ -35,6 +35,7 @@ from .models_registers import (
     RiskControl,
     RiskMatrix,
     SourceKind,
+    responsibilities_digest,
 )
 
 CLAUSE_REQUIREMENTS = clause("§7.2.1.1")
@@ -531,10 +532,6 @@ def control_list_publish(
 
 
 # --- key posts ------------------------------------------------------------------------------
-
-
-def responsibilities_digest(text: str) -> str:
-    return hashlib.sha256(_blank(text).encode()).hexdigest()
 
 
 @transaction.atomic

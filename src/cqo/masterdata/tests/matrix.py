@@ -91,7 +91,31 @@ for _name in ("item", "characteristic", "supplier", "customer", "work-centre", "
     for _suffix in ("list", "detail", "void"):
         API_WRITERS[f"api:masterdata:{_name}-{_suffix}"] = _writers
 
+# The lot genealogy (§7.2.3.2): every member traces; lot recorders post feeds and links; keepers
+# void a feed. The trace without a starting point: the page shows its form, the export goes
+# back to it, the API answers 400.
+EXPECTED.update(
+    {
+        "masterdata:genealogy_trace": _page(),
+        "masterdata:genealogy_trace_export": {ANONYMOUS: 302, "*": 302},
+        "masterdata:genealogy_template": _page(),
+        "masterdata:genealogy_import": _page_for(*LOT_RECORDERS),
+        "masterdata:lot_link_create": _page_for(*LOT_RECORDERS),
+        "api:masterdata:genealogy-feed-list": _api(),
+        "api:masterdata:genealogy-feed-detail": _api(),
+        "api:masterdata:genealogy-feed-void": API_POST_ONLY,
+        "api:masterdata:trace-list": {ANONYMOUS: 403, "*": 400},
+    }
+)
+API_WRITERS.update(
+    {
+        "api:masterdata:genealogy-feed-list": LOT_RECORDERS,
+        "api:masterdata:genealogy-feed-void": KEEPERS,
+    }
+)
+
 OBJECT_FOR_PK = {
+    "api:masterdata:genealogy-feed-": "md.feed",
     "masterdata:item_": "md.item",
     "masterdata:characteristic_": "md.characteristic",
     "masterdata:characteristic_create": "md.item",
@@ -126,6 +150,7 @@ KWARGS = {
 
 def build(world: Any) -> None:
     from cqo.masterdata.models import SupplierStatus
+    from cqo.testing.genealogy import GenealogyFeedFactory
     from cqo.testing.masterdata import (
         ApprovedSupplierFactory,
         CharacteristicFactory,
@@ -153,5 +178,6 @@ def build(world: Any) -> None:
             "md.operation": operation,
             "md.instrument": InstrumentFactory(),
             "md.lot": lot,
+            "md.feed": GenealogyFeedFactory(created_by=world.users["inspector"]),
         }
     )

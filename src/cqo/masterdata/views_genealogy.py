@@ -1,0 +1,402 @@
+"""Pages of the lot genealogy (§7.2.3.2): the trace (forward and backward, as a graph and a
+table, exportable), the Excel import of a feed, and the link entered on a lot's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from cqo.accounts.actors import actor_of
+from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
+from cqo.core.views import GET_POST, check, errors_apply
+
+from . import genealogy as G
+from .genealogy_feeds import (
+    FeedRefused,
+    genealogy_feed_post,
+    genealogy_feed_xlsx_rows,
+    genealogy_template_xlsx,
+    mass_balance_exceeded,
+)
+from .models import FeedSource, Lot, LotOrigin, Shipment
+
+PAGE_SIZE = 50
+GRAPH_LIMIT = 150
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class TraceForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Direction"),
+        choices=[
+            ("forward", gettext_lazy("Forward: where did it go?")),
+            ("backward", gettext_lazy("Backward: what is it made of?")),
+        ],
+        initial="forward",
+        widget=forms.RadioSelect,
+    )
+    batch = forms.CharField(label=gettext_lazy("supplier batch"), max_length=60, required=False)
+    lot = forms.CharField(label=gettext_lazy("lot number"), max_length=60, required=False)
+    shipment = forms.CharField(label=gettext_lazy("shipment number"), max_length=60, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [k for k in ("batch", "lot", "shipment") if (data.get(k) or "").strip()]
+        if len(given) != 1:
+            raise ValidationError(
+                _("Give one starting point: a supplier batch, a lot number or a shipment number.")
+            )
+        return data
+
+
+@dataclass
+class TraceResult:
+    direction: str
+    starts: list[int]
+    ids: list[int]
+    start_label: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def _resolve(data: dict[str, Any]) -> tuple[list[int], str]:
+    batch = (data.get("batch") or "").strip()
+    lot = (data.get("lot") or "").strip()
+    shipment = (data.get("shipment") or "").strip()
+    if batch:
+        return list(G.lots_of_supplier_batch(batch).values_list("pk", flat=True)), batch
+    if lot:
+        return list(Lot.objects.filter(number=lot).values_list("pk", flat=True)), lot
+    found = Shipment.objects.filter(number=shipment, voided_at__isnull=True).first()
+    return (G.lots_of_shipment(found.pk) if found else []), shipment
+
+
+def trace_of(data: dict[str, Any]) -> TraceResult:
+    """The trace a valid ``TraceForm`` (or API query) asks for."""
+    direction = data.get("direction") or "forward"
+    starts, label = _resolve(data)
+    if direction == "backward":
+        ids = sorted(G.trace_backward(starts))
+    else:
+        ids = sorted(G.trace_forward(starts))
+    return TraceResult(direction, starts, ids, label)
+
+
+def _graph(result: TraceResult, lots: dict[int, Lot]) -> dict[str, Any]:
+    """The ECharts option of the trace's first levels, laid out left (made first) to right."""
+    level, edges = G.trace_levels(result.direction, result.starts, limit=GRAPH_LIMIT)  # type: ignore[arg-type]
+    missing = [pk for pk in level if pk not in lots]
+    lots.update(Lot.objects.select_related("item").in_bulk(missing))
+    sign = 1 if result.direction == "forward" else -1
+    rows: dict[int, int] = {}
+    nodes = []
+    categories = [
+        {"name": str(LotOrigin.RECEIPT.label)},
+        {"name": str(LotOrigin.PRODUCTION.label)},
+        {"name": _("Customer")},
+    ]
+    for pk, depth in sorted(level.items(), key=lambda kv: (kv[1], kv[0])):
+        lot = lots.get(pk)
+        if lot is None:
+            continue
+        column = depth * sign
+        rows[column] = rows.get(column, 0) + 1
+        nodes.append(
+            {
+                "id": str(pk),
+                "name": lot.number,
+                "value": f"{lot.item.part_number} · {lot.quantity.normalize():f}",
+                "x": column * 220,
+                "y": rows[column] * 40,
+                "category": 0 if lot.origin == LotOrigin.RECEIPT else 1,
+                "symbolSize": 18 if depth == 0 else 12,
+            }
+        )
+    links = [{"source": str(e.consumed_id), "target": str(e.produced_id)} for e in edges]
+    if result.direction == "forward" and len(level) < GRAPH_LIMIT:
+        deepest = max(level.values(), default=0) + 1
+        for line in G.shipment_lines_of(list(level))[:GRAPH_LIMIT]:
+            customer = line.shipment.customer
+            key = f"c{customer.pk}"
+            if not any(n["id"] == key for n in nodes):
+                rows[deepest] = rows.get(deepest, 0) + 1
+                nodes.append(
+                    {
+                        "id": key, "name": customer.code, "value": customer.name,
+                        "x": deepest * 220, "y": rows[deepest] * 40, "category": 2,
+                        "symbolSize": 14, "symbol": "diamond",
+                    }
+                )  # fmt: skip
+            links.append({"source": str(line.lot_id), "target": key})
+    return {
+        "tooltip": {},
+        "legend": [{"data": [c["name"] for c in categories]}],
+        "animation": False,
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "roam": True,
+                "label": {"show": True, "position": "bottom", "fontSize": 10},
+                "edgeSymbol": ["none", "arrow"],
+                "categories": categories,
+                "data": nodes,
+                "links": links,
+            }
+        ],
+    }
+
+
+def _nav(request: HttpRequest) -> list[dict[str, Any]]:
+    from .views import _nav as nav  # the pages' sub-navigation (views imports this module)
+
+    return nav(request, "genealogy")
+
+
+def _page_number(request: HttpRequest, count: int) -> tuple[int, int]:
+    pages = max(1, (count + PAGE_SIZE - 1) // PAGE_SIZE)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return min(max(page, 1), pages), pages
+
+
+@login_required
+@require_GET
+def trace(request: HttpRequest) -> HttpResponse:
+    """One screen for both directions: from a supplier batch, a lot or a shipment."""
+    check(request, "masterdata.view_lotlink")
+    form = TraceForm(request.GET if request.GET else None)
+    context: dict[str, Any] = {"form": form, "nav": _nav(request)}
+    if form.is_bound and form.is_valid():
+        result = trace_of(form.cleaned_data)
+        page, pages = _page_number(request, len(result.ids))
+        page_ids = result.ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        lots = Lot.objects.select_related("item", "supplier").in_bulk(page_ids)
+        customers: list[Any] = []
+        batches: list[Any] = []
+        if result.ids and result.direction == "forward":
+            customers = list(
+                G.shipment_lines_of(result.ids)
+                .order_by()
+                .values("shipment__customer__code", "shipment__customer__name")
+                .annotate(
+                    shipments=Count("shipment", distinct=True),
+                    lots=Count("lot", distinct=True),
+                    quantity=Sum("quantity"),
+                )
+                .order_by("shipment__customer__code")[:500]
+            )
+        elif result.ids:
+            batches = list(
+                G.trace_lots("backward", result.starts)
+                .filter(origin=LotOrigin.RECEIPT)
+                .select_related("item", "supplier")
+                .order_by("supplier__code", "supplier_batch")[:500]
+            )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            {
+                "result": result,
+                "count": len(result.ids),
+                "rows": [lots[pk] for pk in page_ids if pk in lots],
+                "page": page,
+                "pages": pages,
+                "previous": page - 1 if page > 1 else None,
+                "next": page + 1 if page < pages else None,
+                "query": query.urlencode(),
+                "customers": customers,
+                "batches": batches,
+                "graph": _graph(result, dict(lots)) if result.ids else None,
+                "graph_limit": GRAPH_LIMIT,
+            }
+        )
+    return render(request, "masterdata/genealogy_trace.html", context)
+
+
+@login_required
+@require_GET
+def trace_export(request: HttpRequest) -> HttpResponseBase:
+    """The whole trace as a workbook: the lots, and the shipments (forward) or supplier
+    batches (backward). Text that looks like a formula stays text (``cqo.core.exports``)."""
+    check(request, "masterdata.view_lotlink")
+    form = TraceForm(request.GET)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.errors.get("__all__", []))
+            or _("Check the starting point."),
+        )
+        return redirect("masterdata:genealogy_trace")
+    result = trace_of(form.cleaned_data)
+    wb = workbook_new()
+    ws = wb.active
+    ws.title = _("Lots")
+    sheet_append(
+        ws,
+        [_("lot number"), _("item"), _("origin"), _("supplier"), _("supplier batch"), _("date"),
+         _("quantity"), _("stock status")],
+    )  # fmt: skip
+    for start in range(0, len(result.ids), 2000):
+        chunk = result.ids[start : start + 2000]
+        for lot in (
+            Lot.objects.filter(pk__in=chunk).select_related("item", "supplier").order_by("pk")
+        ):
+            sheet_append(
+                ws,
+                [lot.number, str(lot.item), lot.get_origin_display(),
+                 lot.supplier.code if lot.supplier else "", lot.supplier_batch, lot.arrived_on,
+                 lot.quantity, lot.get_stock_status_display()],
+            )  # fmt: skip
+    if result.direction == "forward":
+        ws2 = wb.create_sheet(_("Shipments"))
+        sheet_append(
+            ws2,
+            [_("shipment number"), _("customer"), _("planned shipping date"), _("lot number"),
+             _("quantity")],
+        )  # fmt: skip
+        for line in G.shipment_lines_of(result.ids).iterator(chunk_size=2000):
+            sheet_append(
+                ws2,
+                [line.shipment.number, str(line.shipment.customer), line.shipment.planned_on,
+                 line.lot.number, line.quantity],
+            )  # fmt: skip
+    response = HttpResponse(xlsx_bytes(wb), content_type=XLSX)
+    day = timezone.localdate()
+    response["Content-Disposition"] = f'attachment; filename="trace-{result.direction}-{day}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class LinkForm(forms.Form):
+    consumed = forms.CharField(label=gettext_lazy("consumed lot"), max_length=60)
+    quantity = forms.DecimalField(
+        label=gettext_lazy("quantity consumed"),
+        max_digits=14,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
+    )
+
+
+@login_required
+@GET_POST
+def lot_link_create(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """On a production lot's page: record a lot it was made from (a feed of one link)."""
+    lot = get_object_or_404(Lot, pk=pk)
+    check(request, "masterdata.add_genealogyfeed")
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            genealogy_feed_post(
+                actor=actor_of(request),
+                rows=[
+                    {
+                        "consumed": form.cleaned_data["consumed"],
+                        "produced": lot.number,
+                        "quantity": form.cleaned_data["quantity"],
+                    }
+                ],
+                source=FeedSource.ENTRY,
+                reference=lot.number,
+            )
+        except FeedRefused as exc:
+            form.add_error(None, str(exc.messages[0]).split("：", 1)[-1].split(": ", 1)[-1])
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The link was recorded."))
+            return redirect("masterdata:lot_detail", pk=lot.pk)
+    return render(
+        request,
+        "masterdata/genealogy_link_form.html",
+        {
+            "form": form,
+            "title": _("Made from: %(lot)s") % {"lot": lot.number},
+            "cancel": reverse("masterdata:lot_detail", args=[lot.pk]),
+            "nav": _nav(request),
+        },
+    )
+
+
+class FeedImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel workbook (.xlsx)"))
+
+
+@login_required
+@GET_POST
+def genealogy_import(request: HttpRequest) -> HttpResponse:
+    """A feed from Excel: all or nothing, the first bad row named."""
+    check(request, "masterdata.add_genealogyfeed")
+    form = FeedImportForm(request.POST or None, request.FILES or None)
+    imported = None
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = genealogy_feed_xlsx_rows(upload)
+            imported = genealogy_feed_post(
+                actor=actor_of(request),
+                rows=rows,
+                source=FeedSource.EXCEL,
+                reference=str(upload.name)[:100],
+                first_row=2,
+            )
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        except PermissionDenied as exc:
+            problem = str(exc)
+    return render(
+        request,
+        "masterdata/genealogy_import.html",
+        {"form": form, "imported": imported, "problem": problem, "nav": _nav(request)},
+    )
+
+
+@login_required
+@require_GET
+def genealogy_template(request: HttpRequest) -> HttpResponse:
+    check(request, "masterdata.view_lotlink")
+    response = HttpResponse(genealogy_template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="genealogy-template.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def lot_genealogy_context(request: HttpRequest, lot: Lot) -> dict[str, Any]:
+    """The lot page's genealogy section: what it was made from and what was made from it."""
+    made_from = list(
+        lot.links_up.filter(voided_at__isnull=True).select_related("consumed", "consumed__item")[
+            :50
+        ]
+    )
+    used_in = list(
+        lot.links_down.filter(voided_at__isnull=True).select_related("produced", "produced__item")[
+            :50
+        ]
+    )
+    over = mass_balance_exceeded([lot.pk])
+    return {
+        "over_consumed": over[0] if over else None,
+        "made_from": made_from,
+        "used_in": used_in,
+        "can_link": request.user.has_perm("masterdata.add_genealogyfeed")
+        and lot.origin == LotOrigin.PRODUCTION
+        and lot.voided_at is None,
+    }
