@@ -390,6 +390,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a field named "status"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
+        "RecallDecisionKindEnum": "cqo.recall.models_case.DecisionKind.choices",
+        "RecallCloseKindEnum": "cqo.recall.models_case.CloseKind.choices",
+        "RecallReportKindEnum": "cqo.recall.models_case.ReportKind.choices",
         "StrategyStatusEnum": "cqo.plans.models.StrategyStatus.choices",
         "AuthorityChangeKindEnum": "cqo.organisation.models.AuthorityChangeKind.choices",
         "AuthorityChangeModeEnum": "cqo.organisation.models.AuthorityChangeMode.choices",

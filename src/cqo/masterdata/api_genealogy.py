@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -143,27 +143,31 @@ def _int(params: Any, name: str, default: int, low: int, high: int) -> int:
     return min(max(value, low), high)
 
 
+@extend_schema_serializer(many=False)
+class TraceSerializer(serializers.Serializer):
+    """One trace, paged by its own ``page`` and ``page_size``: an object, not a list, though it
+    answers the viewset's ``list`` (hence ``many=False`` for the schema)."""
+
+    direction = serializers.CharField()
+    starts = serializers.ListField(child=serializers.IntegerField())
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    lots = TraceLotSerializer(many=True)
+    customers = serializers.ListField(child=serializers.DictField())
+    supplier_batches = serializers.ListField(child=serializers.DictField())
+
+
 class TraceViewSet(ServiceViewSet):
     """Forward and backward traces (``list`` only)."""
 
     queryset = LotLink.objects.none()
+    pagination_class = None
     required_perms = {"list": "masterdata.view_lotlink", "metadata": "masterdata.view_lotlink"}
 
     @extend_schema(
         parameters=TRACE_PARAMS,
         responses={
-            200: inline_serializer(
-                "Trace",
-                {
-                    "direction": serializers.CharField(),
-                    "starts": serializers.ListField(child=serializers.IntegerField()),
-                    "count": serializers.IntegerField(),
-                    "page": serializers.IntegerField(),
-                    "lots": TraceLotSerializer(many=True),
-                    "customers": serializers.ListField(child=serializers.DictField()),
-                    "supplier_batches": serializers.ListField(child=serializers.DictField()),
-                },
-            )
+            200: TraceSerializer,
         },
     )
     def list(self, request: Request) -> Response:

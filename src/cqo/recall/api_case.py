@@ -135,7 +135,7 @@ class PlanSerializer(serializers.Serializer):
     filed_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class NoticeSerializer(serializers.Serializer):
+class RecallNoticeSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT)
     channels = serializers.CharField(max_length=200)
     published_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -157,14 +157,14 @@ class ProgressSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 
-class CloseSerializer(serializers.Serializer):
+class RecallCloseSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CloseKind.choices)
     reasons = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=MAX_TEXT
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class RecallReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_TEXT)
 
 
@@ -269,12 +269,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         return self._answer(S.case_plan_file(actor=self.actor, case=case,
                                              **self.body(PlanSerializer)))  # fmt: skip
 
-    @extend_schema(request=NoticeSerializer, responses=CaseSerializer)
+    @extend_schema(request=RecallNoticeSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def notice(self, request: Request, pk: Any = None) -> Response:
         case = self.target(S.PERM_LEAD, CLAUSE)
         return self._answer(S.case_notice_publish(actor=self.actor, case=case,
-                                                  **self.body(NoticeSerializer)))  # fmt: skip
+                                                  **self.body(RecallNoticeSerializer)))  # fmt: skip
 
     @extend_schema(request=ReportFileSerializer, responses={201: ReportSerializer})
     @action(detail=True, methods=["post"])
@@ -296,18 +296,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         target.refresh_from_db()
         return Response(TargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CloseSerializer, responses=CaseSerializer)
+    @extend_schema(request=RecallCloseSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         case = self.target(S.PERM_LEAD, CLAUSE)
         return self._answer(S.case_close(actor=self.actor, case=case,
-                                         **self.body(CloseSerializer)))  # fmt: skip
+                                         **self.body(RecallCloseSerializer)))  # fmt: skip
 
-    @extend_schema(request=ReasonSerializer, responses=LiftedSerializer)
+    @extend_schema(request=RecallReasonSerializer, responses=LiftedSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: Any = None) -> Response:
         case = self.target(S.PERM_LEAD, CLAUSE)
-        lifted = S.case_holds_lift(actor=self.actor, case=case, **self.body(ReasonSerializer))
+        lifted = S.case_holds_lift(actor=self.actor, case=case, **self.body(RecallReasonSerializer))
         return Response({"lifted": lifted})
 
 
