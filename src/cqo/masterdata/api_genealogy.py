@@ -180,6 +180,10 @@ class TraceViewSet(ServiceViewSet):
                 "shipment": params.get("shipment", ""),
             }
         )
+        if not any(params.get(k, "").strip() for k in ("batch", "lot", "shipment")):
+            # Nothing to trace from yet: an empty trace, as the page shows before a search.
+            empty = {"direction": form.data["direction"], "starts": [], "count": 0, "page": 1}
+            return Response({**empty, "lots": [], "customers": [], "supplier_batches": []})
         if not form.is_valid():
             raise serializers.ValidationError(
                 {k: [str(e) for e in v] for k, v in form.errors.items()}

@@ -57,6 +57,14 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     start_lots: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    # Read-only model fields lose ``allow_blank``; these are blank until the case reaches them.
+    decision_kind = serializers.ChoiceField(
+        choices=DecisionKind.choices, allow_blank=True, read_only=True
+    )
+    remedy = serializers.ChoiceField(choices=Remedy.choices, allow_blank=True, read_only=True)
+    close_kind = serializers.ChoiceField(
+        choices=CloseKind.choices, allow_blank=True, read_only=True
+    )
     targets = serializers.SerializerMethodField()
     reports = serializers.SerializerMethodField()
     lots_held = serializers.SerializerMethodField()

@@ -84,16 +84,16 @@ def build(ctx: Any) -> None:
     case = S.case_decision_agree(actor=principal, case=case, agree=True, note="同意主动召回。")
     case = S.case_stop(actor=cqo, case=case)
     S.report_file(actor=cqo, case=case, kind="regulator", text="缺陷报告：前制动钳总成密封圈失效。",
-                  reference="渝市监召〔2026〕18号", filed_on=signal_on + datetime.timedelta(days=1))  # fmt: skip
+                  reference="渝市监召〔2026〕18号", filed_on=today)  # fmt: skip
     case = S.case_plan_file(
         actor=cqo, case=case, remedy="replace",
         measures="由经销商联系用户，免费更换活塞密封圈；退回件隔离报废。",
         start=today - datetime.timedelta(days=30), end=today + datetime.timedelta(days=60),
-        contact="质量管理部 召回专线 023-6000 0815", filed_on=today - datetime.timedelta(days=40),
+        contact="质量管理部 召回专线 023-6000 0815", filed_on=today,
     )  # fmt: skip
     from .models_case import RecallTarget
 
     first = RecallTarget.objects.filter(case=case).order_by("customer__code").first()
     if first is not None:
         S.progress_record(actor=cqo, target=first, quantity=Decimal("260"),
-                          on=today - datetime.timedelta(days=10), note="首批更换完成")  # fmt: skip
+                          on=today, note="首批更换完成")  # fmt: skip

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -28,18 +27,17 @@ def finance_keeper(org: Any, username: str = "finance") -> Any:
 
 
 def workbook(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """An .xlsx file of one sheet: the header row, then the rows as given."""
-    from openpyxl import Workbook
+    """An .xlsx file of one sheet: the header row, then the rows as given (through the export
+    helper, like every workbook the project writes)."""
+    from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
 
-    wb = Workbook()
+    wb = workbook_new()
     ws = wb.active
     assert ws is not None
-    ws.append(list(header))
+    sheet_append(ws, list(header))
     for row in rows:
-        ws.append(list(row))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet_append(ws, list(row))
+    return xlsx_bytes(wb)
 
 
 def line(org: Any, *, on: datetime.date, item_code: str = "a_incoming", amount: str = "100.00",

@@ -2,8 +2,8 @@
 
 Every member reads the requirements register, the risk register, the matrix, the published
 risk-control lists (and their PDF) and the key posts. The register keepers (the CQO, the
-deputy, quality engineers; also the holder of a quality-safety director or officer post, none
-in the matrix world) open the forms for new sources, requirements and risks. Publishing the list
+deputy, quality engineers; also the holder of a quality-safety director or officer post: the
+matrix world's inspector holds an officer post, given by the regime part's builder) open the forms for new sources, requirements and risks. Publishing the list
 and configuring the matrix are the CQO's (or the quality-safety director's). The buttons are
 POST only (405 to a GET). In the API, the same keepers write sources, requirements, risks and
 controls; an impact review is closed by a keeper or its owner (the quality engineer here); the
@@ -16,7 +16,7 @@ from typing import Any
 
 from cqo.testing.matrix import ANONYMOUS
 
-KEEPERS = ("cqo", "deputy", "quality_engineer")
+KEEPERS = ("cqo", "deputy", "quality_engineer", "inspector")
 
 
 def _page(**who: int) -> dict[str, int]:

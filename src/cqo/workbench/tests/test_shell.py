@@ -112,11 +112,11 @@ def test_the_navigation_follows_the_standard_and_marks_unbuilt_modules(signed_in
     assert positions == sorted(positions)
     for clause in ("§6 i)", "§7.2.1", "§7.2.2", "§7.2.3", "§7.2.4", "§8"):
         assert clause in html
-    # The recall module is not built yet: shown, disabled, said so; no link.
-    recall = re.search(
-        r'<span class="nav-link disabled" aria-disabled="true" title="([^"]*)">缺陷产品召回', html
+    # The metrology module is not built yet: shown, disabled, said so; no link.
+    metrology = re.search(
+        r'<span class="nav-link disabled" aria-disabled="true" title="([^"]*)">计量与检验检测', html
     )
-    assert recall is not None and "后续版本" in recall.group(1)
+    assert metrology is not None and "后续版本" in metrology.group(1)
     # The veto module exists: a real link.
     assert f'href="{reverse("authorities:veto_list")}"' in html
     # Organisation pages exist: real links.
