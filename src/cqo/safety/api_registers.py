@@ -349,7 +349,7 @@ class ControlListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
         ],
         responses=ControlItemSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # the whole list, unpaged
     def controls(self, request: Request) -> Response:
         params = request.query_params
         try:
