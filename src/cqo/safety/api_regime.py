@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -124,6 +124,7 @@ class DispatchHoldSerializer(serializers.Serializer):
     decisions = serializers.CharField(max_length=MAX_TEXT)
 
 
+@extend_schema_serializer(many=False)
 class RegimeGapsSerializer(serializers.Serializer):
     days = serializers.ListField(child=serializers.DateField())
     weeks = serializers.ListField(child=serializers.DateField())
@@ -290,6 +291,7 @@ class GapsViewSet(ServiceViewSet):
 
     serializer_class = RegimeGapsSerializer
     queryset = DailyRecord.objects.none()
+    pagination_class = None  # one object, not a page
     required_perms = {"list": "safety.view_dailyrecord", "metadata": "safety.view_dailyrecord"}
 
     @extend_schema(responses=RegimeGapsSerializer)

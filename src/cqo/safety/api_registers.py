@@ -369,6 +369,7 @@ class KeyPostViewSet(ServiceViewSet):
 
     serializer_class = KeyPostSerializer
     queryset = ControlList.objects.none()
+    pagination_class = None  # every key post, unpaged
     required_perms = {"list": "organisation.view_post", "metadata": "organisation.view_post"}
 
     @extend_schema(responses=KeyPostSerializer(many=True))
