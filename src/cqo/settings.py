@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "cqo.safety",
     "cqo.recall",
     "cqo.costs",
+    "cqo.performance",
 ]
 # Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
 # an app adds its approval kind and vetoable record without editing or migrating the kernel.

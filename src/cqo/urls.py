@@ -24,6 +24,7 @@ from cqo.post import urls as post_urls
 from cqo.recall import urls as recall_urls
 from cqo.safety import urls as safety_urls
 from cqo.workbench import urls as workbench_urls
+from cqo.performance import urls as performance_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -49,6 +50,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("safety/", include(safety_urls)),
     path("recall/", include(recall_urls)),
     path("costs/", include(costs_urls)),
+    path("performance/", include(performance_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
     path("webhooks/", include(webhook_urls)),
