@@ -19,12 +19,12 @@ from cqo.inspection import urls as inspection_urls
 from cqo.masterdata import urls as masterdata_urls
 from cqo.notifications import urls as notifications_urls
 from cqo.organisation import urls as organisation_urls
+from cqo.performance import urls as performance_urls
 from cqo.plans import urls as plans_urls
 from cqo.post import urls as post_urls
 from cqo.recall import urls as recall_urls
 from cqo.safety import urls as safety_urls
 from cqo.workbench import urls as workbench_urls
-from cqo.performance import urls as performance_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),

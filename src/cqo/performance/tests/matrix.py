@@ -84,6 +84,7 @@ def build(world: Any) -> None:
     found = S.round_review(actor=users["deputy"], round=found)
     approval_decide(actor=users["cqo"], request=ApprovalRequest.objects.get(pk=found.approval_id),
                     decision="approve", reason="同意", password=TEST_PASSWORD)  # fmt: skip
+    found.refresh_from_db()
     appraisal = found.appraisals.get()
     appeal = S.appeal_raise(actor=users["employee"], appraisal=appraisal, grounds="培训记录不全")
     world.objects.update({
