@@ -14,6 +14,10 @@ def register(app_label: str) -> None:
     registrations_fund.register(app_label)
     _report_sections_register(app_label)
 
+    from . import metrics
+
+    metrics.register(app_label)
+
 
 def _report_sections_register(app_label: str) -> None:
     """The app's parts of the CQO's report to the decision layer (§7.1.6)."""
