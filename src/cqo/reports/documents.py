@@ -13,6 +13,7 @@ from django.utils import translation
 
 from cqo.core.clauses import clause_label
 from cqo.core.pdf import render_pdf_paged
+from cqo.core.report_charts import chart_png
 from cqo.core.report_sections import (
     ReportSection,
     SectionContent,
@@ -20,8 +21,6 @@ from cqo.core.report_sections import (
     report_sections,
 )
 from cqo.organisation.selectors import enterprise_current
-
-from .charts import chart_png
 
 
 @dataclass
