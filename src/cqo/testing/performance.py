@@ -16,11 +16,12 @@ def evidence(name: str = "evidence.pdf") -> SimpleUploadedFile:
 
 
 def iqc_objective(org: Any, *, owner: Any, first: datetime.date, last: datetime.date,
-                  target: str = "90", tolerance: str = "5", unit: Any = None) -> Any:  # fmt: skip
+                  target: str = "90", tolerance: str = "5", unit: Any = None,
+                  metric: str = "inspection.iqc_acceptance_rate") -> Any:  # fmt: skip
     from cqo.performance import services as S
 
     return S.objective_create(
-        actor=org.cqo, title="来料检验批合格率", metric="inspection.iqc_acceptance_rate",
+        actor=org.cqo, title="来料检验批合格率", metric=metric,
         target=target, tolerance=tolerance, first=first, last=last, owner=owner,
         unit=unit,
     )  # fmt: skip
@@ -43,3 +44,42 @@ def round_signed(org: Any, objective: Any, *, first: datetime.date, last: dateti
                     decision="approve", reason="同意", password=PASSWORD)  # fmt: skip
     found.refresh_from_db()
     return found
+
+
+class FakeRate:
+    """A metric the test feeds: ``add(day, accepted, decided)``; the rate over a period is
+    accepted ÷ decided × 100 of the days in it, missing when none (registered as ``test.rate``,
+    higher is better)."""
+
+    key = "test.rate"
+
+    def __init__(self) -> None:
+        self.days: dict[datetime.date, tuple[int, int]] = {}
+
+    def add(self, day: datetime.date, accepted: int, decided: int) -> None:
+        self.days[day] = (accepted, decided)
+
+    def compute(self, first: datetime.date, last: datetime.date, unit_id: int | None) -> Any:
+        from decimal import Decimal
+
+        from cqo.core.metrics import MetricValue
+
+        found = [v for d, v in self.days.items() if first <= d <= last]
+        decided = sum(v[1] for v in found)
+        if not decided:
+            return None
+        accepted = sum(v[0] for v in found)
+        return MetricValue(value=Decimal(accepted) * 100 / Decimal(decided),
+                           numerator=Decimal(accepted), denominator=Decimal(decided),
+                           count=decided)  # fmt: skip
+
+
+def fake_rate(monkeypatch: Any) -> FakeRate:
+    from cqo.core import metrics
+
+    rate = FakeRate()
+    monkeypatch.setitem(
+        metrics._METRICS, rate.key,
+        metrics.Metric(rate.key, "Test rate", "%", "higher", "§7.1.2", rate.compute),
+    )  # fmt: skip
+    return rate

@@ -19,8 +19,7 @@ from cqo.core.sod import SegregationOfDutiesError
 from cqo.organisation import quality_record as QR
 from cqo.performance import services as S
 from cqo.performance.models import AppealStatus, RoundStatus
-from cqo.testing.metrics import decided_lot
-from cqo.testing.performance import iqc_objective, round_signed
+from cqo.testing.performance import fake_rate, iqc_objective, round_signed
 from cqo.testing.world import PASSWORD, today
 
 
@@ -28,11 +27,17 @@ def _period() -> tuple[datetime.date, datetime.date]:
     return today() - datetime.timedelta(days=20), today()
 
 
+@pytest.fixture(autouse=True)
+def rate(monkeypatch: Any) -> Any:
+    found = fake_rate(monkeypatch)
+    found.add(today() - datetime.timedelta(days=2), 3, 4)
+    return found
+
+
 def _world(org: Any) -> Any:
     first, last = _period()
-    for decision in ("accept", "accept", "accept", "reject"):
-        decided_lot(org.inspector, decision=decision, on=last - datetime.timedelta(days=2))
-    return iqc_objective(org, owner=org.head, first=first, last=last, target="80", tolerance="5")
+    return iqc_objective(org, owner=org.head, first=first, last=last, target="80", tolerance="5",
+                         metric="test.rate")  # fmt: skip
 
 
 def test_a_round_is_computed_reviewed_signed_by_the_cqo_and_seen_by_the_person(org: Any) -> None:
@@ -84,7 +89,7 @@ def test_nobody_proposes_reviews_or_signs_a_round_they_proposed_or_are_appraised
     org: Any,
 ) -> None:
     first, last = _period()
-    mine = iqc_objective(org, owner=org.engineer, first=first, last=last)
+    mine = iqc_objective(org, owner=org.engineer, first=first, last=last, metric="test.rate")
     found = S.round_create(
         actor=org.engineer, title="x", subject_kind="person", first=first, last=last
     )

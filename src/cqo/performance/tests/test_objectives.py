@@ -16,8 +16,7 @@ from cqo.audit.models import AuditEvent
 from cqo.performance import selectors as sel
 from cqo.performance import services as S
 from cqo.performance.models import Objective
-from cqo.testing.metrics import decided_lot
-from cqo.testing.performance import evidence, iqc_objective
+from cqo.testing.performance import evidence, fake_rate, iqc_objective
 from cqo.testing.world import PASSWORD, today
 
 JAN1, DEC31 = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
@@ -34,11 +33,14 @@ def test_the_light_is_green_at_target_amber_within_tolerance_red_beyond_and_miss
     assert sel.light("lower", t, tol, None) == "missing"
 
 
-def test_an_iqc_objective_takes_its_actual_and_trend_from_the_inspection_data(org: Any) -> None:
-    objective = iqc_objective(org, owner=org.head, first=JAN1, last=DEC31, target="90")
-    for decision in ("accept", "accept", "accept", "reject"):
-        decided_lot(org.inspector, decision=decision, on=datetime.date(2026, 2, 10))
-    decided_lot(org.inspector, decision="accept", on=datetime.date(2026, 3, 5))
+def test_an_objective_takes_its_actual_and_trend_from_the_metric_registry(
+    org: Any, monkeypatch: Any
+) -> None:
+    rate = fake_rate(monkeypatch)
+    objective = iqc_objective(org, owner=org.head, first=JAN1, last=DEC31, target="90",
+                              metric=rate.key)  # fmt: skip
+    rate.add(datetime.date(2026, 2, 10), 3, 4)
+    rate.add(datetime.date(2026, 3, 5), 1, 1)
     status = sel.objective_status(objective, today=datetime.date(2026, 3, 31))
     assert status["overall"].value == Decimal("80.00")
     assert status["overall"].basis == "4 / 5"
