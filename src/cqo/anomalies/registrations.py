@@ -19,6 +19,10 @@ def register(app_label: str) -> None:
     register_capa(app_label)
     register_complaints(app_label)
 
+    from . import metrics
+
+    metrics.register(app_label)
+
 
 def register_ncr(app_label: str) -> None:
     """The NCR core: it hears the other domains' events (a rejected lot, an SPC alarm, a

@@ -230,6 +230,7 @@ def _recall_request(request: HttpRequest, complaint: Complaint) -> HttpResponseB
                 title=_("Recall on complaint %(number)s") % {"number": complaint.number},
                 description=complaint.description, item=complaint.item,
                 lots=[complaint.lot] if complaint.lot_id else [],
+                signal_on=timezone.localdate(complaint.received_at),
             )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
         refusal_show(request, exc)

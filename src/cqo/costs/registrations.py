@@ -12,3 +12,7 @@ def register(app_label: str) -> None:
     api_urls_register("costs/", api.urlpatterns, namespace="costs")
     registrations_ledger.register(app_label)
     registrations_fund.register(app_label)
+
+    from . import metrics
+
+    metrics.register(app_label)

@@ -13,6 +13,10 @@ def register(app_label: str) -> None:
     register_suppliers(app_label)
     register_demo(app_label)
 
+    from . import metrics
+
+    metrics.register(app_label)
+
 
 def register_plans(app_label: str) -> None:
     from django.utils.translation import gettext_lazy as _

@@ -35,7 +35,9 @@ publisher's transaction; a receiver that must not run on a rolled-back change wr
                       source and reference give back the same open case), ``title`` (required),
                       and optionally ``description``, ``source_url``, ``item``
                       (masterdata.Item), ``lots`` (a list of masterdata.Lot: the suspect lots
-                      the forward trace starts from). Send it inside the asking transaction;
+                      the forward trace starts from), ``signal_on`` (a date: the day the
+                      signal reached the enterprise; the regulator's clocks run from it; today
+                      when not given). Send it inside the asking transaction;
                       ``send()`` answers ``[(receiver, case)]``: the case has ``.pk``,
                       ``.number`` and ``.get_absolute_url()``. Bad input raises
                       ``ValidationError`` naming the field; a user who may not open a recall,

@@ -65,6 +65,44 @@ def _trace_sql(direction: Direction, ids: Sequence[int]) -> tuple[str, list[Any]
     return sql, params
 
 
+def _trace_from_sql(direction: Direction, starts: str, params: list[Any]) -> str:
+    """The recursive trace from the ids a ``starts`` SELECT yields (one round trip: resolving
+    the starting lots first would be a second)."""
+    step, back = (
+        ("produced_id", "consumed_id") if direction == "forward" else ("consumed_id", "produced_id")
+    )
+    return (
+        f"WITH RECURSIVE t(id) AS ({starts}"  # noqa: S608 (names from the models, values as parameters)
+        f" UNION"
+        f" SELECT l.{step} FROM {_LINK} l JOIN t ON l.{back} = t.id"
+        f" WHERE l.voided_at IS NULL"
+        f") SELECT id FROM t"
+    )
+
+
+def trace_forward_from_batch(batch: str, supplier_id: int | None = None) -> list[int]:
+    """``trace_forward`` of the live lots carrying a supplier's batch number, in ONE query
+    (the recall's first question: where did this batch go?)."""
+    batch = (batch or "").strip()
+    if not batch:
+        return []
+    starts = f"SELECT id FROM {_LOT} WHERE supplier_batch = %s AND voided_at IS NULL"  # noqa: S608
+    params: list[Any] = [batch]
+    if supplier_id is not None:
+        starts += " AND supplier_id = %s"
+        params.append(int(supplier_id))
+    return _run(_trace_from_sql("forward", starts, params), params)
+
+
+def trace_backward_from_shipment(shipment_id: int) -> list[int]:
+    """``trace_backward`` of the lots on a shipment's live lines, in ONE query (a customer's
+    complaint: which supplier batches are in what we shipped?)."""
+    line = ShipmentLine._meta.db_table
+    starts = f"SELECT lot_id FROM {line} WHERE shipment_id = %s AND voided_at IS NULL"  # noqa: S608
+    params = [int(shipment_id)]
+    return _run(_trace_from_sql("backward", starts, params), params)
+
+
 def _raw(sql: str, params: list[Any]) -> RawSQL:
     return RawSQL(sql, params)  # noqa: S611 (our own query, every value a parameter)
 

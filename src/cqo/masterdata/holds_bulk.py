@@ -21,16 +21,16 @@ only what is new). No per-lot webhook is sent: the batch's record announces it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cqo.audit.services import audit_record
 from cqo.core import request_cache
@@ -71,6 +71,51 @@ def _ids(lot_ids: Iterable[Any]) -> list[int]:
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
+
+
+def _history_copy(
+    model: Any, ids: list[int], *, actor: Any, reason: str, when: Any, kind: str = "~"
+) -> None:
+    """The rows' historical snapshots (``kind``: "+" created, "~" changed), copied inside the database from the rows
+    as they now stand: ``INSERT INTO <history> … SELECT … FROM <table> WHERE id IN (…)`` a chunk
+    at a time, stamped with the actor, the reason and one date (what ``bulk_history_create``
+    writes, without building thousands of model instances in Python)."""
+    history = model.history.model
+    columns = [history._meta.get_field(f.attname).column for f in history.tracked_fields]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    stamp = connection.ops.adapt_datetimefield_value(when)
+    user_id = getattr(actor, "pk", None)
+    limit = history._meta.get_field("history_change_reason").max_length or 200
+    for part in _chunks(ids):
+        marks = ", ".join(["%s"] * len(part))
+        sql = (
+            f"INSERT INTO {history._meta.db_table} ({names}, history_date,"  # noqa: S608 (names from the models)
+            f" history_change_reason, history_type, history_user_id)"
+            f" SELECT {names}, %s, %s, %s, %s FROM {model._meta.db_table} WHERE id IN ({marks})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [stamp, reason[:limit], kind, user_id, *part])
+
+
+def _status_set(lots: list[Lot], *, actor: Any, reason: str, when: Any) -> None:
+    """Write each lot's new ``stock_status`` set-based: one ``UPDATE … WHERE id IN`` per status
+    and chunk (through the default manager, so the veto's guard still refuses a vetoed lot moved
+    forward), then the lots' historical rows copied in the database (``bulk_update`` writes a
+    CASE of thousands of branches, and the history of deferred rows reloaded every field of every
+    lot, one query each: 280 s for 10,000 lots)."""
+    by_status: dict[str, list[int]] = {}
+    for lot in lots:
+        by_status.setdefault(lot.stock_status, []).append(lot.pk)
+    for status, ids in sorted(by_status.items()):
+        for part in _chunks(ids):
+            Lot._default_manager.filter(pk__in=part).update(stock_status=status)
+    _history_copy(Lot, sorted(lot.pk for lot in lots), actor=actor, reason=reason, when=when)
+
+
+def _lots_digest(ids: list[int]) -> str:
+    """SHA-256 of the sorted lot ids, comma-separated: the event's list can be checked against
+    it, and it against the holds the event's source placed."""
+    return hashlib.sha256(",".join(str(i) for i in sorted(ids)).encode()).hexdigest()
 
 
 def _subject(record: Any, source: str) -> Any:
@@ -118,11 +163,7 @@ def lots_hold_many(
         raise ValidationError({"lots": _("Name at least one lot to hold.")})
     lots: dict[int, Lot] = {}
     for part in _chunks(ids):
-        for lot in (
-            Lot._base_manager.select_for_update(of=("self",))
-            .filter(pk__in=part)
-            .only("id", "number", "stock_status", "voided_at")
-        ):
+        for lot in Lot._base_manager.select_for_update(of=("self",)).filter(pk__in=part):
             lots[lot.pk] = lot
     for lot_id in ids:
         found = lots.get(lot_id)
@@ -156,22 +197,18 @@ def lots_hold_many(
         )
         for lot_id in todo
     ]
-    created = bulk_create_with_history(
-        holds, LotHold, batch_size=CHUNK, default_user=actor,
-        default_change_reason=text[:200], default_date=now,
-    )  # fmt: skip
+    created = LotHold.objects.bulk_create(holds, batch_size=CHUNK)
     if any(hold.pk is None for hold in created):  # a backend that does not return the keys
         created = list(
             LotHold.objects.filter(lot_id__in=todo, source=source, placed_at=now).order_by("id")
         )
+    _history_copy(
+        LotHold, sorted(h.pk for h in created), actor=actor, reason=text, when=now, kind="+"
+    )
     moving = [lots[lot_id] for lot_id in todo if lots[lot_id].stock_status != StockStatus.HELD]
     for lot in moving:
         lot.stock_status = StockStatus.HELD
-    if moving:
-        bulk_update_with_history(
-            moving, Lot, ["stock_status"], batch_size=CHUNK, default_user=actor,
-            default_change_reason=text[:200], default_date=now,
-        )  # fmt: skip
+    _status_set(moving, actor=actor, reason=text, when=now)
     request_cache.forget()
     audit_record(
         actor=actor,
@@ -185,6 +222,7 @@ def lots_hold_many(
             },
             "source": source,
             "lots": todo,
+            "lots_sha256": _lots_digest(todo),
             "status_changed": len(moving),
         },
         reason=stored,
@@ -232,20 +270,18 @@ def lots_hold_lift_many(
     lot_ids_held = sorted({h.lot_id for h in holds})
     lots: dict[int, Lot] = {}
     for part in _chunks(lot_ids_held):
-        for lot in (
-            Lot._base_manager.select_for_update(of=("self",))
-            .filter(pk__in=part)
-            .only("id", "stock_status")
-        ):
+        for lot in Lot._base_manager.select_for_update(of=("self",)).filter(pk__in=part):
             lots[lot.pk] = lot
     for hold in holds:
         hold.lifted_at = now
         hold.lifted_by = actor
         hold.lift_reason = stored
-    bulk_update_with_history(
-        holds, LotHold, ["lifted_at", "lifted_by", "lift_reason"], batch_size=CHUNK,
-        default_user=actor, default_change_reason=text[:200], default_date=now,
-    )  # fmt: skip
+    # The same three values on every hold: one UPDATE per chunk, then their history in bulk.
+    for part in _chunks([hold.pk for hold in holds]):
+        LotHold._default_manager.filter(pk__in=part).update(
+            lifted_at=now, lifted_by=actor, lift_reason=stored
+        )
+    _history_copy(LotHold, [hold.pk for hold in holds], actor=actor, reason=text, when=now)
     # What each lot goes back to: the status under its earliest hold, when none stays open.
     first_under: dict[int, tuple[Any, int, str]] = {}
     for hold in holds:
@@ -266,11 +302,7 @@ def lots_hold_lift_many(
         lot = lots[lot_id]
         lot.stock_status = first_under[lot_id][2]
         moving.append(lot)
-    if moving:
-        bulk_update_with_history(
-            moving, Lot, ["stock_status"], batch_size=CHUNK, default_user=actor,
-            default_change_reason=text[:200], default_date=now,
-        )  # fmt: skip
+    _status_set(moving, actor=actor, reason=text, when=now)
     request_cache.forget()
     audit_record(
         actor=actor,
@@ -284,6 +316,7 @@ def lots_hold_lift_many(
             },
             "source": source,
             "lots": lot_ids_held,
+            "lots_sha256": _lots_digest(lot_ids_held),
             "status_changed": len(moving),
         },
         reason=stored,

@@ -1,8 +1,10 @@
 """The demo's regulator clocks (§7.2.1.4): the built-in profiles (consumer goods, vehicles), and
 the clocks of the demo's recall case running over a public holiday.
 
-The case (the case part's demo, else a minimal one made here) follows the vehicles profile: the
-brake calipers reach two vehicle makers. Its plan is filed on the latest day from which the
+The case part's demo case sets its profile and dates its plan with ``statutory_days`` and
+``plan_day`` itself (its clocks start as its events happen, so they must be ready first); without
+it, a minimal case is made here. Either follows the vehicles profile: the brake calipers reach
+two vehicle makers. Its plan is filed on the latest day from which the
 30-working-day owners' notice runs over a public holiday and is still running today; when no
 holiday is that near, on the latest earlier day whose clocks ran over one. A fixed-date statutory
 holiday (New Year's Day, Labour Day, National Day) in the coming two months of a year the bundled
@@ -33,7 +35,10 @@ def present() -> bool:
     return RecallClock.objects.exists()
 
 
-def _statutory_days(admin: Any, today: datetime.date) -> None:
+def statutory_days(admin: Any, today: datetime.date) -> None:
+    """The fixed-date statutory holidays of the coming two months in a year the calendar does not
+    cover, set by the administrator; the reason says the State Council's arrangement for that
+    year is not yet verified, and the calendar page and the clocks show them as such."""
     horizon = today + datetime.timedelta(days=60)
     for year in range(today.year, horizon.year + 1):
         if workdays.covered(year):
@@ -91,7 +96,7 @@ def build(ctx: DemoContext) -> None:
     cqo, admin = users["cqo"], users["admin"]
     S.profiles_ensure(actor=admin)
     today = timezone.localdate()
-    _statutory_days(admin, today)
+    statutory_days(admin, today)
     case = _case(ctx, cqo)
     if RecallClock.objects.filter(case=case).exists():
         ctx.objects.setdefault("recall.clocks_case", case)

@@ -185,10 +185,13 @@ def recall_requested_receiver(
     source_url: str = "",
     item: Any = None,
     lots: Iterable[Any] = (),
+    signal_on: datetime.date | None = None,
     **kwargs: Any,
 ) -> RecallCase:
     """Another domain asks for a recall (``masterdata.events.recall_requested``): answered with
-    the open case of the same signal, or a new one opened by ``actor``."""
+    the open case of the same signal, or a new one opened by ``actor``. ``signal_on`` is the day
+    the signal reached the enterprise (a complaint's day of receipt): the regulator's clocks run
+    from it, not from the day the case was opened."""
     if actor is None:
         raise PermissionDenied(_("You do not have permission to do this."))
     require(actor, PERM_OPEN, clause=CLAUSE_RECALL)
@@ -205,6 +208,7 @@ def recall_requested_receiver(
     return case_open(
         actor=actor, title=title, signal_kind=kind, signal_ref=ref, signal_url=source_url,
         description=description, item=item, lots=[lot for lot in lots if lot is not None],
+        signal_on=signal_on if isinstance(signal_on, datetime.date) else None,
     )  # fmt: skip
 
 

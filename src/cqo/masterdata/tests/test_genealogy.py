@@ -71,6 +71,21 @@ def test_the_recursive_trace_finds_what_the_row_by_row_walk_finds(g):
             assert set(fast) == set(G.walk_row_by_row(direction, [lot.pk]))
 
 
+def test_the_one_query_traces_from_a_batch_and_a_shipment_match_the_two_step_ones(
+    g, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        forward = G.trace_forward_from_batch("ST-01")
+    assert set(forward) == set(G.trace_forward([g.steel.pk]))
+    assert G.trace_forward_from_batch("ST-01", g.steel.supplier_id + 1000) == []
+    assert G.trace_forward_from_batch(" ") == []
+    with django_assert_num_queries(1):
+        backward = G.trace_backward_from_shipment(g.shipment_b.pk)
+    assert set(backward) == set(G.trace_backward(G.lots_of_shipment(g.shipment_b.pk)))
+    assert set(backward) == ids(g.caliper_2, g.body, g.steel, g.resin, g.pad)
+    assert G.trace_backward_from_shipment(999_999) == []
+
+
 def test_a_trace_drops_unknown_ids_and_an_empty_start_traces_nothing(g):
     assert G.trace_forward([]) == []
     assert G.trace_backward([]) == []

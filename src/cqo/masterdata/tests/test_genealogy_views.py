@@ -216,5 +216,7 @@ def test_the_trace_api_pages_lots_and_names_the_customers(g, org):
     back = client.get(url, {"direction": "backward", "lot": "F-CAL-2"}).json()
     assert {b["supplier_batch"] for b in back["supplier_batches"]} == {"ST-01", "RS-07", "PD-03"}
     nowhere = client.get(url, {"direction": "forward"})
-    assert nowhere.status_code == 200 and nowhere.json()["count"] == 0  # as the page before a search
+    assert (
+        nowhere.status_code == 200 and nowhere.json()["count"] == 0
+    )  # as the page before a search
     assert client.get(url, {"lot": "F-CAL-1", "page": "x"}).status_code == 400

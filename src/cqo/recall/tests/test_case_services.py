@@ -154,6 +154,26 @@ def test_a_complaint_asks_for_a_recall_through_the_masterdata_event(org: Org, wo
                                      source_ref="CC-2", title="x")  # fmt: skip
 
 
+def test_a_recall_asked_for_on_a_complaint_runs_its_clocks_from_the_day_it_was_received(
+    org: Org, world: Any
+) -> None:
+    import datetime
+
+    from cqo.recall.models import RecallClock
+
+    received = datetime.date(2026, 9, 29)
+    answers = events.recall_requested.send(
+        sender=None, actor=org.cqo, source="complaint", source_ref="CC-9", title="客户投诉",
+        lots=[world.lot], signal_on=received,
+    )  # fmt: skip
+    case = answers[0][1]
+    assert case.signal_on == received
+    report = RecallClock.objects.get(case=case, key="report")
+    # Two working days after Tuesday 29 September, over National Day: Thursday 8 October.
+    assert report.started_on == received
+    assert report.due_on == datetime.date(2026, 10, 8)
+
+
 def test_the_plan_and_notice_print_as_pdf(org: Org, world: Any) -> None:
     from cqo.recall import documents_case
 

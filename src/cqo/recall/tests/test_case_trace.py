@@ -4,6 +4,8 @@ demo's case is in execution on a brake-caliper lot reaching two customers."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from cqo.masterdata.models import Lot, StockStatus
@@ -34,14 +36,44 @@ def test_the_stop_holds_everything_the_forward_trace_reaches() -> None:
     assert customers == {"KA", "KB"}
 
 
-def test_the_demo_recall_is_in_execution_on_a_caliper_lot_reaching_two_customers() -> None:
+def _weekdays_add(start: datetime.date, count: int) -> datetime.date:
+    """The naive count: ``count`` Mondays to Fridays after ``start``, as if no holiday existed."""
+    day = start
+    while count:
+        day += datetime.timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
+def test_the_demo_recall_is_in_execution_on_a_caliper_lot_with_clocks_over_a_holiday() -> None:
+    from django.test import Client
+
+    from cqo.core import workdays
     from cqo.core.demo import demo_build
+    from cqo.recall.models import RecallClock
     from cqo.recall.models_case import RecallCase
 
-    demo_build(builders=["organisation", "post", "authorities", "masterdata", "recall"])
+    demo_build(builders=["organisation", "post", "authorities", "masterdata", "recall",
+                         "recall_clocks"])  # fmt: skip
     case = RecallCase.objects.get()
     assert case.status == CaseStatus.PLANNED
     assert case.start_lots.get().item.part_number == "YJP-BC-200"
     assert RecallTarget.objects.filter(case=case).count() == 2
     assert S.case_totals(case)["recovered"] > 0
     assert Lot.objects.get(number="CAL-DEMO-0815").stock_status == StockStatus.HELD
+    # The owners' clock (vehicles, 30 working days from the plan) runs over a public holiday: its
+    # due date is later than thirty weekdays would be.
+    owners = RecallClock.objects.get(case=case, key="owners")
+    assert owners.status == "running"
+    assert owners.due_on > _weekdays_add(owners.started_on, owners.count)
+    # A holiday in a year the bundled calendar does not carry is the administrator's, and the
+    # clock counted over it is provisional, on the case page too.
+    assert owners.provisional == (not workdays.span_covered(owners.started_on, owners.due_on))
+    client = Client()
+    client.force_login(case.created_by)
+    page = client.get(f"/recall/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    row = page.content.decode().split('data-key="owners"', 1)[1].split("</tr>", 1)[0]
+    assert owners.due_on.isoformat() in row
+    assert "Unverified deadline" in row
+    assert ("Provisional: the calendar did not cover the whole count" in row) == owners.provisional
