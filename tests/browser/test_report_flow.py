@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import tempfile
 from typing import Any
 
 import pytest
@@ -41,7 +42,10 @@ def _sign_in(page: Any, base: str, username: str, language: str) -> None:
 def _images(data: bytes) -> int:
     tool = shutil.which("pdfimages")
     assert tool, "pdfimages (poppler-utils) is needed to count the PDF's charts"
-    out = subprocess.run([tool, "-list", "-", "-"], input=data, capture_output=True, check=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        out = subprocess.run([tool, "-list", pdf.name], capture_output=True, check=True)
     return max(len(out.stdout.decode().splitlines()) - 2, 0)
 
 
