@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "cqo.safety",
     "cqo.recall",
     "cqo.costs",
+    "cqo.reports",
 ]
 # Under pytest, a domain app written against the contract alone (tests/contract_app) proves that
 # an app adds its approval kind and vetoable record without editing or migrating the kernel.
@@ -391,6 +392,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field named "status"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "RecallDecisionKindEnum": "cqo.recall.models_case.DecisionKind.choices",
+        "CqoReportKindEnum": "cqo.reports.models.ReportKind.choices",
         "RecallCloseKindEnum": "cqo.recall.models_case.CloseKind.choices",
         "RecallReportKindEnum": "cqo.recall.models_case.ReportKind.choices",
         "StrategyStatusEnum": "cqo.plans.models.StrategyStatus.choices",

@@ -22,6 +22,7 @@ from cqo.organisation import urls as organisation_urls
 from cqo.plans import urls as plans_urls
 from cqo.post import urls as post_urls
 from cqo.recall import urls as recall_urls
+from cqo.reports import urls as reports_urls
 from cqo.safety import urls as safety_urls
 from cqo.workbench import urls as workbench_urls
 
@@ -49,6 +50,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("safety/", include(safety_urls)),
     path("recall/", include(recall_urls)),
     path("costs/", include(costs_urls)),
+    path("reports/", include(reports_urls)),
     path("audit/", include(audit_urls)),
     path("api/", include(api_urls)),
     path("webhooks/", include(webhook_urls)),

@@ -18,6 +18,7 @@ def register(app_label: str) -> None:
     register_scar(app_label)
     register_capa(app_label)
     register_complaints(app_label)
+    register_report_sections(app_label)
 
     from . import metrics
 
@@ -272,3 +273,22 @@ def register_capa(app_label: str) -> None:
     from .registrations_capa import register_capa as register
 
     register(app_label)
+
+
+def register_report_sections(app_label: str) -> None:
+    """The app's parts of the CQO's report to the decision layer (§7.1.6)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clauses
+    from cqo.core.report_sections import report_section_register
+
+    from . import sections_report
+
+    report_section_register(
+        code="anomalies.ncr_capa", title=_("Nonconformance reports and CAPA"), clause=clauses("§6 c)", "§7.1.4"),
+        order=500, build=sections_report.ncr_capa_section, app=app_label,
+    )  # fmt: skip
+    report_section_register(
+        code="anomalies.complaints", title=_("Customer complaints"), clause=clauses("§7.1.4"),
+        order=600, build=sections_report.complaints_section, app=app_label,
+    )  # fmt: skip

@@ -61,6 +61,15 @@ class AuthoritiesConfig(AppConfig):
         # A veto is signed on the vetoed record; its signatures are checked against the veto.
         for action in ("authorities.veto.impose", "authorities.veto.lift"):
             signed_act_register(action, services.veto_signed_content)
+        # The CQO's report to the decision layer (§7.1.6) carries the vetoes and approvals.
+        from cqo.core.report_sections import report_section_register
+
+        from . import sections_report
+
+        report_section_register(
+            code="authorities.vetoes", title=_("Vetoes and approvals"), clause=clause("§6 i)"),
+            order=850, build=sections_report.vetoes_section, app=self.label,
+        )  # fmt: skip
 
 
 def _clause_registrations() -> list[tuple[str, str, str]]:

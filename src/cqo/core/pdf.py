@@ -50,13 +50,24 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
-def _url_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
-    # Documents are self-contained: no file, network or data fetch may leak into a PDF.
-    raise ValueError(f"external resources are not allowed in PDFs: {url[:80]}")
+def _url_fetcher() -> Any:
+    """Documents are self-contained: no file or network fetch may leak into a PDF. The one
+    scheme allowed is ``data:``, content carried inline in the document itself (a chart drawn
+    as PNG); anything else stops the rendering."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "zh-hans") -> bytes:
     """Render ``template_name`` with ``context`` in ``language`` and return the PDF bytes."""
+    return render_pdf_paged(template_name, context, language=language)[0]
+
+
+def render_pdf_paged(
+    template_name: str, context: dict[str, Any], *, language: str = "zh-hans"
+) -> tuple[bytes, int]:
+    """As ``render_pdf``, with the number of pages laid out."""
     from weasyprint import HTML  # imported late: it loads Pango, which the web pages do not need
 
     ctx = dict(context)
@@ -75,8 +86,10 @@ def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "
     with translation.override(language):
         ctx["language"] = language
         html = render_to_string(template_name, ctx)
-    document = HTML(string=html, base_url=None, url_fetcher=_url_fetcher)
-    return document.write_pdf(
-        pdf_identifier=str(ctx["document_id"]).encode("utf-8"),
-        uncompressed_pdf=False,
-    )
+    options: dict[str, Any] = {
+        "pdf_identifier": str(ctx["document_id"]).encode("utf-8"),
+        "uncompressed_pdf": False,
+    }
+    document = HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).render(**options)
+    data = document.write_pdf(**options)
+    return data, len(document.pages)

@@ -165,6 +165,24 @@ def ledger_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def ledger_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The report of the period on the page, printed as a PDF in the reader's language (or
+    ``?language=zh-hans|en``)."""
+    from .reports_ledger import ledger_report_pdf as render
+
+    check(request, READ)
+    first, last = _period(request)
+    language = request.GET.get("language") or request.LANGUAGE_CODE
+    language = "en" if language.startswith("en") else "zh-hans"
+    response = HttpResponse(render(first=first, last=last, language=language),
+                            content_type="application/pdf")  # fmt: skip
+    response["Content-Disposition"] = (
+        f'inline; filename="quality-cost-{first:%Y%m%d}-{last:%Y%m%d}.pdf"'
+    )
+    return response
+
+
+@login_required
 def ledger_lines(request: HttpRequest) -> HttpResponse:
     check(request, READ)
     filters, qs = _lines_query(request)
@@ -509,6 +527,7 @@ def ledger_chart_void(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", ledger_report, name="ledger_report"),
+    path("report/pdf/", ledger_report_pdf, name="ledger_report_pdf"),
     path("lines/", ledger_lines, name="ledger_lines"),
     path("lines/export/", ledger_lines_export, name="ledger_lines_export"),
     path("lines/new/", ledger_line_add, name="ledger_line_add"),

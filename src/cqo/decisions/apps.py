@@ -37,3 +37,19 @@ class DecisionsConfig(AppConfig):
         )
         demo_builder_register("decisions", demo.build, after=("organisation", "authorities"))
         api_urls_register("authorities/", api.urlpatterns, namespace="decisions")
+        register_report_sections(self.label)
+
+
+def register_report_sections(app_label: str) -> None:
+    """The app's parts of the CQO's report to the decision layer (§7.1.6)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clauses
+    from cqo.core.report_sections import report_section_register
+
+    from . import sections_report
+
+    report_section_register(
+        code="decisions.proposals", title=_("Proposals to the decision layer and their answers"), clause=clauses("§6 b)"),
+        order=800, build=sections_report.proposals_section, app=app_label,
+    )  # fmt: skip

@@ -9,6 +9,7 @@ def register(app_label: str) -> None:
     register_penalties(app_label)
     register_costs(app_label)
     register_demo(app_label)
+    register_report_sections(app_label)
 
 
 def register_incidents(app_label: str) -> None:
@@ -78,3 +79,18 @@ def register_demo(app_label: str) -> None:
 
     demo_builder_register("incidents", demo.build, after=("organisation", "authorities",
                                                           "masterdata"))  # fmt: skip
+
+
+def register_report_sections(app_label: str) -> None:
+    """The app's parts of the CQO's report to the decision layer (§7.1.6)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clauses
+    from cqo.core.report_sections import report_section_register
+
+    from . import sections_report
+
+    report_section_register(
+        code="incidents.incidents", title=_("Quality-safety incidents"), clause=clauses("§6 d)", "§7.2.1.3"),
+        order=650, build=sections_report.incidents_section, app=app_label,
+    )  # fmt: skip

@@ -12,6 +12,7 @@ def register(app_label: str) -> None:
     register_spc(app_label)
     register_suppliers(app_label)
     register_demo(app_label)
+    register_report_sections(app_label)
 
     from . import metrics
 
@@ -191,4 +192,27 @@ def register_demo(app_label: str) -> None:
     demo_builder_register(
         "inspection", demo.build, after=("organisation", "authorities", "masterdata"),
         present=demo.present,
+    )  # fmt: skip
+
+
+def register_report_sections(app_label: str) -> None:
+    """The app's parts of the CQO's report to the decision layer (§7.1.6)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clauses
+    from cqo.core.report_sections import report_section_register
+
+    from . import sections_report
+
+    report_section_register(
+        code="inspection.results", title=_("Inspection results"), clause=clauses("§6 e)"),
+        order=400, build=sections_report.inspection_section, app=app_label,
+    )  # fmt: skip
+    report_section_register(
+        code="inspection.suppliers", title=_("Supplier results"), clause=clauses("§6 e)"),
+        order=420, build=sections_report.supplier_section, app=app_label,
+    )  # fmt: skip
+    report_section_register(
+        code="inspection.spc", title=_("SPC and process capability"), clause=clauses("§7.2.3.2"),
+        order=450, build=sections_report.spc_section, app=app_label,
     )  # fmt: skip

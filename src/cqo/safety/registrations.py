@@ -12,3 +12,19 @@ def register(app_label: str) -> None:
     api_urls_register("safety/", api.urlpatterns, namespace="safety")
     registrations_registers.register(app_label)
     registrations_regime.register(app_label)
+    register_report_sections(app_label)
+
+
+def register_report_sections(app_label: str) -> None:
+    """The app's parts of the CQO's report to the decision layer (§7.1.6)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cqo.core.clauses import clauses
+    from cqo.core.report_sections import report_section_register
+
+    from . import sections_report
+
+    report_section_register(
+        code="safety.regime", title=_("Quality-safety regime"), clause=clauses("§7.2.1.2", "§7.2.1.3"),
+        order=750, build=sections_report.safety_section, app=app_label,
+    )  # fmt: skip

@@ -30,6 +30,7 @@ API_POST_ONLY = {ANONYMOUS: 403, "*": 403, **dict.fromkeys(READERS, 405)}
 
 EXPECTED: dict[str, dict[str, int]] = {
     "costs:ledger_report": _page_for(*READERS),
+    "costs:ledger_report_pdf": _page_for(*READERS),
     "costs:ledger_lines": _page_for(*READERS),
     "costs:ledger_lines_export": _page_for(*READERS),
     "costs:ledger_line_add": _page_for(*KEEPERS),

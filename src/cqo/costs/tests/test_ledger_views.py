@@ -264,3 +264,18 @@ def test_the_api_figures_are_entered_by_a_keeper_and_the_chart_lists_seeded_item
         format="json",
     )
     assert closed.status_code == 201 and closed.data["total"] == "0.00"
+
+
+def test_the_report_prints_as_a_pdf_with_its_figures_and_a_missing_ratio_as_missing(
+    org: Org,
+) -> None:
+    from cqo.testing.pdf import pdf_text
+
+    line(org, on=today(), item_code="i_scrap", amount="300.00")
+    client = _client(org.cqo, "en")
+    page = client.get(reverse("costs:ledger_report")).content.decode()
+    assert reverse("costs:ledger_report_pdf") in page
+    response = client.get(reverse("costs:ledger_report_pdf"), {"language": "zh-hans"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "质量成本报告" in text and "300.00" in text and "缺失" in text
