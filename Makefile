@@ -112,7 +112,7 @@ test-postgres-suite: install-dev messages
 	@mkdir -p $(STAMPS) && rm -f $(STAMPS)/postgres $(STAMPS)/postgres-suite
 	@url="$(PG_TEST_URL)"; if [ -z "$$url" ]; then $(PG_NOT_RUN); exit 0; fi; \
 	echo "PostgreSQL part: $$url"; \
-	DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser" -n 2 -q && \
+	DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser" -n 2 -q --database-tests-only && \
 	touch $(STAMPS)/postgres-suite
 
 test-postgres-browser: install-dev browser-deps messages

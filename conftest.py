@@ -16,6 +16,14 @@ import pytest
 _triggers = importlib.import_module("cqo.audit.migrations.0002_append_only_triggers")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Every test process after the first copies one migrated database instead of migrating its
+    # own (cqo.testing.template_db, docs/testing.md).
+    from cqo.testing import template_db
+
+    template_db.install()
+
+
 def _sqlite_triggers_present(connection) -> bool:
     with connection.cursor() as cur:
         cur.execute(
@@ -103,7 +111,13 @@ def _transactional(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database-tests-only"):
+        # A test that touches no database gives the same answer on either; the SQLite run has it.
+        kept = [item for item in items if _uses_database(item)]
+        kept_ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+        items[:] = kept
     # After pytest-django's own order (database tests, then transactional ones, then the rest): a
     # heavy module moves to the front whole (its module-scoped worlds are built once), unless one
     # of its tests is transactional, which must stay after the others.
@@ -117,3 +131,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         and not any(_transactional(i) for i in its)
     }
     items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use a database (the PostgreSQL run: the others do not "
+        "depend on the database and already ran on SQLite)",
+    )
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server", "django_db_setup"} & fixtures
+    )

@@ -104,6 +104,32 @@ def test_a_wide_trace_is_paged(g, org):
     assert odd.context["page"] == 1
 
 
+def test_the_trace_page_reads_a_bounded_number_of_queries_however_wide_the_trace(
+    g, org, django_assert_max_num_queries
+):
+    url = reverse("masterdata:genealogy_trace")
+    client = client_for(org.auditor)
+    client.get(url, {"direction": "forward", "batch": "ST-01"})  # the session and caches warm
+    with django_assert_max_num_queries(25):
+        narrow = client.get(url, {"direction": "forward", "batch": "RS-07"})
+    assert narrow.context["count"] == 4
+    rows = []
+    for n in range(200):
+        production_lot(f"HUB-{n:03d}")
+        rows.append({"consumed": "R-RESIN", "produced": f"HUB-{n:03d}", "quantity": "0.1"})
+    from cqo.masterdata.genealogy_feeds import genealogy_feed_post
+
+    genealogy_feed_post(actor=org.engineer, rows=rows)
+    with django_assert_max_num_queries(25):
+        wide = client.get(url, {"direction": "forward", "batch": "RS-07"})
+    assert wide.context["count"] == 204 and len(wide.context["rows"]) == 50
+    graph_lots = [n for n in wide.context["graph"]["series"][0]["data"] if n["category"] != 2]
+    assert len(graph_lots) <= wide.context["graph_limit"]
+    with django_assert_max_num_queries(25):
+        back = client.get(url, {"direction": "backward", "shipment": "SH-B"})
+    assert back.context["count"] == 5
+
+
 def test_the_export_lists_the_lots_and_shipments_with_formulas_neutralised(g, org):
     production_lot("=HYPERLINK(1)")
     from cqo.masterdata.genealogy_feeds import genealogy_feed_post
