@@ -51,7 +51,7 @@ def _draw(fig: Figure, chart: Chart) -> None:
             key=lambda p: -p[1],
         )
         total = sum(v for _l, v in pairs) or 1.0
-        xs = list(range(len(pairs)))
+        xs: list[float] = [float(i) for i in range(len(pairs))]
         ax.bar(xs, [v for _l, v in pairs], color=COLOURS[0], label=name)
         ax.set_xticks(xs, [label for label, _v in pairs], rotation=30, ha="right")
         running, cumulative = 0.0, []

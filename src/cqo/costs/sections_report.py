@@ -7,6 +7,7 @@ missing, never zero."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -145,7 +146,7 @@ def budget_fund_section(first: datetime.date, last: datetime.date, language: str
             Figure(_("Balance of the purposes"), fb.balance, _yuan()),
             Figure(_("Applications refused"), len(fund_sel.refused_applications(fund))),
         ]
-        rows = [[r.purpose.title, r.allocation, r.approved, r.paid, r.pending, r.balance]
+        rows: list[list[Any]] = [[r.purpose.title, r.allocation, r.approved, r.paid, r.pending, r.balance]
                 for r in fb.rows]  # fmt: skip
         tables.append(Table(
             columns=[_("Purpose"), _("Allocation"), _("Approved"), _("Paid"), _("Pending"),

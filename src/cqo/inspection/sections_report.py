@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -34,7 +35,7 @@ def inspection_section(first: datetime.date, last: datetime.date, language: str)
     total = sum(cells.values())
     if not total:
         return SectionContent.no_data(_("No inspection lot was decided in this period."))
-    rows = []
+    rows: list[list[Any]] = []
     figures = [Figure(_("Inspection lots decided"), total)]
     for gate in Gate:
         decided = sum(cells[(gate.value, d)] for d in UsageDecision.values)
@@ -71,7 +72,7 @@ def supplier_section(first: datetime.date, last: datetime.date, language: str) -
     if not per:
         return SectionContent.no_data(_("No incoming lot from a supplier was decided in this "
                                         "period."))  # fmt: skip
-    rows = []
+    rows: list[list[Any]] = []
     for (_pk, name), counts in per.items():
         decided = sum(counts.values())
         accepted = counts[UsageDecision.ACCEPT]
@@ -137,7 +138,7 @@ def spc_section(first: datetime.date, last: datetime.date, language: str) -> Sec
                    r["n"]] for r in by_char],
             title=_("Characteristics with the most alarms"),
         ))  # fmt: skip
-    cap_rows = []
+    cap_rows: list[list[Any]] = []
     for limits in in_force:
         ch = limits.characteristic
         cap = capability_of(ch)

@@ -14,9 +14,10 @@ def register(app_label: str) -> None:
     from cqo.authorities.kinds import approval_kind_register
     from cqo.core.clauses import clause
     from cqo.core.demo import demo_builder_register
+    from cqo.core.report_sections import report_section_register
     from cqo.workbench.nav import NavItem, nav_item_register, nav_link
 
-    from . import api, demo, services
+    from . import api, demo, sections_report, services
     from . import rules as _rules  # noqa: F401 (the permissions, added on import)
 
     api_urls_register("performance/", api.urlpatterns, namespace="performance")
@@ -61,4 +62,8 @@ def register(app_label: str) -> None:
         after=("organisation", "authorities", "masterdata", "inspection", "anomalies",
                "anomalies_year", "anomalies.complaints", "incidents", "costs_ledger"),
         present=demo.present,
+    )  # fmt: skip
+    report_section_register(
+        code="performance.objectives", title=_("Quality objectives"), clause="§7.1.2",
+        order=100, build=sections_report.objectives_section, app=app_label,
     )  # fmt: skip

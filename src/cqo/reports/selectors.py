@@ -30,7 +30,7 @@ class Integrity:
     bad_signatures: int = 0
 
 
-def signed_content(report: CqoReport) -> dict[str, Any]:
+def signed_content(report: Any) -> dict[str, Any]:  # a CqoReport; the registry takes any model
     """What the CQO signs and the principal acknowledges: the report and its PDF's hash."""
     return {
         "number": report.number,

@@ -40,6 +40,7 @@ def round_signed(org: Any, objective: Any, *, first: datetime.date, last: dateti
     S.round_weight_set(actor=org.engineer, round=found, objective=objective, weight="100")
     S.round_propose(actor=org.engineer, round=found)
     found = S.round_review(actor=org.deputy, round=found)
+    assert found.approval_id is not None
     approval_decide(actor=org.cqo, request=ApprovalRequest.objects.get(pk=found.approval_id),
                     decision="approve", reason="同意", password=PASSWORD)  # fmt: skip
     found.refresh_from_db()

@@ -117,3 +117,22 @@ def test_the_objective_page_shows_a_period_without_data_as_missing_with_its_clau
     assert page.status_code == 200
     text = page.content.decode()
     assert "missing · §7.1.2" in text
+
+
+def test_the_cqo_report_prints_each_objective_against_its_target_and_says_when_none_runs(
+    org: Any, monkeypatch: Any
+) -> None:
+    from cqo.core.report_sections import report_section_content, report_sections
+
+    section = next(s for s in report_sections("quarterly") if s.code == "performance.objectives")
+    q1_first, q1_last = datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)
+    empty = report_section_content(section, q1_first, q1_last, "en")
+    assert not empty.has_data and "No quality objective" in str(empty.reason)
+    rate = fake_rate(monkeypatch)
+    iqc_objective(org, owner=org.head, first=JAN1, last=DEC31, target="90", metric=rate.key)
+    rate.add(datetime.date(2026, 2, 10), 3, 4)
+    rate.add(datetime.date(2026, 5, 10), 4, 4)  # after the quarter: not in its actual
+    content = report_section_content(section, q1_first, q1_last, "zh-hans")
+    (row,) = content.tables[0].rows
+    assert row[3:] == [Decimal(90), Decimal("75.00"), "未达成"]
+    assert {str(f.label): f.value for f in content.figures}["未达成"] == 1
