@@ -417,6 +417,7 @@ SPECTACULAR_SETTINGS = {
         "DispositionKindEnum": "cqo.inspection.models.DispositionKind.choices",
         "AlarmStatusEnum": "cqo.inspection.models.AlarmStatus.choices",
         "CapaKindEnum": "cqo.anomalies.models_capa.CapaKind.choices",
+        "RewardKindEnum": "cqo.costs.models_rewards.RewardKind.choices",
         "CapaStatusEnum": "cqo.anomalies.models_capa.CapaStatus.choices",
         "CapaActionKindEnum": "cqo.anomalies.models_capa.ActionKind.choices",
         "CapaActionStatusEnum": "cqo.anomalies.models_capa.ActionStatus.choices",

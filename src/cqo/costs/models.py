@@ -5,3 +5,4 @@ from __future__ import annotations
 
 from .models_fund import *  # noqa: F403
 from .models_ledger import *  # noqa: F403
+from .models_rewards import *  # noqa: F403

@@ -7,11 +7,12 @@ from __future__ import annotations
 def register(app_label: str) -> None:
     from cqo.api.registry import api_urls_register
 
-    from . import api, registrations_fund, registrations_ledger
+    from . import api, registrations_fund, registrations_ledger, registrations_rewards
 
     api_urls_register("costs/", api.urlpatterns, namespace="costs")
     registrations_ledger.register(app_label)
     registrations_fund.register(app_label)
+    registrations_rewards.register(app_label)
     _report_sections_register(app_label)
 
     from . import metrics

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from . import views_fund, views_ledger
+from . import views_fund, views_ledger, views_rewards
 
 app_name = "costs"
 
@@ -10,3 +10,4 @@ app_name = "costs"
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += views_ledger.urlpatterns
 urlpatterns += views_fund.urlpatterns
+urlpatterns += views_rewards.urlpatterns

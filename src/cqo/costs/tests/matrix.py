@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matrix_fund, matrix_ledger
+from . import matrix_fund, matrix_ledger, matrix_rewards
 
 EXPECTED: dict[str, dict[str, int]] = {}
 API_WRITERS: dict[str, tuple[str, ...]] = {}
@@ -27,6 +27,13 @@ OBJECT_FOR_PK.update(matrix_fund.OBJECT_FOR_PK)
 KWARGS.update(matrix_fund.KWARGS)
 PUBLIC_WRITES.update(matrix_fund.PUBLIC_WRITES)
 BUILDERS.append(matrix_fund.build)
+
+EXPECTED.update(matrix_rewards.EXPECTED)
+API_WRITERS.update(matrix_rewards.API_WRITERS)
+OBJECT_FOR_PK.update(matrix_rewards.OBJECT_FOR_PK)
+KWARGS.update(matrix_rewards.KWARGS)
+PUBLIC_WRITES.update(matrix_rewards.PUBLIC_WRITES)
+BUILDERS.append(matrix_rewards.build)
 
 
 def build(world: Any) -> None:

@@ -1,0 +1,202 @@
+"""Rewards and penalties (§7.2.4.2): rules with their basis voided never deleted; decisions
+raised with the evidence and decided by the CQO, never by the person concerned nor the raiser; a
+decided reward paid from the fund's improvement-rewards purpose (or refused by it, saying why);
+a decided penalty on the person's quality record; the pages and the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from cqo.audit.models import AuditEvent
+from cqo.core.models import ProtectedRecordError
+from cqo.costs import selectors_fund
+from cqo.costs import services_rewards as S
+from cqo.costs.models import (
+    DecisionStatus,
+    PurposeKind,
+    RewardDecision,
+    RewardKind,
+    RewardRule,
+    SpendingStatus,
+)
+from cqo.organisation.quality_record import quality_record
+from cqo.testing.fund import decide, fund_with_purposes, voucher
+from cqo.testing.world import Org, today
+
+
+@pytest.fixture
+def org(db: Any) -> Org:
+    return Org()
+
+
+def _rule(org: Org, kind: str = RewardKind.REWARD, **fields: Any) -> RewardRule:
+    fields.setdefault("code", "JL-01" if kind == RewardKind.REWARD else "CF-01")
+    fields.setdefault("title", "QC 成果奖" if kind == RewardKind.REWARD else "记录不实")
+    fields.setdefault("basis", "企业质量激励办法第 5 条")
+    fields.setdefault("amount_min", "100")
+    fields.setdefault("amount_max", "50000")
+    return S.reward_rule_create(actor=org.cqo, kind=kind, active_from=today(), **fields)
+
+
+def _raise(org: Org, rule: RewardRule, amount: str = "5000", **fields: Any) -> RewardDecision:
+    if "person" not in fields and "unit" not in fields:
+        fields["unit"] = org.production
+    fields.setdefault("source_ref", "QC 成果评审 2026-03")
+    return S.reward_decision_raise(actor=org.head, rule=rule, amount=amount, reason="成果显著",
+                                   **fields)  # fmt: skip
+
+
+def _rewards(fund: Any) -> Any:
+    return next(r for r in selectors_fund.fund_balances(fund).rows
+                if r.purpose.kind == PurposeKind.REWARDS)  # fmt: skip
+
+
+def test_a_rule_is_voided_with_a_reason_and_never_deleted(org: Org) -> None:
+    rule = _rule(org)
+    with pytest.raises(ProtectedRecordError):
+        rule.delete()
+    with pytest.raises(ValidationError) as refused:
+        S.reward_rule_void(actor=org.cqo, rule=rule, reason=" ")
+    assert "reason" in refused.value.message_dict
+    S.reward_rule_void(actor=org.cqo, rule=rule, reason="办法修订")
+    rule.refresh_from_db()
+    assert rule.voided_at is not None and rule.void_reason == "办法修订"
+    event = AuditEvent.objects.filter(action="costs.rewardrule.void").get()
+    assert event.clause == "§7.2.4.2"
+    with pytest.raises(ValidationError) as refused:
+        _raise(org, rule)
+    assert "rule" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        S.reward_rule_create(actor=org.head, code="X", kind="reward", title="x", basis="x",
+                             amount_max="10", active_from=today())  # fmt: skip
+
+
+def test_the_person_concerned_cannot_decide_their_own_reward(org: Org) -> None:
+    decision = _raise(org, _rule(org), person=org.cqo.person)
+    with pytest.raises(PermissionDenied) as refused:
+        S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+    assert "§7.2.4.2" in str(refused.value)
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.PROPOSED and decision.decided_by is None
+
+
+def test_whoever_raised_a_decision_cannot_decide_it(org: Org) -> None:
+    decision = S.reward_decision_raise(actor=org.cqo, rule=_rule(org), unit=org.production,
+                                       amount="500", reason="x", source_ref="y")  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+
+
+def test_a_decision_needs_evidence_and_an_amount_within_the_rule(org: Org) -> None:
+    rule = _rule(org)
+    with pytest.raises(ValidationError) as refused:
+        _raise(org, rule, source_ref="")
+    assert "evidence" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        _raise(org, rule, amount="99999")
+    assert "§7.2.4.2" in refused.value.message_dict["amount"][0]
+    with pytest.raises(ValidationError) as refused:
+        _raise(org, rule, amount="abc")
+    assert "amount" in refused.value.message_dict
+    bad = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError) as refused:
+        _raise(org, rule, source_ref="", evidence=bad)
+    assert "evidence" in refused.value.message_dict
+    decision = _raise(org, rule, source_ref="", evidence=voucher("evidence.pdf"))
+    assert decision.evidence and len(decision.evidence_sha256) == 64
+
+
+def test_a_decided_reward_is_paid_from_the_fund_and_moves_the_purposes_balance(org: Org) -> None:
+    fund, _purposes = fund_with_purposes(org)
+    decision = _raise(org, _rule(org), amount="5000")
+    decision = S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+    assert decision.status == DecisionStatus.DECIDED and decision.fund_refusal == ""
+    spending = decision.spending
+    assert spending is not None and spending.purpose.kind == PurposeKind.REWARDS
+    assert spending.amount == Decimal("5000.00") and spending.unit == org.production
+    assert _rewards(fund).available == Decimal("25000.00")
+    spending = decide(org.principal, spending)  # raised by the CQO: the principal decides
+    assert spending.status == SpendingStatus.APPROVED
+    row = _rewards(fund)
+    assert (row.balance, row.approved) == (Decimal("25000.00"), Decimal("5000.00"))
+
+
+def test_an_over_balance_reward_is_refused_by_the_fund_naming_the_field_and_clause(
+    org: Org,
+) -> None:
+    fund, _purposes = fund_with_purposes(org)
+    decision = _raise(org, _rule(org), amount="30000.01")
+    with translation.override("en"):
+        decision = S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+    assert decision.status == DecisionStatus.DECIDED and decision.spending is None
+    assert decision.fund_refusal.startswith("Amount:") and "§8.1" in decision.fund_refusal
+    assert _rewards(fund).available == Decimal("30000.00")
+    assert AuditEvent.objects.filter(action="costs.rewarddecision.fund").exists()
+
+
+def test_a_decided_penalty_appears_on_the_persons_quality_record(org: Org) -> None:
+    rule = _rule(org, RewardKind.PENALTY)
+    decision = _raise(org, rule, amount="500", person=org.inspector.person)
+    assert quality_record(person=org.inspector.person) == []
+    S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+    [entry] = quality_record(person=org.inspector.person)
+    assert (entry.kind, entry.clause, entry.amount) == ("penalty", "§7.2.4.2", Decimal("500.00"))
+    rejected = _raise(org, rule, amount="300", person=org.engineer.person)
+    S.reward_decision_decide(actor=org.cqo, decision=rejected, approve=False, note="证据不足")
+    assert quality_record(person=org.engineer.person) == []
+
+
+def test_the_pages_show_and_raise_decisions_in_chinese(org: Org, client: Any) -> None:
+    rule = _rule(org)
+    client.force_login(org.head)
+    with translation.override("zh-hans"):
+        response = client.post(reverse("costs:reward_decision_new"), {
+            "rule": rule.pk, "unit": org.production.pk, "amount": "abc", "reason": "成果",
+            "source_ref": "评审"}, HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+        assert response.status_code == 200 and "§7.2.4.2" in response.content.decode()
+        response = client.post(reverse("costs:reward_decision_new"), {
+            "rule": rule.pk, "unit": org.production.pk, "amount": "800", "reason": "成果",
+            "source_ref": "评审"})  # fmt: skip
+    decision = RewardDecision.objects.get()
+    assert response.status_code == 302 and response["Location"] == decision.get_absolute_url()
+    response = client.get(reverse("costs:reward_decision_list") + "?kind=reward")
+    assert decision.number in response.content.decode()
+    client.force_login(org.cqo)
+    response = client.post(reverse("costs:reward_decision_decide", args=[decision.pk]),
+                           {"approve": "on"})  # fmt: skip
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.DECIDED
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert "fund-refusal" in page  # no fund this year: the refusal shows
+
+
+def test_the_api_sets_a_rule_raises_and_decides(org: Org) -> None:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(org.cqo)
+    response = api.post("/api/v1/costs/rewards/rules/", {
+        "code": "JL-9", "kind": "reward", "title": "奖", "basis": "办法", "amount_max": "100.00",
+        "active_from": today().isoformat()}, format="json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    rule = response.json()["id"]
+    api.force_authenticate(org.head)
+    response = api.post("/api/v1/costs/rewards/decisions/", {
+        "rule": rule, "unit": org.production.pk, "amount": "50.00", "reason": "x",
+        "source_ref": "y"}, format="json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    response = api.post(f"/api/v1/costs/rewards/decisions/{pk}/decide/", {"approve": True},
+                        format="json")  # fmt: skip
+    assert response.status_code == 403
+    api.force_authenticate(org.cqo)
+    response = api.post(f"/api/v1/costs/rewards/decisions/{pk}/decide/", {"approve": True},
+                        format="json")  # fmt: skip
+    assert response.status_code == 200 and response.json()["status"] == "decided"
