@@ -23,11 +23,13 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from django.db import DatabaseError
 from django.db.backends.base.creation import BaseDatabaseCreation
 
 _original_create_test_db: Callable[..., str] = BaseDatabaseCreation.create_test_db
@@ -58,7 +60,10 @@ def _template_dir() -> Path:
 
 @contextmanager
 def _locked(name: str) -> Iterator[None]:
-    with open(_template_dir() / f"{name}.lock", "w") as handle:
+    # SQLite's template lives in this checkout's var directory, so its lock does too; the
+    # PostgreSQL server is shared by every checkout on the machine, so its lock is machine-wide.
+    folder = _template_dir() if name == "sqlite" else Path(tempfile.gettempdir())
+    with open(folder / f"cqo-test-template-{name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -126,6 +131,16 @@ def _postgresql(
             creation.connection.close()
             with creation._nodb_cursor() as cursor:
                 cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'cqo\\_tpl\\_%%' "
+                    "AND datname <> %s",
+                    [template],
+                )
+                stale = [row[0] for row in cursor.fetchall()]
+            # Templates of older migrations go; one in use by another run stays for a later one.
+            for old in stale:
+                with suppress(DatabaseError), creation._nodb_cursor() as cursor:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
             creation.connection.ensure_connection()
             return name
         name = creation._get_test_db_name()
