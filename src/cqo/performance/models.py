@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cqo.core.metrics import Direction
@@ -264,7 +265,7 @@ class Appraisal(models.Model):
 
 class AppealStatus(models.TextChoices):
     OPEN = "open", _("Awaiting an answer")
-    ANSWERED = "answered", _("Answered")
+    ANSWERED = "answered", pgettext_lazy("appeal status", "Answered")
 
 
 class AppraisalAppeal(models.Model):
