@@ -170,10 +170,3 @@ def create_test_db(
 
 def install() -> None:
     setattr(BaseDatabaseCreation, "create_test_db", create_test_db)  # noqa: B010
-
-
-def uninstall() -> None:
-    setattr(BaseDatabaseCreation, "create_test_db", _original_create_test_db)  # noqa: B010
-
-
-__all__: list[Any] = ["install", "uninstall"]
