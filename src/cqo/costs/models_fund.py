@@ -120,7 +120,9 @@ class BudgetLine(Voidable):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.budget.year} {self.unit_id} {self.item_code}"
+        # The unit's code, not its id: ids differ between databases and runs, and this string
+        # goes into the audit trail and onto the page.
+        return f"{self.budget.year} {self.unit.code} {self.item_code}"
 
 
 class Fund(Voidable):
