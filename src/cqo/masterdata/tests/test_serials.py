@@ -175,3 +175,20 @@ def test_a_refused_serial_is_named_in_chinese_too(g, org):
     with translation.override("zh-hans"):
         exc = _refused(org, _units("F-CAL-1", ""), rows=[])
     assert exc.messages[0].startswith("序列号，第1行：")
+
+
+def test_the_demo_numbers_its_brake_calipers_and_a_serial_traces_back_to_the_seal_batch() -> None:
+    from cqo.core.demo import demo_build
+    from cqo.masterdata.demo_genealogy import CALIPER_SHIPPED, SEAL_BATCH, _caliper_case
+
+    # The caliper case alone: the year's links need the inspection demo's lots.
+    ctx = demo_build(builders=["organisation", "masterdata"])
+    _caliper_case(ctx, ctx.get("organisation.users")["qe1"])
+    shipped = SerialNumber.objects.filter(lot__number=CALIPER_SHIPPED, voided_at__isnull=True)
+    assert shipped.count() == 400
+    starts = G.lots_of_serial("ZDQF2611-00042")
+    assert starts == [shipped.first().lot_id]
+    batches = G.trace_lots("backward", starts).values_list("supplier_batch", flat=True)
+    assert SEAL_BATCH in set(batches)
+    reached = G.trace_forward_from_batch(SEAL_BATCH)
+    assert G.serials_of(reached).count() == 700
