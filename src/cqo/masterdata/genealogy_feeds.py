@@ -9,7 +9,9 @@ that fails is named:
 - a link is recorded once (twice in one feed, or already kept);
 - mass balance: what all live links consume from a lot never exceeds the lot's quantity (what
   was received, or what was made);
-- no cycle: a lot never ends up made, through any chain, from itself.
+- no cycle: a lot never ends up made, through any chain, from itself;
+- a unit's serial number (optional, the ``serials`` list) is given, names a live lot, and is
+  not already assigned, in the feed or before, to a live unit of the same item.
 
 The rows are inserted in one batch with ONE audit event on the feed, whose ``after["bulk"]``
 holds the links' count and SHA-256 digest (``cqo.core.bulk``), so the whole feed is as
@@ -465,11 +467,17 @@ def genealogy_feed_xlsx(file: Any) -> tuple[list[FeedRow], list[SerialRow]]:
 
     sheets = _open_book(file).worksheets
     links = [
-        FeedRow(str(a or "").strip(), str(b or "").strip(), q)
-        for a, b, q in (_sheet_rows(sheets[0], 3) if sheets else [])
+        FeedRow(_text(a), _text(b), q) for a, b, q in (_sheet_rows(sheets[0], 3) if sheets else [])
     ]
     serials = [
-        SerialRow(str(lot or "").strip(), str(serial or "").strip())
+        SerialRow(_text(lot), _text(serial))
         for lot, serial in (_sheet_rows(sheets[1], 2) if len(sheets) > 1 else [])
     ]
     return links, serials
+
+
+def _text(cell: Any) -> str:
+    # A serial typed as a number comes back from Excel as a float: 1001.0 is the serial "1001".
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell if cell is not None else "").strip()

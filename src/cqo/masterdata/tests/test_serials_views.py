@@ -130,8 +130,9 @@ def test_an_excel_feed_refuses_a_bad_serial_naming_its_sheet_row_and_writes_noth
         assert "Serial numbers, row 3" in text and fragment in text
     assert not SerialNumber.objects.filter(lot__number="F-NEW").exists()
     assert not g.pad.links_down.filter(produced__number="F-NEW").exists()
-    good = client.post(url, {"file": _xlsx(links, [["F-NEW", "N-1"], ["F-NEW", "N-2"]])})
+    good = client.post(url, {"file": _xlsx(links, [["F-NEW", "N-1"], ["F-NEW", 1002.0]])})
     assert "2 serial numbers recorded" in good.content.decode()
+    assert SerialNumber.objects.filter(lot__number="F-NEW", serial="1002").exists()
     template = load_workbook(
         io.BytesIO(client.get(reverse("masterdata:genealogy_template")).content)
     )
