@@ -9,7 +9,9 @@ PostgreSQL empties tables with TRUNCATE, which row triggers do not see.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +71,32 @@ def demo_kernel(transactional_db: None) -> object:
     from cqo.testing.snapshot import built_once
 
     return built_once(connection, "demo_kernel", demo_kernel_build)
+
+
+@pytest.fixture
+def migrated_sqlite_file(request: pytest.FixtureRequest) -> Callable[[Path], bool]:
+    """For tests that start real ``cqo`` processes on a SQLite file: ``copy(path)`` puts this
+    run's migrated template (``cqo.testing.template_db``) at ``path``, as ``cqo migrate`` on an
+    empty file would leave it, without the minute of migrating. On a SQLite test run the
+    template is made by the first test database if there is none yet; otherwise (a PostgreSQL
+    run) ``copy`` returns False and the test migrates as before. ``tests/security/
+    test_file_modes.py`` still runs a real ``cqo migrate`` on an empty var directory."""
+    from django.db import connection
+
+    from cqo.testing.template_db import sqlite_template
+
+    if connection.vendor == "sqlite":
+        request.getfixturevalue("django_db_setup")
+
+    def copy(path: Path) -> bool:
+        template = sqlite_template()
+        if template is None:
+            return False
+        shutil.copyfile(template, path)
+        path.chmod(0o600)
+        return True
+
+    return copy
 
 
 @pytest.fixture(autouse=True)

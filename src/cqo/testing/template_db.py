@@ -168,5 +168,12 @@ def create_test_db(
     return _postgresql(self, verbosity, autoclobber, serialize, keepdb)
 
 
+def sqlite_template() -> Path | None:
+    """This run's migrated SQLite template file, if a test process made it: a test that starts
+    real ``cqo`` processes copies it as their database instead of running ``cqo migrate``."""
+    path = _template_dir() / f"sqlite-{_migrations_key('sqlite')}.sqlite3"
+    return path if path.exists() else None
+
+
 def install() -> None:
     setattr(BaseDatabaseCreation, "create_test_db", create_test_db)  # noqa: B010
