@@ -194,7 +194,8 @@ def lots_of_serial(serial: str) -> list[int]:
 
 def serials_of(lot_ids: Iterable[int]) -> QuerySet[SerialNumber]:
     """The live serial numbers of the units in the lots (the units a recall recovers), with
-    their lot and item, by serial."""
+    their lot and item, lot by lot and by serial within a lot (the order of ``md_serial_lot``,
+    so a first page is read without sorting them all)."""
     ids = _ids(lot_ids)
     if not ids:
         return SerialNumber.objects.none()
@@ -202,7 +203,7 @@ def serials_of(lot_ids: Iterable[int]) -> QuerySet[SerialNumber]:
     return (
         SerialNumber.objects.filter(lot_id__in=_raw(sql, params), voided_at__isnull=True)
         .select_related("lot", "item")
-        .order_by("serial", "id")
+        .order_by("lot_id", "serial")
     )
 
 
