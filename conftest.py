@@ -58,6 +58,19 @@ def _audit_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
                 cur.execute(sql)
 
 
+@pytest.fixture
+def demo_kernel(transactional_db: None) -> object:
+    """The demo's organisation, post, authorities and master data (``cqo.testing.demo.KERNEL``),
+    built once per test process and database and put back for each test (a transactional test:
+    ``cqo.testing.snapshot.built_once``); a test adds its own builders with ``demo_build_on``."""
+    from django.db import connection
+
+    from cqo.testing.demo import demo_kernel_build
+    from cqo.testing.snapshot import built_once
+
+    return built_once(connection, "demo_kernel", demo_kernel_build)
+
+
 @pytest.fixture(autouse=True)
 def _throttle_counts_start_at_zero(request: pytest.FixtureRequest) -> Iterator[None]:
     # Wrong-password counts live in the cache, which outlives each test's database rollback; a

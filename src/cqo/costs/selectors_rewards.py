@@ -1,5 +1,5 @@
 """The rewards part's reads (§7.2.4.2): the rules and decisions a user may see, and the
-quality-record source that puts each decided penalty on the person's or unit's record."""
+quality-record source that puts each decided penalty and reward on the person's or unit's record."""
 
 from __future__ import annotations
 
@@ -50,8 +50,9 @@ def quality_record_entries(
     first: datetime.date | None = None,
     last: datetime.date | None = None,
 ) -> Iterator[Any]:
-    """The quality-record source: each decided penalty under an enterprise rule (§7.2.4.2) on
-    the person or unit it names; rejected and voided ones leave no entry."""
+    """The quality-record source: each decided penalty or reward under an enterprise rule
+    (§7.2.4.2) on the person or unit it names (the appraisal deducts for the one and credits the
+    other, §6 g)); rejected and voided ones leave no entry."""
     from django.urls import reverse
     from django.utils import timezone
     from django.utils.translation import gettext as _
@@ -60,7 +61,7 @@ def quality_record_entries(
     from cqo.organisation.quality_record import QualityRecordEntry
 
     qs = RewardDecision.objects.filter(
-        voided_at__isnull=True, status=DecisionStatus.DECIDED, kind=RewardKind.PENALTY
+        voided_at__isnull=True, status=DecisionStatus.DECIDED
     ).select_related("rule")
     qs = qs.filter(person=person) if person is not None else qs.filter(unit=unit)
     for decision in qs.order_by("id"):
@@ -72,8 +73,12 @@ def quality_record_entries(
             source="costs.rewards",
             key=f"decision:{decision.pk}",
             date=day,
-            kind="penalty",
-            title=_("Penalty %(number)s under rule %(rule)s")
+            kind="penalty" if decision.kind == RewardKind.PENALTY else "reward",
+            title=(
+                _("Penalty %(number)s under rule %(rule)s")
+                if decision.kind == RewardKind.PENALTY
+                else _("Reward %(number)s under rule %(rule)s")
+            )
             % {"number": decision.number, "rule": decision.rule.title},
             measure=decision.rule.title,
             clause=clause("§7.2.4.2"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from cqo.accounts.actors import actor_of
 from cqo.authorities.selectors import approvals_for_subject
 from cqo.authorities.views import _veto_context
 from cqo.core.uploads import file_response
-from cqo.core.views import GET_POST, can, check, errors_apply, refusal_show
+from cqo.core.views import GET_POST, can, check, errors_apply, run_service
 
 from . import forms_fund as F
 from . import reports_fund
@@ -88,12 +88,11 @@ def budget_submit(request: HttpRequest, pk: int) -> HttpResponse:
     check(request, "costs.submit_qualitybudget")
     budget = get_object_or_404(sel.budgets_visible(request.user), pk=pk)
     check(request, "costs.submit_qualitybudget", budget)
-    try:
-        S.budget_submit(actor=actor_of(request), budget=budget)
-    except (ValidationError, PermissionDenied) as exc:
-        refusal_show(request, exc)
-    else:
-        messages.success(request, _("The budget was sent to the principal for approval."))
+    run_service(
+        request,
+        lambda: S.budget_submit(actor=actor_of(request), budget=budget),
+        _("The budget was sent to the principal for approval."),
+    )
     return redirect(budget.get_absolute_url())
 
 
@@ -236,12 +235,13 @@ def spending_pay(request: HttpRequest, pk: int) -> HttpResponse:
     check(request, "costs.pay_fundspending", spending)
     form = F.PaymentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            S.fund_payment_record(actor=actor_of(request), spending=spending, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            refusal_show(request, exc)
-        else:
-            messages.success(request, _("The payment was recorded with its voucher."))
+        run_service(
+            request,
+            lambda: S.fund_payment_record(
+                actor=actor_of(request), spending=spending, **form.cleaned_data
+            ),
+            _("The payment was recorded with its voucher."),
+        )
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

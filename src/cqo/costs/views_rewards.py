@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cqo.accounts.actors import actor_of
 from cqo.core.uploads import file_response
-from cqo.core.views import GET_POST, check, errors_apply, refusal_show
+from cqo.core.views import GET_POST, check, errors_apply, run_service
 
 from . import forms_rewards as F
 from . import selectors_rewards as sel
@@ -127,13 +127,13 @@ def decision_decide(request: HttpRequest, pk: int) -> HttpResponse:
     check(request, "costs.decide_rewarddecision", decision)
     form = F.DecideForm(request.POST)
     if form.is_valid():
-        try:
-            S.reward_decision_decide(actor=actor_of(request), decision=decision,
-                                     **form.cleaned_data)  # fmt: skip
-        except (ValidationError, PermissionDenied) as exc:
-            refusal_show(request, exc)
-        else:
-            messages.success(request, _("The decision was recorded."))
+        run_service(
+            request,
+            lambda: S.reward_decision_decide(
+                actor=actor_of(request), decision=decision, **form.cleaned_data
+            ),
+            _("The decision was recorded."),
+        )
     return redirect(decision.get_absolute_url())
 
 

@@ -32,6 +32,7 @@ def register() -> None:
             "masterdata.lot.create": _("Lot recorded"),
             "masterdata.genealogyfeed.post": _("Genealogy links recorded"),
             "masterdata.genealogyfeed.void": _("Genealogy feed voided"),
+            "masterdata.serialnumber.create": _("Serial number recorded"),
             "masterdata.genealogy.demo_bulk": _("Demo genealogy written in bulk"),
         }
     )

@@ -9,7 +9,8 @@ Small scale:
 - **the brake-caliper case** the recall demo starts from: a batch of caliper piston seals
   (supplier S005, batch ``CD-SEAL-2611-07``) and a batch of caliper bodies went into two
   finished front-brake-caliper lots: ``ZDQ-F-DEMO-01``, shipped to two customers (C001 and
-  C002, two shipments), and ``ZDQ-F-DEMO-02``, still in stock. Exposed as
+  C002, two shipments), and ``ZDQ-F-DEMO-02``, still in stock; each caliper has its serial
+  number (``ZDQF2611-00001`` to ``-00400`` shipped, ``-00401`` to ``-00700`` in stock). Exposed as
   ``masterdata.genealogy.caliper_lot`` (the shipped lot), ``…caliper_lot_in_stock``,
   ``…seal_batch`` (the batch number) and ``…caliper_shipments``.
 
@@ -44,6 +45,7 @@ from .models import (
 SEAL_BATCH = "CD-SEAL-2611-07"
 CALIPER_SHIPPED = "ZDQ-F-DEMO-01"
 CALIPER_IN_STOCK = "ZDQ-F-DEMO-02"
+CALIPER_SERIAL = "ZDQF2611-"
 LINKED_PRODUCTION_LOTS = 400
 
 
@@ -146,6 +148,13 @@ def _caliper_case(ctx: Any, actor: Any) -> None:
             {"consumed": body_lot.number, "produced": shipped.number, "quantity": 400},
             {"consumed": seal_lot.number, "produced": in_stock.number, "quantity": 600},
             {"consumed": body_lot.number, "produced": in_stock.number, "quantity": 300},
+        ],
+        # Every caliper carries its serial number (the recall recovers units, not lots): the
+        # assembly record brings them with the links, in the same feed.
+        serials=[
+            {"lot": lot.number, "serial": f"{CALIPER_SERIAL}{n:05d}"}
+            for lot, first, last in ((shipped, 1, 400), (in_stock, 401, 700))
+            for n in range(first, last + 1)
         ],
         source="entry",
         reference="前制动钳装配记录",

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from .models import Lot, LotLink, ShipmentLine
+from .models import Lot, LotLink, SerialNumber, ShipmentLine
 
 Direction = Literal["forward", "backward"]
 
@@ -185,6 +185,33 @@ def shipment_lines_of(lot_ids: Iterable[int]) -> QuerySet[ShipmentLine]:
         )
         .select_related("shipment", "shipment__customer", "lot", "lot__item")
         .order_by("shipment__customer__code", "shipment__number", "id")
+    )
+
+
+def lots_of_serial(serial: str) -> list[int]:
+    """The lot of a unit's live serial number (the start of a backward trace from a complaint).
+    A serial is unique per item, so two items' units may share one: both lots are returned."""
+    serial = (serial or "").strip()
+    if not serial:
+        return []
+    return list(
+        SerialNumber.objects.filter(serial=serial, voided_at__isnull=True)
+        .values_list("lot_id", flat=True)
+        .distinct()
+    )
+
+
+def serials_of(lot_ids: Iterable[int]) -> QuerySet[SerialNumber]:
+    """The live serial numbers of the units in the lots (the units a recall recovers), with
+    their lot and item, by serial."""
+    ids = _ids(lot_ids)
+    if not ids:
+        return SerialNumber.objects.none()
+    sql, params = _ids_select(ids)
+    return (
+        SerialNumber.objects.filter(lot_id__in=_raw(sql, params), voided_at__isnull=True)
+        .select_related("lot", "item")
+        .order_by("serial", "id")
     )
 
 

@@ -9,7 +9,9 @@ that fails is named:
 - a link is recorded once (twice in one feed, or already kept);
 - mass balance: what all live links consume from a lot never exceeds the lot's quantity (what
   was received, or what was made);
-- no cycle: a lot never ends up made, through any chain, from itself.
+- no cycle: a lot never ends up made, through any chain, from itself;
+- a unit's serial number (optional, the ``serials`` list) is given, names a live lot, and is
+  not already assigned, in the feed or before, to a live unit of the same item.
 
 The rows are inserted in one batch with ONE audit event on the feed, whose ``after["bulk"]``
 holds the links' count and SHA-256 digest (``cqo.core.bulk``), so the whole feed is as
@@ -32,11 +34,12 @@ from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
 from cqo.audit.services import audited_bulk_create, audited_change
+from cqo.core import bulk
 from cqo.core.clauses import clause
 from cqo.core.permissions import require
 
 from .genealogy import links_among, trace_forward
-from .models import FeedSource, GenealogyFeed, Lot, LotLink, LotOrigin
+from .models import FeedSource, GenealogyFeed, Lot, LotLink, LotOrigin, SerialNumber
 
 CLAUSE_TRACE = clause("§7.2.3.2")
 MAX_FEED_ROWS = 50_000
@@ -46,12 +49,20 @@ _Q = Decimal("0.001")
 
 class FeedRefused(ValidationError):
     """A feed refused as a whole; ``row`` is the first failing row (1-based in the caller's
-    numbering: the spreadsheet's row, the API list's position), 0 for the feed itself."""
+    numbering: the spreadsheet's row, the API list's position), 0 for the feed itself; ``part``
+    says which list it is in (``rows``: the links, ``serials``: the serial numbers)."""
 
-    def __init__(self, row: int, message: str) -> None:
+    def __init__(self, row: int, message: str, part: str = "rows") -> None:
         self.row = row
-        text = _("Row %(row)d: %(problem)s") % {"row": row, "problem": message} if row else message
-        super().__init__({"rows": [text]})
+        self.part = part
+        self.problem = message
+        if not row:
+            text = message
+        elif part == "serials":
+            text = _("Serial numbers, row %(row)d: %(problem)s") % {"row": row, "problem": message}
+        else:
+            text = _("Row %(row)d: %(problem)s") % {"row": row, "problem": message}
+        super().__init__({part: [text]})
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,17 @@ class FeedRow:
     consumed: str
     produced: str
     quantity: Any
+
+
+@dataclass(frozen=True)
+class SerialRow:
+    """A unit's serial number and the lot (by number) it was made in."""
+
+    lot: str
+    serial: str
+
+
+SERIAL_MAX = 80
 
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:
@@ -91,6 +113,74 @@ def _row_of(raw: Any) -> FeedRow:
     return FeedRow(str(consumed or "").strip(), str(produced or "").strip(), quantity)
 
 
+def _serial_row_of(raw: Any) -> SerialRow:
+    if isinstance(raw, SerialRow):
+        return raw
+    if isinstance(raw, Mapping):
+        return SerialRow(str(raw.get("lot") or "").strip(), str(raw.get("serial") or "").strip())
+    lot, serial = raw
+    return SerialRow(str(lot or "").strip(), str(serial or "").strip())
+
+
+def serial_rows_check(rows: list[SerialRow], *, first_row: int = 1) -> list[tuple[int, int, str]]:
+    """The serial numbers checked as a whole, before anything is written: (lot id, item id,
+    serial) per row, or ``FeedRefused`` naming the first bad row (part ``serials``). A serial
+    is unique per item among the live ones: given twice in the list, or already assigned to a
+    lot (this one or another), it is refused."""
+    numbers = sorted({r.lot for r in rows} - {""})
+    lots: dict[str, tuple[int, int]] = {}
+    for chunk in _chunks(numbers):
+        for pk, number, item_id in Lot.objects.filter(
+            number__in=chunk, voided_at__isnull=True
+        ).values_list("pk", "number", "item_id"):
+            lots[number] = (pk, item_id)
+    out: list[tuple[int, int, str]] = []
+    seen: dict[tuple[int, str], int] = {}
+    for offset, row in enumerate(rows):
+        row_no = first_row + offset
+        if not row.serial:
+            raise FeedRefused(row_no, _("Give the serial number."), "serials")
+        if len(row.serial) > SERIAL_MAX:
+            raise FeedRefused(
+                row_no,
+                _("A serial number has at most %(max)d characters.") % {"max": SERIAL_MAX},
+                "serials",
+            )
+        if row.lot not in lots:
+            raise FeedRefused(
+                row_no,
+                _("No live lot has the number %(number)s.") % {"number": row.lot or "—"},
+                "serials",
+            )
+        lot_id, item_id = lots[row.lot]
+        key = (item_id, row.serial)
+        if key in seen:
+            raise FeedRefused(
+                row_no,
+                _("The same serial number is already in row %(row)d.") % {"row": seen[key]},
+                "serials",
+            )
+        seen[key] = row_no
+        out.append((lot_id, item_id, row.serial))
+    taken: dict[tuple[int, str], str] = {}
+    serials = sorted({s for _l, _i, s in out})
+    live = SerialNumber.objects.filter(voided_at__isnull=True)
+    for chunk in _chunks(serials):
+        for item_id, serial, lot_number in live.filter(serial__in=chunk).values_list(
+            "item_id", "serial", "lot__number"
+        ):
+            taken[(item_id, serial)] = lot_number
+    for offset, (_lot_id, item_id, serial) in enumerate(out):
+        if (item_id, serial) in taken:
+            raise FeedRefused(
+                first_row + offset,
+                _("Serial number %(serial)s is already assigned to lot %(lot)s.")
+                % {"serial": serial, "lot": taken[(item_id, serial)]},
+                "serials",
+            )
+    return out
+
+
 def genealogy_feed_post(
     *,
     actor: User,
@@ -98,18 +188,21 @@ def genealogy_feed_post(
     source: str = FeedSource.API,
     reference: str = "",
     first_row: int = 1,
+    serials: Iterable[Any] = (),
+    serial_first_row: int = 1,
 ) -> GenealogyFeed:
-    """Record a feed of links (each row: consumed lot number, produced lot number, quantity),
-    all or nothing; raises ``FeedRefused`` naming the first bad row (numbered from
-    ``first_row``)."""
+    """Record a feed of links (each row: consumed lot number, produced lot number, quantity)
+    and of serial numbers (each: lot number, serial), all or nothing; raises ``FeedRefused``
+    naming the first bad row (numbered from ``first_row`` / ``serial_first_row``)."""
     require(actor, "masterdata.add_genealogyfeed", clause=CLAUSE_TRACE)
     if source not in FeedSource.values or source == FeedSource.DEMO:
         raise ValidationError({"source": _("Choose where the links come from.")})
     reference = (reference or "").strip()[:100]
     parsed = [_row_of(raw) for raw in rows]
-    if not parsed:
+    units = [_serial_row_of(raw) for raw in serials]
+    if not parsed and not units:
         raise FeedRefused(0, _("The feed has no rows."))
-    if len(parsed) > MAX_FEED_ROWS:
+    if len(parsed) > MAX_FEED_ROWS or len(units) > MAX_FEED_ROWS:
         raise FeedRefused(
             0, _("A feed holds at most %(max)d rows; split it.") % {"max": MAX_FEED_ROWS}
         )
@@ -194,10 +287,26 @@ def genealogy_feed_post(
                 % {"number": lot_number, "used": running[consumed_id], "quantity": lot_qty},
             )
 
+    checked = serial_rows_check(units, first_row=serial_first_row)
+
     with transaction.atomic():
         feed = GenealogyFeed.objects.create(
-            source=source, reference=reference, link_count=len(links), created_by=actor
+            source=source,
+            reference=reference,
+            link_count=len(links),
+            serial_count=len(checked),
+            created_by=actor,
         )
+        after: dict[str, Any] = {"source": source, "reference": reference, "links": len(links)}
+        if checked:
+            # The serials' own digest beside the links' one: ONE event still covers the feed.
+            after["serials"] = bulk.bulk_rows_create(
+                SerialNumber,
+                [
+                    SerialNumber(serial=s, item_id=i, lot_id=lot, feed=feed, created_by=actor)
+                    for lot, i, s in checked
+                ],
+            ).summary()
         audited_bulk_create(
             actor=actor,
             obj=feed,
@@ -206,10 +315,10 @@ def genealogy_feed_post(
             rows=[
                 LotLink(consumed_id=c, produced_id=p, quantity=q, feed=feed) for c, p, q in links
             ],
-            after={"source": source, "reference": reference, "links": len(links)},
+            after=after,
             clause=CLAUSE_TRACE,
         )
-        closing = _cycle_closing_pair(links)
+        closing = _cycle_closing_pair(links) if links else None
         if closing is not None:
             raise FeedRefused(
                 seen[closing],
@@ -280,9 +389,10 @@ def genealogy_feed_void(*, actor: User, feed: GenealogyFeed, reason: str) -> Gen
         locked.voided_at = now
         locked.voided_by = actor
         locked.void_reason = reason
-        LotLink.objects.filter(feed=locked, voided_at__isnull=True).update(
-            voided_at=now, voided_by=actor, void_reason=reason
-        )
+        for model in (LotLink, SerialNumber):
+            model.objects.filter(feed=locked, voided_at__isnull=True).update(
+                voided_at=now, voided_by=actor, void_reason=reason
+            )
     return locked
 
 
@@ -321,34 +431,53 @@ def mass_balance_exceeded(lot_ids: Iterable[int] | None = None) -> list[dict[str
 
 
 def genealogy_template_xlsx() -> bytes:
-    """The import template: consumed lot, produced lot, quantity (first three columns)."""
+    """The import template: the links (consumed lot, produced lot, quantity) on the first sheet,
+    the units' serial numbers (lot, serial number) on the second."""
     from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
 
     wb = workbook_new()
     ws = wb.active
     sheet_append(ws, [_("consumed lot"), _("produced lot"), _("quantity consumed")])
+    serials = wb.create_sheet(_("Serial numbers"))
+    sheet_append(serials, [_("lot number"), _("serial number")])
     return xlsx_bytes(wb)
 
 
-def genealogy_feed_xlsx_rows(file: Any) -> list[FeedRow]:
-    """The rows of an uploaded workbook's first sheet (row 1 names the columns; the first three
-    columns are read). A file that is not a workbook is refused as a whole."""
-    from .transfer import _open
-
-    ws = _open(file)
-    if ws is None:
-        raise FeedRefused(0, _("The feed has no rows."))
-    out: list[FeedRow] = []
+def _sheet_rows(ws: Any, width: int) -> list[list[Any]]:
+    out: list[list[Any]] = []
     for index, row in enumerate(ws.iter_rows(values_only=True)):
         if index == 0:
             continue
-        cells = list(row[:3]) + [None] * (3 - len(row[:3]))
         if len(out) > MAX_FEED_ROWS:
             raise FeedRefused(
                 0, _("A feed holds at most %(max)d rows; split it.") % {"max": MAX_FEED_ROWS}
             )
-        out.append(FeedRow(str(cells[0] or "").strip(), str(cells[1] or "").strip(), cells[2]))
+        out.append(list(row[:width]) + [None] * (width - len(row[:width])))
     # Blank rows at the end are formatting; a blank row inside is refused by its number.
-    while out and not (out[-1].consumed or out[-1].produced or out[-1].quantity not in (None, "")):
+    while out and all(cell in (None, "") for cell in out[-1]):
         out.pop()
     return out
+
+
+def genealogy_feed_xlsx(file: Any) -> tuple[list[FeedRow], list[SerialRow]]:
+    """The links of an uploaded workbook's first sheet and the serial numbers of its second
+    (row 1 of each names the columns; the spreadsheet's rows are numbered from 2). A file that
+    is not a workbook is refused as a whole."""
+    from .transfer import _open_book
+
+    sheets = _open_book(file).worksheets
+    links = [
+        FeedRow(_text(a), _text(b), q) for a, b, q in (_sheet_rows(sheets[0], 3) if sheets else [])
+    ]
+    serials = [
+        SerialRow(_text(lot), _text(serial))
+        for lot, serial in (_sheet_rows(sheets[1], 2) if len(sheets) > 1 else [])
+    ]
+    return links, serials
+
+
+def _text(cell: Any) -> str:
+    # A serial typed as a number comes back from Excel as a float: 1001.0 is the serial "1001".
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell if cell is not None else "").strip()

@@ -621,6 +621,7 @@ class GenealogyFeed(Voidable):
         help_text=_("The sending system's own message or file name, to find the feed again."),
     )
     link_count = models.PositiveIntegerField(_("links"), default=0)
+    serial_count = models.PositiveIntegerField(_("serial numbers"), default=0)
     created_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -705,3 +706,52 @@ class LotLink(Voidable):
 
     def __str__(self) -> str:
         return f"{self.consumed_id} → {self.produced_id}"
+
+
+class SerialNumber(Voidable):
+    """A unit's serial number, in the finished lot it was made in (issue 11 §5: optional; an
+    enterprise gives serials to some items only). Unique per item among the live ones, so a
+    complaint's serial names one lot, and the backward trace starts there. Recorded by a
+    genealogy feed (``feed`` set) or by hand; voided with a reason, never deleted. Written in
+    bulk with its feed, so no history of its own (the feed's audit event carries the digest)."""
+
+    serial = models.CharField(_("serial number"), max_length=80)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="serials"
+    )
+    feed = models.ForeignKey(
+        GenealogyFeed,
+        verbose_name=_("feed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="serials",
+    )
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["serial", "id"]
+        verbose_name = _("serial number")
+        verbose_name_plural = _("serial numbers")
+        indexes = [
+            # A complaint names the serial, not the item: the trace looks it up alone.
+            models.Index(fields=["serial"], name="md_serial_number"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "serial"],
+                condition=Q(voided_at__isnull=True),
+                name="md_serial_unique",
+                violation_error_message=_("This serial number is already assigned to a lot."),
+            ),
+            models.CheckConstraint(condition=~Q(serial=""), name="md_serial_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial

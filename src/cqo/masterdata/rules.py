@@ -17,6 +17,8 @@ add_lot                                as above, and inspectors (a receipt at th
 void_lot                               admin, quality_engineer, cqo, deputy, CQO in office
 add_genealogyfeed (links between lots) as add_lot
 void_genealogyfeed                     as void_lot
+add_serialnumber (a unit's serial)     as add_lot (also in a feed, as add_genealogyfeed)
+void_serialnumber                      as void_lot
 import_masterdata                      whoever may keep the items (the import checks each
                                        list's own permission again)
 set_status_supplier                    quality_engineer, cqo, deputy, holders of §6 e)
@@ -38,7 +40,7 @@ from cqo.organisation.rules import has_role, is_active_user, is_member
 MODELS = (
     "item", "characteristic", "supplier", "approvedsupplier", "customer", "workcentre",
     "operation", "instrument", "lot", "lothold", "shipment", "shipmentline", "genealogyfeed",
-    "lotlink",
+    "lotlink", "serialnumber",
 )  # fmt: skip
 KEPT = (
     "item", "characteristic", "supplier", "approvedsupplier", "customer", "workcentre",
@@ -68,6 +70,8 @@ rules.add_perm("masterdata.add_lot", lot_recorder)
 # by a keeper.
 rules.add_perm("masterdata.add_genealogyfeed", lot_recorder)
 rules.add_perm("masterdata.void_genealogyfeed", keeper)
+rules.add_perm("masterdata.add_serialnumber", lot_recorder)
+rules.add_perm("masterdata.void_serialnumber", keeper)
 rules.add_perm("masterdata.void_lot", keeper)
 rules.add_perm("masterdata.import_masterdata", keeper | metrology_keeper)
 rules.add_perm("masterdata.set_status_supplier", supplier_status_keeper)

@@ -632,6 +632,12 @@ class _Refs:
 
 def _open(file: Any) -> Any:
     """The workbook's first sheet, or a ValidationError naming the file."""
+    wb = _open_book(file)
+    return wb.worksheets[0] if wb.worksheets else None
+
+
+def _open_book(file: Any) -> Any:
+    """The workbook (read-only), or a ValidationError naming the file."""
     from openpyxl import load_workbook
 
     size = getattr(file, "size", None)
@@ -650,7 +656,7 @@ def _open(file: Any) -> Any:
         raise ValidationError(
             _("The file could not be read as an Excel workbook (.xlsx).")
         ) from None
-    return wb.worksheets[0] if wb.worksheets else None
+    return wb
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -52,4 +52,6 @@ urlpatterns += [
     path("genealogy/import/", VG.genealogy_import, name="genealogy_import"),
     path("genealogy/template.xlsx", VG.genealogy_template, name="genealogy_template"),
     path("lots/<int:pk>/links/new/", VG.lot_link_create, name="lot_link_create"),
+    path("lots/<int:pk>/serials/new/", VG.lot_serial_create, name="lot_serial_create"),
+    path("serials/<int:pk>/void/", VG.serial_void, name="serial_void"),
 ]

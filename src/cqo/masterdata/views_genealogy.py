@@ -26,16 +26,21 @@ from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
 from cqo.core.views import GET_POST, check, errors_apply
 
 from . import genealogy as G
+from .forms import VoidForm
 from .genealogy_feeds import (
+    SERIAL_MAX,
     FeedRefused,
     genealogy_feed_post,
-    genealogy_feed_xlsx_rows,
+    genealogy_feed_xlsx,
     genealogy_template_xlsx,
     mass_balance_exceeded,
 )
-from .models import FeedSource, Lot, LotOrigin, Shipment, StockStatus
+from .models import FeedSource, Lot, LotOrigin, SerialNumber, Shipment, StockStatus
+from .serials import serial_number_record, serial_number_void
 
 PAGE_SIZE = 50
+SERIAL_PAGE = 50
+STARTS = ("batch", "lot", "shipment", "serial")
 GRAPH_LIMIT = 150
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,13 +58,17 @@ class TraceForm(forms.Form):
     batch = forms.CharField(label=gettext_lazy("supplier batch"), max_length=60, required=False)
     lot = forms.CharField(label=gettext_lazy("lot number"), max_length=60, required=False)
     shipment = forms.CharField(label=gettext_lazy("shipment number"), max_length=60, required=False)
+    serial = forms.CharField(label=gettext_lazy("serial number"), max_length=80, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        given = [k for k in ("batch", "lot", "shipment") if (data.get(k) or "").strip()]
+        given = [k for k in STARTS if (data.get(k) or "").strip()]
         if len(given) != 1:
             raise ValidationError(
-                _("Give one starting point: a supplier batch, a lot number or a shipment number.")
+                _(
+                    "Give one starting point: a supplier batch, a lot number, a shipment number "
+                    "or a serial number."
+                )
             )
         return data
 
@@ -77,10 +86,13 @@ def _resolve(data: dict[str, Any]) -> tuple[list[int], str]:
     batch = (data.get("batch") or "").strip()
     lot = (data.get("lot") or "").strip()
     shipment = (data.get("shipment") or "").strip()
+    serial = (data.get("serial") or "").strip()
     if batch:
         return list(G.lots_of_supplier_batch(batch).values_list("pk", flat=True)), batch
     if lot:
         return list(Lot.objects.filter(number=lot).values_list("pk", flat=True)), lot
+    if serial:
+        return G.lots_of_serial(serial), serial
     found = Shipment.objects.filter(number=shipment, voided_at__isnull=True).first()
     return (G.lots_of_shipment(found.pk) if found else []), shipment
 
@@ -247,7 +259,13 @@ def trace(request: HttpRequest) -> HttpResponse:
         page_ids = result.ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         customers: list[Any] = []
         batches: list[Any] = []
+        serials: list[Any] = []
+        serial_count = 0
         if result.ids and result.direction == "forward":
+            # The units a recall recovers: how many, and the first of them (the export has all).
+            in_trace = G.serials_of(result.ids)
+            serial_count = in_trace.count()
+            serials = list(in_trace[:SERIAL_PAGE]) if serial_count else []
             customers = list(
                 G.shipment_lines_of(result.ids)
                 .order_by()
@@ -280,6 +298,8 @@ def trace(request: HttpRequest) -> HttpResponse:
                 "query": query.urlencode(),
                 "customers": customers,
                 "batches": batches,
+                "serials": serials,
+                "serial_count": serial_count,
                 "graph": _graph(result) if result.ids else None,
                 "graph_limit": GRAPH_LIMIT,
             }
@@ -334,6 +354,10 @@ def trace_export(request: HttpRequest) -> HttpResponseBase:
                 [line.shipment.number, str(line.shipment.customer), line.shipment.planned_on,
                  line.lot.number, line.quantity],
             )  # fmt: skip
+        ws3 = wb.create_sheet(_("Serial numbers"))
+        sheet_append(ws3, [_("serial number"), _("item"), _("lot number")])
+        for unit in G.serials_of(result.ids).iterator(chunk_size=2000):
+            sheet_append(ws3, [unit.serial, unit.item.part_number, unit.lot.number])
     response = HttpResponse(xlsx_bytes(wb), content_type=XLSX)
     day = timezone.localdate()
     response["Content-Disposition"] = f'attachment; filename="trace-{result.direction}-{day}.xlsx"'
@@ -408,13 +432,15 @@ def genealogy_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = genealogy_feed_xlsx_rows(upload)
+            rows, serials = genealogy_feed_xlsx(upload)
             imported = genealogy_feed_post(
                 actor=actor_of(request),
                 rows=rows,
+                serials=serials,
                 source=FeedSource.EXCEL,
                 reference=str(upload.name)[:100],
                 first_row=2,
+                serial_first_row=2,
             )
         except ValidationError as exc:
             problem = " ".join(exc.messages)
@@ -450,7 +476,14 @@ def lot_genealogy_context(request: HttpRequest, lot: Lot) -> dict[str, Any]:
         ]
     )
     over = mass_balance_exceeded([lot.pk])
+    units = lot.serials.filter(voided_at__isnull=True).order_by("serial", "id")
+    serial_count = units.count()
     return {
+        "serial_count": serial_count,
+        "serials": list(units[:SERIAL_PAGE]) if serial_count else [],
+        "can_add_serial": request.user.has_perm("masterdata.add_serialnumber", lot)
+        and lot.voided_at is None,
+        "can_void_serial": request.user.has_perm("masterdata.void_serialnumber"),
         "over_consumed": over[0] if over else None,
         "made_from": made_from,
         "used_in": used_in,
@@ -458,3 +491,69 @@ def lot_genealogy_context(request: HttpRequest, lot: Lot) -> dict[str, Any]:
         and lot.origin == LotOrigin.PRODUCTION
         and lot.voided_at is None,
     }
+
+
+class SerialForm(forms.Form):
+    serial = forms.CharField(label=gettext_lazy("serial number"), max_length=SERIAL_MAX)
+
+
+@login_required
+@GET_POST
+def lot_serial_create(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """On a lot's page: give one of its units a serial number (by hand; feeds bring many)."""
+    lot = get_object_or_404(Lot, pk=pk)
+    check(request, "masterdata.add_serialnumber")
+    form = SerialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            serial_number_record(
+                actor=actor_of(request), lot=lot, serial=form.cleaned_data["serial"]
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The serial number was recorded."))
+            return redirect("masterdata:lot_detail", pk=lot.pk)
+    return render(
+        request,
+        "masterdata/serial_form.html",
+        {
+            "form": form,
+            "title": _("Serial number of a unit of %(lot)s") % {"lot": lot.number},
+            "cancel": reverse("masterdata:lot_detail", args=[lot.pk]),
+            "nav": _nav(request),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def serial_void(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Void a serial number recorded in error, with a reason."""
+    record = get_object_or_404(SerialNumber.objects.select_related("lot"), pk=pk)
+    check(request, "masterdata.void_serialnumber")
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            serial_number_void(
+                actor=actor_of(request), record=record, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The record was voided; it is kept with the reason."))
+            return redirect("masterdata:lot_detail", pk=record.lot_id)
+    return render(
+        request,
+        "masterdata/void.html",
+        {
+            "form": form,
+            "obj": record,
+            "cancel_url": reverse("masterdata:lot_detail", args=[record.lot_id]),
+            "nav": _nav(request),
+        },
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cqo.core.metrics import Direction, metric_choices
 from cqo.organisation.models import Unit
@@ -23,7 +24,9 @@ class ObjectiveForm(forms.Form):
                                   help_text=_("Leave empty for an objective of the enterprise."))  # fmt: skip
     parent = forms.ModelChoiceField(label=_("cascaded from"), queryset=Objective.objects.none(),
                                     required=False)  # fmt: skip
-    metric = forms.ChoiceField(label=_("measure"), choices=(), required=False)
+    metric = forms.ChoiceField(
+        label=pgettext_lazy("objective", "measure"), choices=(), required=False
+    )
     measure_name = forms.CharField(label=_("measure (entered)"), max_length=120, required=False)
     measure_unit = forms.CharField(label=_("unit of the measure"), max_length=30, required=False)
     direction = forms.ChoiceField(label=_("direction"), choices=[("", "—"), *Direction.choices],
@@ -64,6 +67,8 @@ class RoundForm(forms.Form):
     deduction_per_penalty = forms.CharField(label=_("deduction per penalty"), max_length=10,
                                             initial="5")  # fmt: skip
     deduction_cap = forms.CharField(label=_("deductions at most"), max_length=10, initial="20")
+    credit_per_reward = forms.CharField(label=_("credit per reward"), max_length=10, initial="5")
+    credit_cap = forms.CharField(label=_("credits at most"), max_length=10, initial="10")
 
 
 class WeightForm(forms.Form):

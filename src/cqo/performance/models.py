@@ -47,7 +47,7 @@ class Objective(Voidable):
         "organisation.Unit", verbose_name=_("unit"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
-    metric = models.CharField(_("measure"), max_length=60, blank=True)
+    metric = models.CharField(pgettext_lazy("objective", "measure"), max_length=60, blank=True)
     measure_name = models.CharField(_("measure (entered)"), max_length=120, blank=True)
     measure_unit = models.CharField(_("unit of the measure"), max_length=30, blank=True)
     direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
@@ -156,6 +156,16 @@ class AppraisalRound(Voidable):
     )  # fmt: skip
     deduction_cap = models.DecimalField(
         _("deductions at most"), max_digits=6, decimal_places=2, default=Decimal(20),
+        validators=[MinValueValidator(Decimal(0))],
+    )  # fmt: skip
+    # Credits for improvement results (§6 g)): each reward decided under an enterprise rule
+    # (§7.2.4.2) in the period, capped so that rewards cannot hide missed objectives.
+    credit_per_reward = models.DecimalField(
+        _("credit per reward"), max_digits=6, decimal_places=2, default=Decimal(5),
+        validators=[MinValueValidator(Decimal(0))],
+    )  # fmt: skip
+    credit_cap = models.DecimalField(
+        _("credits at most"), max_digits=6, decimal_places=2, default=Decimal(10),
         validators=[MinValueValidator(Decimal(0))],
     )  # fmt: skip
     status = models.CharField(

@@ -173,9 +173,8 @@ def trend_option(status: dict[str, Any], *, target_label: str, actual_label: str
 
 def score_compute(found: AppraisalRound, *, unit: Any = None, person: Any = None) -> dict[str, Any]:
     """One subject's score: Σ weight × points of its objectives' lights ÷ Σ weight, less the
-    deductions of its quality record's penalties (capped), plus credits. A missing actual
-    scores no points and is marked missing. Credits: no source records improvement results
-    yet, so none are given."""
+    deductions of its quality record's penalties (capped), plus the credits of its rewards for
+    improvement results (capped). A missing actual scores no points and is marked missing."""
     weights = [
         w for w in found.weights.select_related("objective")
         if (found.subject_kind == SubjectKind.UNIT and w.objective.unit_id == getattr(unit, "pk", None))
@@ -209,7 +208,8 @@ def score_compute(found: AppraisalRound, *, unit: Any = None, person: Any = None
     deductions = min(found.deduction_cap, found.deduction_per_penalty * len(penalties)).quantize(
         TWO
     )
-    credits = Decimal("0.00")
+    rewards = [e for e in entries if e.kind == "reward"]
+    credits = min(found.credit_cap, found.credit_per_reward * len(rewards)).quantize(TWO)
     score = max(Decimal("0.00"), objective_points - deductions + credits).quantize(TWO)
     return {
         "objective_points": objective_points,
@@ -220,7 +220,8 @@ def score_compute(found: AppraisalRound, *, unit: Any = None, person: Any = None
             "objectives": rows,
             "penalties": [{"key": f"{e.source}:{e.key}", "date": e.date.isoformat(),
                            "title": e.title, "clause": e.clause} for e in penalties],
-            "credits": [],
+            "credits": [{"key": f"{e.source}:{e.key}", "date": e.date.isoformat(),
+                         "title": e.title, "clause": e.clause} for e in rewards],
         },
     }  # fmt: skip
 

@@ -239,6 +239,8 @@ def round_create(
     points_red: Any = "0",
     deduction_per_penalty: Any = "5",
     deduction_cap: Any = "20",
+    credit_per_reward: Any = "5",
+    credit_cap: Any = "10",
 ) -> AppraisalRound:
     c = CLAUSE_APPRAISAL
     require(actor, "performance.add_appraisalround", clause=c)
@@ -257,7 +259,8 @@ def round_create(
         for name, value in (
             ("points_green", points_green), ("points_amber", points_amber),
             ("points_red", points_red), ("deduction_per_penalty", deduction_per_penalty),
-            ("deduction_cap", deduction_cap),
+            ("deduction_cap", deduction_cap), ("credit_per_reward", credit_per_reward),
+            ("credit_cap", credit_cap),
         )
     }  # fmt: skip
     if not values["points_green"] >= values["points_amber"] >= values["points_red"]:
@@ -419,7 +422,7 @@ def round_content(found: AppraisalRound) -> dict[str, Any]:
         "period": [found.first.isoformat(), found.last.isoformat()],
         "scheme": {k: str(getattr(found, k)) for k in (
             "points_green", "points_amber", "points_red", "deduction_per_penalty",
-            "deduction_cap")},
+            "deduction_cap", "credit_per_reward", "credit_cap")},
         "scores": sel.scores_digest(found),
     }  # fmt: skip
 

@@ -20,7 +20,7 @@ from cqo.accounts.actors import actor_of
 from cqo.authorities.selectors import approvals_for_subject
 from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
 from cqo.core.uploads import file_response
-from cqo.core.views import GET_POST, can, check, errors_apply, refusal_show
+from cqo.core.views import GET_POST, can, check, errors_apply, refusal_show, run_service
 
 from . import forms as F
 from . import selectors as sel
@@ -177,12 +177,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_propose(request: HttpRequest, pk: int) -> HttpResponse:
     check(request, "performance.propose_appraisalround")
     found = get_object_or_404(sel.rounds_visible(request.user), pk=pk)
-    try:
-        S.round_propose(actor=actor_of(request), round=found)
-    except (ValidationError, PermissionDenied) as exc:
-        refusal_show(request, exc)
-    else:
-        messages.success(request, _("The scores were computed and proposed."))
+    run_service(
+        request,
+        lambda: S.round_propose(actor=actor_of(request), round=found),
+        _("The scores were computed and proposed."),
+    )
     return redirect(found.get_absolute_url())
 
 
@@ -191,12 +190,13 @@ def round_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def round_review(request: HttpRequest, pk: int) -> HttpResponse:
     check(request, "performance.review_appraisalround")
     found = get_object_or_404(sel.rounds_visible(request.user), pk=pk)
-    try:
-        S.round_review(actor=actor_of(request), round=found, note=request.POST.get("note", ""))
-    except (ValidationError, PermissionDenied) as exc:
-        refusal_show(request, exc)
-    else:
-        messages.success(request, _("The round was reviewed and sent to the CQO for signature."))
+    run_service(
+        request,
+        lambda: S.round_review(
+            actor=actor_of(request), round=found, note=request.POST.get("note", "")
+        ),
+        _("The round was reviewed and sent to the CQO for signature."),
+    )
     return redirect(found.get_absolute_url())
 
 

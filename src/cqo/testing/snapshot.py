@@ -18,10 +18,14 @@ product's own, audited path).
 
 from __future__ import annotations
 
+import copy
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 KEPT = {"django_migrations"}  # the schema's history: flushing leaves it, so does a restore
 
@@ -99,3 +103,22 @@ def snapshot_restore(connection: Any, snapshot: Snapshot) -> None:
         anchor.write_bytes(snapshot.anchors)
     elif anchor.exists():
         anchor.unlink()
+
+
+# What ``built_once`` built, per name and test database: (the build's result, its snapshot).
+_BUILT: dict[str, tuple[Any, Snapshot]] = {}
+
+
+def built_once(connection: Any, name: str, build: Callable[[], T]) -> T:
+    """In a transactional test: the first call (per test process and database) runs ``build``
+    and takes a snapshot of the database; every later call puts the snapshot's rows back
+    instead. Each call gets its own deep copy of what ``build`` returned (a demo context holds
+    model instances and its random generator, which a test may change)."""
+    key = f"{name}:{connection.vendor}:{connection.settings_dict['NAME']}"
+    if key in _BUILT:
+        result, snapshot = _BUILT[key]
+        snapshot_restore(connection, snapshot)
+        return copy.deepcopy(result)  # type: ignore[no-any-return]
+    result = build()
+    _BUILT[key] = (copy.deepcopy(result), snapshot_take(connection))
+    return result

@@ -1,13 +1,10 @@
 """The demo's corrective actions (§7.1.4): the volume asked for, the 8Ds where the NCR asks for
 one, the services' rules kept by the bulk rows, and the two scenarios through the services.
 
-Built once for the module with a small volume (the analysis part sets the demo year's), on the
-organisation and master data only, inside a transaction rolled back at the end."""
+Built with a small volume (the analysis part sets the demo year's), on the organisation and
+master data only (the ``demo_kernel`` fixture, built once per test process)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -15,7 +12,10 @@ from cqo.anomalies.models import Capa, CapaAction
 from cqo.anomalies.models_capa import ActionStatus, CapaStatus
 from cqo.audit.models import AuditEvent
 from cqo.audit.selectors import signatures_with_status
-from cqo.core.demo import DemoContext, demo_build
+from cqo.core.demo import DemoContext
+from cqo.testing.demo import demo_build_on
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TOTAL, EIGHT_D = 24, 6
 
@@ -24,42 +24,19 @@ def _volume(ctx: DemoContext) -> None:
     ctx.add("anomalies.capa.counts", (TOTAL, EIGHT_D))
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoContext]:
-    from django.core.cache import cache
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        cache.clear()
-        outer = transaction.atomic()
-        outer._from_testcase = True  # type: ignore[attr-defined]
-        outer.__enter__()
-        try:
-            ctx = demo_build(
-                builders=["organisation", "post", "authorities", "masterdata", _volume,
-                          "anomalies.capa"]
-            )  # fmt: skip
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
-        yield ctx
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            cache.clear()
+@pytest.fixture
+def demo(demo_kernel: DemoContext) -> DemoContext:
+    return demo_build_on(demo_kernel, [_volume, "anomalies.capa"])
 
 
-def test_the_demo_writes_the_volume_asked_for_with_its_8ds(demo: DemoContext, db: None) -> None:
+def test_the_demo_writes_the_volume_asked_for_with_its_8ds(demo: DemoContext) -> None:
     assert Capa.objects.count() == TOTAL
     assert Capa.objects.filter(is_8d=True).count() == EIGHT_D
     assert AuditEvent.objects.filter(action="anomalies.demo.capa").count() == 1
 
 
 def test_no_demo_capa_is_closed_with_an_open_action_or_checked_by_its_owner(
-    demo: DemoContext, db: None
+    demo: DemoContext,
 ) -> None:
     closed = Capa.objects.filter(status=CapaStatus.CLOSED)
     assert closed.exists()
@@ -70,7 +47,7 @@ def test_no_demo_capa_is_closed_with_an_open_action_or_checked_by_its_owner(
 
 
 def test_the_scenarios_await_a_check_and_are_closed_with_matching_signatures(
-    demo: DemoContext, db: None
+    demo: DemoContext,
 ) -> None:
     waiting = demo.get("anomalies.capa.awaiting_check")
     assert waiting.status == CapaStatus.VERIFICATION

@@ -160,3 +160,23 @@ def test_a_claim_is_recorded_as_a_cost_of_the_complaint_and_shown_on_its_page(
     assert entry.customer_id == w.customer.pk
     page = client.get(reverse("anomalies:complaint_detail", args=[complaint.pk])).content.decode()
     assert "costs-section" in page and "1500.00" in page
+
+
+def test_the_trace_backward_link_starts_from_the_units_serial_when_the_complaint_gives_one(
+    org: Any, w: Any
+) -> None:
+    with_serial = S.complaint_record(
+        actor=org.engineer, customer=w.customer, item=w.item, lot=w.lot, serial="SN 77/A",
+        description="装机后漏油", quantity="1",
+    )  # fmt: skip
+    lot_only = S.complaint_record(
+        actor=org.engineer, customer=w.customer, item=w.item, lot=w.lot,
+        description="装机后漏油", quantity="1",
+    )  # fmt: skip
+    client = _client(org.engineer)
+    trace = reverse("masterdata:genealogy_trace")
+    page = client.get(reverse("anomalies:complaint_detail", args=[with_serial.pk])).content.decode()
+    assert page.count('id="complaint-trace"') == 1
+    assert f'id="complaint-trace" href="{trace}?direction=backward&amp;serial=SN%2077/A"' in page
+    page = client.get(reverse("anomalies:complaint_detail", args=[lot_only.pk])).content.decode()
+    assert f'id="complaint-trace" href="{trace}?direction=backward&amp;lot={w.lot.number}"' in page

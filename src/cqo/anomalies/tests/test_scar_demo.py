@@ -9,15 +9,13 @@ from django.utils import timezone
 
 from cqo.anomalies.models import Scar, ScarAnswer
 from cqo.audit.models import AuditEvent
-from cqo.core.demo import demo_build
 from cqo.masterdata.scores import supplier_score_figures
+from cqo.testing.demo import demo_build_on
 
-BUILDERS = ["organisation", "post", "authorities", "masterdata", "anomalies.scar"]
 
-
-@pytest.mark.django_db
-def test_the_demo_holds_three_scars_one_answered_through_its_link() -> None:
-    demo_build(builders=BUILDERS)
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_holds_three_scars_one_answered_through_its_link(demo_kernel: object) -> None:
+    demo_build_on(demo_kernel, ["anomalies.scar"])
     scars = list(Scar.objects.order_by("number"))
     assert [s.number[-4:] for s in scars] == ["0001", "0002", "0003"]
     assert [s.status for s in scars] == ["answered", "returned", "issued"]

@@ -10,15 +10,15 @@ import pytest
 from django.utils import timezone
 
 from cqo.audit.services import verify_chain
-from cqo.core.demo import demo_build
 from cqo.costs import selectors_ledger as sel
 from cqo.costs.models_ledger import BaseFigure, LedgerLine, LineOrigin, MonthClose
+from cqo.testing.demo import demo_build_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_demo_year_has_lines_figures_closed_months_and_a_reversal() -> None:
-    demo_build(builders=["organisation", "post", "authorities", "masterdata", "costs_ledger"])
+def test_the_demo_year_has_lines_figures_closed_months_and_a_reversal(demo_kernel: object) -> None:
+    demo_build_on(demo_kernel, ["costs_ledger"])
     today = timezone.localdate()
     assert LedgerLine.objects.filter(origin=LineOrigin.MANUAL).count() > 12 * 15
     assert LedgerLine.objects.filter(origin=LineOrigin.REVERSAL).count() == 1

@@ -153,6 +153,14 @@ def test_a_decided_penalty_appears_on_the_persons_quality_record(org: Org) -> No
     assert quality_record(person=org.engineer.person) == []
 
 
+def test_a_decided_reward_appears_on_the_record_for_the_appraisal_to_credit(org: Org) -> None:
+    decision = _raise(org, _rule(org), amount="800", person=org.inspector.person)
+    S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+    [entry] = quality_record(person=org.inspector.person)
+    assert (entry.kind, entry.clause) == ("reward", "§7.2.4.2")
+    assert decision.number in entry.title
+
+
 def test_the_pages_show_and_raise_decisions_in_chinese(org: Org, client: Any) -> None:
     rule = _rule(org)
     client.force_login(org.head)

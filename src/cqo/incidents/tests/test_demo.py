@@ -10,15 +10,17 @@ from django.utils import timezone
 
 from cqo.audit.services import verify_chain
 from cqo.core.costs import cost_lines
-from cqo.core.demo import demo_build
 from cqo.incidents.models import Incident, IncidentStatus, PenaltyStatus
 from cqo.organisation.quality_record import quality_record
+from cqo.testing.demo import demo_build_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_demo_year_has_five_incidents_and_a_penalty_heard_and_decided() -> None:
-    ctx = demo_build(builders=["organisation", "post", "authorities", "masterdata", "incidents"])
+def test_the_demo_year_has_five_incidents_and_a_penalty_heard_and_decided(
+    demo_kernel: object,
+) -> None:
+    ctx = demo_build_on(demo_kernel, ["incidents"])
     incidents = list(Incident.objects.order_by("occurred_at"))
     assert len(incidents) == 5
     assert {i.level for i in incidents} == {"general", "serious"}

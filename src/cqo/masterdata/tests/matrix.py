@@ -101,6 +101,12 @@ EXPECTED.update(
         "masterdata:genealogy_template": _page(),
         "masterdata:genealogy_import": _page_for(*LOT_RECORDERS),
         "masterdata:lot_link_create": _page_for(*LOT_RECORDERS),
+        # Units' serial numbers: recorded as lots are, voided by a keeper.
+        "masterdata:lot_serial_create": _page_for(*LOT_RECORDERS),
+        "masterdata:serial_void": _page_for(*KEEPERS),
+        "api:masterdata:serial-number-list": _api(),
+        "api:masterdata:serial-number-detail": _api(),
+        "api:masterdata:serial-number-void": API_POST_ONLY,
         "api:masterdata:genealogy-feed-list": _api(),
         "api:masterdata:genealogy-feed-detail": _api(),
         "api:masterdata:genealogy-feed-void": API_POST_ONLY,
@@ -111,11 +117,15 @@ API_WRITERS.update(
     {
         "api:masterdata:genealogy-feed-list": LOT_RECORDERS,
         "api:masterdata:genealogy-feed-void": KEEPERS,
+        "api:masterdata:serial-number-list": LOT_RECORDERS,
+        "api:masterdata:serial-number-void": KEEPERS,
     }
 )
 
 OBJECT_FOR_PK = {
     "api:masterdata:genealogy-feed-": "md.feed",
+    "api:masterdata:serial-number-": "md.serial",
+    "masterdata:serial_": "md.serial",
     "masterdata:item_": "md.item",
     "masterdata:characteristic_": "md.characteristic",
     "masterdata:characteristic_create": "md.item",
@@ -149,7 +159,7 @@ KWARGS = {
 
 
 def build(world: Any) -> None:
-    from cqo.masterdata.models import SupplierStatus
+    from cqo.masterdata.models import SerialNumber, SupplierStatus
     from cqo.testing.genealogy import GenealogyFeedFactory
     from cqo.testing.masterdata import (
         ApprovedSupplierFactory,
@@ -179,5 +189,8 @@ def build(world: Any) -> None:
             "md.instrument": InstrumentFactory(),
             "md.lot": lot,
             "md.feed": GenealogyFeedFactory(created_by=world.users["inspector"]),
+            "md.serial": SerialNumber.objects.create(
+                serial="SN-MATRIX-1", item=item, lot=lot, created_by=world.users["inspector"]
+            ),
         }
     )

@@ -85,6 +85,47 @@ def test_penalties_in_the_quality_record_are_deducted_up_to_the_cap(
     assert len(appraisal.breakdown["penalties"]) == 5
 
 
+def test_rewards_in_the_quality_record_are_credited_up_to_the_cap(
+    org: Any, monkeypatch: Any
+) -> None:
+    first, last = _period()
+    objective = _world(org)
+
+    def source(*, person: Any, unit: Any, first: Any, last: Any) -> list[Any]:
+        if person is None or person.pk != org.head.person.pk:
+            return []
+        entries = [QR.QualityRecordEntry(source="test", key=f"r{n}", date=last, kind="reward",
+                                         title=f"奖励 {n}", measure="QC 小组成果", clause="§7.2.4.2")
+                   for n in range(3)]  # fmt: skip
+        entries.append(QR.QualityRecordEntry(source="test", key="p", date=last, kind="penalty",
+                                             title="处罚", measure="警告", clause="§6 d)"))  # fmt: skip
+        return entries
+
+    monkeypatch.setitem(QR._SOURCES, "test", source)
+    found = S.round_create(actor=org.engineer, title="x", subject_kind="person", first=first,
+                           last=last, deduction_per_penalty="5", deduction_cap="20",
+                           credit_per_reward="4", credit_cap="10")  # fmt: skip
+    S.round_weight_set(actor=org.engineer, round=found, objective=objective, weight="1")
+    S.round_propose(actor=org.engineer, round=found)
+    appraisal = found.appraisals.get()
+    assert (appraisal.deductions, appraisal.credits) == (Decimal("5.00"), Decimal("10.00"))
+    assert appraisal.score == appraisal.objective_points - Decimal(5) + Decimal(10)
+    assert sorted(c["title"] for c in appraisal.breakdown["credits"]) == [
+        "奖励 0",
+        "奖励 1",
+        "奖励 2",
+    ]
+    assert S.round_content(found)["scheme"]["credit_cap"] == "10"
+
+
+def test_a_round_refuses_a_negative_credit_naming_the_field(org: Any) -> None:
+    first, last = _period()
+    with pytest.raises(ValidationError) as caught:
+        S.round_create(actor=org.engineer, title="x", subject_kind="person", first=first,
+                       last=last, credit_per_reward="-1")  # fmt: skip
+    assert "credit_per_reward" in caught.value.error_dict
+
+
 def test_nobody_proposes_reviews_or_signs_a_round_they_proposed_or_are_appraised_in(
     org: Any,
 ) -> None:

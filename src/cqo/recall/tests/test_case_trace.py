@@ -45,16 +45,18 @@ def _weekdays_add(start: datetime.date, count: int) -> datetime.date:
     return day
 
 
-def test_the_demo_recall_is_in_execution_on_a_caliper_lot_with_clocks_over_a_holiday() -> None:
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_recall_is_in_execution_on_a_caliper_lot_with_clocks_over_a_holiday(
+    demo_kernel: object,
+) -> None:
     from django.test import Client
 
     from cqo.core import workdays
-    from cqo.core.demo import demo_build
     from cqo.recall.models import RecallClock
     from cqo.recall.models_case import RecallCase
+    from cqo.testing.demo import demo_build_on
 
-    demo_build(builders=["organisation", "post", "authorities", "masterdata", "recall",
-                         "recall_clocks"])  # fmt: skip
+    demo_build_on(demo_kernel, ["recall", "recall_clocks"])
     case = RecallCase.objects.get()
     assert case.status == CaseStatus.PLANNED
     assert case.start_lots.get().item.part_number == "YJP-BC-200"
