@@ -742,6 +742,11 @@ class SerialNumber(Voidable):
         indexes = [
             # A complaint names the serial, not the item: the trace looks it up alone.
             models.Index(fields=["serial"], name="md_serial_number"),
+            # A forward trace's first page of serials, lot by lot: read in index order and
+            # stopped after the page (no sort of a hub's hundreds of thousands of units).
+            models.Index(
+                fields=["lot", "serial"], condition=Q(voided_at__isnull=True), name="md_serial_lot"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -74,17 +74,39 @@ def test_the_recursive_trace_finds_what_the_row_by_row_walk_finds(g):
 def test_the_one_query_traces_from_a_batch_and_a_shipment_match_the_two_step_ones(
     g, django_assert_max_num_queries
 ):
-    # One trace query (PostgreSQL adds its SET LOCAL jit = off before it).
-    with django_assert_max_num_queries(2):
+    # One round trip each (on PostgreSQL the SET LOCAL jit = off travels with the trace).
+    with django_assert_max_num_queries(1):
         forward = G.trace_forward_from_batch("ST-01")
     assert set(forward) == set(G.trace_forward([g.steel.pk]))
     assert G.trace_forward_from_batch("ST-01", g.steel.supplier_id + 1000) == []
     assert G.trace_forward_from_batch(" ") == []
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         backward = G.trace_backward_from_shipment(g.shipment_b.pk)
     assert set(backward) == set(G.trace_backward(G.lots_of_shipment(g.shipment_b.pk)))
     assert set(backward) == ids(g.caliper_2, g.body, g.steel, g.resin, g.pad)
     assert G.trace_backward_from_shipment(999_999) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_trace_turns_jit_off_for_its_own_statement_only(g):
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+
+    def jit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return str(cursor.fetchone()[0])
+
+    before = jit()
+    expected = ids(g.caliper_2, g.body, g.steel, g.resin, g.pad)
+    assert set(G.trace_backward_from_shipment(g.shipment_b.pk)) == expected
+    assert jit() == before  # autocommit: the SET ended with the trace's implicit transaction
+    with transaction.atomic():
+        assert set(G.trace_backward_from_shipment(g.shipment_b.pk)) == expected
+        assert jit() == "off"  # inside the caller's transaction, until it ends
+    assert jit() == before
 
 
 def test_a_trace_drops_unknown_ids_and_an_empty_start_traces_nothing(g):
