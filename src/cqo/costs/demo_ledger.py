@@ -132,7 +132,9 @@ def build(ctx: DemoContext) -> None:
     )  # fmt: skip
     S.ledger_line_reverse(actor=deputy, line=wrong, reason="金额录入错误，按 16800 元重新入账",
                           date=_months_back(today, 2) + datetime.timedelta(days=10))  # fmt: skip
-    month = start
+    # The large ledger's three years are closed too, as an enterprise closes every month: the
+    # report then reads them from their totals.
+    month = min(start, today.replace(year=today.year - 3, day=1)) if ctx.large else start
     while month < _months_back(today, 1):
         S.month_close(actor=cqo, month=month)
         month = sel.month_last(month) + datetime.timedelta(days=1)

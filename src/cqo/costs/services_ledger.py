@@ -46,6 +46,7 @@ from .models_ledger import (
     LedgerLine,
     LineOrigin,
     MonthClose,
+    MonthTotal,
 )
 
 CLAUSE = clause("§7.1.5")
@@ -453,6 +454,13 @@ def month_close(*, actor: User, month: Any) -> MonthClose:
     closed = MonthClose.objects.create(
         month=first, closed_by=actor, total=Decimal(agg["t"] or 0).quantize(CENT), lines=agg["n"]
     )
+    MonthTotal.objects.bulk_create(
+        MonthTotal(month=first, category=r["category"], item_code=r["item_code"],
+                   unit_id=r["unit_id"], product_id=r["product_id"],
+                   total=Decimal(r["t"]).quantize(CENT), lines=r["n"])
+        for r in lines.values("category", "item_code", "unit_id", "product_id")
+        .annotate(t=Sum("amount"), n=Count("*")).order_by()
+    )  # fmt: skip
     audit_record(actor=actor, action="costs.month.close", obj=closed, after=snapshot(closed),
                  clause=CLAUSE)  # fmt: skip
     return closed
