@@ -67,13 +67,14 @@ def _inprocess(lines: int, repeat: int) -> dict[str, Any]:
     from cqo.costs.services_ledger import month_close
 
     closer = User.objects.get(username="cqo")
-    month = LedgerLine.objects.order_by("month").values_list("month", flat=True).first()
+    first_month = LedgerLine.objects.order_by("month").values_list("month", flat=True).first()
     last_open = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    done = set(MonthClose.objects.values_list("month", flat=True))
     closing = time.monotonic()
-    while month is not None and month < last_open:
-        if not MonthClose.objects.filter(month=month).exists():
-            month_close(actor=closer, month=month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    if first_month is not None and first_month < last_open:
+        for month in sel.months_between(first_month, last_open - datetime.timedelta(days=1)):
+            if month not in done:
+                month_close(actor=closer, month=month)
     closed_seconds = time.monotonic() - closing
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -447,20 +447,23 @@ def month_close(*, actor: User, month: Any) -> MonthClose:
     if MonthClose.objects.filter(month=first).exists():
         raise ValidationError({"month": _with(_("This month is already closed."))})
     ledger_sync(actor=actor, first=first, last=last)
-    lines = LedgerLine.objects.filter(month=first)
     from django.db.models import Count, Sum
 
-    agg = lines.aggregate(t=Sum("amount"), n=Count("id"))
-    closed = MonthClose.objects.create(
-        month=first, closed_by=actor, total=Decimal(agg["t"] or 0).quantize(CENT), lines=agg["n"]
-    )
-    MonthTotal.objects.bulk_create(
+    # One grouped read of the month: its totals rows, and the close's total and count as their
+    # sums (exact: Decimal cents).
+    totals = [
         MonthTotal(month=first, category=r["category"], item_code=r["item_code"],
                    unit_id=r["unit_id"], product_id=r["product_id"],
                    total=Decimal(r["t"]).quantize(CENT), lines=r["n"])
-        for r in lines.values("category", "item_code", "unit_id", "product_id")
+        for r in LedgerLine.objects.filter(month=first)
+        .values("category", "item_code", "unit_id", "product_id")
         .annotate(t=Sum("amount"), n=Count("*")).order_by()
+    ]  # fmt: skip
+    closed = MonthClose.objects.create(
+        month=first, closed_by=actor, total=sum((t.total for t in totals), Decimal("0.00")),
+        lines=sum(t.lines for t in totals),
     )  # fmt: skip
+    MonthTotal.objects.bulk_create(totals)
     audit_record(actor=actor, action="costs.month.close", obj=closed, after=snapshot(closed),
                  clause=CLAUSE)  # fmt: skip
     return closed
