@@ -293,7 +293,8 @@ def genealogy_plant_build(
     lots_out = _Tsv(directory, Lot, lot_cols)
     feeds_out = _Tsv(
         directory, GenealogyFeed,
-        ["id", "source", "reference", "link_count", "created_by_id", "created_at", "void_reason"],
+        ["id", "source", "reference", "link_count", "serial_count", "created_by_id", "created_at",
+         "void_reason"],
     )  # fmt: skip
     links_out = _Tsv(
         directory,
@@ -372,7 +373,8 @@ def genealogy_plant_build(
                 todays.append((produced, quantity))
             made += 1
         feeds_out.write(
-            (feed, FeedSource.DEMO, f"demo {tag} {day.isoformat()}", feed_links, actor_id, now, "")
+            (feed, FeedSource.DEMO, f"demo {tag} {day.isoformat()}", feed_links, 0, actor_id, now,
+             "")
         )
         feed_id += 1
         built.links += feed_links
