@@ -4,10 +4,12 @@ table, exportable), the Excel import of a feed, and the link entered on a lot's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format, localize
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -209,6 +213,7 @@ def _rows(page_ids: list[int]) -> list[dict[str, Any]]:
             "supplier_batch", "arrived_on", "quantity", "stock_status",
         )
     }  # fmt: skip
+    separator = str(get_format("DECIMAL_SEPARATOR"))
     rows = []
     for pk in page_ids:
         if pk not in found:
@@ -224,11 +229,61 @@ def _rows(page_ids: list[int]) -> list[dict[str, Any]]:
                 "supplier": supplier or "",
                 "batch": batch,
                 "day": day.isoformat() if day else "",
-                "quantity": floatformat(quantity, "-3"),
+                "quantity": _quantity(quantity, separator),
                 "status": statuses.get(status, status),
             }
         )
     return rows
+
+
+# The two long tables' rows as HTML, built here: through the template engine a cell cost ~25 µs
+# (lookup, localisation, escaping per node) and Django's ``floatformat`` ~14 µs, and a wide
+# forward trace lists up to 500 customers (5 ms a page). ``html.escape`` is what Django's
+# ``escape`` applies, and ``_quantity`` and ``_count`` give what ``floatformat:"-3"`` and the
+# template's localisation give (``test_the_trace_tables_format_numbers_as_the_template_does``),
+# so the page is the same byte for byte.
+def _count(value: int) -> str:
+    return str(localize(value) if settings.USE_THOUSAND_SEPARATOR else value)
+
+
+_MILLI = Decimal("0.001")
+
+
+def _quantity(value: Decimal | None, decimal_separator: str) -> str:
+    """``floatformat(value, "-3")`` for a decimal: whole numbers without decimals, others with
+    three, half up."""
+    if value is None or settings.USE_THOUSAND_SEPARATOR or not isinstance(value, Decimal):
+        return str(floatformat(value, "-3"))
+    if value == int(value):
+        return "%d" % int(value)
+    rounded = value.quantize(_MILLI, ROUND_HALF_UP)
+    text = f"{abs(rounded) if not rounded else rounded:f}"
+    return text.replace(".", decimal_separator) if decimal_separator != "." else text
+
+
+def _customer_rows(customers: list[dict[str, Any]]) -> SafeString:
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    return mark_safe(  # noqa: S308 - every value is escaped or a formatted number
+        "".join(
+            f"<tr><td>{escape(str(c['shipment__customer__code']))} "
+            f"{escape(str(c['shipment__customer__name']))}</td><td>{_count(c['shipments'])}</td>"
+            f"<td>{_count(c['lots'])}</td><td>{_quantity(c['quantity'], separator)}</td></tr>"
+            for c in customers
+        )
+    )
+
+
+def _lot_rows(rows: list[dict[str, Any]]) -> SafeString:
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<tr><td><a href="{escape(r["url"])}">{escape(r["number"])}</a></td>'
+            f"<td>{escape(r['item'])}</td><td>{escape(r['origin'])}</td>"
+            f"<td>{escape(r['supplier']) + ' · ' if r['supplier'] else ''}"
+            f"{escape(r['batch'] or '—')}</td><td>{escape(r['day'])}</td>"
+            f"<td>{escape(r['quantity'])}</td><td>{escape(r['status'])}</td></tr>"
+            for r in rows
+        )
+    )
 
 
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
@@ -286,11 +341,14 @@ def trace(request: HttpRequest) -> HttpResponse:
             )
         query = request.GET.copy()
         query.pop("page", None)
+        rows = _rows(page_ids)
         context.update(
             {
                 "result": result,
                 "count": len(result.ids),
-                "rows": _rows(page_ids),
+                "rows": rows,
+                "rows_html": _lot_rows(rows),
+                "customers_html": _customer_rows(customers),
                 "page": page,
                 "pages": pages,
                 "previous": page - 1 if page > 1 else None,

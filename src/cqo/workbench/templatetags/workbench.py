@@ -18,6 +18,16 @@ def url_or_none(name: str, *args: Any, **kwargs: Any) -> str:
     return url_or_empty(name, *args, **kwargs)
 
 
+@register.simple_tag(takes_context=True)
+def shell_nav(context: Any) -> str:
+    """The side navigation (``workbench/_nav.html``), rendered once per user rights, current
+    entry and language and then reused (``nav.nav_html``)."""
+    from ..nav import nav_html
+
+    shell = context.get("shell")
+    return nav_html(context.get("request"), shell.nav if shell else [])
+
+
 @register.filter
 def user_name(user: Any) -> str:
     """The account's display name in the reader's language (the English one when it is set)."""
