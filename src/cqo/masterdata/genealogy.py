@@ -271,11 +271,22 @@ def walk_row_by_row(direction: Direction, lot_ids: Iterable[int]) -> list[int]:
 
 
 def trace_levels(
-    direction: Direction, lot_ids: Iterable[int], *, limit: int = 300
+    direction: Direction,
+    lot_ids: Iterable[int],
+    *,
+    limit: int = 300,
+    trace: Sequence[int] | None = None,
 ) -> tuple[dict[int, int], list[Edge]]:
     """The trace's first lots by level (0: the starts), at most about ``limit`` of them, and the
     links between them: the graph a page draws. One query per level, never per lot; a hub's
-    trace stops at the level where the limit is passed."""
+    trace stops at the level where the limit is passed.
+
+    ``trace`` is the whole trace from ``lot_ids`` when the caller has it already (the trace page
+    does). If it has fewer than ``limit`` lots the graph is all of it: its links are read in ONE
+    query and the levels found here, the same lots, levels and links as the walk by level (which
+    cost a query for the starts and one per level, up to eight on a typical page)."""
+    if trace is not None and len(trace) < limit:
+        return _levels_within(direction, lot_ids, trace)
     back = "consumed_id" if direction == "forward" else "produced_id"
     level: dict[int, int] = dict.fromkeys(
         Lot.objects.filter(pk__in=_ids(lot_ids)).values_list("pk", flat=True), 0
@@ -301,4 +312,44 @@ def trace_levels(
                 level[nxt] = depth
                 frontier.append(nxt)
             edges.append(Edge(consumed, produced, quantity))
+    return level, edges
+
+
+def _levels_within(
+    direction: Direction, lot_ids: Iterable[int], trace: Sequence[int]
+) -> tuple[dict[int, int], list[Edge]]:
+    """``trace_levels`` of a whole, known trace: every live link leaving one of its lots (in the
+    trace's direction) stays inside it, so one query reads them all; a breadth-first walk in
+    memory gives each lot its level (the shortest, as the walk by level does)."""
+    forward = direction == "forward"
+    members = set(_ids(trace))
+    starts = [pk for pk in dict.fromkeys(_ids(lot_ids)) if pk in members]
+    if not members:
+        return {}, []
+    back = "consumed_id" if forward else "produced_id"
+    sql, params = _ids_select(sorted(members))
+    leaving: dict[int, list[Edge]] = {}
+    for consumed, produced, quantity in (
+        LotLink.objects.filter(voided_at__isnull=True, **{f"{back}__in": _raw(sql, params)})
+        .order_by()
+        .values_list("consumed_id", "produced_id", "quantity")
+    ):
+        leaving.setdefault(consumed if forward else produced, []).append(
+            Edge(consumed, produced, quantity)
+        )
+    level = dict.fromkeys(starts, 0)
+    edges: list[Edge] = []
+    frontier = starts
+    depth = 0
+    while frontier:
+        depth += 1
+        reached: list[int] = []
+        for pk in frontier:
+            for edge in leaving.get(pk, ()):
+                nxt = edge.produced_id if forward else edge.consumed_id
+                if nxt not in level:
+                    level[nxt] = depth
+                    reached.append(nxt)
+                edges.append(edge)
+        frontier = reached
     return level, edges

@@ -118,7 +118,12 @@ def _graph(result: TraceResult) -> dict[str, Any]:
     Read as plain rows, not models: a graph of 150 lots and their customers' shipment lines
     built ~700 model instances (lot, item, line, shipment, customer each), most of one page's
     CPU; the nodes need four columns."""
-    level, edges = G.trace_levels(result.direction, result.starts, limit=GRAPH_LIMIT)  # type: ignore[arg-type]
+    level, edges = G.trace_levels(
+        result.direction,  # type: ignore[arg-type]
+        result.starts,
+        limit=GRAPH_LIMIT,
+        trace=result.ids,
+    )
     lots = {
         pk: (number, part, quantity, origin)
         for pk, number, part, quantity, origin in Lot.objects.filter(pk__in=list(level))
