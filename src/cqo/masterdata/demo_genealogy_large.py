@@ -373,8 +373,16 @@ def genealogy_plant_build(
                 todays.append((produced, quantity))
             made += 1
         feeds_out.write(
-            (feed, FeedSource.DEMO, f"demo {tag} {day.isoformat()}", feed_links, 0, actor_id, now,
-             "")
+            (
+                feed,
+                FeedSource.DEMO,
+                f"demo {tag} {day.isoformat()}",
+                feed_links,
+                0,
+                actor_id,
+                now,
+                "",
+            )
         )
         feed_id += 1
         built.links += feed_links

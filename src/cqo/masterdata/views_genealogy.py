@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from cqo.accounts.actors import actor_of
 from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
+from cqo.core.form_renderer import FAST_RENDERER
 from cqo.core.views import GET_POST, check, errors_apply
 
 from . import genealogy as G
@@ -50,6 +51,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TraceForm(forms.Form):
+    # Its inputs written without Django's widget templates (~2.5 ms of every trace page).
+    default_renderer = FAST_RENDERER
+
     direction = forms.ChoiceField(
         label=gettext_lazy("Direction"),
         choices=[
@@ -260,7 +264,7 @@ def _quantity(value: Decimal | None, decimal_separator: str) -> str:
     if value is None or settings.USE_THOUSAND_SEPARATOR or not isinstance(value, Decimal):
         return str(floatformat(value, "-3"))
     if value == int(value):
-        return "%d" % int(value)
+        return str(int(value))
     rounded = value.quantize(_MILLI, ROUND_HALF_UP)
     text = f"{abs(rounded) if not rounded else rounded:f}"
     return text.replace(".", decimal_separator) if decimal_separator != "." else text
