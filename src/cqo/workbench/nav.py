@@ -265,9 +265,29 @@ def _url(url_name: str) -> str:
         return url
 
 
+# The resolved navigation per process, under everything it is made of: the entries
+# (``_GENERATION``), the URL prefix, the permissions held and the path (which entry is current).
+# Shared between requests and threads, so read-only: ``nav_for``'s callers never change it.
+_RESOLVED: dict[tuple[Any, ...], list[ResolvedSection]] = {}
+
+
 def nav_for(user: Any, path: str) -> list[ResolvedSection]:
-    """The navigation as this user sees it: entries they may not open are left out."""
+    """The navigation as this user sees it: entries they may not open are left out. The list is
+    shared (see ``_RESOLVED``): read it, never change it."""
+    from django.urls import get_script_prefix
+
     held = _perms_held(user)
+    key = (_GENERATION[0], get_script_prefix(), held, path)
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _nav_resolve(held, path)
+        if len(_RESOLVED) >= _HTML_MAX:
+            _RESOLVED.clear()  # a bound (paths with ids are many), not a policy
+        _RESOLVED[key] = found
+    return found
+
+
+def _nav_resolve(held: frozenset[str], path: str) -> list[ResolvedSection]:
     sections: list[ResolvedSection] = []
     for section in NAV:
         groups: list[ResolvedGroup] = []
