@@ -53,9 +53,11 @@ def _trace_sql(direction: Direction, ids: Sequence[int]) -> tuple[str, list[Any]
     return _trace_from_sql(direction, f"SELECT id FROM {_LOT} WHERE id IN ({starts})"), params  # noqa: S608
 
 
-def _trace_from_sql(direction: Direction, starts: str) -> str:
+def _trace_from_sql(direction: Direction, starts: str, *, flag_starts: bool = False) -> str:
     """The recursive trace from the ids a ``starts`` SELECT yields (one round trip: resolving
-    the starting lots first would be a second)."""
+    the starting lots first would be a second). ``flag_starts``: a second column says which
+    lots are the starts (``starts`` runs twice then, so its parameters are given twice)."""
+    flag = f", id IN ({starts})" if flag_starts else ""
     step, back = (
         ("produced_id", "consumed_id") if direction == "forward" else ("consumed_id", "produced_id")
     )
@@ -69,14 +71,14 @@ def _trace_from_sql(direction: Direction, starts: str) -> str:
             f" UNION"
             f" SELECT l.{step} FROM t LEFT JOIN {_LINK} l"
             f" ON l.{back} = t.id AND l.voided_at IS NULL"
-            f") SELECT id FROM t WHERE id IS NOT NULL"
+            f") SELECT id{flag} FROM t WHERE id IS NOT NULL"
         )
     return (
         f"WITH RECURSIVE t(id) AS ({starts}"  # noqa: S608 (names from the models, values as parameters)
         f" UNION"
         f" SELECT l.{step} FROM {_LINK} l JOIN t ON l.{back} = t.id"
         f" WHERE l.voided_at IS NULL"
-        f") SELECT id FROM t"
+        f") SELECT id{flag} FROM t"
     )
 
 
@@ -94,6 +96,18 @@ def trace_forward_from_batch(batch: str, supplier_id: int | None = None) -> list
     return _run(_trace_from_sql("forward", starts), params)
 
 
+def trace_from_batch(direction: Direction, batch: str) -> tuple[list[int], list[int]]:
+    """The trace in either direction from the live lots carrying a supplier's batch number,
+    and those lots (``lots_of_supplier_batch``), in ONE query: the trace page needs both (the
+    starts are the graph's first level), and asking for the starts first cost a round trip."""
+    batch = (batch or "").strip()
+    if not batch:
+        return [], []
+    starts = f"SELECT id FROM {_LOT} WHERE supplier_batch = %s AND voided_at IS NULL"  # noqa: S608
+    rows = _rows(_trace_from_sql(direction, starts, flag_starts=True), [batch, batch])
+    return [row[0] for row in rows], [row[0] for row in rows if row[1]]
+
+
 def trace_backward_from_shipment(shipment_id: int) -> list[int]:
     """``trace_backward`` of the lots on a shipment's live lines, in ONE query (a customer's
     complaint: which supplier batches are in what we shipped?)."""
@@ -108,10 +122,14 @@ def _raw(sql: str, params: list[Any]) -> RawSQL:
 
 
 def _run(sql: str, params: list[Any]) -> list[int]:
+    return [row[0] for row in _rows(sql, params)]
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            return list(cursor.fetchall())
     # PostgreSQL cannot estimate a recursive union (it guesses a million rows from the hubs'
     # fan-out), so its cost passes jit_above_cost and every trace paid ~13 ms of JIT
     # compilation for a 1 ms walk. JIT is turned off for the trace's statement only: sent with
@@ -123,11 +141,11 @@ def _run(sql: str, params: list[Any]) -> list[int]:
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            return list(cursor.fetchall())
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off; " + sql, params)
         cursor.nextset()
-        return [row[0] for row in cursor.fetchall()]
+        return list(cursor.fetchall())
 
 
 def trace_forward(lot_ids: Iterable[int]) -> list[int]:
