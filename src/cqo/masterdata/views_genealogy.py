@@ -123,12 +123,28 @@ def trace_of(data: dict[str, Any]) -> TraceResult:
     return TraceResult(direction, starts, ids, label)
 
 
-def _lines_of(ids: list[int]) -> Any:
-    """The live shipment lines of the lots as rows, in the customers' order (see ``_customers``)."""
-    return G.shipment_lines_of(ids).values_list(
+# The live shipment lines of some lots as rows, in the customers' order (see ``_customers``).
+_LINES = G.Prepared(
+    lambda lots: G.shipment_lines_in(lots).values_list(
         "lot_id", "shipment_id", "shipment__customer_id", "shipment__customer__code",
         "shipment__customer__name", "quantity",
-    )  # fmt: skip
+    )
+)  # fmt: skip
+# How many live serial numbers the lots' units carry.
+_SERIALS = G.Prepared(lambda lots: G.serials_in(lots).order_by().values_list("pk"), count=True)
+# The lots' columns the table and the graph show.
+_DETAILS = G.Prepared(
+    lambda lots: Lot.objects.filter(pk__in=lots)
+    .order_by()
+    .values_list(
+        "pk", "number", "item__part_number", "item__name", "origin", "supplier__code",
+        "supplier_batch", "arrived_on", "quantity", "stock_status",
+    )
+)  # fmt: skip
+
+
+def _lines_of(ids: list[int]) -> list[tuple[Any, ...]]:
+    return _LINES.rows(ids)
 
 
 def _customers(lines: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -212,7 +228,7 @@ def _graph(
         deepest = max(level.values(), default=0) + 1
         drawn: set[str] = set()
         if lines is None:
-            lines = list(_lines_of(list(level))[:GRAPH_LIMIT])
+            lines = _lines_of(list(level))[:GRAPH_LIMIT]
         for lot_id, _shipment, customer_id, code, name, _quantity in lines[:GRAPH_LIMIT]:
             key = f"c{customer_id}"
             if key not in drawn:
@@ -250,15 +266,7 @@ _SENTINEL = 987654321987
 
 def _lot_details(ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """The lots' columns the table and the graph show, by id, in one query."""
-    return {
-        row[0]: row
-        for row in Lot.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list(
-            "pk", "number", "item__part_number", "item__name", "origin", "supplier__code",
-            "supplier_batch", "arrived_on", "quantity", "stock_status",
-        )
-    }  # fmt: skip
+    return {row[0]: row for row in _DETAILS.rows(ids)}
 
 
 def _rows(
@@ -384,11 +392,10 @@ def trace(request: HttpRequest) -> HttpResponse:
         lines: list[tuple[Any, ...]] | None = None
         if result.ids and result.direction == "forward":
             # The units a recall recovers: how many, and the first of them (the export has all).
-            in_trace = G.serials_of(result.ids)
-            serial_count = in_trace.count()
-            serials = list(in_trace[:SERIAL_PAGE]) if serial_count else []
+            serial_count = _SERIALS.count(result.ids)
+            serials = list(G.serials_of(result.ids)[:SERIAL_PAGE]) if serial_count else []
         if whole and result.direction == "forward":
-            lines = list(_lines_of(result.ids))
+            lines = _lines_of(result.ids)
             customers = _customers(lines)
         elif result.ids and result.direction == "forward":
             customers = list(
