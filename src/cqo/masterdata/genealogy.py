@@ -397,11 +397,14 @@ class Prepared:
     converters (decimals and dates on SQLite) are kept; the rows come back as the queryset's
     ``values_list`` gives them (``test_a_prepared_query_reads_what_the_orm_reads``).
 
-    ``build`` makes the queryset from the ``IN`` subquery; ``count``: the number of its rows."""
+    ``build`` makes the queryset from the ``IN`` subquery; ``count``: the number of its rows;
+    ``as_dicts``: rows as ``values()`` gives them."""
 
-    def __init__(self, build: Any, *, count: bool = False) -> None:
+    def __init__(self, build: Any, *, count: bool = False, as_dicts: bool = False) -> None:
         self._build = build
         self._count = count
+        self._as_dicts = as_dicts
+        self._names: list[str] = []
         self._compiled: dict[str, tuple[str, list[Any], int, list[tuple[int, Any, Any]]]] = {}
 
     def _compile(self) -> tuple[str, list[Any], int, list[tuple[int, Any, Any]]]:
@@ -413,6 +416,13 @@ class Prepared:
         if self._count:
             return f"SELECT COUNT(*) FROM ({sql}) counted", params, index, []  # noqa: S608
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        # values(): the names in the order of the columns (Django's ValuesIterable).
+        query = compiler.query
+        self._names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         converters = [
             (pos, convs, expression)
             for pos, (convs, expression) in compiler.get_converters(fields).items()
@@ -443,8 +453,11 @@ class Prepared:
             out.append(tuple(values))
         return out
 
-    def rows(self, ids: Iterable[int]) -> list[tuple[Any, ...]]:
-        return self._run(ids)
+    def rows(self, ids: Iterable[int]) -> list[Any]:
+        rows = self._run(ids)
+        if self._as_dicts:
+            return [dict(zip(self._names, row, strict=True)) for row in rows]
+        return rows
 
     def count(self, ids: Iterable[int]) -> int:
         return int(self._run(ids)[0][0])

@@ -130,6 +130,21 @@ _LINES = G.Prepared(
         "shipment__customer__name", "quantity",
     )
 )  # fmt: skip
+# The customers holding some lots: shipments, lots and quantity each (a wide trace's table).
+_CUSTOMERS = G.Prepared(
+    lambda lots: (
+        G.shipment_lines_in(lots)
+        .order_by()
+        .values("shipment__customer__code", "shipment__customer__name")
+        .annotate(
+            shipments=Count("shipment", distinct=True),
+            lots=Count("lot", distinct=True),
+            quantity=Sum("quantity"),
+        )
+        .order_by("shipment__customer__code")[:500]
+    ),
+    as_dicts=True,
+)
 # How many live serial numbers the lots' units carry.
 _SERIALS = G.Prepared(lambda lots: G.serials_in(lots).order_by().values_list("pk"), count=True)
 # The lots' columns the table and the graph show.
@@ -188,15 +203,9 @@ def _graph(
         limit=GRAPH_LIMIT,
         trace=result.ids,
     )
-    if details is not None:
-        lots = {pk: (row[1], row[2], row[8], row[4]) for pk in level if (row := details.get(pk))}
-    else:
-        lots = {
-            pk: (number, part, quantity, origin)
-            for pk, number, part, quantity, origin in Lot.objects.filter(pk__in=list(level))
-            .order_by()
-            .values_list("pk", "number", "item__part_number", "quantity", "origin")
-        }
+    if details is None:
+        details = _lot_details(list(level))
+    lots = {pk: (row[1], row[2], row[8], row[4]) for pk in level if (row := details.get(pk))}
     sign = 1 if result.direction == "forward" else -1
     rows: dict[int, int] = {}
     nodes = []
@@ -398,17 +407,7 @@ def trace(request: HttpRequest) -> HttpResponse:
             lines = _lines_of(result.ids)
             customers = _customers(lines)
         elif result.ids and result.direction == "forward":
-            customers = list(
-                G.shipment_lines_of(result.ids)
-                .order_by()
-                .values("shipment__customer__code", "shipment__customer__name")
-                .annotate(
-                    shipments=Count("shipment", distinct=True),
-                    lots=Count("lot", distinct=True),
-                    quantity=Sum("quantity"),
-                )
-                .order_by("shipment__customer__code")[:500]
-            )
+            customers = _CUSTOMERS.rows(result.ids)
         elif result.ids:
             batches = list(
                 G.trace_lots("backward", result.starts)
