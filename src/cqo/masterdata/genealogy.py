@@ -327,15 +327,10 @@ def trace_levels(
     frontier = list(level)
     edges: list[Edge] = []
     depth = 0
-    live = LotLink.objects.filter(voided_at__isnull=True)
+    level_links = _level_query(back, limit * 4)
     while frontier and len(level) < limit:
         depth += 1
-        sql, params = _ids_select(frontier)
-        found = list(
-            live.filter(**{f"{back}__in": _raw(sql, params)}).values_list(
-                "consumed_id", "produced_id", "quantity"
-            )[: limit * 4]
-        )
+        found = level_links.rows(frontier)
         frontier = []
         for consumed, produced, quantity in found:
             nxt = produced if direction == "forward" else consumed
@@ -478,3 +473,19 @@ _LINKS_TO = Prepared(
         .values_list("consumed_id", "produced_id", "quantity")
     )
 )
+
+
+_LEVEL_QUERIES: dict[tuple[str, int], Prepared] = {}
+
+
+def _level_query(back: str, cap: int) -> Prepared:
+    """``trace_levels``' query for one level: the first ``cap`` live links from the frontier."""
+    found = _LEVEL_QUERIES.get((back, cap))
+    if found is None:
+        found = _LEVEL_QUERIES[(back, cap)] = Prepared(
+            # In the links' order (by id), as before: it decides which links a capped level keeps.
+            lambda lots: LotLink.objects.filter(
+                voided_at__isnull=True, **{f"{back}__in": lots}
+            ).values_list("consumed_id", "produced_id", "quantity")[:cap]
+        )
+    return found

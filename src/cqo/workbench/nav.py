@@ -249,15 +249,15 @@ def _perms_held(user: Any) -> frozenset[str]:
 
 
 NAV_PERMS_SECONDS = 300
-_URLS: dict[tuple[str, str], str] = {}
+_URLS: dict[tuple[str, str, Any], str] = {}
 
 
 def _url(url_name: str) -> str:
     """A navigation entry's address, resolved once per process (the URL configuration does not
     change while it runs; the script prefix is part of the key for a server mounted elsewhere)."""
-    from django.urls import get_script_prefix
+    from django.urls import get_script_prefix, get_urlconf
 
-    key = (url_name, get_script_prefix())
+    key = (url_name, get_script_prefix(), get_urlconf())
     try:
         return _URLS[key]
     except KeyError:

@@ -18,6 +18,16 @@ def url_or_none(name: str, *args: Any, **kwargs: Any) -> str:
     return url_or_empty(name, *args, **kwargs)
 
 
+@register.simple_tag
+def shell_url(name: str) -> str:
+    """``{% shell_url 'app:view' %}``: a URL without arguments, reversed once per process
+    (``nav._url``; "" when it does not resolve, as ``url_or_none``). The shell's links are on
+    every page, and ``{% url %}`` reverses on every render (~50 µs each)."""
+    from ..nav import _url
+
+    return _url(name)
+
+
 @register.simple_tag(takes_context=True)
 def shell_nav(context: Any) -> str:
     """The side navigation (``workbench/_nav.html``), rendered once per user rights, current
