@@ -156,6 +156,12 @@ def _find(key: str) -> tuple[NavGroup, int]:
 _GENERATION = [0]
 
 
+def nav_changed() -> None:
+    """The entries were changed by hand (a test putting them back): what was rendered from them
+    is not served again."""
+    _GENERATION[0] += 1
+
+
 def nav_link(key: str, url_name: str, *, perm: str = "") -> None:
     """Point an existing entry at its page, once the module that serves it exists."""
     _GENERATION[0] += 1

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.views import defaults
 
 from cqo.organisation import roles as R
-from cqo.workbench.nav import NAV, NavItem, nav_item_register, nav_link
+from cqo.workbench.nav import NAV, NavItem, nav_changed, nav_item_register, nav_link
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +142,7 @@ def test_a_module_that_arrives_turns_its_entry_into_a_link(signed_in) -> None:
     finally:
         for group, items in original:
             group.items[:] = items
+        nav_changed()
     assert re.search(
         rf'<a class="nav-link" href="{reverse("organisation:post_list")}"[^>]*>i\) 一票否决', html
     )
