@@ -1,5 +1,5 @@
 """The report as a PDF: every registered section (``cqo.core.report_sections``) asked for its
-content over the period in the report's language, its charts drawn with matplotlib as inline SVG,
+content over the period in the report's language, its charts drawn with matplotlib as inline PNG,
 the whole printed by WeasyPrint with the Noto CJK fonts (``cqo.core.pdf``)."""
 
 from __future__ import annotations
