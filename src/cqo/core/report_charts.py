@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from PIL import Image
 
+from cqo.core.pdf import InlineImage
 from cqo.core.report_sections import Chart
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei")
@@ -260,12 +261,13 @@ def chart_style() -> AbstractContextManager[None]:
     )
 
 
-def chart_png(chart: Chart, *, size: tuple[float, float] = (6.4, 2.8), dpi: int = 150) -> str:
-    """The chart as a PNG ``data:`` URL for an ``<img>`` in the PDF's HTML. PNG rather than SVG:
-    WeasyPrint lays out a PNG at a fraction of the cost of a chart's vector paths. Opaque RGB:
-    the page is white, and an alpha channel would make WeasyPrint split it into a second image."""
-    import base64
-
+def chart_png(
+    chart: Chart, *, size: tuple[float, float] = (6.4, 2.8), dpi: int = 150
+) -> InlineImage:
+    """The chart as a PNG image to carry with the PDF (the template prints it as the ``src`` of
+    an ``<img>``). PNG rather than SVG: WeasyPrint lays out a PNG at a fraction of the cost of a
+    chart's vector paths. Opaque RGB: the page is white, and an alpha channel would make
+    WeasyPrint split it into a second image."""
     with chart_style():
         fig = chart_figure(chart, size=size, dpi=dpi)
         canvas = fig.canvas
@@ -275,4 +277,4 @@ def chart_png(chart: Chart, *, size: tuple[float, float] = (6.4, 2.8), dpi: int 
         buf = io.BytesIO()
         # The fastest compression: WeasyPrint decodes the PNG and compresses it again anyway.
         image.convert("RGB").save(buf, format="PNG", dpi=(dpi, dpi), compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return InlineImage(buf.getvalue())

@@ -16,6 +16,7 @@ from cqo.core import report_sections as rs
 from cqo.reports import selectors as sel
 from cqo.reports import services as S
 from cqo.reports.models import CqoReport, ReportStatus
+from cqo.testing.pdf import pdf_image_count
 from cqo.testing.world import PASSWORD, Org
 
 
@@ -63,6 +64,7 @@ def test_the_quarterly_report_is_generated_signed_acknowledged_and_archived(
     assert report.period_start == datetime.date(2026, 1, 1)
     assert report.period_end == datetime.date(2026, 3, 31)
     assert report.number == "CQOR-2026-Q1-EN-01" and report.pages >= 3
+    assert pdf_image_count(bytes(report.pdf)) == 1  # the one section's chart, carried with it
     with pytest.raises(ValidationError):  # not signed yet
         S.report_acknowledge(actor=org.principal, report=report, password=PASSWORD)
     report = S.report_sign(actor=org.cqo, report=report, password=PASSWORD)
