@@ -5,9 +5,6 @@ acknowledges it; the archive then matches its hash. In Chinese and in English.""
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
-import tempfile
 from typing import Any
 
 import pytest
@@ -15,7 +12,7 @@ from django.urls import reverse
 
 from cqo.reports.models import CqoReport, ReportStatus
 from cqo.testing.ledger import line
-from cqo.testing.pdf import pdf_text
+from cqo.testing.pdf import pdf_image_count, pdf_text
 from cqo.testing.world import PASSWORD, Org, today
 
 TITLE = {"zh-hans": "首席质量官向决策层的报告", "en": "Report of the chief quality officer"}
@@ -37,16 +34,6 @@ def _sign_in(page: Any, base: str, username: str, language: str) -> None:
     if language == "en":
         page.locator(".lang-switch button[value=en]").click()
         page.wait_for_load_state()
-
-
-def _images(data: bytes) -> int:
-    tool = shutil.which("pdfimages")
-    assert tool, "pdfimages (poppler-utils) is needed to count the PDF's charts"
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(data)
-        pdf.flush()
-        out = subprocess.run([tool, "-list", pdf.name], capture_output=True, check=True)
-    return max(len(out.stdout.decode().splitlines()) - 2, 0)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -81,7 +68,7 @@ def test_the_quarterly_report_prints_with_its_charts_and_the_principal_acknowled
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     assert hashlib.sha256(pdf.body()).hexdigest() == report.sha256
     assert TITLE[language] in pdf_text(pdf.body())
-    assert _images(pdf.body()) >= 3  # the quality cost by month, its structure, the Pareto
+    assert pdf_image_count(pdf.body()) >= 3  # the quality cost by month, its structure, the Pareto
 
     sign = cqo.locator("form.sign-form")
     sign.locator("input[name=sig-password]").fill(PASSWORD)

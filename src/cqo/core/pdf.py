@@ -10,7 +10,10 @@ A template extends ``core/pdf_base.html`` and fills ``{% block body %}``; the co
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -50,22 +53,67 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
-def _url_fetcher() -> Any:
-    """Documents are self-contained: no file or network fetch may leak into a PDF. The one
-    scheme allowed is ``data:``, content carried inline in the document itself (a chart drawn
-    as PNG); anything else stops the rendering."""
-    from weasyprint.urls import URLFetcher
+@dataclass(frozen=True)
+class InlineImage:
+    """An image carried with the document rather than in its HTML: the HTML names it by ``url``
+    (``cqo-image:`` and its digest, which is also what the template prints for it) and WeasyPrint
+    fetches the bytes from memory. A ``data:`` URL would do the same, but its base64 text goes
+    through the HTML parser a character at a time: 13 charts cost a report 0.3–0.6 s to parse."""
 
-    return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+    data: bytes
+    mime_type: str = "image/png"
+
+    @property
+    def url(self) -> str:
+        return f"{IMAGE_SCHEME}:{hashlib.sha256(self.data).hexdigest()[:24]}"
+
+    def __str__(self) -> str:
+        return self.url
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "zh-hans") -> bytes:
-    """Render ``template_name`` with ``context`` in ``language`` and return the PDF bytes."""
-    return render_pdf_paged(template_name, context, language=language)[0]
+IMAGE_SCHEME = "cqo-image"
+
+
+def _url_fetcher(images: Iterable[InlineImage] = ()) -> Any:
+    """Documents are self-contained: no file or network fetch may leak into a PDF. What may be
+    fetched is content carried with the document itself: a ``data:`` URL, or one of ``images``
+    by its ``cqo-image:`` URL; anything else stops the rendering."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    carried = {image.url: image for image in images}
+
+    class _Fetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(f"{IMAGE_SCHEME}:"):
+                image = carried.get(url)
+                if image is None:
+                    raise ValueError(f"no image {url} was given with the document")
+                return URLFetcherResponse(
+                    url, image.data, headers={"Content-Type": image.mime_type}
+                )
+            return super().fetch(url, headers)
+
+    return _Fetcher(allowed_protocols=("data",), fail_on_errors=True)
+
+
+def render_pdf(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    language: str = "zh-hans",
+    images: Iterable[InlineImage] = (),
+) -> bytes:
+    """Render ``template_name`` with ``context`` in ``language`` and return the PDF bytes. The
+    ``images`` are those the template names by their ``cqo-image:`` URL."""
+    return render_pdf_paged(template_name, context, language=language, images=images)[0]
 
 
 def render_pdf_paged(
-    template_name: str, context: dict[str, Any], *, language: str = "zh-hans"
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    language: str = "zh-hans",
+    images: Iterable[InlineImage] = (),
 ) -> tuple[bytes, int]:
     """As ``render_pdf``, with the number of pages laid out."""
     from weasyprint import HTML  # imported late: it loads Pango, which the web pages do not need
@@ -90,6 +138,6 @@ def render_pdf_paged(
         "pdf_identifier": str(ctx["document_id"]).encode("utf-8"),
         "uncompressed_pdf": False,
     }
-    document = HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).render(**options)
+    document = HTML(string=html, base_url=None, url_fetcher=_url_fetcher(images)).render(**options)
     data = document.write_pdf(**options)
     return data, len(document.pages)

@@ -123,7 +123,9 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
 
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """Reward and penalty decisions; ``?kind=``, ``?status=``, ``?rule=`` filter. ``POST`` raises
-    one (multipart with the evidence, or JSON with the source record); ``decide`` is the CQO's."""
+    one (multipart with the evidence, or JSON with the source record); ``decide`` is the CQO's,
+    ``void`` the CQO's or the raiser's while it awaits the CQO; ``pay`` sends a reward the fund
+    refused to it again."""
 
     serializer_class = RewardDecisionSerializer
     queryset = RewardDecision.objects.all()
@@ -134,6 +136,8 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
         "metadata": "costs.view_rewarddecision",
         "create": "costs.add_rewarddecision",
         "decide": "costs.view_rewarddecision",
+        "void": "costs.view_rewarddecision",
+        "pay": "costs.view_rewarddecision",
     }
 
     def get_queryset(self) -> Any:
@@ -160,6 +164,22 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
         decision = self.target("costs.decide_rewarddecision", S.CLAUSE)
         decision = S.reward_decision_decide(actor=self.actor, decision=decision,
                                             **self.body(RewardDecideSerializer))  # fmt: skip
+        return Response(RewardDecisionSerializer(decision).data)
+
+    @extend_schema(request=RewardVoidSerializer, responses=RewardDecisionSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def void(self, request: Request, pk: Any = None) -> Response:
+        decision = self.target("costs.void_rewarddecision", S.CLAUSE)
+        decision = S.reward_decision_void(actor=self.actor, decision=decision,
+                                          **self.body(RewardVoidSerializer))  # fmt: skip
+        return Response(RewardDecisionSerializer(decision).data)
+
+    @extend_schema(request=None, responses=RewardDecisionSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def pay(self, request: Request, pk: Any = None) -> Response:
+        """Send a decided reward the fund refused to the fund again (the CQO)."""
+        decision = self.target("costs.decide_rewarddecision", S.CLAUSE)
+        decision = S.reward_decision_pay(actor=self.actor, decision=decision)
         return Response(RewardDecisionSerializer(decision).data)
 
 

@@ -26,4 +26,4 @@ def ledger_report_pdf(*, first: datetime.date, last: datetime.date, language: st
         "charts": charts,
         "document_id": f"QC-{first:%Y%m%d}-{last:%Y%m%d}",
     }
-    return render_pdf("costs/ledger_report_pdf.html", context, language=language)
+    return render_pdf("costs/ledger_report_pdf.html", context, language=language, images=charts)

@@ -6,7 +6,13 @@ A decided reward is paid from the special quality fund: the decision raises a sp
 fund's improvement-rewards purpose through the fund part's own service, so the balance rules and
 the approvals of §8.1 apply. If the fund refuses it (no fund, no such purpose, not enough
 balance), the decision stays decided and keeps the refusal, naming the field and the clause.
-A decided penalty is read by the quality record (``selectors_rewards.quality_record_entries``)."""
+A decided penalty is read by the quality record (``selectors_rewards.quality_record_entries``).
+
+A decision recorded in error is voided with a reason, never deleted: its raiser may withdraw it
+while it awaits the CQO, the CQO voids it at any time, except a reward whose spending stands in
+the fund (awaiting approval, approved or paid), which is settled in the fund first so that the
+fund's books and the decision agree. A reward the fund refused is sent to it again by the CQO
+once the fund can take it (a new spending)."""
 
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ from cqo.core.permissions import require
 from cqo.core.uploads import file_sha256, upload_check
 
 from . import services_fund
-from .models_fund import Fund, FundPurpose, PurposeKind
+from .models_fund import Fund, FundPurpose, PurposeKind, SpendingStatus
 from .models_rewards import DecisionStatus, RewardDecision, RewardKind, RewardRule
 from .services_fund import _text, money
 
@@ -275,3 +281,72 @@ def _pay_from_fund(actor: User, decision: RewardDecision) -> None:
     ) as changed:  # fmt: skip
         changed.spending = spending
         changed.fund_refusal = refusal
+
+
+# A reward's spending that no longer stands in the fund: the decision may be voided, or sent to
+# the fund again.
+_SPENDING_SETTLED = (SpendingStatus.REJECTED, SpendingStatus.WITHDRAWN)
+
+
+def _live_spending(decision: RewardDecision) -> Any:
+    spending = decision.spending
+    if spending is None or spending.voided_at is not None or spending.status in _SPENDING_SETTLED:
+        return None
+    return spending
+
+
+@transaction.atomic
+def reward_decision_void(*, actor: User, decision: RewardDecision, reason: str) -> RewardDecision:
+    """Void a decision recorded in error, with the reason: it leaves the quality record and with
+    it the appraisal's deductions and credits (§6 g)); the record itself stays."""
+    require(actor, "costs.void_rewarddecision", decision, clause=CLAUSE)
+    reason = _text(reason, "reason", _("Give the reason for voiding (%(clause)s).")
+                   % {"clause": CLAUSE})  # fmt: skip
+    with audited_change(
+        actor=actor, obj=decision, action="costs.rewarddecision.void", clause=CLAUSE,
+        reason=reason, update_fields=["voided_at", "voided_by", "void_reason"],
+    ) as locked:  # fmt: skip
+        # Again on the locked row: the caller's copy may predate a decision that took the
+        # raiser's right to withdraw it away.
+        require(actor, "costs.void_rewarddecision", locked, clause=CLAUSE)
+        if locked.voided_at is not None:
+            raise ValidationError({"decision": _("This decision was voided.")})
+        spending = _live_spending(locked)
+        if spending is not None:
+            raise ValidationError(
+                {"decision": _("Its reward is the fund spending %(number)s (%(status)s): settle "
+                               "it in the fund before voiding the decision (%(clause)s).")
+                 % {"number": spending.number, "status": spending.get_status_display(),
+                    "clause": services_fund.CLAUSE_FUND}}
+            )  # fmt: skip
+        locked.voided_at = timezone.now()
+        locked.voided_by = actor
+        locked.void_reason = reason
+    return locked
+
+
+@transaction.atomic
+def reward_decision_pay(*, actor: User, decision: RewardDecision) -> RewardDecision:
+    """Send a decided reward the fund refused (or whose spending was rejected or withdrawn) to
+    the fund again: a new spending under the improvement-rewards purpose, decided as any other
+    (§8.1). A new refusal replaces the old one on the decision."""
+    require(actor, "costs.decide_rewarddecision", decision, clause=CLAUSE)
+    locked = RewardDecision.objects.select_for_update().get(pk=decision.pk)
+    if (
+        locked.voided_at is not None
+        or locked.status != DecisionStatus.DECIDED
+        or locked.kind != RewardKind.REWARD
+        or _live_spending(locked) is not None
+    ):
+        raise ValidationError(
+            {"decision": _("Only a decided reward that the fund has not taken can be sent to "
+                           "the fund again (%(clause)s).") % {"clause": CLAUSE}}
+        )  # fmt: skip
+    concerned = _concerned_user(locked)
+    if concerned is not None and concerned.pk == actor.pk:
+        raise PermissionDenied(
+            _("The person concerned cannot decide their own reward or penalty (%(clause)s).")
+            % {"clause": CLAUSE}
+        )
+    _pay_from_fund(actor, locked)
+    return RewardDecision.objects.get(pk=locked.pk)

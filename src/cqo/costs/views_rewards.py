@@ -113,11 +113,49 @@ def decision_new(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(sel.decisions_visible(request.user), pk=pk)
     check(request, "costs.view_rewarddecision", decision)
+    live = decision.voided_at is None
     return render(request, "costs/reward_decision_detail.html", {
         "decision": decision,
-        "may_decide": decision.status == DecisionStatus.PROPOSED and decision.voided_at is None
+        "may_decide": decision.status == DecisionStatus.PROPOSED and live
+        and request.user.has_perm("costs.decide_rewarddecision", decision),
+        "may_void": live and request.user.has_perm("costs.void_rewarddecision", decision),
+        "may_pay": live and decision.kind == RewardKind.REWARD
+        and decision.status == DecisionStatus.DECIDED and bool(decision.fund_refusal)
         and request.user.has_perm("costs.decide_rewarddecision", decision),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def decision_void(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(sel.decisions_visible(request.user), pk=pk)
+    check(request, "costs.void_rewarddecision", decision)
+    form = F.VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding (%(clause)s).")
+                       % {"clause": S.CLAUSE})  # fmt: skip
+    else:
+        run_service(
+            request,
+            lambda: S.reward_decision_void(
+                actor=actor_of(request), decision=decision, **form.cleaned_data
+            ),
+            _("The decision was voided."),
+        )
+    return redirect(decision.get_absolute_url())
+
+
+@login_required
+@require_POST
+def decision_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(sel.decisions_visible(request.user), pk=pk)
+    check(request, "costs.decide_rewarddecision", decision)
+    run_service(
+        request,
+        lambda: S.reward_decision_pay(actor=actor_of(request), decision=decision),
+        _("The reward was sent to the fund again."),
+    )
+    return redirect(decision.get_absolute_url())
 
 
 @login_required
@@ -154,6 +192,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rewards/decisions/new/", decision_new, name="reward_decision_new"),
     path("rewards/decisions/<int:pk>/", decision_detail, name="reward_decision_detail"),
     path("rewards/decisions/<int:pk>/decide/", decision_decide, name="reward_decision_decide"),
+    path("rewards/decisions/<int:pk>/void/", decision_void, name="reward_decision_void"),
+    path("rewards/decisions/<int:pk>/pay/", decision_pay, name="reward_decision_pay"),
     path(
         "rewards/decisions/<int:pk>/evidence/", decision_evidence, name="reward_decision_evidence"
     ),

@@ -1,5 +1,5 @@
 """The report as a PDF: every registered section (``cqo.core.report_sections``) asked for its
-content over the period in the report's language, its charts drawn with matplotlib as inline SVG,
+content over the period in the report's language, its charts drawn with matplotlib as PNG images carried with the document,
 the whole printed by WeasyPrint with the Noto CJK fonts (``cqo.core.pdf``)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import translation
 
 from cqo.core.clauses import clause_label
-from cqo.core.pdf import render_pdf_paged
+from cqo.core.pdf import InlineImage, render_pdf_paged
 from cqo.core.report_charts import chart_png
 from cqo.core.report_sections import (
     ReportSection,
@@ -31,7 +31,7 @@ class PrintedSection:
     clause: str
     clause_label: str
     content: SectionContent
-    charts: list[str] = field(default_factory=list)
+    charts: list[InlineImage] = field(default_factory=list)
     error: bool = False
 
 
@@ -89,4 +89,5 @@ def report_context(
 
 def report_pdf(context: dict[str, Any], *, language: str) -> tuple[bytes, int]:
     """The PDF bytes and the number of pages."""
-    return render_pdf_paged("reports/pdf/report.html", context, language=language)
+    images = [image for section in context["sections"] for image in section.charts]
+    return render_pdf_paged("reports/pdf/report.html", context, language=language, images=images)

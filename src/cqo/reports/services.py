@@ -11,6 +11,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -200,6 +201,33 @@ def report_void(*, actor: Any, report: CqoReport, reason: str) -> CqoReport:
         locked.voided_by = actor
         locked.void_reason = reason.strip()
     return locked
+
+
+def reports_monthly_prepare(*, on: datetime.date | None = None) -> CqoReport | None:
+    """Early on the first of a month, last month's report is prepared for the CQO in office:
+    requested in their name in the enterprise's language (Chinese, the site's default), so the
+    draft waits on the reports page; the CQO reviews and signs it as any other (§7.1.6).
+    Nothing is requested when a report of that month exists (but voided ones), or when no CQO is
+    in office: a report is always someone's."""
+    from cqo.post.selectors import cqo_current
+
+    day = on or timezone.localdate()
+    appointment = cqo_current(on=day)
+    user = appointment.person.user if appointment is not None else None
+    if user is None or not user.is_active:
+        return None
+    year, month = report_period_default(ReportKind.MONTHLY, day)
+    assert month is not None
+    first, _last = period_of(ReportKind.MONTHLY, year, month)
+    if CqoReport.objects.filter(
+        kind=ReportKind.MONTHLY, period_start=first, voided_at__isnull=True
+    ).exists():
+        return None
+    language = (
+        settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in ReportLanguage.values else "zh-hans"
+    )
+    return report_request(actor=user, kind=ReportKind.MONTHLY, year=year, part=month,
+                          language=language)  # fmt: skip
 
 
 def report_period_default(kind: str, today: datetime.date) -> tuple[int, int | None]:

@@ -22,6 +22,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "costs:reward_decision_new": PAGE,
     "costs:reward_decision_detail": PAGE,
     "costs:reward_decision_decide": PAGE_POST_ONLY,
+    "costs:reward_decision_void": PAGE_POST_ONLY,
+    "costs:reward_decision_pay": PAGE_POST_ONLY,
     "costs:reward_decision_evidence": PAGE,
     "api:costs:reward-rule-list": API,
     "api:costs:reward-rule-detail": API,
@@ -29,12 +31,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:costs:reward-decision-list": API,
     "api:costs:reward-decision-detail": API,
     "api:costs:reward-decision-decide": API_POST_ONLY,
+    "api:costs:reward-decision-void": API_POST_ONLY,
+    "api:costs:reward-decision-pay": API_POST_ONLY,
 }
 API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:costs:reward-rule-list": ("cqo",),
     "api:costs:reward-rule-void": ("cqo",),
     "api:costs:reward-decision-list": ROLES,
     "api:costs:reward-decision-decide": ("cqo",),
+    # the decision awaits the CQO: its raiser (the employee) may still withdraw it
+    "api:costs:reward-decision-void": ("cqo", "employee"),
+    "api:costs:reward-decision-pay": ("cqo",),
 }
 OBJECT_FOR_PK: dict[str, str] = {
     "costs:reward_rule_": "costs.reward_rule",

@@ -208,3 +208,123 @@ def test_the_api_sets_a_rule_raises_and_decides(org: Org) -> None:
     response = api.post(f"/api/v1/costs/rewards/decisions/{pk}/decide/", {"approve": True},
                         format="json")  # fmt: skip
     assert response.status_code == 200 and response.json()["status"] == "decided"
+
+
+def test_its_raiser_withdraws_a_decision_awaiting_the_cqo_with_a_reason(org: Org) -> None:
+    decision = _raise(org, _rule(org, RewardKind.PENALTY), amount="500",
+                      person=org.inspector.person)  # fmt: skip
+    with pytest.raises(ProtectedRecordError):
+        decision.delete()
+    with pytest.raises(ValidationError) as refused:
+        S.reward_decision_void(actor=org.head, decision=decision, reason=" ")
+    assert "reason" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):  # not the raiser, not the CQO
+        S.reward_decision_void(actor=org.engineer, decision=decision, reason="x")
+    decision = S.reward_decision_void(actor=org.head, decision=decision, reason="记错了人")
+    assert decision.voided_at is not None and decision.void_reason == "记错了人"
+    event = AuditEvent.objects.get(action="costs.rewarddecision.void")
+    assert (event.clause, event.reason) == ("§7.2.4.2", "记错了人")
+    with pytest.raises(ValidationError):
+        S.reward_decision_void(actor=org.cqo, decision=decision, reason="again")
+    with pytest.raises(ValidationError):  # a voided decision is not decided any more
+        S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+
+
+def test_a_voided_penalty_leaves_the_quality_record_and_only_the_cqo_voids_it_once_decided(
+    org: Org,
+) -> None:
+    decision = _raise(org, _rule(org, RewardKind.PENALTY), amount="500",
+                      person=org.inspector.person)  # fmt: skip
+    S.reward_decision_decide(actor=org.cqo, decision=decision, approve=True)
+    assert len(quality_record(person=org.inspector.person)) == 1
+    # decided: the raiser may no longer withdraw it, even holding a copy from before
+    with pytest.raises(PermissionDenied):
+        S.reward_decision_void(actor=org.head, decision=decision, reason="撤回")
+    S.reward_decision_void(actor=org.cqo, decision=decision, reason="复核后撤销")
+    assert quality_record(person=org.inspector.person) == []
+
+
+def test_a_reward_whose_spending_stands_in_the_fund_is_voided_only_once_the_fund_settles_it(
+    org: Org,
+) -> None:
+    fund, _purposes = fund_with_purposes(org)
+    decision = S.reward_decision_decide(actor=org.cqo, decision=_raise(org, _rule(org)),
+                                        approve=True)  # fmt: skip
+    spending = decision.spending
+    assert spending is not None and spending.status == SpendingStatus.SUBMITTED
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        S.reward_decision_void(actor=org.cqo, decision=decision, reason="重复")
+    message = refused.value.message_dict["decision"][0]
+    assert spending.number in message and "§8.1" in message
+    decide(org.principal, spending, "reject", "已另行奖励")
+    decision = S.reward_decision_void(actor=org.cqo, decision=decision, reason="重复")
+    assert decision.voided_at is not None
+    assert _rewards(fund).available == Decimal("30000.00")
+
+
+def test_a_reward_the_fund_refused_is_sent_again_once_the_fund_can_take_it(org: Org) -> None:
+    decision = S.reward_decision_decide(actor=org.cqo, decision=_raise(org, _rule(org)),
+                                        approve=True)  # fmt: skip
+    assert decision.spending is None and decision.fund_refusal  # no fund this year
+    with pytest.raises(ValidationError):  # a decision still awaiting the CQO is not paid
+        S.reward_decision_pay(actor=org.cqo, decision=_raise(org, _rule(org, code="JL-02")))
+    with pytest.raises(PermissionDenied):
+        S.reward_decision_pay(actor=org.head, decision=decision)
+    decision = S.reward_decision_pay(actor=org.cqo, decision=decision)  # still no fund
+    assert decision.spending is None and decision.fund_refusal
+    fund, _purposes = fund_with_purposes(org)
+    decision = S.reward_decision_pay(actor=org.cqo, decision=decision)
+    assert decision.spending is not None and decision.fund_refusal == ""
+    assert decision.spending.amount == Decimal("5000.00")
+    assert _rewards(fund).available == Decimal("25000.00")
+    with pytest.raises(ValidationError):  # its spending now stands in the fund
+        S.reward_decision_pay(actor=org.cqo, decision=decision)
+    assert AuditEvent.objects.filter(action="costs.rewarddecision.fund").count() == 3
+
+
+def test_the_cqo_voids_and_sends_again_from_the_decisions_page(org: Org, client: Any) -> None:
+    decision = S.reward_decision_decide(actor=org.cqo, decision=_raise(org, _rule(org)),
+                                        approve=True)  # fmt: skip
+    client.force_login(org.cqo)
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert 'id="pay-form"' in page and 'id="void-form"' in page
+    fund_with_purposes(org)
+    response = client.post(reverse("costs:reward_decision_pay", args=[decision.pk]))
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.spending is not None
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert 'id="pay-form"' not in page
+    client.force_login(org.head)  # the raiser: decided, so no void form for them
+    assert 'id="void-form"' not in client.get(decision.get_absolute_url()).content.decode()
+    response = client.post(reverse("costs:reward_decision_void", args=[decision.pk]),
+                           {"reason": "x"})  # fmt: skip
+    assert response.status_code == 403
+    client.force_login(org.cqo)
+    with translation.override("zh-hans"):
+        response = client.post(reverse("costs:reward_decision_void", args=[decision.pk]),
+                               {"reason": "重复"}, HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.voided_at is None  # its spending awaits the principal: refused, shown
+    page = client.get(decision.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "§8.1" in page.content.decode()
+
+
+def test_the_api_voids_a_decision_and_sends_a_refused_reward_again(org: Org) -> None:
+    from rest_framework.test import APIClient
+
+    decision = S.reward_decision_decide(actor=org.cqo, decision=_raise(org, _rule(org)),
+                                        approve=True)  # fmt: skip
+    api = APIClient()
+    api.force_authenticate(org.cqo)
+    base = f"/api/v1/costs/rewards/decisions/{decision.pk}"
+    fund_with_purposes(org)
+    response = api.post(f"{base}/pay/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["spending"] is not None
+    response = api.post(f"{base}/void/", {"reason": ""}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    api.force_authenticate(org.head)
+    response = api.post(f"{base}/void/", {"reason": "x"}, format="json")
+    assert response.status_code == 403

@@ -16,7 +16,8 @@ from cqo.core import report_sections as rs
 from cqo.reports import selectors as sel
 from cqo.reports import services as S
 from cqo.reports.models import CqoReport, ReportStatus
-from cqo.testing.world import PASSWORD, Org
+from cqo.testing.pdf import pdf_image_count
+from cqo.testing.world import PASSWORD, Org, today
 
 
 @pytest.fixture
@@ -63,6 +64,7 @@ def test_the_quarterly_report_is_generated_signed_acknowledged_and_archived(
     assert report.period_start == datetime.date(2026, 1, 1)
     assert report.period_end == datetime.date(2026, 3, 31)
     assert report.number == "CQOR-2026-Q1-EN-01" and report.pages >= 3
+    assert pdf_image_count(bytes(report.pdf)) == 1  # the one section's chart, carried with it
     with pytest.raises(ValidationError):  # not signed yet
         S.report_acknowledge(actor=org.principal, report=report, password=PASSWORD)
     report = S.report_sign(actor=org.cqo, report=report, password=PASSWORD)
@@ -134,3 +136,31 @@ def test_a_failing_section_fails_the_generation_visibly(org: Org) -> None:
     S.report_void(actor=org.cqo, report=report, reason="section broken")
     report.refresh_from_db()
     assert report.is_voided
+
+
+def test_last_months_report_is_prepared_for_the_cqo_in_office_on_the_first(
+    org: Org, only_one_section: Any
+) -> None:
+    first_of_month = today().replace(day=1)  # the CQO took office 30 days ago
+    with org.jobs(execute=True):  # type: ignore[attr-defined]
+        report = S.reports_monthly_prepare(on=first_of_month)
+    assert report is not None
+    report.refresh_from_db()
+    assert (report.kind, report.language, report.created_by) == ("monthly", "zh-hans", org.cqo)
+    last_month_end = first_of_month - datetime.timedelta(days=1)
+    assert (report.period_start, report.period_end) == (
+        last_month_end.replace(day=1), last_month_end
+    )  # fmt: skip
+    assert report.status == ReportStatus.DRAFT  # generated, waiting for the CQO to sign
+    assert AuditEvent.objects.filter(action="reports.report.request", actor=org.cqo).count() == 1
+    # the month has its report: the next run (a retry, a second worker) asks for nothing
+    assert S.reports_monthly_prepare(on=first_of_month) is None
+    S.report_void(actor=org.cqo, report=report, reason="重做")
+    with org.jobs(execute=True):  # type: ignore[attr-defined]
+        again = S.reports_monthly_prepare(on=first_of_month)
+    assert again is not None and again.pk != report.pk
+
+
+def test_no_report_is_prepared_when_no_cqo_is_in_office(org: Org) -> None:
+    assert S.reports_monthly_prepare(on=datetime.date(2001, 3, 1)) is None
+    assert not CqoReport.objects.exists()
