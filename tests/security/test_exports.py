@@ -186,3 +186,23 @@ def test_a_cell_set_directly_is_neutralised_when_the_workbook_is_written() -> No
     ws.cell(row=1, column=2).value = -3
     problems, texts = _xlsx_problems("direct", xlsx_bytes(wb))
     assert not problems and HOSTILE in texts
+
+
+def test_rows_appended_by_the_helper_keep_their_order_numbers_and_neutralised_text() -> None:
+    from openpyxl import load_workbook
+
+    from cqo.core.exports import sheet_append, workbook_new, xlsx_bytes
+
+    wb = workbook_new()
+    ws = wb.active
+    assert ws is not None
+    sheet_append(ws, ["header", "n"])
+    for i in range(3):
+        sheet_append(ws, [HOSTILE if i == 1 else f"row {i}", i])
+    problems, texts = _xlsx_problems("appended", xlsx_bytes(wb))
+    assert not problems and HOSTILE in texts
+    read = load_workbook(io.BytesIO(xlsx_bytes(wb))).active
+    assert read is not None
+    assert [[c.value for c in row] for row in read.iter_rows()] == [
+        ["header", "n"], ["row 0", 0], [HOSTILE, 1], ["row 2", 2]
+    ]  # fmt: skip
