@@ -200,8 +200,14 @@ def reward_decision_raise(
     return decision
 
 
-def _concerned_user(decision: RewardDecision) -> Any:
-    return decision.person.user if decision.person is not None else None
+def _not_concerned(actor: User, decision: RewardDecision) -> None:
+    """Segregation of duties: nobody decides, or pays out, their own reward or penalty."""
+    concerned = decision.person.user if decision.person is not None else None
+    if concerned is not None and concerned.pk == actor.pk:
+        raise PermissionDenied(
+            _("The person concerned cannot decide their own reward or penalty (%(clause)s).")
+            % {"clause": CLAUSE}
+        )
 
 
 @transaction.atomic
@@ -218,12 +224,7 @@ def reward_decision_decide(
                            "%(status)s (%(clause)s).")
              % {"status": locked.get_status_display(), "clause": CLAUSE}}
         )  # fmt: skip
-    concerned = _concerned_user(locked)
-    if concerned is not None and concerned.pk == actor.pk:
-        raise PermissionDenied(
-            _("The person concerned cannot decide their own reward or penalty (%(clause)s).")
-            % {"clause": CLAUSE}
-        )
+    _not_concerned(actor, locked)
     if locked.raised_by_id == actor.pk:
         raise PermissionDenied(
             _("Whoever raised a reward or penalty cannot decide it (%(clause)s).")
@@ -342,11 +343,6 @@ def reward_decision_pay(*, actor: User, decision: RewardDecision) -> RewardDecis
             {"decision": _("Only a decided reward that the fund has not taken can be sent to "
                            "the fund again (%(clause)s).") % {"clause": CLAUSE}}
         )  # fmt: skip
-    concerned = _concerned_user(locked)
-    if concerned is not None and concerned.pk == actor.pk:
-        raise PermissionDenied(
-            _("The person concerned cannot decide their own reward or penalty (%(clause)s).")
-            % {"clause": CLAUSE}
-        )
+    _not_concerned(actor, locked)
     _pay_from_fund(actor, locked)
     return RewardDecision.objects.get(pk=locked.pk)

@@ -328,3 +328,14 @@ def test_the_api_voids_a_decision_and_sends_a_refused_reward_again(org: Org) -> 
     api.force_authenticate(org.head)
     response = api.post(f"{base}/void/", {"reason": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_the_page_refuses_to_void_without_a_reason_naming_the_clause(org: Org, client: Any) -> None:
+    decision = _raise(org, _rule(org))
+    client.force_login(org.head)  # its raiser, while it awaits the CQO
+    response = client.post(reverse("costs:reward_decision_void", args=[decision.pk]),
+                           {"reason": "  "}, follow=True)  # fmt: skip
+    decision.refresh_from_db()
+    assert decision.voided_at is None
+    assert "请填写作废原因（§7.2.4.2）" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="costs.rewarddecision.void").exists()
