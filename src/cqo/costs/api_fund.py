@@ -8,6 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -22,14 +25,18 @@ from cqo.organisation.models import Unit
 
 from . import selectors_fund as sel
 from . import services_fund as S
+from . import services_fund_report as SR
 from .models_fund import (
     BudgetLine,
     Fund,
     FundPayment,
     FundPurpose,
+    FundReportJob,
     FundSpending,
     PurposeKind,
     QualityBudget,
+    ReportFormat,
+    ReportJobStatus,
 )
 
 
@@ -113,6 +120,41 @@ class PurposeAddSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     allocation = _money(min_value=0)
     item_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ReportFormat.choices, required=False, default="pdf")
+    language = serializers.ChoiceField(choices=[("zh-hans", "zh-hans"), ("en", "en")],
+                                       required=False, default="zh-hans")  # fmt: skip
+
+
+class ReportJobSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FundReportJob
+        fields = ["id", "fund", "format", "language", "status", "progress", "file_name", "size",
+                  "sha256", "error", "created_by", "created_at", "finished_at", "url",
+                  "file_url"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, obj: FundReportJob) -> str:
+        """Poll here until ``status`` is ``done`` or ``failed``."""
+        return reverse("api:costs:fundreport-detail", args=[obj.pk])
+
+    def get_file_url(self, obj: FundReportJob) -> str | None:
+        """The kept file, once ``status`` is ``done``."""
+        if obj.status != ReportJobStatus.DONE:
+            return None
+        return reverse("api:costs:fundreport-file", args=[obj.pk])
+
+    def get_error(self, obj: FundReportJob) -> str:
+        """Why the build failed (empty otherwise)."""
+        if obj.status != ReportJobStatus.FAILED:
+            return ""
+        return f"{_('The report could not be built')}: {obj.error}"
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -206,10 +248,23 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         "metadata": "costs.view_fund",
         "create": "costs.add_fund",
         "purposes": "costs.view_fund",
+        "report": "costs.view_fund",
     }
 
     def get_queryset(self) -> Any:
         return sel.funds_visible(self.request.user)
+
+    @extend_schema(request=ReportRequestSerializer, responses={202: ReportJobSerializer})
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: Any = None) -> Response:
+        """Ask for the year-end report (§8.1) as ``pdf`` or ``xlsx``: 202 with the job, built in
+        the queue; poll ``url`` (its ``Location``), then download ``file_url``."""
+        fund = self.get_object()
+        job = SR.fund_report_request(actor=self.actor, fund=fund,
+                                     **self.body(ReportRequestSerializer))  # fmt: skip
+        job.refresh_from_db(fields=["status", "progress", "size", "sha256", "finished_at"])
+        data = ReportJobSerializer(job).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
     def create(self, request: Request) -> Response:
         fund = S.fund_create(actor=self.actor, **self.body(FundCreateSerializer))
@@ -261,8 +316,45 @@ class SpendingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
                         status=status.HTTP_201_CREATED)  # fmt: skip
 
 
+class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """The fund year-end report's jobs (§8.1) of the funds the caller may see: ``status``
+    (queued, running, done, failed), ``progress`` in %, then the file's size and SHA-256."""
+
+    serializer_class = ReportJobSerializer
+    queryset = FundReportJob.objects.all()
+    required_perms = {
+        "list": "costs.view_fundreportjob",
+        "retrieve": "costs.view_fundreportjob",
+        "metadata": "costs.view_fundreportjob",
+        "file": "costs.view_fundreportjob",
+    }
+
+    def get_queryset(self) -> Any:
+        return sel.fund_report_jobs_visible(self.request.user)
+
+    def get_object(self) -> Any:
+        job = super().get_object()
+        if not self.request.user.has_perm("costs.view_fund", job.fund):
+            self.permission_denied(self.request)
+        return job
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def file(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The kept file (PDF or xlsx) with its SHA-256 in ``X-Content-SHA256``; 404 until the
+        job is done."""
+        job = self.get_object()
+        if job.status != ReportJobStatus.DONE:
+            raise Http404(_("The report is not ready."))
+        response = HttpResponse(sel.fund_report_file(job), content_type=job.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+        response["X-Content-SHA256"] = job.sha256
+        return response
+
+
 router = SimpleRouter()
 router.register("budgets", BudgetViewSet, basename="budget")
 router.register("funds", FundViewSet, basename="fund")
 router.register("spendings", SpendingViewSet, basename="spending")
+router.register("fund-reports", ReportJobViewSet, basename="fundreport")
 urlpatterns = router.urls

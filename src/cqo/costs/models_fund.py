@@ -28,9 +28,12 @@ __all__ = [
     "Fund",
     "FundPayment",
     "FundPurpose",
+    "FundReportJob",
     "FundSpending",
     "PurposeKind",
     "QualityBudget",
+    "ReportFormat",
+    "ReportJobStatus",
     "SpendingStatus",
 ]
 
@@ -318,3 +321,63 @@ class FundPayment(Voidable):
 
     def __str__(self) -> str:
         return f"{self.spending.number} {self.voucher_no}"
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("Excel")
+
+
+class ReportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class FundReportJob(models.Model):
+    """The fund's year-end report (§8.1) built in the job queue with its progress; the file is
+    kept with its size and SHA-256 (never built again silently: a new request is a new job)."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("special quality fund"), on_delete=models.PROTECT,
+        related_name="report_jobs",
+    )  # fmt: skip
+    format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportJobStatus.choices,
+        default=ReportJobStatus.QUEUED,
+    )  # fmt: skip
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    content = models.BinaryField(_("content"), blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("fund report job")
+        verbose_name_plural = _("fund report jobs")
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.format} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("costs:fund_report_job", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
+
+    @property
+    def content_type(self) -> str:
+        if self.format == ReportFormat.XLSX:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return "application/pdf"

@@ -20,6 +20,7 @@ def register(app_label: str) -> None:
 
     from . import demo_fund, panels_fund, services_fund
     from . import rules_fund as _rules  # noqa: F401 (the permissions, added on import)
+    from . import tasks_fund as _tasks  # noqa: F401 (the queue's jobs, registered on import)
 
     actions_register(
         {
@@ -42,6 +43,9 @@ def register(app_label: str) -> None:
             "costs.fundspending.withdrawn": _("Fund spending withdrawn"),
             "costs.fundspending.paid": _("Fund spending paid in full"),
             "costs.fundpayment.create": _("Fund payment recorded"),
+            "costs.fund.report.request": _("Fund year-end report asked for"),
+            "costs.fund.report.build": _("Fund year-end report built"),
+            "costs.fund.report.fail": _("Fund year-end report failed"),
         }
     )
     # §6 f) is exercised here: a delegate of it decides and pays spendings for their units.

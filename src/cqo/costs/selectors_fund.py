@@ -24,6 +24,7 @@ from .models_fund import (
     Fund,
     FundPayment,
     FundPurpose,
+    FundReportJob,
     FundSpending,
     QualityBudget,
     SpendingStatus,
@@ -44,6 +45,22 @@ def funds_visible(user: Any) -> QuerySet[Fund]:
     if not user.has_perm("costs.view_fund"):
         return Fund.objects.none()
     return Fund.objects.all()
+
+
+def fund_report_jobs_visible(user: Any) -> QuerySet[FundReportJob]:
+    """The report jobs of the funds the user may see (the file itself is left out: read it
+    with ``fund_report_file``)."""
+    return (
+        FundReportJob.objects.filter(fund__in=funds_visible(user))
+        .defer("content")
+        .select_related("fund", "created_by")
+    )
+
+
+def fund_report_file(job: FundReportJob) -> bytes:
+    """The stored bytes of a finished job, as they were kept."""
+    data = FundReportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()
+    return bytes(data)
 
 
 def spendings_visible(user: Any, *, status: str = "", fund: Any = None) -> QuerySet[FundSpending]:

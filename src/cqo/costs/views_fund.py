@@ -8,9 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
@@ -20,13 +20,20 @@ from cqo.accounts.actors import actor_of
 from cqo.authorities.selectors import approvals_for_subject
 from cqo.authorities.views import _veto_context
 from cqo.core.uploads import file_response
-from cqo.core.views import GET_POST, can, check, errors_apply, run_service
+from cqo.core.views import GET_POST, can, check, errors_apply, refusal_show, run_service
 
 from . import forms_fund as F
-from . import reports_fund
 from . import selectors_fund as sel
 from . import services_fund as S
-from .models_fund import BudgetStatus, FundPayment, SpendingStatus
+from . import services_fund_report as SR
+from .models_fund import (
+    BudgetStatus,
+    FundPayment,
+    FundReportJob,
+    ReportFormat,
+    ReportJobStatus,
+    SpendingStatus,
+)
 
 
 @login_required
@@ -141,6 +148,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "balances": sel.fund_balances(fund),
         "spendings": sel.fund_spendings(fund),
         "refused": sel.refused_applications(fund),
+        "report_jobs": sel.fund_report_jobs_visible(request.user).filter(fund=fund)[:10],
         "form": form if fund.voided_at is None
         and request.user.has_perm("costs.change_fund", fund) else None,
         "may_apply": fund.voided_at is None and request.user.has_perm("costs.add_fundspending"),
@@ -148,24 +156,51 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def fund_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The year-end fund report: PDF (default) or Excel (``?format=xlsx``)."""
+@require_POST
+def fund_report(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Ask for the year-end fund report (PDF, or Excel with ``format=xlsx``): it is built in the
+    job queue; the job's page shows the progress and then offers the file (§8.1)."""
     fund = get_object_or_404(sel.funds_visible(request.user), pk=pk)
     check(request, "costs.view_fund", fund)
-    if request.GET.get("format") == "xlsx":
-        data = reports_fund.fund_report_xlsx(fund)
-        response = HttpResponse(
-            data,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="fund-{fund.year}.xlsx"'
-        return response
-    response = HttpResponse(
-        reports_fund.fund_report_pdf(fund, language=request.LANGUAGE_CODE),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="fund-{fund.year}.pdf"'
+    try:
+        job = SR.fund_report_request(
+            actor=actor_of(request), fund=fund, format=request.POST.get("format", "pdf"),
+            language=request.LANGUAGE_CODE,
+        )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        refusal_show(request, exc)
+        return redirect(fund.get_absolute_url())
+    return redirect(job.get_absolute_url())
+
+
+def _report_job(request: HttpRequest, pk: int) -> FundReportJob:
+    job = get_object_or_404(sel.fund_report_jobs_visible(request.user), pk=pk)
+    check(request, "costs.view_fund", job.fund)
+    return job
+
+
+@login_required
+@require_GET
+def fund_report_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report job's page: its progress while it runs (polled by htmx, or the refresh link
+    without JavaScript), then the file with its size and SHA-256, or why it failed."""
+    job = _report_job(request, pk)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "costs/_fund_report_job_status.html", {"job": job})
+    return render(request, "costs/fund_report_job.html", {"job": job})
+
+
+@login_required
+@require_GET
+def fund_report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The kept file of a finished report job, as it was built."""
+    job = _report_job(request, pk)
+    if job.status != ReportJobStatus.DONE:
+        raise Http404(_("The report is not ready."))
+    response = HttpResponse(sel.fund_report_file(job), content_type=job.content_type)
+    disposition = "attachment" if job.format == ReportFormat.XLSX else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{job.file_name}"'
+    response["X-Content-SHA256"] = job.sha256
     return response
 
 
@@ -265,6 +300,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fund/", fund_list, name="fund_list"),
     path("fund/<int:pk>/", fund_detail, name="fund_detail"),
     path("fund/<int:pk>/report/", fund_report, name="fund_report"),
+    path("fund/reports/<int:pk>/", fund_report_job, name="fund_report_job"),
+    path("fund/reports/<int:pk>/file/", fund_report_file, name="fund_report_file"),
     path("fund/<int:pk>/apply/", spending_new, name="spending_new"),
     path("spendings/", spending_list, name="spending_list"),
     path("spendings/<int:pk>/", spending_detail, name="spending_detail"),

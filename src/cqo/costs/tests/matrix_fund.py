@@ -3,7 +3,8 @@
 Who holds what follows ``cqo/costs/rules_fund.py``: the budget is read by the principal, the
 CQO, the deputy and auditors (and holders of §6 f)), and prepared by the matrix's CQO (appointed,
 so in office); the fund, its spendings and payments are open to every member, and every member
-may apply; the CQO in office records payments."""
+may apply; the CQO in office records payments. The year-end report is asked for by POST (a job in the queue);
+its job and its kept file are open to whoever may see the fund."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "costs:budget_submit": PAGE_POST_ONLY,
     "costs:fund_list": PAGE,
     "costs:fund_detail": PAGE,
-    "costs:fund_report": PAGE,
+    "costs:fund_report": PAGE_POST_ONLY,
+    "costs:fund_report_job": PAGE,
+    "costs:fund_report_file": PAGE,
     "costs:spending_new": PAGE,
     "costs:spending_list": PAGE,
     "costs:spending_detail": PAGE,
@@ -39,6 +42,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:costs:fund-list": API,
     "api:costs:fund-detail": API,
     "api:costs:fund-purposes": API_POST_ONLY,
+    "api:costs:fund-report": API_POST_ONLY,
+    "api:costs:fundreport-list": API,
+    "api:costs:fundreport-detail": API,
+    "api:costs:fundreport-file": API,
     "api:costs:spending-list": API,
     "api:costs:spending-detail": API,
     "api:costs:spending-payments": API_POST_ONLY,
@@ -49,6 +56,7 @@ API_WRITERS: dict[str, tuple[str, ...]] = {
     "api:costs:budget-submit": ("cqo",),
     "api:costs:fund-list": ("cqo",),
     "api:costs:fund-purposes": ("cqo",),
+    "api:costs:fund-report": ROLES,
     "api:costs:spending-list": ROLES,
     "api:costs:spending-payments": ("cqo",),
 }
@@ -56,6 +64,8 @@ OBJECT_FOR_PK: dict[str, str] = {
     "costs:budget_": "costs.budget",
     "api:costs:budget-": "costs.budget",
     "costs:fund_": "costs.fund",
+    "costs:fund_report_": "costs.fundreportjob",
+    "api:costs:fundreport-": "costs.fundreportjob",
     "costs:spending_new": "costs.fund",
     "api:costs:fund-": "costs.fund",
     "costs:spending_": "costs.spending",
@@ -72,6 +82,7 @@ def build(world: Any) -> None:
     from cqo.authorities.models import ApprovalRequest
     from cqo.authorities.services import approval_decide
     from cqo.costs import services_fund as S
+    from cqo.costs.services_fund_report import fund_report_build, fund_report_request
     from cqo.testing.factories import TEST_PASSWORD
     from cqo.testing.fund import voucher
     from cqo.testing.world import today
@@ -92,5 +103,8 @@ def build(world: Any) -> None:
     spending.refresh_from_db()
     payment = S.fund_payment_record(actor=cqo, spending=spending, amount="400", paid_on=today(),
                                     voucher_no="MX-1", voucher=voucher())  # fmt: skip
+    job = fund_report_request(actor=world.users["employee"], fund=fund, format="xlsx")
+    job = fund_report_build(job.pk)  # built here when the world's transaction holds the queue
     world.objects.update({"costs.budget": budget, "costs.fund": fund,
-                          "costs.spending": spending, "costs.payment": payment})  # fmt: skip
+                          "costs.spending": spending, "costs.payment": payment,
+                          "costs.fundreportjob": job})  # fmt: skip
