@@ -11,7 +11,8 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -38,6 +39,8 @@ from .models_fund import (
     ReportFormat,
     ReportJobStatus,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
@@ -124,8 +127,9 @@ class PurposeAddSerializer(serializers.Serializer):
 
 class ReportRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ReportFormat.choices, required=False, default="pdf")
-    language = serializers.ChoiceField(choices=[("zh-hans", "zh-hans"), ("en", "en")],
-                                       required=False, default="zh-hans")  # fmt: skip
+    language = serializers.ChoiceField(
+        choices=[("zh-hans", "中文"), ("en", "English")], required=False, default="zh-hans"
+    )
 
 
 class ReportJobSerializer(serializers.ModelSerializer):
@@ -338,7 +342,13 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Service
             self.permission_denied(self.request)
         return job
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
+            404: OpenApiResponse(description="No such job, or the report is not ready."),
+        }
+    )
     @action(detail=True, methods=["get"])
     def file(self, request: Request, pk: Any = None) -> HttpResponse:
         """The kept file (PDF or xlsx) with its SHA-256 in ``X-Content-SHA256``; 404 until the
