@@ -357,7 +357,7 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Service
         if job.status != ReportJobStatus.DONE:
             raise Http404(_("The report is not ready."))
         response = HttpResponse(sel.fund_report_file(job), content_type=job.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+        response["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
         response["X-Content-SHA256"] = job.sha256
         return response
 

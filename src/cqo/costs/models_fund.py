@@ -377,6 +377,12 @@ class FundReportJob(models.Model):
         return self.status in (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
 
     @property
+    def download_name(self) -> str:
+        """The file name for a Content-Disposition header: letters, digits, dots and dashes."""
+        name = "".join(c for c in self.file_name if c.isascii() and (c.isalnum() or c in ".-_"))
+        return name or f"fund-report-{self.pk}.{self.format}"
+
+    @property
     def content_type(self) -> str:
         if self.format == ReportFormat.XLSX:
             return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -199,7 +199,7 @@ def fund_report_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("The report is not ready."))
     response = HttpResponse(sel.fund_report_file(job), content_type=job.content_type)
     disposition = "attachment" if job.format == ReportFormat.XLSX else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{job.file_name}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{job.download_name}"'
     response["X-Content-SHA256"] = job.sha256
     return response
 
