@@ -1,7 +1,8 @@
 """The special quality fund in a browser (§8.1, §6 f)): a unit's head applies to spend from the
 fund; the request is in the CQO's inbox, she approves it with an e-signature, and the purpose's
 balance moves on the fund's page; an application over the balance is refused, naming the field
-and the clause. In Chinese and in English."""
+and the clause; the year-end report is asked for and offered once its job is done. In Chinese and
+in English."""
 
 from __future__ import annotations
 
@@ -91,6 +92,11 @@ def test_a_unit_applies_the_cqo_signs_the_balance_moves_and_an_over_balance_spen
     cqo.goto(base + reverse("costs:fund_detail", args=[fund.pk]))
     balance = cqo.locator(f'tr[data-purpose="{metrology.pk}"] .balance').inner_text()
     assert balance.replace(",", "") == "3999.50"
+    # The year-end report is asked for, built in the queue, and offered on its job's page.
+    cqo.locator("#fund-report-request button[value=xlsx]").click()
+    cqo.wait_for_url("**/costs/fund/reports/*/")
+    cqo.locator("#fund-report-download").wait_for()
+    assert len(cqo.locator("#fund-report-sha256").inner_text().strip()) == 64
 
     _apply(head, base, fund, metrology, "4000", words)  # 3,999.50 left
     assert words["refused"] in head.locator("#spending-form").inner_text()
