@@ -5,7 +5,7 @@ The genealogy is the one ``genealogy_inprocess.py build`` made; this script neve
 or migrates: name the benchmark database by ``DATABASE_URL`` (PostgreSQL) or ``CQO_VAR_DIR``
 (SQLite), with ``DJANGO_SETTINGS_MODULE=cqo.settings``.
 
-    bench_genealogy.py page [--seconds 20] [--concurrency 8] [--workers 2] [--threads 4]
+    bench_genealogy.py page [--seconds 20] [--concurrency 8] [--workers N] [--threads N]
         serve the database, sign 8 clients in and GET the forward trace page of random supplier
         batches from each for SECONDS; prints p50/p95, pages/s and the server's CPU per page
     bench_genealogy.py page-cpu [--pages 50] [--profile]
@@ -284,8 +284,9 @@ def main() -> None:
     parser.add_argument("seconds", nargs="?", type=float, default=20)
     parser.add_argument("--seconds", dest="seconds_opt", type=float)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # As ``cqo serve`` is started by default (2 x cores + 1 processes of one thread).
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
@@ -302,7 +303,10 @@ def main() -> None:
     if args.step == "page-cpu":
         out = page_cpu(args.pages, args.profile)
     else:
-        out = page_served(seconds, args.concurrency, args.workers, args.threads)
+        from cqo.core.management.commands.serve import default_workers
+
+        workers = args.workers or default_workers()
+        out = page_served(seconds, args.concurrency, workers, args.threads)
     out["started"] = started
     print(json.dumps(out))
 

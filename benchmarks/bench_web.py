@@ -2,9 +2,9 @@
 
 Builds the large demo data set (`cqo demo --scale large`) in a scratch SQLite database (or the
 PostgreSQL database named by BENCH_DATABASE_URL, which is DROPPED and created afresh: name a
-scratch database), starts the production-style server (`cqo serve`: gunicorn, 2 workers x 4
-threads), and drives it from this process over loopback only. Afterwards it measures one dashboard
-request in-process (benchmarks/dashboard_inprocess.py: CPU time and SQL queries, no queueing).
+scratch database), starts the production-style server (`cqo serve` as it starts by default:
+gunicorn, 2 x cores + 1 single-threaded workers), and drives it from this process over loopback
+only. Afterwards it measures one dashboard request in-process (benchmarks/dashboard_inprocess.py: CPU time and SQL queries, no queueing).
 
     .venv/bin/python benchmarks/bench_web.py [--seconds 20] [--concurrency 8]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cqo_bench .venv/bin/python benchmarks/bench_web.py
@@ -204,7 +204,7 @@ def main() -> None:
 
     ms = 1000.0
     print(
-        f"data set: demo --scale {args.scale} on {database}, built in {build_seconds:.1f} s; server: cqo serve (gunicorn 2x4)"
+        f"data set: demo --scale {args.scale} on {database}, built in {build_seconds:.1f} s; server: cqo serve (gunicorn {2 * (os.cpu_count() or 1) + 1} x 1)"
     )
     print("| measure | p50 | p95 | n |")
     print("|---|---|---|---|")

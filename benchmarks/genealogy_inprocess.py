@@ -244,7 +244,9 @@ def measure(seconds: float) -> dict[str, Any]:
         "walk_ms": round(hub_walk * 1000, 1),
     }  # fmt: skip
 
-    # The trace page (graph and first page of the table), 8 clients, in process.
+    # The trace page (graph and first page of the table) from 8 threads of THIS process: they
+    # take turns on one GIL, so this is 8 times one page's CPU on one core, not the served page.
+    # The target (p95 <= 150 ms at 8 clients) is measured served: ``bench_genealogy.py page``.
     user, _ = User.objects.get_or_create(username="genealogy-bench-admin")
     user.is_superuser = True
     user.is_staff = True
@@ -273,7 +275,7 @@ def measure(seconds: float) -> dict[str, Any]:
         t.start()
     for t in threads:
         t.join()
-    out["trace_page_8_clients"] = {
+    out["trace_page_8_threads_one_process"] = {
         "p50_ms": _p(page_lat, 0.5),
         "p95_ms": _p(page_lat, 0.95),
         "n": len(page_lat),

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cqo.accounts.models import User
 from cqo.audit.services import audit_record, record_void
@@ -19,23 +20,31 @@ def serial_number_record(*, actor: User, lot: Lot, serial: str) -> SerialNumber:
     """Give one unit of ``lot`` its serial number (unique per item among the live ones)."""
     require(actor, "masterdata.add_serialnumber", lot, clause=CLAUSE_TRACE)
     try:
-        [(lot_id, item_id, text)] = serial_rows_check(
-            [SerialRow(lot.number if lot.voided_at is None else "", (serial or "").strip())]
-        )
+        with transaction.atomic():
+            # Checked inside the writing transaction: SQLite's writes are serial (IMMEDIATE);
+            # on PostgreSQL the unique constraint answers a unit recorded at the same moment.
+            [(lot_id, item_id, text)] = serial_rows_check(
+                [SerialRow(lot.number if lot.voided_at is None else "", (serial or "").strip())]
+            )
+            record = SerialNumber.objects.create(
+                serial=text, item_id=item_id, lot_id=lot_id, created_by=actor
+            )
+            audit_record(
+                actor=actor,
+                action="masterdata.serialnumber.create",
+                obj=record,
+                after={"serial": text, "lot": lot.number, "item": item_id},
+                clause=CLAUSE_TRACE,
+            )
     except FeedRefused as exc:
         # One row: the problem without its "row 1" prefix, on the field it is about.
         raise ValidationError({"serial": [exc.problem]}) from None
-    with transaction.atomic():
-        record = SerialNumber.objects.create(
-            serial=text, item_id=item_id, lot_id=lot_id, created_by=actor
+    except IntegrityError:
+        taken = _(
+            "Another change gave a unit of this item the same serial number a moment ago; "
+            "nothing was recorded."
         )
-        audit_record(
-            actor=actor,
-            action="masterdata.serialnumber.create",
-            obj=record,
-            after={"serial": text, "lot": lot.number, "item": item_id},
-            clause=CLAUSE_TRACE,
-        )
+        raise ValidationError({"serial": [taken]}) from None
     return record
 
 

@@ -56,3 +56,28 @@ def test_the_control_socket_is_off_where_the_var_dir_path_is_too_long_for_a_sock
     settings.VAR_DIR = tmp_path / ("x" * 120)
     args = _gunicorn_args(monkeypatch)
     assert "--no-control-socket" in args and "--control-socket" not in args
+
+
+def test_it_serves_with_single_threaded_processes_two_per_core_and_one_more(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("CQO_WORKERS", raising=False)
+    monkeypatch.delenv("CQO_THREADS", raising=False)
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: 2)
+    args = _gunicorn_args(monkeypatch)
+    assert args[args.index("--workers") + 1] == "5"
+    assert args[args.index("--threads") + 1] == "1"
+    # gunicorn's sync worker (one thread) is stopped past --timeout: a long export must not be.
+    assert int(args[args.index("--timeout") + 1]) >= 120
+
+
+def test_the_workers_and_threads_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("CQO_WORKERS", "3")
+    monkeypatch.setenv("CQO_THREADS", "4")
+    args = _gunicorn_args(monkeypatch)
+    assert args[args.index("--workers") + 1] == "3"
+    assert args[args.index("--threads") + 1] == "4"

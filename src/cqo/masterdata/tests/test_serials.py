@@ -192,3 +192,63 @@ def test_the_demo_numbers_its_brake_calipers_and_a_serial_traces_back_to_the_sea
     assert SEAL_BATCH in set(batches)
     reached = G.trace_forward_from_batch(SEAL_BATCH)
     assert G.serials_of(reached).count() == 700
+
+
+def _after_the_checks(monkeypatch: pytest.MonkeyPatch, module: Any, write: Any) -> None:
+    """Another change lands between this one's checks and its writes (a request or a feed
+    running beside it): ``write`` runs as the serial numbers' check returns."""
+    checked = module.serial_rows_check
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        found = checked(*args, **kwargs)
+        write()
+        return found
+
+    monkeypatch.setattr(module, "serial_rows_check", racing)
+
+
+def test_a_serial_taken_at_the_same_moment_is_refused_on_its_field_not_a_500(
+    g, org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqo.masterdata import serials
+
+    _after_the_checks(
+        monkeypatch,
+        serials,
+        lambda: SerialNumber.objects.create(
+            serial="R-1", item_id=g.caliper_2.item_id, lot=g.caliper_2, created_by=org.engineer
+        ),
+    )
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        serial_number_record(actor=org.inspector, lot=g.caliper_1, serial="R-1")
+    assert "same serial number a moment ago" in refused.value.message_dict["serial"][0]
+    assert not SerialNumber.objects.filter(lot=g.caliper_1).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_feed_overtaken_by_another_change_is_refused_whole_not_a_500(
+    g, org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqo.masterdata import genealogy_feeds
+
+    production_lot("F-CAL-9", item=g.caliper_1.item)
+    _after_the_checks(
+        monkeypatch,
+        genealogy_feeds,
+        lambda: SerialNumber.objects.create(
+            serial="R-2", item_id=g.caliper_1.item_id, lot=g.caliper_1, created_by=org.engineer
+        ),
+    )
+    counts = (LotLink.objects.count(), SerialNumber.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(FeedRefused) as refused:
+        genealogy_feed_post(
+            actor=org.engineer,
+            rows=[{"consumed": "W-BODY", "produced": "F-CAL-9", "quantity": "1"}],
+            serials=_units("F-CAL-9", "R-2"),
+        )
+    assert "nothing of this feed was recorded" in str(refused.value)
+    # Nothing of the feed stands (its link, its unit, its event). The other change ran inside
+    # this transaction here, so it went with it; in life it committed on its own.
+    assert (LotLink.objects.count(), AuditEvent.objects.count()) == (counts[0], counts[2])
+    assert not SerialNumber.objects.filter(lot__number="F-CAL-9").exists()

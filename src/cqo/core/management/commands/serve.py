@@ -37,11 +37,30 @@ def control_socket_args(var_dir: Path) -> list[str]:
     return ["--control-socket", str(path)]  # gunicorn makes it 0600
 
 
+def default_workers() -> int:
+    """gunicorn's rule of thumb, two worker processes per core and one more (5 on 2 cores).
+
+    Processes rather than threads: a page is Python work under one GIL per process, and every
+    query's wait gives the GIL away; a thread coming back from the database then waits for the
+    threads computing beside it (up to the 5 ms switch interval each time, ten queries a page).
+    Measured on the trace page at 8 clients on 2 cores (docs/performance.md): 2 processes x 4
+    threads p95 116-124 ms, 5 processes x 1 thread 101-107 ms, at the same CPU per page."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 def gunicorn_args(options: dict[str, Any], var_dir: Path) -> list[str]:
+    # One thread: gunicorn's sync worker, which takes a connection only when it is free, so a
+    # request waits for the first free process. More threads: the gthread worker, which keeps a
+    # keep-alive connection on the process that accepted it, busy or not (5 x 1 that way: p95
+    # 158 ms, docs/performance.md). Like every sync server it belongs behind a buffering proxy
+    # when exposed beyond the machine (slow clients). The sync worker is stopped by the arbiter
+    # when one request outlasts --timeout (30 s by default); long work runs as a queued job, and
+    # a request that still takes long (a large export) gets two minutes.
     return [
         sys.executable, "-m", "gunicorn", "cqo.wsgi:application",
-        "--bind", options["bind"], "--workers", str(options["workers"]),
-        "--threads", str(options["threads"]), "--access-logfile", "-", "--graceful-timeout", "10",
+        "--bind", options["bind"],
+        "--workers", str(options["workers"]), "--threads", str(options["threads"]),
+        "--timeout", "120", "--access-logfile", "-", "--graceful-timeout", "10",
         *control_socket_args(var_dir),
     ]  # fmt: skip
 
@@ -51,8 +70,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("CQO_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("CQO_THREADS", "4")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("CQO_WORKERS", default_workers()))
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("CQO_THREADS", "1")))
         parser.add_argument("--no-jobs", action="store_true", help="do not start a job consumer")
 
     def handle(self, *args: Any, **options: Any) -> None:
