@@ -24,6 +24,22 @@ def pytest_configure(config: pytest.Config) -> None:
     from cqo.testing import template_db
 
     template_db.install()
+    _postgresql_commits_without_waiting_for_the_disk()
+
+
+def _postgresql_commits_without_waiting_for_the_disk() -> None:
+    # A test database is thrown away after the run: its commits need not wait for the WAL to
+    # reach the disk (about 6 ms each on the reference machine, 0.2 ms without). Only the
+    # durability after a server crash changes; what each transaction sees, its locks and its
+    # constraints are the same (PostgreSQL's synchronous_commit=off, for these connections only:
+    # the live server's threads and the test processes, not the product's own settings).
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database.get("ENGINE") == "django.db.backends.postgresql":
+            options = database.setdefault("OPTIONS", {})
+            extra = options.get("options", "")
+            options["options"] = f"{extra} -c synchronous_commit=off".strip()
 
 
 def _sqlite_triggers_present(connection) -> bool:
