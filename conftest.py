@@ -116,6 +116,19 @@ def migrated_sqlite_file(request: pytest.FixtureRequest) -> Callable[[Path], boo
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language() -> Iterator[None]:
+    # The locale middleware activates a request's language on the thread that serves it, and
+    # nothing turns it back: a test asking a page in English left the next test of the same
+    # worker reading English, failing or passing by the order xdist chose.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _throttle_counts_start_at_zero(request: pytest.FixtureRequest) -> Iterator[None]:
     # Wrong-password counts live in the cache, which outlives each test's database rollback; a
     # test that types wrong passwords must not lock the same username in the next test.
