@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from cqo.api.models import WebhookDelivery, WebhookEndpoint
@@ -185,7 +185,8 @@ def test_a_plan_asking_for_a_first_article_blocks_a_lot_that_has_none(org: Org) 
     item = ItemFactory(gate_ipqc=GateBehaviour.WARN)
     lot = _lot(org, item=item, origin=LotOrigin.PRODUCTION, supplier=None, supplier_batch="")
     _inspection(org, lot, gate=Gate.IPQC, first_article=True)
-    status = stock.lot_release_status(lot)
+    with translation.override("en"):  # the reason is read in English below
+        status = stock.lot_release_status(lot)
     assert status["may_release"] is False
     assert any("first-article" in r for r in status["reasons"])
 
